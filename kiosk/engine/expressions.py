@@ -1,0 +1,415 @@
+"""A small, safe expression language for ``enable_when``, flags and conditions.
+
+It is parsed by hand into a tree and compiled into closures; nothing is ever
+passed to Python's ``eval``. Grammar::
+
+    expr       := or_expr
+    or_expr    := and_expr ("or" and_expr)*
+    and_expr   := not_expr ("and" not_expr)*
+    not_expr   := "not" not_expr | comparison
+    comparison := operand [("=" | "!=" | "<" | "<=" | ">" | ">=") operand
+                           | ["not"] "in" "(" literal ("," literal)* ")"]
+    operand    := NAME | NUMBER | STRING | "true" | "false"
+                | NAME "(" [operand ("," operand)*] ")" | "(" expr ")"
+
+Names are item ids, score ids, or ``baseline.ID`` for a linked baseline
+response. Functions: ``answered(item)``, ``includes(item, 'code', ...)``,
+``flagged(flag, ...)``, ``any_flag()``, ``band(item_or_score)``.
+
+An unanswered item compares unequal to everything: ``=``, ``<``, ``in`` and
+friends are false, ``!=`` and ``not in`` are true.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+Value = str | int | float | bool | list[str] | None
+
+
+class ExpressionError(Exception):
+    """The expression cannot be parsed. ``column`` is 1-based."""
+
+    def __init__(self, message: str, column: int) -> None:
+        self.message = message
+        self.column = column
+        super().__init__(f"{message} (at column {column})")
+
+
+# ---------------------------------------------------------------- tree
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: str | int | float | bool
+    column: int
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+    column: int
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    args: tuple[Node, ...]
+    column: int
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str
+    left: Node
+    right: Node
+    column: int
+
+
+@dataclass(frozen=True)
+class OneOf:
+    subject: Node
+    choices: tuple[Literal, ...]
+    negated: bool
+    column: int
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Node
+    column: int
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    op: str  # "and" | "or"
+    operands: tuple[Node, ...]
+    column: int
+
+
+Node = Literal | Name | Call | Compare | OneOf | Not | BoolOp
+
+FUNCTIONS = {
+    "answered": "answered(ITEM): true when the item has any answer",
+    "includes": "includes(ITEM, 'code', ...): a multiple-choice item has any of these codes",
+    "flagged": "flagged(FLAG, ...): any of these flags is raised",
+    "any_flag": "any_flag(): any flag raised by earlier questions",
+    "band": "band(ITEM_OR_SCORE): the band code, e.g. band(anxiety) = 'high'",
+}
+BOOLEAN_FUNCTIONS = {"answered", "includes", "flagged", "any_flag"}
+
+# ---------------------------------------------------------------- tokens
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<number>-?\d+(?:\.\d+)?)
+      | (?P<string>'[^'\\]*'|"[^"\\]*")
+      | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)
+      | (?P<op>!=|<=|>=|==|=|<|>|\(|\)|,)
+    )""",
+    re.VERBOSE,
+)
+KEYWORDS = {"and", "or", "not", "in", "true", "false"}
+MAX_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # number | string | name | op | end
+    text: str
+    column: int
+
+
+def _tokenise(source: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    pos = 0
+    while pos < len(source):
+        if source[pos:].strip() == "":
+            break
+        match = _TOKEN.match(source, pos)
+        if match is None or match.lastgroup is None:
+            column = pos + len(source[pos:]) - len(source[pos:].lstrip()) + 1
+            char = source[column - 1]
+            if char in "'\"":
+                raise ExpressionError("text in quotes is not closed", column)
+            raise ExpressionError(f"unexpected character {char!r}", column)
+        kind = match.lastgroup
+        text = match.group(kind)
+        tokens.append(_Token(kind, text, match.start(kind) + 1))
+        pos = match.end()
+    tokens.append(_Token("end", "", len(source) + 1))
+    return tokens
+
+
+# ---------------------------------------------------------------- parser
+
+
+class _Parser:
+    def __init__(self, source: str) -> None:
+        self.tokens = _tokenise(source)
+        self.pos = 0
+        self.depth = 0
+
+    def peek(self) -> _Token:
+        return self.tokens[self.pos]
+
+    def take(self) -> _Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def at(self, kind: str, text: str | None = None) -> bool:
+        token = self.peek()
+        return token.kind == kind and (text is None or token.text == text)
+
+    def at_keyword(self, word: str) -> bool:
+        return self.at("name", word)
+
+    def expect(self, text: str) -> _Token:
+        token = self.peek()
+        if token.text != text or token.kind not in ("op", "name"):
+            found = "the end" if token.kind == "end" else repr(token.text)
+            raise ExpressionError(f"expected '{text}' but found {found}", token.column)
+        return self.take()
+
+    def parse(self) -> Node:
+        node = self.or_expr()
+        token = self.peek()
+        if token.kind != "end":
+            raise ExpressionError(f"unexpected {token.text!r}", token.column)
+        return node
+
+    def or_expr(self) -> Node:
+        first = self.and_expr()
+        operands = [first]
+        while self.at_keyword("or"):
+            self.take()
+            operands.append(self.and_expr())
+        return first if len(operands) == 1 else BoolOp("or", tuple(operands), _column(first))
+
+    def and_expr(self) -> Node:
+        first = self.not_expr()
+        operands = [first]
+        while self.at_keyword("and"):
+            self.take()
+            operands.append(self.not_expr())
+        return first if len(operands) == 1 else BoolOp("and", tuple(operands), _column(first))
+
+    def not_expr(self) -> Node:
+        if self.at_keyword("not"):
+            token = self.take()
+            return Not(self.not_expr(), token.column)
+        return self.comparison()
+
+    def comparison(self) -> Node:
+        left = self.operand()
+        token = self.peek()
+        if token.kind == "op" and token.text in ("=", "==", "!=", "<", "<=", ">", ">="):
+            self.take()
+            op = "=" if token.text == "==" else token.text
+            return Compare(op, left, self.operand(), token.column)
+        negated = False
+        if self.at_keyword("not") and self.tokens[self.pos + 1].text == "in":
+            self.take()
+            negated = True
+        if self.at_keyword("in"):
+            in_token = self.take()
+            self.expect("(")
+            choices = [self.literal()]
+            while self.at("op", ","):
+                self.take()
+                choices.append(self.literal())
+            self.expect(")")
+            return OneOf(left, tuple(choices), negated, in_token.column)
+        return left
+
+    def literal(self) -> Literal:
+        node = self.operand()
+        if not isinstance(node, Literal):
+            raise ExpressionError("only fixed values may be listed after 'in'", _column(node))
+        return node
+
+    def operand(self) -> Node:
+        token = self.take()
+        if token.kind == "number":
+            number: int | float = float(token.text) if "." in token.text else int(token.text)
+            return Literal(number, token.column)
+        if token.kind == "string":
+            return Literal(token.text[1:-1], token.column)
+        if token.kind == "name":
+            if token.text in ("true", "false"):
+                return Literal(token.text == "true", token.column)
+            if token.text in KEYWORDS:
+                raise ExpressionError(f"'{token.text}' cannot start a value", token.column)
+            if self.at("op", "("):
+                return self.call(token)
+            return Name(token.text, token.column)
+        if token.kind == "op" and token.text == "(":
+            self.depth += 1
+            if self.depth > 50:
+                raise ExpressionError("brackets nested too deeply", token.column)
+            node = self.or_expr()
+            self.expect(")")
+            self.depth -= 1
+            return node
+        found = "the end of the expression" if token.kind == "end" else repr(token.text)
+        raise ExpressionError(f"expected a value but found {found}", token.column)
+
+    def call(self, name: _Token) -> Node:
+        if name.text not in FUNCTIONS:
+            known = ", ".join(sorted(FUNCTIONS))
+            raise ExpressionError(f"unknown function '{name.text}' (known: {known})", name.column)
+        self.expect("(")
+        args: list[Node] = []
+        if not self.at("op", ")"):
+            args.append(self.operand())
+            while self.at("op", ","):
+                self.take()
+                args.append(self.operand())
+        self.expect(")")
+        return Call(name.text, tuple(args), name.column)
+
+
+def _column(node: Node) -> int:
+    return node.column
+
+
+def parse(source: str) -> Node:
+    """Parse an expression; raise ExpressionError with a column on bad syntax."""
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"longer than {MAX_LENGTH} characters", MAX_LENGTH)
+    if not source.strip():
+        raise ExpressionError("the expression is empty", 1)
+    return _Parser(source).parse()
+
+
+def walk(node: Node) -> list[Node]:
+    """Every node of the tree, parents before children."""
+    out: list[Node] = [node]
+    children: tuple[Node, ...] = ()
+    if isinstance(node, Call):
+        children = node.args
+    elif isinstance(node, Compare):
+        children = (node.left, node.right)
+    elif isinstance(node, OneOf):
+        children = (node.subject, *node.choices)
+    elif isinstance(node, Not):
+        children = (node.operand,)
+    elif isinstance(node, BoolOp):
+        children = node.operands
+    for child in children:
+        out.extend(walk(child))
+    return out
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+class Context(Protocol):
+    """What a compiled expression may ask of the response being evaluated."""
+
+    def value(self, name: str) -> Value: ...
+
+    def flagged(self, flag_id: str) -> bool: ...
+
+    def band(self, name: str) -> str | None: ...
+
+
+Compiled = Callable[[Context], Value]
+
+
+def compile_expression(node: Node, any_flag_ids: tuple[str, ...] = ()) -> Compiled:
+    """Turn a checked tree into a closure. ``any_flag_ids``: what any_flag() covers."""
+    if isinstance(node, Literal):
+        constant = node.value
+        return lambda ctx: constant
+    if isinstance(node, Name):
+        name = node.name
+        return lambda ctx: ctx.value(name)
+    if isinstance(node, Not):
+        inner = compile_expression(node.operand, any_flag_ids)
+        return lambda ctx: not inner(ctx)
+    if isinstance(node, BoolOp):
+        parts = [compile_expression(o, any_flag_ids) for o in node.operands]
+        if node.op == "and":
+            return lambda ctx: all(p(ctx) for p in parts)
+        return lambda ctx: any(p(ctx) for p in parts)
+    if isinstance(node, OneOf):
+        subject = compile_expression(node.subject, any_flag_ids)
+        choices = frozenset(c.value for c in node.choices)
+        if node.negated:
+            return lambda ctx: _hashable(subject(ctx)) not in choices
+        return lambda ctx: _hashable(subject(ctx)) in choices
+    if isinstance(node, Compare):
+        return _compile_compare(node, any_flag_ids)
+    return _compile_call(node, any_flag_ids)
+
+
+def _hashable(value: Value) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _compile_compare(node: Compare, any_flag_ids: tuple[str, ...]) -> Compiled:
+    left = compile_expression(node.left, any_flag_ids)
+    right = compile_expression(node.right, any_flag_ids)
+    op = node.op
+    if op == "=":
+        return lambda ctx: _equal(left(ctx), right(ctx))
+    if op == "!=":
+        return lambda ctx: not _equal(left(ctx), right(ctx))
+    order = _ORDERINGS[op]
+
+    def compare(ctx: Context) -> bool:
+        a, b = left(ctx), right(ctx)
+        if not (_is_number(a) and _is_number(b)):
+            return False
+        return order(a, b)  # type: ignore[arg-type]
+
+    return compare
+
+
+def _is_number(value: Value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _equal(a: Value, b: Value) -> bool:
+    if a is None or b is None:
+        return False
+    if _is_number(a) and _is_number(b):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+_ORDERINGS: dict[str, Callable[[float, float], bool]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def _compile_call(node: Call, any_flag_ids: tuple[str, ...]) -> Compiled:
+    names = [a.name for a in node.args if isinstance(a, Name)]
+    if node.function == "answered":
+        item = names[0]
+        return lambda ctx: ctx.value(item) is not None
+    if node.function == "includes":
+        item = names[0]
+        codes = frozenset(a.value for a in node.args[1:] if isinstance(a, Literal))
+
+        def includes(ctx: Context) -> bool:
+            chosen = ctx.value(item)
+            return isinstance(chosen, list) and not codes.isdisjoint(chosen)
+
+        return includes
+    if node.function == "flagged":
+        flags = tuple(names)
+        return lambda ctx: any(ctx.flagged(f) for f in flags)
+    if node.function == "any_flag":
+        flags = any_flag_ids
+        return lambda ctx: any(ctx.flagged(f) for f in flags)
+    subject = names[0]
+    return lambda ctx: ctx.band(subject)
