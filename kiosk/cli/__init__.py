@@ -1,0 +1,1 @@
+"""The ``kiosk`` command line. Other tools call these commands; keep them stable."""

@@ -1,0 +1,38 @@
+"""Folders the product reads and writes, from platformdirs or the environment.
+
+``KIOSK_DATA_DIR`` overrides the data folder and ``KIOSK_FORMS_DIR`` the
+shipped forms folder; ``KIOSK_SITE_FORMS_DIR`` adds a site's own licensed
+forms (for example PAM-13) beside the shipped ones.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "what-matters-kiosk"
+_REPO_FORMS = Path(__file__).resolve().parents[2] / "forms"
+
+
+def data_dir() -> Path:
+    """The folder for this installation's own records (created on first use)."""
+    override = os.environ.get("KIOSK_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def shipped_forms_dir() -> Path:
+    override = os.environ.get("KIOSK_FORMS_DIR")
+    return Path(override) if override else _REPO_FORMS
+
+
+def site_forms_dir() -> Path | None:
+    override = os.environ.get("KIOSK_SITE_FORMS_DIR")
+    return Path(override) if override else None
+
+
+def form_dirs() -> list[Path]:
+    """The shipped forms, then the site's own (if any)."""
+    site = site_forms_dir()
+    return [shipped_forms_dir(), *([site] if site else [])]
