@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -67,3 +68,13 @@ def test_readme_opens_with_the_two_setup_commands() -> None:
     commands = [line.split("#")[0].strip() for line in first_block.group(1).splitlines()]
     assert commands == ["make run", "make test"]
     assert README.index("```sh") < README.index("## ")
+
+
+@pytest.mark.parametrize("which", ["form", "pathways"])
+def test_published_json_schema_is_current(which: str) -> None:
+    """docs/schema/*.json is what `kiosk forms schema` prints (regenerate it if not)."""
+    model = schema.FormSpec if which == "form" else schema.PathwaysSpec
+    published = json.loads((ROOT / "docs" / "schema" / f"{which}.schema.json").read_text())
+    assert published == model.model_json_schema(), (
+        f"run: kiosk forms schema {which} > docs/schema/{which}.schema.json"
+    )
