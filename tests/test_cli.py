@@ -61,14 +61,14 @@ languages: {en: validated}
 items:
   - id: first
     type: yes_no
-    text: {en: First?}
+    text: {en: "First?"}
   - id: second
     type: yes_no
-    text: {en: Second?}
+    text: {en: "Second?"}
     enable_when: first = 'maybe'
   - id: third
     type: sliding_scale
-    text: {en: Third?}
+    text: {en: "Third?"}
 """
 
 
@@ -77,7 +77,7 @@ def test_check_reports_each_problem_as_path_line_message(kiosk, tmp_path: Path) 
     result = kiosk("forms", "check", "broken.yaml")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "broken.yaml:17: items[3].type: unknown item type 'sliding_scale' (known: info, "
+        "broken.yaml:17: items[third].type: unknown item type 'sliding_scale' (known: info, "
         "single_choice, multi_choice, yes_no, scale, integer, short_text, long_text, date, "
         "nhs_number, postcode)"
     ]
@@ -117,8 +117,9 @@ def test_check_finds_a_pathway_naming_an_unknown_form(kiosk, tmp_path: Path) -> 
 
 
 def test_score_prints_the_documented_json(kiosk, tmp_path: Path) -> None:
-    answers = write(tmp_path / "a.json", {"ends_meet": "yes", "feel_unsafe": "yes",
-                                          "wants_help": "yes"})
+    answers = write(
+        tmp_path / "a.json", {"ends_meet": "yes", "feel_unsafe": "yes", "wants_help": "yes"}
+    )
     result = kiosk("forms", "score", "social_welfare", "--answers", answers)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
@@ -127,7 +128,9 @@ def test_score_prints_the_documented_json(kiosk, tmp_path: Path) -> None:
     assert out["hash"].startswith("sha256:")
     assert out["scores"] == {"screen_positive": 1}
     assert [(f["id"], f["severity"]) for f in out["flags"]] == [
-        ("feel_unsafe", "urgent"), ("wants_help", "high"), ("ends_meet", "routine")
+        ("feel_unsafe", "urgent"),
+        ("wants_help", "high"),
+        ("ends_meet", "routine"),
     ]
     assert all(f["reason"] for f in out["flags"])
     assert out["enabled"][-1] == "wants_help"
@@ -138,8 +141,12 @@ def test_score_reads_standard_input_and_bands(kiosk) -> None:
     result = kiosk("forms", "score", "ons4", "--answers", "-", stdin=stdin)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
-    assert out["bands"] == {"life_satisfaction": "low", "worthwhile": "very_high",
-                            "happiness": "high", "anxiety": "high"}
+    assert out["bands"] == {
+        "life_satisfaction": "low",
+        "worthwhile": "very_high",
+        "happiness": "high",
+        "anxiety": "high",
+    }
     assert {f["id"] for f in out["flags"]} == {"high_anxiety", "low_life_satisfaction"}
 
 

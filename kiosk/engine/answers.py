@@ -26,6 +26,7 @@ PREFER_NOT = "prefer_not"
 Answer = str | int | list[str]
 
 DEFAULT_MAX_LENGTH = {"short_text": 200, "long_text": 2000}
+MAX_INTEGER = 999_999_999
 
 # UK postcode, after removing spaces and upper-casing: outward code (2-4) + inward (3).
 _POSTCODE = re.compile(
@@ -76,14 +77,18 @@ def _multi(item: Item, raw: Any, today: dt.date, pattern: re.Pattern[str] | None
     unknown = [c for c in raw if c not in codes]
     if unknown:
         raise AnswerError(
-            item.id, "not_an_option", f"{unknown[0]!r} is not one of its options ({', '.join(codes)})"
+            item.id,
+            "not_an_option",
+            f"{unknown[0]!r} is not one of its options ({', '.join(codes)})",
         )
     if len(set(raw)) != len(raw):
         raise AnswerError(item.id, "repeated_option", "lists the same option twice")
     exclusive = {o.code for o in item.options or () if o.exclusive} | {PREFER_NOT}
     if len(raw) > 1 and exclusive.intersection(raw):
         only = sorted(exclusive.intersection(raw))[0]
-        raise AnswerError(item.id, "exclusive_option", f"{only!r} cannot be chosen with other options")
+        raise AnswerError(
+            item.id, "exclusive_option", f"{only!r} cannot be chosen with other options"
+        )
     order = {code: i for i, code in enumerate(codes)}
     return sorted(raw, key=order.__getitem__)
 
@@ -97,6 +102,8 @@ def _integer_value(item: Item, raw: Any) -> int:
         raw = int(raw)
     if not isinstance(raw, int):
         raise AnswerError(item.id, "not_a_number", f"takes a whole number, not {raw!r}")
+    if abs(raw) > MAX_INTEGER:  # as for text: at most 9 digits (bigger ones break scoring)
+        raise AnswerError(item.id, "out_of_range", "takes a whole number of at most 9 digits")
     return raw
 
 
@@ -116,19 +123,25 @@ def _integer(item: Item, raw: Any, today: dt.date, pattern: re.Pattern[str] | No
     rule = item.validation
     if rule is not None:
         if isinstance(rule.min, int | float) and value < rule.min:
-            raise AnswerError(item.id, "out_of_range", f"{value} is below the minimum of {rule.min}")
+            raise AnswerError(
+                item.id, "out_of_range", f"{value} is below the minimum of {rule.min}"
+            )
         if isinstance(rule.max, int | float) and value > rule.max:
-            raise AnswerError(item.id, "out_of_range", f"{value} is above the maximum of {rule.max}")
+            raise AnswerError(
+                item.id, "out_of_range", f"{value} is above the maximum of {rule.max}"
+            )
     return value
 
 
 def _text(item: Item, raw: Any, today: dt.date, pattern: re.Pattern[str] | None) -> Answer | None:
     if not isinstance(raw, str):
         raise AnswerError(item.id, "not_text", "takes text")
-    text = unicodedata.normalize("NFC", raw)
+    # Remove control characters first: removing one later could leave a letter and its
+    # accent uncombined (not NFC), or two spaces side by side in a short text.
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", raw))
     if item.type == "short_text":
         text = " ".join(text.split())
-    text = _CONTROL.sub("", text).strip()
+    text = text.strip()
     if not text:
         return None
     limit = max_length(item)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -88,8 +89,10 @@ def _check_unique_ids(spec: FormSpec, out: _Collector) -> None:
         if score.id in item_ids:
             out.add(("scores", index, "id"), f"score id '{score.id}' is already an item id")
     for index, item in enumerate(spec.items):
-        codes = [(("items", index, "options", j, "code"), o.code) for j, o in
-                 enumerate(item.options or ())]
+        codes: list[tuple[YamlPath, str]] = [
+            (("items", index, "options", j, "code"), o.code)
+            for j, o in enumerate(item.options or ())
+        ]
         _duplicates(codes, f"option code in item '{item.id}':", out)
 
 
@@ -128,7 +131,7 @@ def _check_item(item: Item, where: YamlPath, out: _Collector) -> None:
             if option.exclusive:
                 out.add((*where, "options", j, "exclusive"), "exclusive is only for multi_choice")
     if kind == "yes_no" and item.prefer_not is False:
-        out.add((*where, "prefer_not"), "yes_no items always offer \"I don't want to answer\"")
+        out.add((*where, "prefer_not"), 'yes_no items always offer "I don\'t want to answer"')
     if kind == "info":
         for key in ("required", "prefer_not"):
             if getattr(item, key):
@@ -198,6 +201,17 @@ def _check_validation(item: Item, where: YamlPath, label: str, out: _Collector) 
             bound = getattr(rule, key)
             if bound is not None and not isinstance(bound, int | float):
                 out.add((*here, key), f"{key} must be a number")
+    low, high = rule.min, rule.max
+    impossible = False
+    if item.type == "integer" and isinstance(low, int | float) and isinstance(high, int | float):
+        impossible = low > high
+    elif item.type == "date" and _is_iso_date(low) and _is_iso_date(high):
+        impossible = dt.date.fromisoformat(str(low)) > dt.date.fromisoformat(str(high))
+    if impossible:
+        out.add(
+            (*here, "min"),
+            f"{label}: validation min {low} is above max {high}, so no answer is possible",
+        )
 
 
 def _is_iso_date(value: object) -> bool:
@@ -244,7 +258,7 @@ def _check_languages(spec: FormSpec, out: _Collector) -> None:
         for language in sorted(declared - set(STANDARD_OPTION_TEXT)):
             out.add(
                 ("languages", language),
-                f"there is no standard yes / no / \"I don't want to answer\" text in "
+                f'there is no standard yes / no / "I don\'t want to answer" text in '
                 f"'{language}' yet (kiosk/engine/standard_text.py)",
             )
 
@@ -286,6 +300,8 @@ def _read_csv_table(path: Path, where: YamlPath, out: _Collector) -> dict[int, f
                     continue
                 try:
                     raw, converted = int(row[0]), float(row[1])
+                    if not math.isfinite(converted):
+                        raise ValueError(row[1])
                 except (ValueError, IndexError):
                     if number == 1:  # a header row
                         continue
@@ -321,7 +337,11 @@ def _check_scores(spec: FormSpec, table: SymbolTable, out: _Collector) -> None:
         elif isinstance(score, LookupScore | LevelsScore):
             symbol = table.symbols.get(score.of)
             if symbol is None or symbol.kind == "baseline":
-                out.add((*where, "of"), f"{label} names '{score.of}', which is not an item or score")
+                out.add(
+                    (*where, "of"), f"{label} names '{score.of}', which is not an item or score"
+                )
+            elif not symbol.numeric:
+                out.add((*where, "of"), f"{label}: '{score.of}' has no numeric value")
             if isinstance(score, LevelsScore):
                 rows = [(str(x.level), x.min, x.max) for x in score.levels]
                 for row, message in band_table_problems(rows, score.level_step):
@@ -330,12 +350,16 @@ def _check_scores(spec: FormSpec, table: SymbolTable, out: _Collector) -> None:
             if table.symbols.get(score.baseline, None) is None or not score.baseline.startswith(
                 "baseline."
             ):
-                out.add((*where, "baseline"),
-                        f"{label}: '{score.baseline}' is not a declared baseline value")
+                out.add(
+                    (*where, "baseline"),
+                    f"{label}: '{score.baseline}' is not a declared baseline value",
+                )
             symbol = table.symbols.get(score.followup)
             if symbol is None or symbol.kind == "baseline" or not symbol.numeric:
-                out.add((*where, "followup"),
-                        f"{label}: '{score.followup}' is not a numeric item or score")
+                out.add(
+                    (*where, "followup"),
+                    f"{label}: '{score.followup}' is not a numeric item or score",
+                )
         if score.bands:
             rows = [(b.code, b.min, b.max) for b in score.bands]
             for row, message in band_table_problems(rows, score.band_step):

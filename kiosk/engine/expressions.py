@@ -107,7 +107,7 @@ _TOKEN = re.compile(
     r"""\s*(?:
         (?P<number>-?\d+(?:\.\d+)?)
       | (?P<string>'[^'\\]*'|"[^"\\]*")
-      | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)
+      | (?P<name>(?:baseline\.)?[A-Za-z_][A-Za-z0-9_]*)
       | (?P<op>!=|<=|>=|==|=|<|>|\(|\)|,)
     )""",
     re.VERBOSE,

@@ -17,7 +17,7 @@ from typing import Any
 
 from kiosk.engine import expressions as ex
 from kiosk.engine.answers import Answer, normalise_answer, numeric_value
-from kiosk.engine.bands import BandTable
+from kiosk.engine.bands import BandTable, round_half_up
 from kiosk.engine.errors import AnswerError
 from kiosk.engine.references import SymbolTable, flags_before
 from kiosk.engine.schema import (
@@ -65,9 +65,7 @@ class ScoredResponse:
             "hash": self.hash,
             "scores": dict(self.scores),
             "bands": dict(self.bands),
-            "flags": [
-                {"id": f.id, "severity": f.severity, "reason": f.reason} for f in self.flags
-            ],
+            "flags": [{"id": f.id, "severity": f.severity, "reason": f.reason} for f in self.flags],
             "enabled": list(self.enabled),
         }
 
@@ -262,7 +260,10 @@ class Form:
         )
 
     def enabled_items(self, answers: Mapping[str, Any], **kwargs: Any) -> tuple[str, ...]:
-        """Which items are asked, given these answers (later answers that no longer apply are ignored)."""
+        """Which items are asked, given these answers.
+
+        Answers to items that the other answers switch off are ignored.
+        """
         return self.evaluate(answers, strict=False, **kwargs).enabled
 
     # ------------------------------------------------------------ text
@@ -305,7 +306,7 @@ def _score_rule(score: Score) -> ScoreRule:
             if len(values) < needed:
                 return None
             total = sum(values)
-            return round(total / len(values), digits) if mean else total
+            return round_half_up(total / len(values), digits) if mean else total
 
         return aggregate
     if isinstance(score, ConditionScore):

@@ -132,9 +132,12 @@ def check_paths(paths: Iterable[str], known: Iterable[Form] = ()) -> LoadReport:
         key = (form.id, form.version)
         if key in seen:
             problems.append(
-                Problem(str(form.path), form.line_of(("version",)),
-                        f"form '{form.id}' version {form.version} is also defined in "
-                        f"{seen[key].path}; give this one a new version")
+                Problem(
+                    str(form.path),
+                    form.line_of(("version",)),
+                    f"form '{form.id}' version {form.version} is also defined in "
+                    f"{seen[key].path}; give this one a new version",
+                )
             )
         seen[key] = form
     available = {f.id: f for f in known} | {f.id: f for f in forms}
@@ -145,15 +148,21 @@ def check_paths(paths: Iterable[str], known: Iterable[Form] = ()) -> LoadReport:
         origin = available.get(baseline.form)
         if origin is None:
             line = form.line_of(("baseline", "form"))
-            problems.append(Problem(str(form.path), line,
-                                    f"baseline form '{baseline.form}' is not loaded"))
+            problems.append(
+                Problem(str(form.path), line, f"baseline form '{baseline.form}' is not loaded")
+            )
             continue
         names = set(origin.items) | {s.id for s in origin.spec.scores}
         for j, name in enumerate(baseline.items):
             if name not in names:
                 line = form.line_of(("baseline", "items", j))
-                problems.append(Problem(str(form.path), line,
-                                        f"baseline item '{name}' is not in form '{baseline.form}'"))
+                problems.append(
+                    Problem(
+                        str(form.path),
+                        line,
+                        f"baseline item '{name}' is not in form '{baseline.form}'",
+                    )
+                )
     for file in pathway_files:
         try:
             spec, located = load_pathways(file)
@@ -163,10 +172,16 @@ def check_paths(paths: Iterable[str], known: Iterable[Form] = ()) -> LoadReport:
         for i, pathway in enumerate(spec.pathways):
             for j, form_id in enumerate(pathway.forms):
                 if form_id not in available:
-                    problems.append(located.problem(
-                        ("pathways", i, "forms", j),
-                        f"pathway '{pathway.id}' names form '{form_id}', which is not loaded"))
+                    problems.append(
+                        located.problem(
+                            ("pathways", i, "forms", j),
+                            f"pathway '{pathway.id}' names form '{form_id}', which is not loaded",
+                        )
+                    )
             if len(set(pathway.forms)) != len(pathway.forms):
-                problems.append(located.problem(("pathways", i, "forms"),
-                                                f"pathway '{pathway.id}' lists a form twice"))
+                problems.append(
+                    located.problem(
+                        ("pathways", i, "forms"), f"pathway '{pathway.id}' lists a form twice"
+                    )
+                )
     return LoadReport(forms, len(pathway_files), sorted(set(problems)))

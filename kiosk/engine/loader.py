@@ -52,9 +52,7 @@ def form_from_text(text: str, label: str, path: Path | None = None) -> Form:
     spec, symbols, problems = check_form(spec, located)
     if problems:
         raise FormError(problems)
-    return Form(
-        spec=spec, hash=content_hash(spec), path=path, symbols=symbols, lines=located.lines
-    )
+    return Form(spec=spec, hash=content_hash(spec), path=path, symbols=symbols, lines=located.lines)
 
 
 def load_pathways(path: Path | str, label: str | None = None) -> tuple[PathwaysSpec, Located]:
@@ -67,8 +65,9 @@ def load_pathways(path: Path | str, label: str | None = None) -> tuple[PathwaysS
     problems = []
     for index, pathway in enumerate(spec.pathways):
         if pathway.id in seen:
-            problems.append(located.problem(("pathways", index, "id"),
-                                            f"duplicate pathway '{pathway.id}'"))
+            problems.append(
+                located.problem(("pathways", index, "id"), f"duplicate pathway '{pathway.id}'")
+            )
         seen.add(pathway.id)
     if problems:
         raise FormError(problems)
@@ -108,14 +107,13 @@ def _real_path(value: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     """Pydantic's error location, minus the parts that are not keys in the file."""
     path: list[str | int] = []
     for part in loc:
-        if isinstance(value, dict) and part in value:
+        in_dict = isinstance(value, dict) and part in value
+        in_list = isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
+        if in_dict or in_list:
             path.append(part)
             value = value[part]
-        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
-            path.append(part)
-            value = value[part]
-        elif isinstance(part, str) and _is_tag(part):
-            continue
+        elif isinstance(part, str) and (_is_tag(part) or not isinstance(value, dict)):
+            continue  # pydantic's name for a union member (int, float, ...), not a key
         elif isinstance(part, str):
             # a missing key: keep it so the message can name it
             path.append(part)
@@ -171,7 +169,8 @@ def _problem(located: Located, error: Any) -> Problem:
         message = "version must be text in quotes, e.g. version: '1.0'"
     else:
         message = error["msg"][0].lower() + error["msg"][1:]
-    line = located.line_of(path)
+    # An unknown score kind is a fault of the kind: line, not of the score as a whole.
+    line = located.line_of((*path, "kind") if kind == "union_tag_invalid" else path)
     return Problem(located.path, line, prefix + message)
 
 

@@ -112,12 +112,23 @@ def expression_dependencies(source: str) -> tuple[set[str], set[str]]:
         return set(), set()
     names: set[str] = set()
     flags: set[str] = set()
+    flag_args = _flag_arguments(tree)
     for node in ex.walk(tree):
-        if isinstance(node, ex.Name):
+        if isinstance(node, ex.Name) and id(node) not in flag_args:
             names.add(node.name)
         if isinstance(node, ex.Call) and node.function == "flagged":
             flags.update(a.name for a in node.args if isinstance(a, ex.Name))
     return names, flags
+
+
+def _flag_arguments(tree: ex.Node) -> set[int]:
+    """The Name nodes that are arguments of flagged(...): flag ids, not item or score ids."""
+    return {
+        id(arg)
+        for node in ex.walk(tree)
+        if isinstance(node, ex.Call) and node.function == "flagged"
+        for arg in node.args
+    }
 
 
 def resolve_dependencies(spec: FormSpec, table: SymbolTable) -> list[str]:
@@ -166,11 +177,7 @@ def resolve_dependencies(spec: FormSpec, table: SymbolTable) -> list[str]:
 def flags_before(table: SymbolTable, position: int) -> tuple[str, ...]:
     """Flags that depend only on items before ``position`` (what any_flag() covers)."""
     return tuple(
-        sorted(
-            name
-            for name, items in table.flag_items.items()
-            if items and max(items) < position
-        )
+        sorted(name for name, items in table.flag_items.items() if items and max(items) < position)
     )
 
 
@@ -188,6 +195,7 @@ class Scope:
 def check_expression(tree: ex.Node, table: SymbolTable, scope: Scope) -> list[str]:
     """Every reason the expression is not acceptable here (empty when fine)."""
     errors: list[str] = []
+    flag_args = _flag_arguments(tree)
     if not _is_condition(tree):
         errors.append(
             f"{_describe(tree)} alone is not a condition; compare it, e.g. {_example(tree)}"
@@ -198,7 +206,7 @@ def check_expression(tree: ex.Node, table: SymbolTable, scope: Scope) -> list[st
             for operand in operands:
                 if not _is_condition(operand) and operand is not tree:
                     errors.append(f"{_describe(operand)} alone is not a condition")
-        elif isinstance(node, ex.Name):
+        elif isinstance(node, ex.Name) and id(node) not in flag_args:
             errors.extend(_check_name(node.name, table, scope))
         elif isinstance(node, ex.Call):
             errors.extend(_check_call(node, table, scope))
@@ -371,7 +379,8 @@ def _check_value(symbol: Symbol, is_band: bool, value: object, op: str) -> list[
     if symbol.numeric:
         if not isinstance(value, int | float) or isinstance(value, bool):
             return [f"'{symbol.name}' is a number; compare it with a number"]
-        if item is not None and item.type == "scale" and item.min is not None:
-            if item.max is not None and not item.min <= value <= item.max:
-                return [f"{value} is outside the scale of '{symbol.name}' ({item.min} to {item.max})"]
+        if item is not None and item.type == "scale":
+            low, high = item.min, item.max
+            if low is not None and high is not None and not low <= value <= high:
+                return [f"{value} is outside the scale of '{symbol.name}' ({low} to {high})"]
     return []

@@ -8,19 +8,28 @@ dropped, exactly as the kiosk would.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import string
 from typing import Any
 
-from kiosk.engine.answers import PREFER_NOT, Answer, allows_prefer_not, date_bound, max_length, option_codes
+from kiosk.engine.answers import (
+    PREFER_NOT,
+    Answer,
+    allows_prefer_not,
+    date_bound,
+    max_length,
+    option_codes,
+)
 from kiosk.engine.errors import AnswerError
 from kiosk.engine.form import Form
 from kiosk.engine.schema import Item
 
 _WORDS = (
-    "pain sleep walking stairs money family work breathing tired worry doctor "
-    "medicine garden grandchildren dog church bus shopping cooking"
-).split()
+    "pain", "sleep", "walking", "stairs", "money", "family", "work", "breathing", "tired",
+    "worry", "doctor", "medicine", "garden", "grandchildren", "dog", "church", "bus",
+    "shopping", "cooking",
+)  # fmt: skip
 _OUTWARD_FIRST = "ABCDEFGHIJKLMNOPRSTUWYZ"
 _OUTWARD_SECOND = "ABCDEFGHKLMNOPQRSTUVWXY"
 _INWARD = "ABDEFGHJLNPQRSTUWXYZ"
@@ -66,9 +75,15 @@ def random_answer(item: Item, rng: random.Random, today: dt.date) -> Answer | No
         return rng.randint(item.min, item.max)
     if kind == "integer":
         rule = item.validation
-        low = int(rule.min) if rule and isinstance(rule.min, int | float) else 0
-        high = int(rule.max) if rule and isinstance(rule.max, int | float) else low + 100
-        return rng.randint(low, high)
+        floor = rule.min if rule and isinstance(rule.min, int | float) else None
+        ceiling = rule.max if rule and isinstance(rule.max, int | float) else None
+        low = (
+            math.ceil(floor)
+            if floor is not None
+            else (math.floor(ceiling) - 100 if ceiling is not None else 0)
+        )
+        high = math.floor(ceiling) if ceiling is not None else low + 100
+        return rng.randint(low, high) if low <= high else None
     if kind in ("short_text", "long_text"):
         if item.validation is not None and item.validation.pattern is not None:
             return None  # cannot invent text to match an arbitrary pattern
@@ -76,8 +91,13 @@ def random_answer(item: Item, rng: random.Random, today: dt.date) -> Answer | No
         return words[: max_length(item)].strip() or "pain"
     if kind == "date":
         rule = item.validation
-        earliest = date_bound(rule.min if rule else None, today) or today - dt.timedelta(days=36500)
-        latest = date_bound(rule.max if rule else None, today) or today
+        latest = date_bound(rule.max if rule else None, today)
+        earliest = date_bound(rule.min if rule else None, today) or (
+            (latest or today) - dt.timedelta(days=36500)
+        )
+        latest = latest or max(today, earliest)
+        if latest < earliest:
+            return None  # e.g. min: today, max: a past date: no answer is possible today
         return (earliest + dt.timedelta(days=rng.randint(0, (latest - earliest).days))).isoformat()
     if kind == "nhs_number":
         return random_nhs_number(rng)

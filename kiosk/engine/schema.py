@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, StringConstraints
 
 Identifier = Annotated[
     str,
@@ -33,7 +33,7 @@ NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)
 Text = dict[LanguageCode, NonEmpty]
 """Text in each declared language: ``{en: "...", cy: "..."}``."""
 
-Number = int | float
+Number = int | FiniteFloat  # .inf and .nan cannot be banded or scored
 
 ITEM_TYPES = (
     "info",
@@ -136,7 +136,7 @@ class Item(Strict):
     required: bool = False
     prefer_not: bool | None = Field(
         default=None,
-        description="offer \"I don't want to answer\" (always offered on yes_no items)",
+        description='offer "I don\'t want to answer" (always offered on yes_no items)',
     )
     sensitive: bool = Field(default=False, description="identifiable or sensitive: never logged")
     options: list[Option] | None = None
@@ -206,7 +206,9 @@ SCORE_KINDS = ("sum", "mean", "condition", "lookup", "levels", "change")
 class Flag(Strict):
     id: Identifier
     severity: Literal["urgent", "high", "routine"]
-    reason: NonEmpty = Field(description="written for staff: what the patient said and why it matters")
+    reason: NonEmpty = Field(
+        description="written for staff: what the patient said and why it matters"
+    )
     when: NonEmpty
 
 

@@ -11,9 +11,7 @@ from types import MappingProxyType
 
 STANDARD_OPTION_TEXT = MappingProxyType(
     {
-        "en": MappingProxyType(
-            {"yes": "Yes", "no": "No", "prefer_not": "I don't want to answer"}
-        ),
+        "en": MappingProxyType({"yes": "Yes", "no": "No", "prefer_not": "I don't want to answer"}),
     }
 )
 

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 try:  # the C parser is much faster; fall back where libyaml is missing
-    from yaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.parser import Parser as _Parser  # type: ignore[assignment]
 
@@ -42,7 +42,7 @@ _Yaml12Resolver.yaml_implicit_resolvers = {
     first: [
         (tag, regexp)
         for tag, regexp in resolvers
-        if tag != "tag:yaml.org,2002:bool"
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
     ]
     for first, resolvers in Resolver.yaml_implicit_resolvers.items()
 }
@@ -55,18 +55,25 @@ _Yaml12Resolver.add_implicit_resolver(
 
 if _Parser.__module__ == "yaml.parser":  # pragma: no cover - pure-Python PyYAML
 
-    class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, _Parser, Composer, SafeConstructor, _Yaml12Resolver):  # type: ignore[misc]  # noqa: E501
+    class _Loader(
+        yaml.reader.Reader,
+        yaml.scanner.Scanner,
+        _Parser,
+        Composer,
+        SafeConstructor,
+        _Yaml12Resolver,
+    ):
         def __init__(self, stream: str) -> None:
             yaml.reader.Reader.__init__(self, stream)
             yaml.scanner.Scanner.__init__(self)
-            _Parser.__init__(self)
+            _Parser.__init__(self)  # type: ignore[call-arg]
             Composer.__init__(self)
             SafeConstructor.__init__(self)
             _Yaml12Resolver.__init__(self)
 
 else:
 
-    class _Loader(_Parser, SafeConstructor, _Yaml12Resolver):  # type: ignore[no-redef,misc]
+    class _Loader(_Parser, SafeConstructor, _Yaml12Resolver):  # type: ignore[no-redef]
         def __init__(self, stream: str) -> None:
             _Parser.__init__(self, stream)
             SafeConstructor.__init__(self)
@@ -96,16 +103,19 @@ class Located:
 
 def load_yaml(text: str, path: str) -> Located:
     """Parse ``text``; raise FormError-ready problems as ``YamlProblems``."""
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        what = exc.problem or "invalid YAML"
-        raise YamlProblems([Problem(path, line, f"YAML syntax error: {what}")]) from None
+        loader = _Loader(text)  # the pure-Python reader checks every character here
     except yaml.YAMLError as exc:
-        raise YamlProblems([Problem(path, 1, f"YAML syntax error: {exc}")]) from None
+        raise YamlProblems([_syntax_problem(exc, text, path)]) from None
+    try:
+        _check_depth(loader, path)
+        loader.dispose()
+        loader = _Loader(text)
+        node = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        raise YamlProblems([_syntax_problem(exc, text, path)]) from None
+    except RecursionError:
+        raise YamlProblems([Problem(path, 1, "YAML syntax error: nested too deeply")]) from None
     finally:
         loader.dispose()
     located = Located(path, None)
@@ -118,9 +128,50 @@ def load_yaml(text: str, path: str) -> Located:
     except _TooLarge:
         message = f"the file expands to more than {MAX_NODES} values (repeated anchors?)"
         raise YamlProblems([Problem(path, 1, message)]) from None
+    except RecursionError:
+        message = "the file is nested too deeply (or an anchor refers to itself)"
+        raise YamlProblems([Problem(path, 1, message)]) from None
     if problems:
         raise YamlProblems(problems)
     return located
+
+
+def _syntax_problem(exc: yaml.YAMLError, text: str, path: str) -> Problem:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        what = exc.problem or "invalid YAML"
+        return Problem(path, line, f"YAML syntax error: {what}")
+    if isinstance(exc, yaml.reader.ReaderError) and isinstance(exc.character, int):
+        # A control character: its position counts bytes or characters, depending on the
+        # parser, so find the line of the character itself.
+        at = text.find(chr(exc.character))
+        line = text.count("\n", 0, at) + 1 if at >= 0 else 1
+        return Problem(
+            path,
+            line,
+            f"YAML syntax error: character U+{exc.character:04X} is not allowed in a form file",
+        )
+    return Problem(path, 1, f"YAML syntax error: {exc}")
+
+
+MAX_DEPTH = 100
+"""Far deeper than any form; the C composer recurses per level and would crash the process."""
+
+
+def _check_depth(loader: _Loader, path: str) -> None:
+    """Refuse absurdly deep nesting before composing (reads events only: no recursion)."""
+    depth = 0
+    while loader.check_event():
+        event = loader.get_event()
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark is not None else 1
+                message = f"YAML syntax error: nested more than {MAX_DEPTH} levels deep"
+                raise YamlProblems([Problem(path, line, message)])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 class YamlProblems(Exception):
@@ -153,7 +204,13 @@ def _build(
                     Problem(located.path, key_node.start_mark.line + 1, "a key must be plain text")
                 )
                 continue
-            key = loader.construct_object(key_node)
+            try:
+                key = loader.construct_object(key_node, deep=True)  # deep: `? !!omap x` fails now
+            except Exception:  # any tag PyYAML cannot build (!!int without digits: IndexError)
+                problems.append(
+                    Problem(located.path, key_node.start_mark.line + 1, "cannot read this key")
+                )
+                continue
             if isinstance(key, bool) or key is None:
                 key = key_node.value
             if key in result:
@@ -179,5 +236,10 @@ def _build(
     except yaml.constructor.ConstructorError as exc:
         problems.append(
             Problem(located.path, node.start_mark.line + 1, f"cannot read value: {exc.problem}")
+        )
+        return None
+    except Exception as exc:  # !!float abc, !!timestamp 2023-02-30, !!int with no digits
+        problems.append(
+            Problem(located.path, node.start_mark.line + 1, f"cannot read value: {exc}")
         )
         return None
