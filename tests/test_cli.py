@@ -207,6 +207,9 @@ def test_mycaw_is_enabled_only_with_a_licence_reference(kiosk) -> None:
     assert result.returncode == 0
     rows = {r["id"]: r for r in json.loads(kiosk("forms", "list", "--json").stdout)}
     assert rows["mycaw"] == {**rows["mycaw"], "enabled": True, "licence": "licensed: MM-0042"}
+    # The follow-up form is part of the same licensed instrument.
+    assert rows["mycaw_followup"]["enabled"] is True
+    assert "mycaw, mycaw_followup enabled under site licence MM-0042" in result.stdout
     assert kiosk("forms", "disable", "mycaw").returncode == 0
     rows = {r["id"]: r for r in json.loads(kiosk("forms", "list", "--json").stdout)}
     assert rows["mycaw"]["enabled"] is False

@@ -83,10 +83,10 @@ def licence_status(form: Form, references: dict[str, str]) -> str:
     licence = form.spec.licence
     if not licence.site_licence_required:
         return f"open: {licence.name}"
-    reference = references.get(form.id)
+    reference = references.get(form.licence_key)
     if reference:
         return f"licensed: {reference}"
-    return f"disabled: needs a site licence (kiosk forms enable {form.id} --licence REF)"
+    return f"disabled: needs a site licence (kiosk forms enable {form.licence_key} --licence REF)"
 
 
 def list_forms(args: argparse.Namespace) -> int:
@@ -103,7 +103,7 @@ def list_forms(args: argparse.Namespace) -> int:
             "version": form.version,
             "languages": form.languages,
             "licence": licence_status(form, references),
-            "enabled": not form.needs_site_licence or form.id in references,
+            "enabled": form.is_enabled(references),
         }
         for form in library.forms()
     ]
@@ -201,10 +201,11 @@ def enable_form(args: argparse.Namespace) -> int:
         if not form.needs_site_licence:
             print(f"{form.id} does not need a site licence; it is always enabled")
             return EXIT_OK
-        record = LicenceRegister(paths.data_dir()).enable(form.id, args.licence)
+        record = LicenceRegister(paths.data_dir()).enable(form.licence_key, args.licence)
     except (EngineError, LicenceRegisterError) as exc:
         return _fail(str(exc))
-    print(f"{form.id} enabled under site licence {record.reference}")
+    covered = sorted(f.id for f in _library().forms() if f.licence_key == form.licence_key)
+    print(f"{', '.join(covered)} enabled under site licence {record.reference}")
     return EXIT_OK
 
 

@@ -52,10 +52,10 @@ def try_pathway(
     print(f"Pathway: {pathway.title}. Press Enter to skip any question.\n")
     for form_id in pathway.forms:
         form = library.get(form_id)
-        if form.needs_site_licence and not licences.get(form.id):
+        if not form.is_enabled(licences):
             print(
                 f"[{form.id} is skipped: it needs a site licence reference "
-                f"(kiosk forms enable {form.id} --licence REF)]\n"
+                f"(kiosk forms enable {form.licence_key} --licence REF)]\n"
             )
             continue
         if language not in form.languages:

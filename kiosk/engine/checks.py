@@ -285,6 +285,12 @@ def _read_lookup_tables(spec: FormSpec, located: Located, out: _Collector) -> Fo
             out.add(where, f"lookup score '{score.id}' needs exactly one of table or table_file")
             continue
         if score.table_file is not None:
+            if Path(score.table_file).name != score.table_file or score.table_file.startswith("."):
+                out.add(
+                    (*where, "table_file"),
+                    "table_file must be a file name in the form's own folder, not a path",
+                )
+                continue
             base = Path(located.path).parent
             table = _read_csv_table(base / score.table_file, (*where, "table_file"), out)
             scores[index] = score.model_copy(update={"table": table, "table_file": None})
@@ -296,7 +302,10 @@ def _read_csv_table(path: Path, where: YamlPath, out: _Collector) -> dict[int, f
     try:
         with path.open(newline="", encoding="utf-8") as handle:
             for number, row in enumerate(csv.reader(handle), start=1):
-                if not row or row[0].strip().startswith("#") or number > MAX_TABLE_ROWS:
+                if number > MAX_TABLE_ROWS:
+                    out.add(where, f"{path.name} has more than {MAX_TABLE_ROWS} lines")
+                    return {}
+                if not row or row[0].strip().startswith("#"):
                     continue
                 try:
                     raw, converted = int(row[0]), float(row[1])

@@ -195,6 +195,20 @@ class Form:
     def needs_site_licence(self) -> bool:
         return self.spec.licence.site_licence_required
 
+    @property
+    def licence_key(self) -> str:
+        """The licence register entry that covers this form.
+
+        A follow-up form is part of the same instrument as its baseline form,
+        so one site licence (recorded against the baseline form) covers both.
+        """
+        baseline = self.spec.baseline
+        return baseline.form if baseline is not None else self.id
+
+    def is_enabled(self, licences: Mapping[str, str]) -> bool:
+        """Usable at this site: open, or its site licence reference is recorded."""
+        return not self.needs_site_licence or bool(licences.get(self.licence_key))
+
     # ------------------------------------------------------------ answers
     def normalise(self, item_id: str, raw: Any, *, today: dt.date | None = None) -> Answer | None:
         """The canonical form of one answer; AnswerError if the form does not allow it."""

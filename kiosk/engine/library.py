@@ -90,10 +90,10 @@ class FormLibrary:
             raise UnknownFormError(f"no pathway '{pathway_id}'")
         forms = [self.get(form_id) for form_id in pathway.forms]
         for form in forms:
-            if form.needs_site_licence and not licences.get(form.id):
+            if not form.is_enabled(licences):
                 raise LicenceRequiredError(
                     f"pathway '{pathway_id}' includes '{form.id}', which needs a site licence "
-                    f"reference: kiosk forms enable {form.id} --licence REF"
+                    f"reference: kiosk forms enable {form.licence_key} --licence REF"
                 )
         return forms
 
@@ -105,7 +105,8 @@ def _files(paths: Iterable[str]) -> tuple[list[Path], list[Path], list[Problem]]
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            for child in sorted(path.glob("*.yaml")):
+            children = [*path.glob("*.yaml"), *path.glob("*.yml")]
+            for child in sorted(children):
                 (pathways if child.name == PATHWAYS_FILE else forms).append(child)
         elif path.is_file():
             (pathways if path.name == PATHWAYS_FILE else forms).append(path)

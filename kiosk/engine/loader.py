@@ -162,11 +162,11 @@ def _problem(located: Located, error: Any) -> Problem:
     elif kind == "literal_error":
         message = f"{value!r} is not allowed here; expected {error['ctx']['expected']}"
     elif kind == "string_pattern_mismatch" and key == "version":
-        message = f"version {value!r} must look like 1, 1.0 or 1.0.2"
+        message = f"{value!r} must look like 1, 1.0 or 1.0.2"
     elif kind == "string_pattern_mismatch":
         message = f"{value!r} is not a valid {_what(key)}"
     elif kind == "string_type" and key == "version":
-        message = "version must be text in quotes, e.g. version: '1.0'"
+        message = "must be text in quotes, e.g. version: '1.0'"
     else:
         message = error["msg"][0].lower() + error["msg"][1:]
     # An unknown score kind is a fault of the kind: line, not of the score as a whole.

@@ -168,7 +168,7 @@ def test_missing_top_level_key(forms: FormWriter) -> None:
 
 def test_version_must_be_quoted(forms: FormWriter) -> None:
     problem = forms.problem(HEADER.replace('"1.0"', "1.0") + TWO_ITEMS, header=False)
-    assert problem.message == "version: version must be text in quotes, e.g. version: '1.0'"
+    assert problem.message == "version: must be text in quotes, e.g. version: '1.0'"
     assert problem.line == 3
 
 

@@ -222,3 +222,23 @@ def test_no_loaded_shipped_form_is_proprietary() -> None:
     for form in library.forms():
         assert not form.spec.licence.proprietary, form.id
         assert not form.id.startswith("pam"), form.id
+
+
+def test_a_conversion_table_must_sit_beside_the_form(tmp_path: Path) -> None:
+    """table_file names a file in the form's own folder; a path elsewhere is refused."""
+
+    (tmp_path / "outside.csv").write_text("1,2\n", encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "f.yaml").write_text(
+        "id: f\nversion: '1'\ntitle: {en: F}\nsource: {name: s}\nlicence: {name: l}\n"
+        "languages: {en: validated}\nitems:\n"
+        "  - {id: a, type: scale, min: 1, max: 2, text: {en: A},\n"
+        "     anchors: [{value: 1, text: {en: x}}]}\n"
+        "scores:\n  - {id: conv, kind: lookup, of: a, table_file: ../outside.csv}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FormError) as caught:
+        load_form(site / "f.yaml")
+    assert [p.line for p in caught.value.problems] == [11]
+    assert "file name in the form's own folder" in caught.value.problems[0].message

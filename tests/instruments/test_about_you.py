@@ -20,7 +20,8 @@ QUESTIONS = (
     "carer",
 )
 # NHS Data Dictionary ethnic category codes (I, O, Q, T... are not used).
-ETHNIC_CODES = [*"ABCDEFGHJKLMNPRS", "Z"]
+# Z "Not stated" is not a choice: "I don't want to answer" stands for it.
+ETHNIC_CODES = [*"ABCDEFGHJKLMNPRS"]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,8 @@ def test_ethnicity_offers_the_nhs_codes(form: Form) -> None:
     assert [o.code for o in options] == ETHNIC_CODES
     texts = {o.code: o.text["en"] for o in options}
     assert texts["A"] == "White: British"
-    assert texts["Z"] == "Not stated"
+    assert "Z" not in texts  # one way to decline, not two
+    assert form.normalise("ethnicity", "prefer_not") == "prefer_not"
 
 
 @pytest.mark.parametrize("code", ETHNIC_CODES)

@@ -221,3 +221,12 @@ def test_pain_pathway_starts_once_the_licence_is_recorded(library: FormLibrary) 
 @pytest.mark.parametrize("pathway", ["cardiology", "renal", "survey"])
 def test_pathways_without_mycaw_need_no_licence(library: FormLibrary, pathway: str) -> None:
     assert library.pathway_forms(pathway, licences={})
+
+
+def test_one_site_licence_covers_baseline_and_follow_up(library) -> None:
+    followup = library.get("mycaw_followup")
+    assert followup.licence_key == "mycaw"
+    assert not followup.is_enabled({})
+    assert followup.is_enabled({"mycaw": "MM-0042"})
+    forms = library.pathway_forms("pain_followup", licences={"mycaw": "MM-0042"})
+    assert "mycaw_followup" in [f.id for f in forms]
