@@ -1,0 +1,8 @@
+"""Sealing patient data for the clinic: keys, per-answer encryption, envelopes.
+
+Pure cryptography and data formats: no database, no network. The tablet's
+store seals with it; the clinic (and tests, with a test key) open with it.
+
+The tablet only ever holds the clinic's *public* key, so nothing it stores can
+be decrypted on the tablet once a session's data key is gone.
+"""

@@ -1,0 +1,79 @@
+"""Open the tablet database: SQLite in WAL mode with full, durable commits.
+
+``synchronous=FULL`` in WAL mode makes every commit durable before it returns,
+so an answer acknowledged to the screen survives a power cut. ``secure_delete``
+overwrites deleted content, so acknowledged ciphertext does not linger in free
+pages. The schema is built and upgraded by the Alembic migrations.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+
+from kiosk.store.errors import CorruptDatabaseError, known_errors
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).with_name("migrations")
+DATABASE_FILE = "tablet.db"
+
+
+def _pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def open_engine(path: Path) -> Engine:
+    """An engine for the database at ``path`` with the durability pragmas on every connection."""
+    with known_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            f"sqlite:///{path}",
+            connect_args={"check_same_thread": False},
+        )
+        event.listen(engine, "connect", _pragmas)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").fetchone()
+    return engine
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def migrate(engine: Engine, path: Path) -> None:
+    """Bring the schema to the newest revision (tests build it this way too)."""
+    config = alembic_config()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with known_errors(path), engine.begin() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
+        if current is not None and current not in known:
+            raise CorruptDatabaseError(
+                f"The database {path} was made by a newer version of this software "
+                f"(schema {current}). Install the newer version; the file is unchanged."
+            )
+        if current != head:
+            log.info("upgrading tablet database from %s to %s", current, head)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+
+def integrity_check(engine: Engine) -> str:
+    with engine.connect() as connection:
+        return str(connection.execute(text("PRAGMA integrity_check")).scalar())

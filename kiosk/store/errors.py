@@ -1,0 +1,103 @@
+"""Known errors of the tablet store, each with a plain message and no patient data.
+
+StoreError
+├── NoClinicKeyError        the tablet has no clinic key to seal for (not enrolled)
+├── TamperedRecordError     stored ciphertext failed authentication (quarantined)
+├── CorruptDatabaseError    the database file is damaged or not a database
+├── DiskFullError           no space left to save
+├── DataDirUnwritableError  the data folder cannot be written
+├── DeviceKeyError          the device key is missing, unreadable or too open
+├── PinLockedError          too many wrong PINs: wait (``seconds`` left)
+└── ReceiptMismatchError    the clinic's receipt is not this envelope's hash
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import exc as sa_exc
+
+
+class StoreError(Exception):
+    """Base class for known errors of the tablet store."""
+
+
+class NoClinicKeyError(StoreError):
+    pass
+
+
+class TamperedRecordError(StoreError):
+    pass
+
+
+class CorruptDatabaseError(StoreError):
+    pass
+
+
+class DiskFullError(StoreError):
+    pass
+
+
+class DataDirUnwritableError(StoreError):
+    pass
+
+
+class DeviceKeyError(StoreError):
+    pass
+
+
+class ReceiptMismatchError(StoreError):
+    pass
+
+
+class PinLockedError(StoreError):
+    def __init__(self, seconds: float) -> None:
+        self.seconds = max(0.0, seconds)
+        super().__init__(f"Too many wrong PINs. Try again in {int(self.seconds + 0.999)} seconds.")
+
+
+def _classify(message: str, path: Path) -> StoreError | None:
+    text = message.lower()
+    if "full" in text:
+        return DiskFullError(
+            f"The tablet's storage is full: cannot save to {path}. Free some space; "
+            "nothing already saved has been lost."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return DataDirUnwritableError(
+            f"Cannot write to the data folder {path.parent}. Check that it exists and that "
+            "this app may write to it."
+        )
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return CorruptDatabaseError(
+            f"The database {path} is damaged. Keep the file for investigation and restore "
+            "from backup; do not delete it."
+        )
+    return None
+
+
+@contextmanager
+def known_errors(path: Path) -> Iterator[None]:
+    """Turn database and file-system failures into the plain errors above."""
+    try:
+        yield
+    except (sa_exc.OperationalError, sa_exc.DatabaseError) as exc:
+        known = _classify(str(exc.orig), path)
+        if known is None:
+            raise
+        raise known from None
+    except sqlite3.DatabaseError as exc:
+        known = _classify(str(exc), path)
+        if known is None:
+            raise
+        raise known from None
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise _classify("full", path) from None  # type: ignore[misc]
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR):
+            raise _classify("readonly", path) from None  # type: ignore[misc]
+        raise

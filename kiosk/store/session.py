@@ -1,0 +1,91 @@
+"""One patient's session on the tablet, sealed record by record.
+
+Every record (an answer, the patient link, the session's start and end) is
+sealed under the session's data key and committed durably before
+:meth:`SealedSession.record` returns: once the screen has been told an answer
+is saved, a power cut cannot lose it. The data key exists only in this
+object's memory and is wiped when the session ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING, Any
+
+from kiosk.envelope.envelope import END_RECORD
+from kiosk.envelope.seal import seal_record, wipe
+from kiosk.store.errors import StoreError, known_errors
+from kiosk.store.events import now
+from kiosk.store.models import RecordRow
+
+if TYPE_CHECKING:
+    from kiosk.store.store import TabletStore
+
+log = logging.getLogger(__name__)
+END_REASONS = ("submitted", "abandoned", "timed_out", "interrupted")
+
+
+class SessionEndedError(StoreError):
+    """The session has ended; nothing more can be recorded in it."""
+
+
+class SealedSession:
+    def __init__(self, store: TabletStore, session_id: str, data_key: bytearray) -> None:
+        self._store = store
+        self.id = session_id
+        self._key: bytearray | None = data_key
+        self._seq = 1  # record 1 is the sealed start record
+        self._lock = threading.Lock()
+
+    @property
+    def ended(self) -> bool:
+        return self._key is None
+
+    def record(self, name: str, value: Any) -> int:
+        """Seal and durably save one record; return its sequence number."""
+        with self._lock:
+            if self._key is None:
+                raise SessionEndedError("this session has ended")
+            seq = self._seq + 1
+            sealed = seal_record(self._key, self.id, name, seq, value)
+            with known_errors(self._store.db_path), self._store.transaction() as db:
+                db.add(
+                    RecordRow(
+                        session_id=self.id, seq=seq, name=name, sealed=sealed, created_at=now()
+                    )
+                )
+            self._seq = seq
+            return seq
+
+    def answer(self, form_id: str, item_id: str, value: Any) -> int:
+        """Record an answer (None withdraws an earlier one)."""
+        return self.record(f"{form_id}/{item_id}", value)
+
+    def submit(self, summary: dict[str, Any] | None = None) -> str:
+        """Seal the session as complete and queue it for the clinic."""
+        self.record(END_RECORD, {"end_reason": "submitted", "summary": summary or {}})
+        return self._end("complete", "submitted")
+
+    def abandon(self, reason: str = "abandoned") -> str:
+        """End without submitting (walked away, timed out): queued as incomplete."""
+        if reason not in ("abandoned", "timed_out"):
+            raise ValueError(f"unknown reason {reason!r}")
+        return self._end("incomplete", reason)
+
+    def _end(self, status: str, reason: str) -> str:
+        with self._lock:
+            key, self._key = self._key, None
+            if key is None:
+                raise SessionEndedError("this session has already ended")
+            try:
+                self._store.verify_records(self.id, key)
+            finally:
+                wipe(key)
+            self._store.seal_into_outbox(self.id, status, reason)
+            log.info("session %s ended: %s", self.id, reason)
+            return self.id
+
+    def __del__(self) -> None:  # a forgotten session must not keep its key alive
+        if getattr(self, "_key", None) is not None:
+            wipe(self._key)  # type: ignore[arg-type]

@@ -1,0 +1,316 @@
+"""The tablet store: sessions in progress, the outbox, events, quarantine.
+
+Open it with :meth:`TabletStore.open`. On every open, sessions left unfinished
+by a crash or power cut are sealed as ``incomplete`` and queued for the clinic:
+nothing entered is lost, and nothing becomes readable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.envelope.envelope import (
+    START_RECORD,
+    SealedRecord,
+    build_envelope,
+    envelope_hash,
+)
+from kiosk.envelope.errors import TamperedError
+from kiosk.envelope.keys import ClinicPublicKey
+from kiosk.envelope.seal import WrappedKey, new_data_key, open_record, seal_record, wrap_data_key
+from kiosk.store.database import DATABASE_FILE, integrity_check, migrate, open_engine
+from kiosk.store.errors import (
+    NoClinicKeyError,
+    ReceiptMismatchError,
+    StoreError,
+    known_errors,
+)
+from kiosk.store.events import append_event, now, read_events
+from kiosk.store.models import OutboxRow, QuarantineRow, RecordRow, SessionRow
+from kiosk.store.session import SealedSession
+
+log = logging.getLogger(__name__)
+CLINIC_KEY_FILE = "clinic.pub"
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    submission_id: str
+    status: str
+    envelope: bytes
+    envelope_hash: str
+    attempts: int
+
+
+class TabletStore:
+    def __init__(
+        self, data_dir: Path, clinic_key: ClinicPublicKey | None, retention_days: int = 0
+    ) -> None:
+        self.data_dir = data_dir
+        self.db_path = data_dir / DATABASE_FILE
+        self.clinic_key = clinic_key
+        self.retention_days = retention_days
+        self.engine = open_engine(self.db_path)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        clinic_key: ClinicPublicKey | None = None,
+        *,
+        retention_days: int = 0,
+    ) -> TabletStore:
+        """Open (creating or upgrading) the store and recover unfinished sessions."""
+        if clinic_key is None and (data_dir / CLINIC_KEY_FILE).is_file():
+            clinic_key = ClinicPublicKey.load(data_dir / CLINIC_KEY_FILE)
+        store = cls(data_dir, clinic_key, retention_days)
+        migrate(store.engine, store.db_path)
+        store.recover()
+        store.purge_expired()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with known_errors(self.db_path), self._sessions.begin() as db:
+            yield db
+
+    # ------------------------------------------------------------ sessions
+
+    def start_session(self, pathway: str, forms: Sequence[dict[str, str]]) -> SealedSession:
+        """Begin a patient session: a new data key, wrapped for the clinic at once."""
+        if self.clinic_key is None:
+            raise NoClinicKeyError(
+                "This tablet has no clinic key to protect answers with. "
+                "Enrol it with the clinic before patients use it."
+            )
+        session_id = uuid.uuid4().hex
+        data_key = new_data_key()
+        wrapped = wrap_data_key(data_key, self.clinic_key, session_id)
+        started = now()
+        forms_list = [dict(f) for f in forms]
+        start = {"pathway": pathway, "forms": forms_list, "started_at": started}
+        sealed = seal_record(data_key, session_id, START_RECORD, 1, start)
+        with self.transaction() as db:
+            db.add(
+                SessionRow(
+                    id=session_id,
+                    pathway=pathway,
+                    forms=json.dumps(forms_list),
+                    started_at=started,
+                    wrapped_key=wrapped.to_bytes(),
+                    clinic_key_id=wrapped.clinic_key_id,
+                )
+            )
+            db.flush()
+            db.add(
+                RecordRow(
+                    session_id=session_id,
+                    seq=1,
+                    name=START_RECORD,
+                    sealed=sealed,
+                    created_at=started,
+                )
+            )
+            append_event(db, "session_started", session_id)
+        return SealedSession(self, session_id, data_key)
+
+    def verify_records(self, session_id: str, data_key: bytearray) -> None:
+        """Check every stored record of a live session; quarantine any that fail."""
+        with self.transaction() as db:
+            rows = db.scalars(
+                select(RecordRow).where(RecordRow.session_id == session_id).order_by(RecordRow.seq)
+            ).all()
+            for row in rows:
+                try:
+                    open_record(data_key, session_id, row.name, row.seq, row.sealed)
+                except TamperedError:
+                    self._quarantine(
+                        db, session_id, f"record {row.seq} failed authentication", row.sealed
+                    )
+
+    def seal_into_outbox(self, session_id: str, status: str, end_reason: str) -> None:
+        """Move a session's sealed records into one outbox envelope, in one transaction."""
+        with self.transaction() as db:
+            self._seal(db, session_id, status, end_reason)
+
+    def _seal(self, db: Session, session_id: str, status: str, end_reason: str) -> None:
+        session = db.get(SessionRow, session_id)
+        if session is None:
+            raise StoreError(f"session {session_id} is not in progress")
+        records = db.scalars(
+            select(RecordRow).where(RecordRow.session_id == session_id).order_by(RecordRow.seq)
+        ).all()
+        envelope = build_envelope(
+            submission_id=session_id,
+            status=status,
+            end_reason=end_reason,
+            started_at=session.started_at,
+            ended_at=now(),
+            pathway=session.pathway,
+            forms=json.loads(session.forms),
+            wrapped_key=WrappedKey.from_bytes(session.wrapped_key),
+            records=[SealedRecord(r.seq, r.name, r.sealed) for r in records],
+        )
+        db.add(
+            OutboxRow(
+                submission_id=session_id,
+                status=status,
+                end_reason=end_reason,
+                created_at=now(),
+                envelope=envelope,
+                envelope_hash=envelope_hash(envelope),
+                size=len(envelope),
+                attempts=0,
+            )
+        )
+        db.execute(delete(RecordRow).where(RecordRow.session_id == session_id))
+        db.delete(session)
+        kind = {
+            "submitted": "session_submitted",
+            "timed_out": "session_timed_out",
+            "interrupted": "session_recovered",
+        }.get(end_reason, "session_abandoned")
+        append_event(db, kind, session_id, records=len(records), status=status)
+
+    def recover(self) -> int:
+        """Seal every session a crash left open as incomplete. Returns how many."""
+        with self.transaction() as db:
+            open_ids = db.scalars(select(SessionRow.id)).all()
+            for session_id in open_ids:
+                self._seal(db, session_id, "incomplete", "interrupted")
+            append_event(db, "store_opened", count=len(open_ids))
+        if open_ids:
+            log.warning("sealed %d unfinished session(s) as incomplete", len(open_ids))
+        return len(open_ids)
+
+    # ------------------------------------------------------------ outbox
+
+    def pending(self, limit: int = 100) -> list[OutboxItem]:
+        """Submissions waiting for the clinic, oldest first; tampered ones are quarantined."""
+        items = []
+        with self.transaction() as db:
+            rows = db.scalars(
+                select(OutboxRow)
+                .where(OutboxRow.acknowledged_at.is_(None), OutboxRow.envelope.is_not(None))
+                .order_by(OutboxRow.created_at)
+                .limit(limit)
+            ).all()
+            for row in rows:
+                assert row.envelope is not None
+                if envelope_hash(row.envelope) != row.envelope_hash:
+                    self._quarantine(db, row.submission_id, "outbox envelope altered", row.envelope)
+                    row.envelope = None
+                    row.last_error = "quarantined: the stored envelope was altered"
+                    continue
+                items.append(
+                    OutboxItem(
+                        row.submission_id, row.status, row.envelope, row.envelope_hash, row.attempts
+                    )
+                )
+        return items
+
+    def record_attempt(self, submission_id: str, error: str | None) -> None:
+        with self.transaction() as db:
+            row = db.get(OutboxRow, submission_id)
+            if row is not None:
+                row.attempts += 1
+                row.last_error = None if error is None else error[:200]
+
+    def acknowledge(self, submission_id: str, receipt: str) -> None:
+        """The clinic holds it: keep only the receipt (or keep for the retention period)."""
+        with self.transaction() as db:
+            row = db.get(OutboxRow, submission_id)
+            if row is None:
+                raise StoreError(f"no submission {submission_id} in the outbox")
+            if row.acknowledged_at is not None:
+                return
+            if receipt != row.envelope_hash:
+                raise ReceiptMismatchError(
+                    f"the clinic's receipt for {submission_id} does not match what was sent"
+                )
+            row.acknowledged_at = now()
+            if self.retention_days > 0:
+                until = dt.datetime.now(dt.UTC) + dt.timedelta(days=self.retention_days)
+                row.delete_after = until.isoformat(timespec="seconds")
+            else:
+                row.envelope = None
+            append_event(db, "submission_synced", submission_id, bytes=row.size)
+        self.checkpoint()
+
+    def purge_expired(self) -> int:
+        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            rows = db.scalars(
+                select(OutboxRow).where(
+                    OutboxRow.delete_after.is_not(None),
+                    OutboxRow.delete_after <= stamp,
+                    OutboxRow.envelope.is_not(None),
+                )
+            ).all()
+            for row in rows:
+                row.envelope = None
+        if rows:
+            self.checkpoint()
+        return len(rows)
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database so deleted pages are overwritten."""
+        with known_errors(self.db_path), self.engine.connect() as connection:
+            connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+
+    def counts(self) -> dict[str, int]:
+        with self.transaction() as db:
+            waiting = db.scalar(
+                select(func.count())
+                .select_from(OutboxRow)
+                .where(OutboxRow.acknowledged_at.is_(None), OutboxRow.envelope.is_not(None))
+            )
+            acknowledged = db.scalar(
+                select(func.count())
+                .select_from(OutboxRow)
+                .where(OutboxRow.acknowledged_at.is_not(None))
+            )
+            sessions = db.scalar(select(func.count()).select_from(SessionRow))
+            quarantined = db.scalar(select(func.count()).select_from(QuarantineRow))
+        return {
+            "outbox": waiting or 0,
+            "acknowledged": acknowledged or 0,
+            "in_progress": sessions or 0,
+            "quarantined": quarantined or 0,
+        }
+
+    # ------------------------------------------------------------ quarantine, events
+
+    def _quarantine(self, db: Session, submission_id: str, reason: str, blob: bytes) -> None:
+        db.add(QuarantineRow(at=now(), submission_id=submission_id, reason=reason, blob=blob))
+        append_event(db, "record_quarantined", submission_id, reason="failed_check")
+        log.error("quarantined data of submission %s: %s", submission_id, reason)
+
+    def quarantined(self) -> list[dict[str, Any]]:
+        with self.transaction() as db:
+            return [
+                {"submission_id": q.submission_id, "reason": q.reason, "at": q.at}
+                for q in db.scalars(select(QuarantineRow).order_by(QuarantineRow.id))
+            ]
+
+    def events(self, kind: str | None = None) -> list[dict[str, Any]]:
+        with self.transaction() as db:
+            return read_events(db, kind)
+
+    def integrity(self) -> str:
+        return integrity_check(self.engine)
