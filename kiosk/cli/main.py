@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import forms
+from kiosk.cli import forms, simulate
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     forms.register(commands)
+    simulate.register(commands)
     return parser
 
 

@@ -1,0 +1,135 @@
+"""One patient, one pathway, one sealed session."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.engine import Form, FormLibrary, RaisedFlag, ScoredResponse, UnknownFormError
+from kiosk.engine.answers import Answer
+from kiosk.store.session import SealedSession
+from kiosk.store.store import TabletStore
+
+LINK_RECORD = "_link/patient"
+LANGUAGE_RECORD = "_session/language"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the thank-you screen needs to know; no answers."""
+
+    submission_id: str
+    flags: tuple[RaisedFlag, ...]
+    wants_help: bool
+    urgent: bool
+
+
+class Journey:
+    def __init__(
+        self,
+        store: TabletStore,
+        library: FormLibrary,
+        pathway_id: str,
+        licences: Mapping[str, str],
+        *,
+        language: str = "en",
+        baselines: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
+        self.forms: list[Form] = library.pathway_forms(pathway_id, licences)
+        self._by_id = {form.id: form for form in self.forms}
+        self._baselines = dict(baselines or {})
+        self._answers: dict[str, dict[str, Answer]] = {form.id: {} for form in self.forms}
+        manifest = [{"id": f.id, "version": f.version, "hash": f.hash} for f in self.forms]
+        self._session: SealedSession | None = store.start_session(pathway_id, manifest)
+        self._session.record(LANGUAGE_RECORD, language)
+        self.language = language
+
+    @property
+    def submission_id(self) -> str:
+        return self._live().id
+
+    def _live(self) -> SealedSession:
+        if self._session is None:
+            raise RuntimeError("this journey has ended")
+        return self._session
+
+    def form(self, form_id: str) -> Form:
+        try:
+            return self._by_id[form_id]
+        except KeyError:
+            raise UnknownFormError(f"form '{form_id}' is not in this pathway") from None
+
+    def baseline(self, form_id: str) -> Mapping[str, Any] | None:
+        form = self.form(form_id)
+        if form.spec.baseline is None:
+            return None
+        return self._baselines.get(form_id, {})
+
+    # ------------------------------------------------------------ answering
+
+    def link_patient(self, identifiers: Mapping[str, Any]) -> None:
+        """Record who the patient is (sealed like an answer; never kept in clear)."""
+        self._live().record(LINK_RECORD, dict(identifiers))
+
+    def answer(self, form_id: str, item_id: str, raw: Any) -> Answer | None:
+        """Check, save (sealed, durable) and apply skip logic. AnswerError if not allowed."""
+        form = self.form(form_id)
+        session = self._live()
+        value = form.normalise(item_id, raw)
+        answers = self._answers[form_id]
+        session.answer(form_id, item_id, value)
+        if value is None:
+            answers.pop(item_id, None)
+        else:
+            answers[item_id] = value
+        enabled = set(self.enabled_items(form_id))
+        for stale in [item for item in answers if item not in enabled]:
+            session.answer(form_id, stale, None)
+            del answers[stale]
+        return value
+
+    def answers(self, form_id: str) -> dict[str, Answer]:
+        return dict(self._answers[form_id])
+
+    def enabled_items(self, form_id: str) -> tuple[str, ...]:
+        form = self.form(form_id)
+        return form.enabled_items(self._answers[form_id], baseline=self.baseline(form_id))
+
+    def results(self) -> dict[str, ScoredResponse]:
+        return {
+            form.id: form.evaluate(
+                self._answers[form.id], baseline=self.baseline(form.id), strict=False
+            )
+            for form in self.forms
+        }
+
+    # ------------------------------------------------------------ ending
+
+    def submit(self) -> Outcome:
+        """Score every form, seal the session as complete, and forget the answers."""
+        session = self._live()
+        results = self.results()
+        summary = {form_id: result.to_json() for form_id, result in results.items()}
+        flags = tuple(flag for result in results.values() for flag in result.flags)
+        session.submit(summary)
+        self._forget()
+        return Outcome(
+            submission_id=session.id,
+            flags=flags,
+            wants_help=any(f.id == "wants_help" for f in flags),
+            urgent=any(f.severity == "urgent" for f in flags),
+        )
+
+    def abandon(self, reason: str = "abandoned") -> str:
+        """End without submitting (timed out, walked away): queued as incomplete."""
+        session = self._live()
+        session.abandon(reason)
+        self._forget()
+        return session.id
+
+    def _forget(self) -> None:
+        for answers in self._answers.values():
+            answers.clear()
+        self._baselines.clear()
+        self._session = None
