@@ -61,7 +61,7 @@ def _fail(message: str) -> int:
 def _answer_plan(
     journey: Journey, fixed: dict[str, dict[str, Any]] | None, rng: random.Random
 ) -> list[tuple[str, str, Any]]:
-    plan = []
+    plan: list[tuple[str, str, Any]] = []
     for form in journey.forms:
         if fixed is not None:
             answers = fixed.get(form.id, {})

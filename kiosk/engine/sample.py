@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import random
 import string
+from collections.abc import Mapping
 from typing import Any
 
 from kiosk.engine.answers import (
@@ -41,7 +42,7 @@ def random_answers(
     *,
     skip: float = 0.1,
     prefer_not: float = 0.05,
-    baseline: dict[str, Any] | None = None,
+    baseline: Mapping[str, Any] | None = None,
     today: dt.date | None = None,
 ) -> dict[str, Answer]:
     """A random response that ``form.evaluate(..., strict=True)`` accepts."""
