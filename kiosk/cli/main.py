@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import forms, simulate
+from kiosk.cli import forms, keys, simulate
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     forms.register(commands)
     simulate.register(commands)
+    keys.register(commands)
     return parser
 
 

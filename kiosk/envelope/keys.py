@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,3 +70,43 @@ class ClinicKeyPair:
     @property
     def id(self) -> str:
         return self.public.id
+
+
+def write_private_key(pair: ClinicKeyPair, path: Path, passphrase: bytes) -> None:
+    """Save the clinic's private key encrypted with ``passphrase`` (PKCS#8), mode 0600.
+
+    Refuses to overwrite: an old clinic key must be kept to open older submissions.
+    """
+    if len(passphrase) < 12:
+        raise EnvelopeError("the passphrase must be at least 12 characters")
+    pem = pair.private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(passphrase),
+    )
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise EnvelopeError(f"{path} already exists; keep it (older submissions need it)") from None
+    except OSError as exc:
+        raise EnvelopeError(f"cannot write {path}: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def read_private_key(path: Path, passphrase: bytes) -> ClinicKeyPair:
+    try:
+        pem = path.read_bytes()
+    except OSError as exc:
+        raise EnvelopeError(f"cannot read clinic key {path}: {exc.strerror or exc}") from None
+    try:
+        key = serialization.load_pem_private_key(pem, password=passphrase)
+    except (ValueError, TypeError):
+        raise EnvelopeError(
+            f"cannot open clinic key {path}: wrong passphrase or not a key file"
+        ) from None
+    if not isinstance(key, X25519PrivateKey):
+        raise EnvelopeError(f"{path} is not an X25519 clinic key")
+    return ClinicKeyPair(key)
