@@ -8,20 +8,28 @@ ids, times, form ids, versions, hashes and sync state. See docs/storage.md.
 from kiosk.store.errors import (
     CorruptDatabaseError,
     DataDirUnwritableError,
+    DeviceKeyError,
     DiskFullError,
     NoClinicKeyError,
     PinLockedError,
     StoreError,
     TamperedRecordError,
 )
+from kiosk.store.identity import DeviceIdentity, FileKeyStore, KeyringKeyStore
+from kiosk.store.pin import StaffPin
 from kiosk.store.store import TabletStore
 
 __all__ = [
     "CorruptDatabaseError",
     "DataDirUnwritableError",
+    "DeviceIdentity",
+    "DeviceKeyError",
     "DiskFullError",
+    "FileKeyStore",
+    "KeyringKeyStore",
     "NoClinicKeyError",
     "PinLockedError",
+    "StaffPin",
     "StoreError",
     "TabletStore",
     "TamperedRecordError",
