@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import forms, keys, simulate
+from kiosk.cli import forms, keys, simulate, tablet
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     forms.register(commands)
     simulate.register(commands)
     keys.register(commands)
+    tablet.register(commands)
     return parser
 
 

@@ -1,0 +1,69 @@
+"""`kiosk tablet status` and `kiosk tablet set-pin` as subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.store import StaffPin, TabletStore
+
+pytestmark = pytest.mark.store
+
+
+def kiosk(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "site")},
+        cwd=tmp_path,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_set_pin_then_the_pin_unlocks(tmp_path: Path) -> None:
+    result = kiosk(tmp_path, "tablet", "set-pin", "--data-dir", "tablet", stdin="284619\n")
+    assert result.returncode == 0, result.stderr
+    store = TabletStore.open(tmp_path / "tablet")
+    try:
+        pin = StaffPin(store)
+        assert pin.verify("284619")
+        assert not pin.verify("284610")
+    finally:
+        store.close()
+    assert b"284619" not in (tmp_path / "tablet" / "tablet.db").read_bytes()
+
+
+def test_a_weak_pin_is_refused_plainly(tmp_path: Path) -> None:
+    result = kiosk(tmp_path, "tablet", "set-pin", "--data-dir", "tablet", stdin="123456\n")
+    assert result.returncode == 2
+    assert "straight run" in result.stderr
+
+
+def test_status_reports_counts_and_events_without_patient_data(tmp_path: Path) -> None:
+    kiosk(tmp_path, "tablet", "set-pin", "--data-dir", "tablet", stdin="284619\n")
+    result = kiosk(tmp_path, "tablet", "status", "--data-dir", "tablet")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["outbox"] == 0 and report["in_progress"] == 0
+    assert report["clinic_key"] is None
+    assert [e["kind"] for e in report["recent_events"]][-2:] == [
+        "staff_pin_changed",
+        "store_opened",
+    ]
+
+
+def test_status_of_a_damaged_database_is_one_plain_line(tmp_path: Path) -> None:
+    (tmp_path / "tablet").mkdir()
+    (tmp_path / "tablet" / "tablet.db").write_bytes(b"this is not a database" * 100)
+    result = kiosk(tmp_path, "tablet", "status", "--data-dir", "tablet")
+    assert result.returncode == 2
+    assert "is damaged" in result.stderr
