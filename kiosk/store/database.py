@@ -45,8 +45,20 @@ def open_engine(path: Path) -> Engine:
             connect_args={"check_same_thread": False},
         )
         event.listen(engine, "connect", _pragmas)
-        with engine.connect() as connection:
+    try:
+        with known_errors(path), engine.connect() as connection:
             connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").fetchone()
+            # Damage away from the schema page only shows when its pages are read:
+            # find it now, not when a patient's answers are being saved.
+            check = connection.exec_driver_sql("PRAGMA quick_check").scalar()
+        if check != "ok":
+            raise CorruptDatabaseError(
+                f"The database {path} is damaged. Keep the file for investigation and restore "
+                "from backup; do not delete it."
+            )
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 

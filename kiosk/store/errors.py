@@ -98,6 +98,15 @@ def known_errors(path: Path) -> Iterator[None]:
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise _classify("full", path) from None  # type: ignore[misc]
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR):
+        # EEXIST/ENOTDIR/EISDIR: a file stands where the data folder should be, or a
+        # folder where the database file should be.
+        if exc.errno in (
+            errno.EROFS,
+            errno.EACCES,
+            errno.EPERM,
+            errno.ENOTDIR,
+            errno.EEXIST,
+            errno.EISDIR,
+        ):
             raise _classify("readonly", path) from None  # type: ignore[misc]
         raise

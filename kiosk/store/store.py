@@ -76,9 +76,13 @@ class TabletStore:
         if clinic_key is None and (data_dir / CLINIC_KEY_FILE).is_file():
             clinic_key = ClinicPublicKey.load(data_dir / CLINIC_KEY_FILE)
         store = cls(data_dir, clinic_key, retention_days)
-        migrate(store.engine, store.db_path)
-        store.recover()
-        store.purge_expired()
+        try:
+            migrate(store.engine, store.db_path)
+            store.recover()
+            store.purge_expired()
+        except BaseException:
+            store.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -313,4 +317,5 @@ class TabletStore:
             return read_events(db, kind)
 
     def integrity(self) -> str:
-        return integrity_check(self.engine)
+        with known_errors(self.db_path):
+            return integrity_check(self.engine)
