@@ -35,7 +35,7 @@ def _open(args: argparse.Namespace) -> TabletStore:
 
 def status(args: argparse.Namespace) -> int:
     try:
-        store = _open(args)
+        store = TabletStore.inspect(args.data_dir or paths.data_dir())
         try:
             report = {
                 "data_dir": str(store.data_dir),

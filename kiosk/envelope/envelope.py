@@ -103,6 +103,8 @@ class OpenedSubmission:
     pathway: str
     forms: list[dict[str, str]]
     records: list[tuple[int, str, Any]] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    """Records that failed authentication (only when opened with ``strict=False``)."""
 
     def answers(self) -> dict[str, dict[str, Any]]:
         """form id -> {item id: latest answer}; a later record replaces an earlier one,
@@ -129,9 +131,17 @@ class OpenedSubmission:
 
 
 def open_envelope(
-    envelope: bytes, private_keys: Mapping[str, X25519PrivateKey] | X25519PrivateKey
+    envelope: bytes,
+    private_keys: Mapping[str, X25519PrivateKey] | X25519PrivateKey,
+    *,
+    strict: bool = True,
 ) -> OpenedSubmission:
-    """Open every record. TamperedError names the first record that fails."""
+    """Open every record. TamperedError names the first record that fails.
+
+    With ``strict=False`` records that fail authentication are listed in
+    ``failed`` and the rest are returned, so one damaged record does not cost a
+    patient all their other answers; the caller must report ``failed``.
+    """
     header = read_header(envelope)
     submission_id = str(header["submission_id"])
     try:
@@ -166,31 +176,61 @@ def open_envelope(
                 raise TamperedError(
                     f"submission {submission_id}: record {expected} is missing or out of order"
                 )
-            value = open_record(data_key, submission_id, record.name, record.seq, record.sealed)
+            try:
+                value = open_record(data_key, submission_id, record.name, record.seq, record.sealed)
+            except TamperedError:
+                if strict:
+                    raise
+                opened.failed.append((record.seq, record.name))
+                continue
             opened.records.append((record.seq, record.name, value))
     finally:
         wipe(data_key)
-    _check_status(opened)
+    if strict or not opened.failed:
+        _check_status(opened)
     return opened
 
 
 def _check_status(opened: OpenedSubmission) -> None:
+    """The clear header must agree with the sealed start and end records.
+
+    A session that ended normally (submitted, abandoned, timed out) ends with a
+    sealed ``_session/end`` record naming its status and reason, so its records
+    cannot be cut short unnoticed. Only a session cut off by a crash has no end
+    record (the key was gone); it is always reported as incomplete, interrupted.
+    A session that ended but was not yet filed when the power went is recovered
+    as "interrupted" by the tablet; its sealed end record then decides.
+    """
+    sid = opened.submission_id
     if opened.status not in STATUSES:
-        raise MalformedEnvelope(f"submission {opened.submission_id}: unknown status")
+        raise MalformedEnvelope(f"submission {sid}: unknown status")
     if not opened.records or opened.records[0][1] != START_RECORD:
-        raise TamperedError(f"submission {opened.submission_id}: the start record is missing")
+        raise TamperedError(f"submission {sid}: the start record is missing")
     start = opened.records[0][2]
-    if not isinstance(start, dict) or (start.get("pathway"), start.get("forms")) != (
-        opened.pathway,
-        opened.forms,
-    ):
+    if not isinstance(start, dict) or (
+        start.get("pathway"),
+        start.get("forms"),
+        start.get("started_at"),
+    ) != (opened.pathway, opened.forms, opened.started_at):
+        raise TamperedError(f"submission {sid}: the clear header does not match its sealed start")
+    last_name, last_value = opened.records[-1][1], opened.records[-1][2]
+    if last_name != END_RECORD:
+        if (opened.status, opened.end_reason) != ("incomplete", "interrupted"):
+            raise TamperedError(
+                f"submission {sid} says it ended normally ({opened.end_reason}) "
+                "but its sealed end record is missing"
+            )
+        return
+    if not isinstance(last_value, dict):
+        raise TamperedError(f"submission {sid}: the end record is not readable")
+    sealed = (last_value.get("status", "complete"), last_value.get("end_reason"))
+    if (opened.status, opened.end_reason) == ("incomplete", "interrupted"):
+        # The session ended normally, but the power went before the tablet filed it:
+        # the sealed end record says how it ended.
+        opened.status, opened.end_reason = str(sealed[0]), str(sealed[1])
+        return
+    if sealed != (opened.status, opened.end_reason):
         raise TamperedError(
-            f"submission {opened.submission_id}: the clear header does not match its sealed start"
+            f"submission {sid}: the clear status ({opened.status}, {opened.end_reason}) does "
+            f"not match its sealed end record ({sealed[0]}, {sealed[1]})"
         )
-    ends = opened.records[-1][1] == END_RECORD
-    if opened.status == "complete" and not ends:
-        raise TamperedError(
-            f"submission {opened.submission_id} claims to be complete but has no sealed end record"
-        )
-    if opened.status == "incomplete" and ends:
-        opened.status = "complete"  # the sealed end record is authoritative

@@ -13,9 +13,9 @@ from kiosk.store.errors import (
     NoClinicKeyError,
     PinLockedError,
     StoreError,
-    TamperedRecordError,
 )
 from kiosk.store.identity import DeviceIdentity, FileKeyStore, KeyringKeyStore
+from kiosk.store.lock import StoreInUseError
 from kiosk.store.pin import StaffPin
 from kiosk.store.store import TabletStore
 
@@ -31,6 +31,6 @@ __all__ = [
     "PinLockedError",
     "StaffPin",
     "StoreError",
+    "StoreInUseError",
     "TabletStore",
-    "TamperedRecordError",
 ]

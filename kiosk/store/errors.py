@@ -2,7 +2,6 @@
 
 StoreError
 ├── NoClinicKeyError        the tablet has no clinic key to seal for (not enrolled)
-├── TamperedRecordError     stored ciphertext failed authentication (quarantined)
 ├── CorruptDatabaseError    the database file is damaged or not a database
 ├── DiskFullError           no space left to save
 ├── DataDirUnwritableError  the data folder cannot be written
@@ -27,10 +26,6 @@ class StoreError(Exception):
 
 
 class NoClinicKeyError(StoreError):
-    pass
-
-
-class TamperedRecordError(StoreError):
     pass
 
 
@@ -71,6 +66,11 @@ def _classify(message: str, path: Path) -> StoreError | None:
         return DataDirUnwritableError(
             f"Cannot write to the data folder {path.parent}. Check that it exists and that "
             "this app may write to it."
+        )
+    if "disk i/o error" in text:
+        return DataDirUnwritableError(
+            f"The tablet's storage failed while reading or writing {path}. "
+            "Restart the tablet; if it happens again, the storage may be failing."
         )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return CorruptDatabaseError(

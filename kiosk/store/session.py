@@ -64,13 +64,17 @@ class SealedSession:
 
     def submit(self, summary: dict[str, Any] | None = None) -> str:
         """Seal the session as complete and queue it for the clinic."""
-        self.record(END_RECORD, {"end_reason": "submitted", "summary": summary or {}})
+        end = {"status": "complete", "end_reason": "submitted", "summary": summary or {}}
+        self.record(END_RECORD, end)
         return self._end("complete", "submitted")
 
     def abandon(self, reason: str = "abandoned") -> str:
         """End without submitting (walked away, timed out): queued as incomplete."""
         if reason not in ("abandoned", "timed_out"):
             raise ValueError(f"unknown reason {reason!r}")
+        # Sealed while the key is still here, so the clinic can tell that nothing
+        # was cut off the end of this session.
+        self.record(END_RECORD, {"status": "incomplete", "end_reason": reason})
         return self._end("incomplete", reason)
 
     def _end(self, status: str, reason: str) -> str:

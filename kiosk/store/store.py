@@ -37,6 +37,7 @@ from kiosk.store.errors import (
     known_errors,
 )
 from kiosk.store.events import append_event, now, read_events
+from kiosk.store.lock import DirectoryLock
 from kiosk.store.models import OutboxRow, QuarantineRow, RecordRow, SessionRow
 from kiosk.store.session import SealedSession
 
@@ -61,6 +62,7 @@ class TabletStore:
         self.db_path = data_dir / DATABASE_FILE
         self.clinic_key = clinic_key
         self.retention_days = retention_days
+        self._lock: DirectoryLock | None = None
         self.engine = open_engine(self.db_path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -75,7 +77,14 @@ class TabletStore:
         """Open (creating or upgrading) the store and recover unfinished sessions."""
         if clinic_key is None and (data_dir / CLINIC_KEY_FILE).is_file():
             clinic_key = ClinicPublicKey.load(data_dir / CLINIC_KEY_FILE)
-        store = cls(data_dir, clinic_key, retention_days)
+        lock = DirectoryLock(data_dir)
+        lock.acquire()
+        try:
+            store = cls(data_dir, clinic_key, retention_days)
+        except BaseException:
+            lock.release()
+            raise
+        store._lock = lock
         try:
             migrate(store.engine, store.db_path)
             store.recover()
@@ -85,8 +94,23 @@ class TabletStore:
             raise
         return store
 
+    @classmethod
+    def inspect(cls, data_dir: Path) -> TabletStore:
+        """Open for reading only (counts, events): no lock, no migration, no recovery.
+
+        Safe while the kiosk is running."""
+        if not (data_dir / DATABASE_FILE).is_file():
+            raise StoreError(f"there is no tablet store in {data_dir}")
+        clinic_key = None
+        if (data_dir / CLINIC_KEY_FILE).is_file():
+            clinic_key = ClinicPublicKey.load(data_dir / CLINIC_KEY_FILE)
+        return cls(data_dir, clinic_key)
+
     def close(self) -> None:
         self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -254,7 +278,8 @@ class TabletStore:
             else:
                 row.envelope = None
             append_event(db, "submission_synced", submission_id, bytes=row.size)
-        self.checkpoint()
+        if self.purge_expired() == 0:  # purge_expired checkpoints when it deletes
+            self.checkpoint()
 
     def purge_expired(self) -> int:
         stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -56,9 +56,40 @@ def test_status_reports_counts_and_events_without_patient_data(tmp_path: Path) -
     assert report["outbox"] == 0 and report["in_progress"] == 0
     assert report["clinic_key"] is None
     assert [e["kind"] for e in report["recent_events"]][-2:] == [
-        "staff_pin_changed",
         "store_opened",
+        "staff_pin_changed",
     ]
+
+
+def test_status_is_safe_while_the_kiosk_has_the_store_open(tmp_path: Path) -> None:
+    """Only one program may write the store (opening recovers "crashed" sessions, which
+    would seal the kiosk's live one); reading the status is always allowed."""
+    from kiosk.envelope.keys import ClinicKeyPair
+    from kiosk.store import StoreInUseError
+
+    clinic = ClinicKeyPair.generate()
+    running = TabletStore.open(tmp_path / "tablet", clinic.public)
+    try:
+        session = running.start_session("cardiology", [])
+        session.answer("ons4", "anxiety", 3)
+        result = kiosk(tmp_path, "tablet", "status", "--data-dir", "tablet")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["in_progress"] == 1
+        result = kiosk(tmp_path, "tablet", "set-pin", "--data-dir", "tablet", stdin="284619\n")
+        assert result.returncode == 2
+        assert "open in another program" in result.stderr
+        with pytest.raises(StoreInUseError):
+            TabletStore.open(tmp_path / "tablet", clinic.public)
+        session.answer("ons4", "anxiety", 4)  # the live session was not touched
+        session.submit()
+    finally:
+        running.close()
+    reopened = TabletStore.open(tmp_path / "tablet")
+    try:
+        assert reopened.counts()["outbox"] == 1
+        assert not reopened.events("session_recovered")
+    finally:
+        reopened.close()
 
 
 def test_status_of_a_damaged_database_is_one_plain_line(tmp_path: Path) -> None:
