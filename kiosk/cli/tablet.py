@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.site import paths
+from kiosk.site.settings import SettingsError, TabletSettings
 from kiosk.store import StaffPin, StoreError, TabletStore
 
 
@@ -30,7 +31,10 @@ def register(commands: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> TabletStore:
-    return TabletStore.open(args.data_dir or paths.data_dir())
+    settings = TabletSettings.from_environment()
+    return TabletStore.open(
+        args.data_dir or paths.data_dir(), retention_days=settings.outbox_retention_days
+    )
 
 
 def status(args: argparse.Namespace) -> int:
@@ -67,7 +71,7 @@ def set_pin(args: argparse.Namespace) -> int:
             StaffPin(store).set_pin(pin)
         finally:
             store.close()
-    except (StoreError, ValueError) as exc:
+    except (StoreError, ValueError, SettingsError) as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
     print("staff PIN set")
