@@ -10,7 +10,7 @@ docs/forms.md describes every key for form authors.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, StringConstraints
 
@@ -35,19 +35,6 @@ Text = dict[LanguageCode, NonEmpty]
 
 Number = int | FiniteFloat  # .inf and .nan cannot be banded or scored
 
-ITEM_TYPES = (
-    "info",
-    "single_choice",
-    "multi_choice",
-    "yes_no",
-    "scale",
-    "integer",
-    "short_text",
-    "long_text",
-    "date",
-    "nhs_number",
-    "postcode",
-)
 ItemType = Literal[
     "info",
     "single_choice",
@@ -61,6 +48,7 @@ ItemType = Literal[
     "nhs_number",
     "postcode",
 ]
+ITEM_TYPES: tuple[str, ...] = get_args(ItemType)
 
 
 class Strict(BaseModel):
