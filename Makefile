@@ -4,12 +4,14 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench format clean
+.PHONY: run try test lint bench format clean
 
-## run: the most useful thing available now: a walk through the cardiology pathway in the terminal
+## run: the patient kiosk (windowed) with a demo clinic key and the cardiology pathway
 run: $(STAMP)
-	$(VENV)/bin/kiosk forms check
-	$(VENV)/bin/kiosk forms list
+	$(VENV)/bin/kiosk run --demo build/demo --windowed
+
+## try: answer the cardiology pathway in the terminal (no window needed)
+try: $(STAMP)
 	$(VENV)/bin/kiosk forms try cardiology
 
 ## test: install what the tests need and run the whole suite

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import forms, keys, simulate, tablet
+from kiosk.cli import forms, keys, run, simulate, tablet
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.register(commands)
     keys.register(commands)
     tablet.register(commands)
+    run.register(commands)
     return parser
 
 

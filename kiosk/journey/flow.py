@@ -1,0 +1,72 @@
+"""Where the patient is in a pathway: one question per screen, Back and Next.
+
+Pure Python over a :class:`Journey`, so the screens hold no navigation logic
+and it can be tested without a window. Positions skip items that skip logic
+has switched off, live: answering an earlier question can add or remove later
+ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.engine.schema import Item
+from kiosk.journey.journey import Journey
+
+
+@dataclass(frozen=True)
+class Step:
+    form_id: str
+    item_id: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.form_id, self.item_id)
+
+
+class Flow:
+    def __init__(self, journey: Journey) -> None:
+        self.journey = journey
+        self._index = 0
+
+    def steps(self) -> list[Step]:
+        """Every item the patient will be asked, in order, given the answers so far."""
+        return [
+            Step(form.id, item_id)
+            for form in self.journey.forms
+            for item_id in self.journey.enabled_items(form.id)
+        ]
+
+    @property
+    def current(self) -> Step | None:
+        steps = self.steps()
+        return steps[self._index] if self._index < len(steps) else None
+
+    def item(self, step: Step) -> Item:
+        return self.journey.form(step.form_id).items[step.item_id]
+
+    def position(self) -> tuple[int, int]:
+        """(question number, how many questions) for "Question 3 of 17"; info pages count."""
+        steps = self.steps()
+        return min(self._index + 1, len(steps)), len(steps)
+
+    @property
+    def at_review(self) -> bool:
+        return self._index >= len(self.steps())
+
+    def next(self) -> None:
+        self._index = min(self._index + 1, len(self.steps()))
+
+    def back(self) -> bool:
+        """Go back one question; False at the first one."""
+        if self._index == 0:
+            return False
+        self._index -= 1
+        return True
+
+    def go_to(self, step: Step) -> None:
+        """Jump to a question (the review screen's "Change")."""
+        self._index = self.steps().index(step)
+
+    def go_to_review(self) -> None:
+        self._index = len(self.steps())

@@ -1,0 +1,146 @@
+"""One input widget per item type, each large enough for shaky hands (48 px+).
+
+Every input offers ``value()`` (the raw answer, or None when nothing is chosen)
+and ``set_value()``; the engine checks and normalises what they return.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.engine import Form
+from kiosk.engine.answers import PREFER_NOT, option_codes
+from kiosk.engine.schema import Item
+
+TOUCH = 56  # px: above the 48 px minimum, with room to spare
+
+
+class AnswerInput(QWidget):
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+
+class ChoiceInput(AnswerInput):
+    """Single or multiple choice as a column of big buttons (prefer_not is offered apart)."""
+
+    def __init__(self, form: Form, item: Item, language: str, multiple: bool) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(not multiple)
+        self.buttons: dict[str, QPushButton] = {}
+        for code in option_codes(item):
+            if code == PREFER_NOT:
+                continue
+            button = QPushButton(form.option_text(item.id, code, language))
+            button.setCheckable(True)
+            button.setMinimumHeight(TOUCH)
+            button.setAccessibleName(button.text())
+            button.setObjectName(f"option_{code}")
+            self.group.addButton(button)
+            layout.addWidget(button)
+            self.buttons[code] = button
+        self.multiple = multiple
+
+    def value(self) -> Any:
+        chosen = [code for code, b in self.buttons.items() if b.isChecked()]
+        if self.multiple:
+            return chosen or None
+        return chosen[0] if chosen else None
+
+    def set_value(self, value: Any) -> None:
+        codes = value if isinstance(value, list) else [value]
+        for code, button in self.buttons.items():
+            button.setChecked(code in codes)
+
+
+class ScaleInput(AnswerInput):
+    """A row of numbered buttons with the labelled ends under them."""
+
+    def __init__(self, item: Item, language: str) -> None:
+        super().__init__()
+        assert item.min is not None and item.max is not None
+        grid = QGridLayout(self)
+        self.group = QButtonGroup(self)
+        self.buttons: dict[int, QPushButton] = {}
+        anchors = {a.value: a.text[language] for a in item.anchors or ()}
+        for column, point in enumerate(range(item.min, item.max + 1)):
+            button = QPushButton(str(point))
+            button.setCheckable(True)
+            button.setMinimumSize(TOUCH, TOUCH)
+            label = f"{point}: {anchors[point]}" if point in anchors else str(point)
+            button.setAccessibleName(label)
+            button.setObjectName(f"point_{point}")
+            self.group.addButton(button)
+            grid.addWidget(button, 0, column)
+            self.buttons[point] = button
+            if point in anchors:
+                text = QLabel(anchors[point])
+                text.setWordWrap(True)
+                grid.addWidget(text, 1, column, 1, 1, Qt.AlignmentFlag.AlignHCenter)
+
+    def value(self) -> Any:
+        return next((p for p, b in self.buttons.items() if b.isChecked()), None)
+
+    def set_value(self, value: Any) -> None:
+        for point, button in self.buttons.items():
+            button.setChecked(point == value)
+
+
+class TextInput(AnswerInput):
+    def __init__(self, item: Item, multiline: bool) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        self.editor: QLineEdit | QPlainTextEdit
+        if multiline:
+            self.editor = QPlainTextEdit()
+            self.editor.setMinimumHeight(TOUCH * 3)
+        else:
+            self.editor = QLineEdit()
+            self.editor.setMinimumHeight(TOUCH)
+        self.editor.setObjectName("answer_text")
+        self.editor.setAccessibleName(self.tr("Your answer"))
+        layout.addWidget(self.editor)
+
+    def value(self) -> Any:
+        text = (
+            self.editor.toPlainText()
+            if isinstance(self.editor, QPlainTextEdit)
+            else self.editor.text()
+        )
+        return text if text.strip() else None
+
+    def set_value(self, value: Any) -> None:
+        text = "" if value is None or value == PREFER_NOT else str(value)
+        if isinstance(self.editor, QPlainTextEdit):
+            self.editor.setPlainText(text)
+        else:
+            self.editor.setText(text)
+
+
+def input_for(form: Form, item: Item, language: str) -> AnswerInput | None:
+    """The input for an item, or None for an information page."""
+    if item.type == "info":
+        return None
+    if item.type in ("single_choice", "yes_no"):
+        return ChoiceInput(form, item, language, multiple=False)
+    if item.type == "multi_choice":
+        return ChoiceInput(form, item, language, multiple=True)
+    if item.type == "scale":
+        return ScaleInput(item, language)
+    return TextInput(item, multiline=item.type == "long_text")

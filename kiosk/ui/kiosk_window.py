@@ -1,0 +1,194 @@
+"""The patient kiosk window: attract -> privacy -> questions -> review -> thank you.
+
+Every answer is saved (sealed, durable) through the background helper before the
+next question is shown. Inactivity brings a warning, then a reset that ends the
+session as timed out and removes every trace of it from the screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
+
+from kiosk.engine import AnswerError, FormLibrary
+from kiosk.journey import Journey
+from kiosk.journey.flow import Flow, Step
+from kiosk.store import TabletStore
+from kiosk.ui.background import Background
+from kiosk.ui.screens import (
+    AttractScreen,
+    PrivacyScreen,
+    QuestionScreen,
+    ReviewScreen,
+    ThanksScreen,
+    TimeoutScreen,
+    wrapped,
+)
+
+log = logging.getLogger(__name__)
+ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin}
+
+
+class KioskWindow(QStackedWidget):
+    def __init__(
+        self,
+        store: TabletStore,
+        library: FormLibrary,
+        pathway: str,
+        licences: Mapping[str, str],
+        background: Background,
+        *,
+        idle_ms: int = 60_000,
+        reset_ms: int = 30_000,
+        thanks_ms: int = 20_000,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(self.tr("What Matters"))
+        self.store, self.library, self.pathway = store, library, pathway
+        self.licences = dict(licences)
+        self.background = background
+        self.flow: Flow | None = None
+        self.attract = AttractScreen(self.show_privacy)
+        self.privacy = PrivacyScreen(self.begin)
+        self.timeout = TimeoutScreen(self.still_here)
+        self.failure = wrapped(
+            self.tr("Sorry, something went wrong. Please see reception."), "failure"
+        )
+        for screen in (self.attract, self.privacy, self.timeout, self.failure):
+            self.addWidget(screen)
+        self.page: QWidget | None = None  # the question, review or thank-you screen
+        self._before_timeout: QWidget | None = None
+        self.idle = self._timer(idle_ms, self.warn)
+        self.reset_timer = self._timer(reset_ms, lambda: self.reset("timed_out"))
+        self.thanks_timer = self._timer(thanks_ms, lambda: self.reset(None))
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        self.setCurrentWidget(self.attract)
+
+    def _timer(self, msecs: int, action: Any) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(msecs)
+        timer.timeout.connect(action)
+        return timer
+
+    # ------------------------------------------------------------ activity
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in ACTIVITY and self.idle.isActive():
+            self.idle.start()
+        return False
+
+    def warn(self) -> None:
+        self._before_timeout = self.currentWidget()
+        self.setCurrentWidget(self.timeout)
+        self.reset_timer.start()
+
+    def still_here(self) -> None:
+        self.reset_timer.stop()
+        self.setCurrentWidget(self._before_timeout or self.attract)
+        self.idle.start()
+
+    # ------------------------------------------------------------ the session
+    def show_privacy(self) -> None:
+        self.setCurrentWidget(self.privacy)
+        self.idle.start()
+
+    def begin(self) -> None:
+        self.privacy.agree.setEnabled(False)
+
+        def start() -> Journey:
+            return Journey(self.store, self.library, self.pathway, self.licences)
+
+        self.background.run(start, self._started, self._failed)
+
+    def _started(self, journey: Journey) -> None:
+        self.privacy.agree.setEnabled(True)
+        self.flow = Flow(journey)
+        self.show_step()
+
+    def _replace_page(self, page: QWidget) -> None:
+        if self.page is not None:
+            self.removeWidget(self.page)
+            self.page.deleteLater()
+        self.page = page
+        self.addWidget(page)
+        self.setCurrentWidget(page)
+
+    def show_step(self) -> None:
+        assert self.flow is not None
+        if self.flow.at_review:
+            self._replace_page(ReviewScreen(self.flow, self.change, self.submit))
+        else:
+            self._replace_page(QuestionScreen(self.flow, self.answer, self.go_back))
+
+    def answer(self, value: Any) -> None:
+        flow, page = self.flow, self.page
+        assert flow is not None and isinstance(page, QuestionScreen)
+        step = page.step
+        if flow.item(step).type == "info":
+            flow.next()
+            self.show_step()
+            return
+        page.next.setEnabled(False)
+
+        def save() -> Any:
+            return flow.journey.answer(step.form_id, step.item_id, value)
+
+        def saved(_: Any) -> None:
+            flow.next()
+            self.show_step()
+
+        def refused(exc: Exception) -> None:
+            page.next.setEnabled(True)
+            if isinstance(exc, AnswerError):
+                rule = flow.item(step).validation
+                custom = rule.message if rule and rule.message else None
+                page.show_problem(custom[flow.journey.language] if custom else exc.message)
+            else:
+                self._failed(exc)
+
+        self.background.run(save, saved, refused)
+
+    def go_back(self) -> None:
+        assert self.flow is not None
+        if self.flow.back():
+            self.show_step()
+
+    def change(self, step: Step) -> None:
+        assert self.flow is not None
+        self.flow.go_to(step)
+        self.show_step()
+
+    def submit(self) -> None:
+        flow = self.flow
+        assert flow is not None
+        self.idle.stop()
+        self.background.run(flow.journey.submit, self._submitted, self._failed)
+
+    def _submitted(self, outcome: Any) -> None:
+        self.flow = None
+        self._replace_page(
+            ThanksScreen(outcome.wants_help or outcome.urgent, lambda: self.reset(None))
+        )
+        self.thanks_timer.start()
+
+    def reset(self, reason: str | None) -> None:
+        """Back to the start; an unfinished session ends as ``reason``. Nothing stays on screen."""
+        for timer in (self.idle, self.reset_timer, self.thanks_timer):
+            timer.stop()
+        flow, self.flow = self.flow, None
+        if flow is not None and reason is not None:
+            self.background.run(lambda: flow.journey.abandon(reason), lambda _: None, self._failed)
+        if self.page is not None:
+            self.removeWidget(self.page)
+            self.page.deleteLater()
+            self.page = None
+        self._before_timeout = None
+        self.setCurrentWidget(self.attract)
+
+    def _failed(self, exc: Exception) -> None:
+        log.error("kiosk operation failed: %s", type(exc).__name__)
+        self.setCurrentWidget(self.failure)

@@ -1,0 +1,207 @@
+"""The patient screens. Each is handed what it shows; none holds patient data
+after it is replaced (the window deletes question and review screens)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.engine.answers import PREFER_NOT, allows_prefer_not
+from kiosk.journey.flow import Flow, Step
+from kiosk.ui.answer_inputs import TOUCH, AnswerInput, input_for
+
+
+def big_button(text: str, name: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setMinimumHeight(TOUCH)
+    button.setAccessibleName(text)
+    return button
+
+
+def wrapped(text: str, name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class AttractScreen(QWidget):
+    def __init__(self, on_start: Callable[[], None]) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addWidget(wrapped(self.tr("Before your appointment"), "title"))
+        self.start = big_button(self.tr("Tap to start"), "start")
+        self.start.setMinimumHeight(TOUCH * 3)
+        self.start.clicked.connect(on_start)
+        layout.addWidget(self.start)
+
+
+class PrivacyScreen(QWidget):
+    def __init__(self, on_agree: Callable[[], None]) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addWidget(wrapped(self.tr("Your answers are private"), "title"))
+        layout.addWidget(
+            wrapped(
+                self.tr(
+                    "We will ask what matters to you, about things in your life that affect your "
+                    "health, and how you feel. Only the staff caring for you today will see your "
+                    "answers. You can skip any question."
+                )
+            )
+        )
+        self.agree = big_button(self.tr("Start the questions"), "agree")
+        self.agree.clicked.connect(on_agree)
+        layout.addWidget(self.agree)
+
+
+class QuestionScreen(QWidget):
+    """One question: progress, text, help, the input, a message beside it, Back and Next."""
+
+    def __init__(
+        self,
+        flow: Flow,
+        on_answer: Callable[[Any], None],
+        on_back: Callable[[], None],
+    ) -> None:
+        super().__init__()
+        step = flow.current
+        assert step is not None
+        journey = flow.journey
+        form = journey.form(step.form_id)
+        item = flow.item(step)
+        language = journey.language
+        number, total = flow.position()
+        layout = QVBoxLayout(self)
+        layout.addWidget(wrapped(form.spec.title[language], "form_title"))
+        layout.addWidget(
+            wrapped(
+                self.tr("Question %1 of %2").replace("%1", str(number)).replace("%2", str(total)),
+                "progress",
+            )
+        )
+        layout.addWidget(
+            wrapped(form.text(item.id, language, journey.baseline(form.id)), "question")
+        )
+        if item.help:
+            layout.addWidget(wrapped(item.help[language], "help"))
+        self.input: AnswerInput | None = input_for(form, item, language)
+        if self.input is not None:
+            self.input.set_value(journey.answers(form.id).get(item.id))
+            layout.addWidget(self.input)
+        self.message = wrapped("", "message")
+        self.message.setAccessibleName(self.tr("Problem with this answer"))
+        layout.addWidget(self.message)
+        if form.spec.licence.attribution:
+            layout.addWidget(wrapped(form.spec.licence.attribution, "attribution"))
+        self.prefer_not: QPushButton | None = None
+        if item.type != "info" and allows_prefer_not(item):
+            self.prefer_not = big_button(self.tr("I don't want to answer"), "prefer_not")
+            self.prefer_not.clicked.connect(lambda: on_answer(PREFER_NOT))
+            layout.addWidget(self.prefer_not)
+        self.back = big_button(self.tr("Back"), "back")
+        self.back.clicked.connect(on_back)
+        self.next = big_button(self.tr("Next"), "next")
+        self.next.clicked.connect(lambda: on_answer(self.value()))
+        layout.addWidget(self.back)
+        layout.addWidget(self.next)
+        self.step = step
+
+    def value(self) -> Any:
+        return None if self.input is None else self.input.value()
+
+    def show_problem(self, text: str) -> None:
+        self.message.setText(text)
+
+
+class ReviewScreen(QWidget):
+    """Every answer, each with a Change button, then Submit."""
+
+    def __init__(
+        self, flow: Flow, on_change: Callable[[Step], None], on_submit: Callable[[], None]
+    ) -> None:
+        super().__init__()
+        journey = flow.journey
+        outer = QVBoxLayout(self)
+        outer.addWidget(wrapped(self.tr("Check your answers"), "title"))
+        self.language = journey.language
+        body = QWidget()
+        rows = QVBoxLayout(body)
+        self.change_buttons: dict[tuple[str, str], QPushButton] = {}
+        for step in flow.steps():
+            item = flow.item(step)
+            if item.type == "info":
+                continue
+            form = journey.form(step.form_id)
+            answer = journey.answers(step.form_id).get(step.item_id)
+            rows.addWidget(
+                wrapped(
+                    form.text(item.id, journey.language, journey.baseline(form.id)),
+                    "review_question",
+                )
+            )
+            rows.addWidget(wrapped(self._describe(form, item.id, answer), "review_answer"))
+            change = big_button(self.tr("Change"), f"change_{step.form_id}_{step.item_id}")
+            change.setAccessibleName(self.tr("Change this answer"))
+            change.clicked.connect(lambda _=False, s=step: on_change(s))
+            rows.addWidget(change)
+            self.change_buttons[step.key] = change
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        self.submit = big_button(self.tr("Send my answers"), "submit")
+        self.submit.clicked.connect(on_submit)
+        outer.addWidget(self.submit)
+
+    def _describe(self, form: Any, item_id: str, answer: Any) -> str:
+        if answer is None:
+            return self.tr("Not answered")
+        language = self.language
+        if answer == PREFER_NOT:
+            return self.tr("I don't want to answer")
+        item = form.items[item_id]
+        if item.type in ("single_choice", "yes_no", "multi_choice"):
+            codes = answer if isinstance(answer, list) else [answer]
+            return ", ".join(form.option_text(item_id, c, language) for c in codes)
+        return str(answer)
+
+
+class ThanksScreen(QWidget):
+    def __init__(self, help_today: bool, on_done: Callable[[], None]) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addWidget(wrapped(self.tr("Thank you"), "title"))
+        if help_today:
+            text = self.tr("A member of staff will talk to you today.")
+        else:
+            text = self.tr("The person you see today will look at your answers with you.")
+        layout.addWidget(wrapped(text, "next_steps"))
+        layout.addWidget(wrapped(self.tr("Please give the tablet back to reception.")))
+        self.done = big_button(self.tr("Finish"), "finish")
+        self.done.clicked.connect(on_done)
+        layout.addWidget(self.done)
+
+
+class TimeoutScreen(QWidget):
+    def __init__(self, on_still_here: Callable[[], None]) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addWidget(wrapped(self.tr("Are you still there?"), "title"))
+        layout.addWidget(
+            wrapped(
+                self.tr(
+                    "To keep your answers private, this will close soon. "
+                    'Tap "I\'m still here" to carry on.'
+                )
+            )
+        )
+        self.still_here = big_button(self.tr("I'm still here"), "still_here")
+        self.still_here.setMinimumHeight(TOUCH * 3)
+        self.still_here.clicked.connect(on_still_here)
+        layout.addWidget(self.still_here, alignment=Qt.AlignmentFlag.AlignVCenter)

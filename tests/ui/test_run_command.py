@@ -1,0 +1,55 @@
+"""`kiosk run --demo` starts the kiosk with no set-up and exits cleanly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.ui
+
+
+def run(tmp_path: Path, env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    env.update(env_extra, KIOSK_DATA_DIR=str(tmp_path / "site"))
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "run", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=tmp_path,
+    )
+
+
+def test_demo_starts_and_keeps_the_clinic_private_key_off_the_tablet(tmp_path: Path) -> None:
+    result = run(
+        tmp_path, {"QT_QPA_PLATFORM": "offscreen"}, "--demo", "demo", "--quit-after", "300"
+    )
+    assert result.returncode == 0, result.stderr
+    tablet = tmp_path / "demo" / "tablet"
+    assert (tablet / "clinic.pub").is_file()
+    assert not [p for p in tablet.iterdir() if p.suffix == ".key"]
+    [private] = (tmp_path / "demo" / "clinic").glob("clinic-*.key")
+    assert private.stat().st_mode & 0o777 == 0o600
+    key = (tablet / "clinic.pub").read_text()
+    again = run(tmp_path, {"QT_QPA_PLATFORM": "offscreen"}, "--demo", "demo", "--quit-after", "100")
+    assert again.returncode == 0, again.stderr
+    assert (tablet / "clinic.pub").read_text() == key  # the same demo clinic each time
+
+
+def test_without_a_screen_it_says_so_plainly(tmp_path: Path) -> None:
+    result = run(tmp_path, {}, "--demo", "demo", "--quit-after", "100")
+    assert result.returncode == 2
+    assert "no screen to show the kiosk on" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unlicensed_pathway_is_refused_before_any_window(tmp_path: Path) -> None:
+    result = run(tmp_path, {"QT_QPA_PLATFORM": "offscreen"}, "--demo", "demo", "--pathway", "pain")
+    assert result.returncode == 2
+    assert "kiosk forms enable mycaw" in result.stderr

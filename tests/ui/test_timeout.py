@@ -1,0 +1,98 @@
+"""Inactivity on a shared tablet: a warning, then a reset that leaves nothing behind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton
+
+from kiosk.engine import FormLibrary
+from kiosk.envelope.envelope import open_envelope
+from kiosk.envelope.keys import ClinicKeyPair
+from kiosk.store import TabletStore
+from kiosk.ui.background import Background
+from kiosk.ui.kiosk_window import KioskWindow
+from kiosk.ui.screens import QuestionScreen
+
+pytestmark = pytest.mark.ui
+FORMS = Path(__file__).resolve().parents[2] / "forms"
+SECRET = "Canary words only this patient typed"
+
+
+@pytest.fixture
+def setup(qtbot, tmp_path: Path) -> Iterator[tuple[KioskWindow, TabletStore, ClinicKeyPair]]:
+    clinic = ClinicKeyPair.generate()
+    store = TabletStore.open(tmp_path / "tablet", clinic.public)
+    background = Background()
+    window = KioskWindow(
+        store,
+        FormLibrary.load(FORMS),
+        "cardiology",
+        {},
+        background,
+        idle_ms=300,
+        reset_ms=400,
+        thanks_ms=60_000,
+    )
+    qtbot.addWidget(window)
+    window.show()
+    yield window, store, clinic
+    background.wait()
+    store.close()
+
+
+def click(qtbot, window: KioskWindow, name: str) -> None:
+    qtbot.mouseClick(window.currentWidget().findChild(QPushButton, name), Qt.MouseButton.LeftButton)
+
+
+def type_main_concern(qtbot, window: KioskWindow) -> None:
+    click(qtbot, window, "start")
+    click(qtbot, window, "agree")
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), QuestionScreen))
+    click(qtbot, window, "next")  # the introduction
+    qtbot.waitUntil(lambda: window.currentWidget().step.item_id == "main_concern")
+    editor = window.currentWidget().findChild(QPlainTextEdit)
+    qtbot.keyClicks(editor, SECRET)
+    click(qtbot, window, "next")
+    qtbot.waitUntil(lambda: window.currentWidget().step.item_id == "hope_to_achieve")
+
+
+def visible_text(window: KioskWindow) -> str:
+    texts = [w.text() for w in window.findChildren(QLabel)]
+    texts += [w.text() for w in window.findChildren(QLineEdit)]
+    texts += [w.toPlainText() for w in window.findChildren(QPlainTextEdit)]
+    return "\n".join(texts)
+
+
+def test_im_still_here_keeps_the_session(qtbot, setup) -> None:
+    window, store, _clinic = setup
+    type_main_concern(qtbot, window)
+    question = window.currentWidget()
+    qtbot.waitUntil(lambda: window.currentWidget() is window.timeout, timeout=3000)
+    click(qtbot, window, "still_here")
+    assert window.currentWidget() is question
+    assert store.counts()["in_progress"] == 1
+
+
+def test_no_response_resets_and_the_next_patient_sees_nothing(qtbot, setup) -> None:
+    window, store, clinic = setup
+    type_main_concern(qtbot, window)
+    qtbot.waitUntil(lambda: window.currentWidget() is window.timeout, timeout=3000)
+    qtbot.waitUntil(lambda: window.currentWidget() is window.attract, timeout=3000)
+    window.background.wait()
+    qtbot.wait(50)  # let deleteLater run
+    assert SECRET not in visible_text(window)
+    assert window.flow is None and window.page is None
+    [item] = store.pending()
+    opened = open_envelope(item.envelope, clinic.private)
+    assert (opened.status, opened.end_reason) == ("incomplete", "timed_out")
+    assert opened.answers() == {"what_matters": {"main_concern": SECRET}}
+    # The next patient starts afresh: no earlier answer is shown, Back cannot reach one.
+    click(qtbot, window, "start")
+    click(qtbot, window, "agree")
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), QuestionScreen))
+    click(qtbot, window, "back")
+    assert SECRET not in visible_text(window)
