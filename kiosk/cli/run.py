@@ -74,22 +74,33 @@ def run_kiosk(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.store import StaffPin
     from kiosk.ui.background import Background
     from kiosk.ui.kiosk_window import KioskWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     background = Background()
-    window = KioskWindow(store, library, args.pathway, licences, background)
+    window = KioskWindow(
+        store,
+        library,
+        args.pathway,
+        licences,
+        background,
+        StaffPin(store),
+        kiosk_mode=not args.windowed,
+    )
+    window.staff_unlocked.connect(app.quit)
     if args.windowed:
         window.resize(1280, 800)
         window.show()
     else:
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
         window.showFullScreen()
     if args.quit_after is not None:
-        QTimer.singleShot(args.quit_after, app.quit)
+        QTimer.singleShot(args.quit_after, lambda: app.exit(0))  # exit() ignores kiosk mode
     try:
         app.exec()
     finally:

@@ -11,14 +11,16 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from kiosk.engine import AnswerError, FormLibrary
 from kiosk.journey import Journey
 from kiosk.journey.flow import Flow, Step
-from kiosk.store import TabletStore
+from kiosk.store import StaffPin, TabletStore
 from kiosk.ui.background import Background
+from kiosk.ui.pin_pad import PinPad
 from kiosk.ui.screens import (
     AttractScreen,
     PrivacyScreen,
@@ -34,6 +36,9 @@ ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.Touc
 
 
 class KioskWindow(QStackedWidget):
+    staff_unlocked = Signal()
+    """The right staff PIN was entered: the owner may leave kiosk mode."""
+
     def __init__(
         self,
         store: TabletStore,
@@ -41,7 +46,9 @@ class KioskWindow(QStackedWidget):
         pathway: str,
         licences: Mapping[str, str],
         background: Background,
+        pin: StaffPin,
         *,
+        kiosk_mode: bool = False,
         idle_ms: int = 60_000,
         reset_ms: int = 30_000,
         thanks_ms: int = 20_000,
@@ -52,13 +59,18 @@ class KioskWindow(QStackedWidget):
         self.licences = dict(licences)
         self.background = background
         self.flow: Flow | None = None
-        self.attract = AttractScreen(self.show_privacy)
+        self.kiosk_mode = kiosk_mode
+        self._may_close = not kiosk_mode
+        self.attract = AttractScreen(self.show_privacy, self.show_pin_pad)
+        self.pin_pad = PinPad(
+            pin, background, self._unlocked, lambda: self.setCurrentWidget(self.attract)
+        )
         self.privacy = PrivacyScreen(self.begin)
         self.timeout = TimeoutScreen(self.still_here)
         self.failure = wrapped(
             self.tr("Sorry, something went wrong. Please see reception."), "failure"
         )
-        for screen in (self.attract, self.privacy, self.timeout, self.failure):
+        for screen in (self.attract, self.privacy, self.timeout, self.failure, self.pin_pad):
             self.addWidget(screen)
         self.page: QWidget | None = None  # the question, review or thank-you screen
         self._before_timeout: QWidget | None = None
@@ -74,6 +86,23 @@ class KioskWindow(QStackedWidget):
         timer.setInterval(msecs)
         timer.timeout.connect(action)
         return timer
+
+    # ------------------------------------------------------------ kiosk mode
+    def show_pin_pad(self) -> None:
+        self.pin_pad.clear()
+        self.setCurrentWidget(self.pin_pad)
+
+    def _unlocked(self) -> None:
+        self._may_close = True
+        self.setCurrentWidget(self.attract)
+        self.staff_unlocked.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """In kiosk mode only the staff PIN closes the window (Alt+F4 and the like do not)."""
+        if self._may_close:
+            event.accept()
+        else:
+            event.ignore()
 
     # ------------------------------------------------------------ activity
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

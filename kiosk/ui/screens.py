@@ -31,7 +31,7 @@ def wrapped(text: str, name: str = "") -> QLabel:
 
 
 class AttractScreen(QWidget):
-    def __init__(self, on_start: Callable[[], None]) -> None:
+    def __init__(self, on_start: Callable[[], None], on_staff: Callable[[], None]) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
         layout.addWidget(wrapped(self.tr("Before your appointment"), "title"))
@@ -39,6 +39,10 @@ class AttractScreen(QWidget):
         self.start.setMinimumHeight(TOUCH * 3)
         self.start.clicked.connect(on_start)
         layout.addWidget(self.start)
+        self.staff = big_button(self.tr("Staff"), "staff")
+        self.staff.setAccessibleName(self.tr("Staff only"))
+        self.staff.clicked.connect(on_staff)
+        layout.addWidget(self.staff, alignment=Qt.AlignmentFlag.AlignRight)
 
 
 class PrivacyScreen(QWidget):

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton
 from kiosk.engine import FormLibrary
 from kiosk.envelope.envelope import open_envelope
 from kiosk.envelope.keys import ClinicKeyPair
-from kiosk.store import TabletStore
+from kiosk.store import StaffPin, TabletStore
 from kiosk.ui.background import Background
 from kiosk.ui.kiosk_window import KioskWindow
 from kiosk.ui.screens import QuestionScreen, ReviewScreen, ThanksScreen
@@ -42,6 +42,7 @@ def window(qtbot, store: TabletStore) -> Iterator[KioskWindow]:
         "cardiology",
         {},
         background,
+        StaffPin(store),
         idle_ms=60_000,
         reset_ms=30_000,
         thanks_ms=60_000,

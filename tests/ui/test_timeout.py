@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton
 from kiosk.engine import FormLibrary
 from kiosk.envelope.envelope import open_envelope
 from kiosk.envelope.keys import ClinicKeyPair
-from kiosk.store import TabletStore
+from kiosk.store import StaffPin, TabletStore
 from kiosk.ui.background import Background
 from kiosk.ui.kiosk_window import KioskWindow
 from kiosk.ui.screens import QuestionScreen
@@ -33,6 +33,7 @@ def setup(qtbot, tmp_path: Path) -> Iterator[tuple[KioskWindow, TabletStore, Cli
         "cardiology",
         {},
         background,
+        StaffPin(store),
         idle_ms=300,
         reset_ms=400,
         thanks_ms=60_000,

@@ -1,0 +1,78 @@
+"""Every control a patient or staff member can reach has an accessible name,
+is at least 48 x 48 px, and can be reached by keyboard (switch access)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+
+from kiosk.engine import FormLibrary
+from kiosk.envelope.keys import ClinicKeyPair
+from kiosk.store import StaffPin, TabletStore
+from kiosk.ui.background import Background
+from kiosk.ui.kiosk_window import KioskWindow
+from kiosk.ui.screens import QuestionScreen, ReviewScreen, ThanksScreen
+
+pytestmark = pytest.mark.ui
+FORMS = Path(__file__).resolve().parents[2] / "forms"
+INTERACTIVE = (QAbstractButton, QLineEdit, QPlainTextEdit)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> Iterator[KioskWindow]:
+    store = TabletStore.open(tmp_path / "tablet", ClinicKeyPair.generate().public)
+    background = Background()
+    win = KioskWindow(store, FormLibrary.load(FORMS), "cardiology", {}, background, StaffPin(store))
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    yield win
+    background.wait()
+    store.close()
+
+
+def check_screen(screen: QWidget, seen: set[str]) -> None:
+    for control in screen.findChildren(QWidget):
+        if not isinstance(control, INTERACTIVE) or not control.isVisibleTo(screen):
+            continue
+        where = f"{type(screen).__name__}/{control.objectName()}"
+        assert control.accessibleName().strip(), f"{where} has no accessible name"
+        assert control.focusPolicy() != Qt.FocusPolicy.NoFocus, f"{where} cannot take focus"
+        if isinstance(control, QPushButton):
+            hint = control.minimumSizeHint().expandedTo(control.minimumSize())
+            assert hint.height() >= 48, f"{where} is shorter than 48 px"
+        seen.add(type(control).__name__)
+
+
+def test_every_screen_of_a_journey_is_accessible(qtbot, window: KioskWindow) -> None:
+    seen: set[str] = set()
+    for screen in (window.attract, window.privacy, window.timeout, window.pin_pad):
+        check_screen(screen, seen)
+    qtbot.mouseClick(window.attract.start, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.privacy.agree, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), QuestionScreen))
+    while isinstance(window.currentWidget(), QuestionScreen):
+        screen = window.currentWidget()
+        check_screen(screen, seen)
+        qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda s=screen: window.currentWidget() is not s)
+    assert isinstance(window.currentWidget(), ReviewScreen)
+    check_screen(window.currentWidget(), seen)
+    qtbot.mouseClick(window.currentWidget().submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), ThanksScreen))
+    check_screen(window.currentWidget(), seen)
+    assert {"QPushButton", "QLineEdit", "QPlainTextEdit"} <= seen  # the walk met every kind
+
+
+def test_a_question_can_be_answered_by_keyboard_alone(qtbot, window: KioskWindow) -> None:
+    qtbot.mouseClick(window.attract.start, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.privacy.agree, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), QuestionScreen))
+    first = window.currentWidget()
+    first.next.setFocus()
+    qtbot.keyClick(first.next, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.currentWidget() is not first)
