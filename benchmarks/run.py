@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-MODULES = ["benchmarks.bench_engine", "benchmarks.bench_store"]
+MODULES = ["benchmarks.bench_engine", "benchmarks.bench_store", "benchmarks.bench_ui"]
 
 
 def main() -> int:
