@@ -30,6 +30,7 @@ from kiosk.ui.screens import (
     TimeoutScreen,
     wrapped,
 )
+from kiosk.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin}
@@ -65,7 +66,8 @@ class KioskWindow(QStackedWidget):
         self.pin_pad = PinPad(
             pin, background, self._unlocked, lambda: self.setCurrentWidget(self.attract)
         )
-        self.privacy = PrivacyScreen(self.begin)
+        self.privacy = PrivacyScreen(self.begin, self.set_text_size, self.set_high_contrast)
+        self.text_size, self.high_contrast = "normal", False
         self.timeout = TimeoutScreen(self.still_here)
         self.failure = wrapped(
             self.tr("Sorry, something went wrong. Please see reception."), "failure"
@@ -78,6 +80,7 @@ class KioskWindow(QStackedWidget):
         self.reset_timer = self._timer(reset_ms, lambda: self.reset("timed_out"))
         self.thanks_timer = self._timer(thanks_ms, lambda: self.reset(None))
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        apply_theme(self)
         self.setCurrentWidget(self.attract)
 
     def _timer(self, msecs: int, action: Any) -> QTimer:
@@ -86,6 +89,15 @@ class KioskWindow(QStackedWidget):
         timer.setInterval(msecs)
         timer.timeout.connect(action)
         return timer
+
+    # ------------------------------------------------------------ reading comfort
+    def set_text_size(self, size: str) -> None:
+        self.text_size = size
+        apply_theme(self, high_contrast=self.high_contrast, text_size=size)
+
+    def set_high_contrast(self, on: bool) -> None:
+        self.high_contrast = on
+        apply_theme(self, high_contrast=on, text_size=self.text_size)
 
     # ------------------------------------------------------------ kiosk mode
     def show_pin_pad(self) -> None:
@@ -216,6 +228,9 @@ class KioskWindow(QStackedWidget):
             self.page.deleteLater()
             self.page = None
         self._before_timeout = None
+        if (self.text_size, self.high_contrast) != ("normal", False):
+            self.privacy.contrast.setChecked(False)  # the next patient starts from the default
+            self.set_text_size("normal")
         self.setCurrentWidget(self.attract)
 
     def _failed(self, exc: Exception) -> None:

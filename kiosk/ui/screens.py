@@ -46,9 +46,27 @@ class AttractScreen(QWidget):
 
 
 class PrivacyScreen(QWidget):
-    def __init__(self, on_agree: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        on_agree: Callable[[], None],
+        on_text_size: Callable[[str], None],
+        on_contrast: Callable[[bool], None],
+    ) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
+        layout.addWidget(wrapped(self.tr("Make the words easier to read"), "help"))
+        for size, label in (
+            ("normal", self.tr("Normal text")),
+            ("large", self.tr("Large text")),
+            ("extra_large", self.tr("Extra large text")),
+        ):
+            button = big_button(label, f"text_{size}")
+            button.clicked.connect(lambda _=False, s=size: on_text_size(s))
+            layout.addWidget(button)
+        self.contrast = big_button(self.tr("High contrast"), "high_contrast")
+        self.contrast.setCheckable(True)
+        self.contrast.toggled.connect(on_contrast)
+        layout.addWidget(self.contrast)
         layout.addWidget(wrapped(self.tr("Your answers are private"), "title"))
         layout.addWidget(
             wrapped(
@@ -121,6 +139,10 @@ class QuestionScreen(QWidget):
 
     def show_problem(self, text: str) -> None:
         self.message.setText(text)
+        # The theme draws a bar beside a problem (not colour alone); re-set the sheet
+        # so the property change takes effect.
+        self.message.setProperty("problem", bool(text))
+        self.message.setStyleSheet(self.message.styleSheet())
 
 
 class ReviewScreen(QWidget):

@@ -76,3 +76,27 @@ def test_a_question_can_be_answered_by_keyboard_alone(qtbot, window: KioskWindow
     first.next.setFocus()
     qtbot.keyClick(first.next, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.currentWidget() is not first)
+
+
+def test_text_size_and_contrast_apply_and_reset_for_the_next_patient(
+    qtbot, window: KioskWindow
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from kiosk.ui.theme import TEXT_SIZES, stylesheet
+
+    qtbot.mouseClick(window.attract.start, Qt.MouseButton.LeftButton)
+    for name in ("text_extra_large", "high_contrast"):
+        button = window.privacy.findChild(QPushButton, name)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.styleSheet() == stylesheet(True, "extra_large")
+    qtbot.mouseClick(window.privacy.agree, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), QuestionScreen))
+    question = window.currentWidget().findChild(QLabel, "question")
+    question.ensurePolished()
+    assert question.font().pixelSize() > TEXT_SIZES["extra_large"]  # questions are bigger still
+    label_fits = question.heightForWidth(question.width()) <= question.height() + 1
+    assert label_fits, "the question text is clipped at extra large size"
+    window.reset("abandoned")
+    assert window.styleSheet() == stylesheet(False, "normal")
+    assert not window.privacy.contrast.isChecked()
