@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run try test lint bench format clean
+.PHONY: run try test lint bench screenshots format clean
 
 ## run: the patient kiosk (windowed) with a demo clinic key and the cardiology pathway
 run: $(STAMP)
@@ -24,6 +24,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check kiosk tests benchmarks
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
+
+## screenshots: PNGs of every kiosk screen (normal, high contrast, large text) in docs/screenshots
+screenshots: $(STAMP)
+	$(PY) tools/screenshots.py --out docs/screenshots
 
 ## bench: run the benchmarks; writes build/bench.json and prints a table
 bench: $(STAMP)

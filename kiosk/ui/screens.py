@@ -22,6 +22,23 @@ def big_button(text: str, name: str) -> QPushButton:
     return button
 
 
+def scrolling(layout_owner: QWidget) -> tuple[QVBoxLayout, QVBoxLayout]:
+    """A scrolling body above a fixed footer, so large text never pushes buttons off screen.
+
+    Returns (body layout, footer layout)."""
+    outer = QVBoxLayout(layout_owner)
+    body = QWidget()
+    body.setObjectName("body")
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(body)
+    outer.addWidget(scroll, 1)
+    footer = QVBoxLayout()
+    outer.addLayout(footer)
+    return QVBoxLayout(body), footer
+
+
 def wrapped(text: str, name: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
@@ -53,7 +70,7 @@ class PrivacyScreen(QWidget):
         on_contrast: Callable[[bool], None],
     ) -> None:
         super().__init__()
-        layout = QVBoxLayout(self)
+        layout, footer = scrolling(self)
         layout.addWidget(wrapped(self.tr("Make the words easier to read"), "help"))
         for size, label in (
             ("normal", self.tr("Normal text")),
@@ -79,7 +96,7 @@ class PrivacyScreen(QWidget):
         )
         self.agree = big_button(self.tr("Start the questions"), "agree")
         self.agree.clicked.connect(on_agree)
-        layout.addWidget(self.agree)
+        footer.addWidget(self.agree)
 
 
 class QuestionScreen(QWidget):
@@ -99,7 +116,7 @@ class QuestionScreen(QWidget):
         item = flow.item(step)
         language = journey.language
         number, total = flow.position()
-        layout = QVBoxLayout(self)
+        layout, footer = scrolling(self)
         layout.addWidget(wrapped(form.spec.title[language], "form_title"))
         layout.addWidget(
             wrapped(
@@ -130,8 +147,8 @@ class QuestionScreen(QWidget):
         self.back.clicked.connect(on_back)
         self.next = big_button(self.tr("Next"), "next")
         self.next.clicked.connect(lambda: on_answer(self.value()))
-        layout.addWidget(self.back)
-        layout.addWidget(self.next)
+        footer.addWidget(self.back)
+        footer.addWidget(self.next)
         self.step = step
 
     def value(self) -> Any:
