@@ -20,8 +20,8 @@ test: $(STAMP)
 
 ## lint: ruff, formatting, mypy (strict for the engine) and the import-linter layering contract
 lint: $(STAMP)
-	$(VENV)/bin/ruff check kiosk tests benchmarks
-	$(VENV)/bin/ruff format --check kiosk tests benchmarks
+	$(VENV)/bin/ruff check kiosk tests benchmarks tools
+	$(VENV)/bin/ruff format --check kiosk tests benchmarks tools
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 
@@ -34,8 +34,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py --output build/bench.json
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format kiosk tests benchmarks
-	$(VENV)/bin/ruff check --fix kiosk tests benchmarks
+	$(VENV)/bin/ruff format kiosk tests benchmarks tools
+	$(VENV)/bin/ruff check --fix kiosk tests benchmarks tools
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis
