@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -27,6 +28,19 @@ from kiosk.engine.schema import Item
 TOUCH = 56  # px: above the 48 px minimum, with room to spare
 
 
+class TouchButton(QPushButton):
+    """A button never smaller than a fingertip, nor than its own text at any text size.
+
+    (``setMinimumHeight`` would replace the text's own needs, so large text could be
+    clipped; this only raises the floor.)"""
+
+    def minimumSizeHint(self) -> QSize:
+        return super().minimumSizeHint().expandedTo(QSize(TOUCH, TOUCH))
+
+    def sizeHint(self) -> QSize:
+        return super().sizeHint().expandedTo(QSize(TOUCH, TOUCH))
+
+
 class AnswerInput(QWidget):
     def value(self) -> Any:
         raise NotImplementedError
@@ -43,13 +57,12 @@ class ChoiceInput(AnswerInput):
         layout = QVBoxLayout(self)
         self.group = QButtonGroup(self)
         self.group.setExclusive(not multiple)
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[str, TouchButton] = {}
         for code in option_codes(item):
             if code == PREFER_NOT:
                 continue
-            button = QPushButton(form.option_text(item.id, code, language))
+            button = TouchButton(form.option_text(item.id, code, language))
             button.setCheckable(True)
-            button.setMinimumHeight(TOUCH)
             button.setAccessibleName(button.text())
             button.setObjectName(f"option_{code}")
             self.group.addButton(button)
@@ -70,29 +83,59 @@ class ChoiceInput(AnswerInput):
 
 
 class ScaleInput(AnswerInput):
-    """A row of numbered buttons with the labelled ends under them."""
+    """Numbered buttons with the labelled ends under them, in as many rows as the width needs."""
 
     def __init__(self, item: Item, language: str) -> None:
         super().__init__()
         assert item.min is not None and item.max is not None
-        grid = QGridLayout(self)
+        self.grid = QGridLayout(self)
         self.group = QButtonGroup(self)
-        self.buttons: dict[int, QPushButton] = {}
+        self.buttons: dict[int, TouchButton] = {}
+        self.anchor_labels: dict[int, QLabel] = {}
         anchors = {a.value: a.text[language] for a in item.anchors or ()}
-        for column, point in enumerate(range(item.min, item.max + 1)):
-            button = QPushButton(str(point))
+        for point in range(item.min, item.max + 1):
+            button = TouchButton(str(point))
             button.setCheckable(True)
-            button.setMinimumSize(TOUCH, TOUCH)
             label = f"{point}: {anchors[point]}" if point in anchors else str(point)
             button.setAccessibleName(label)
             button.setObjectName(f"point_{point}")
             self.group.addButton(button)
-            grid.addWidget(button, 0, column)
             self.buttons[point] = button
             if point in anchors:
                 text = QLabel(anchors[point])
                 text.setWordWrap(True)
-                grid.addWidget(text, 1, column, 1, 1, Qt.AlignmentFlag.AlignHCenter)
+                self.anchor_labels[point] = text
+        self._columns = 0
+        self._arrange(len(self.buttons))
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for widget in [*self.buttons.values(), *self.anchor_labels.values()]:
+            self.grid.removeWidget(widget)
+        for index, (point, button) in enumerate(self.buttons.items()):
+            row, column = divmod(index, columns)
+            self.grid.addWidget(button, row * 2, column)
+            if point in self.anchor_labels:
+                self.grid.addWidget(
+                    self.anchor_labels[point], row * 2 + 1, column, Qt.AlignmentFlag.AlignHCenter
+                )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        widest = max(b.sizeHint().width() for b in self.buttons.values())
+        spacing = max(self.grid.horizontalSpacing(), 0)
+        margins = self.grid.contentsMargins()
+        room = event.size().width() - margins.left() - margins.right()
+        fits = max(1, (room + spacing) // (widest + spacing))
+        rows = -(-len(self.buttons) // fits)
+        self._arrange(-(-len(self.buttons) // rows))  # balance the rows
+        super().resizeEvent(event)
+
+    def minimumSizeHint(self) -> QSize:
+        # Narrow enough for one column; the rows grow to fit the width given.
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), TOUCH * 2), hint.height())
 
     def value(self) -> Any:
         return next((p for p, b in self.buttons.items() if b.isChecked()), None)

@@ -11,13 +11,12 @@ from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWi
 
 from kiosk.engine.answers import PREFER_NOT, allows_prefer_not
 from kiosk.journey.flow import Flow, Step
-from kiosk.ui.answer_inputs import TOUCH, AnswerInput, input_for
+from kiosk.ui.answer_inputs import TOUCH, AnswerInput, TouchButton, input_for
 
 
 def big_button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
+    button = TouchButton(text)
     button.setObjectName(name)
-    button.setMinimumHeight(TOUCH)
     button.setAccessibleName(text)
     return button
 

@@ -1,0 +1,116 @@
+"""Every screen, at every text size, in both themes, at the three tablet resolutions:
+no text is clipped (each label and button is given at least the room its text needs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+
+from kiosk.engine import FormLibrary
+from kiosk.envelope.keys import ClinicKeyPair
+from kiosk.store import StaffPin, TabletStore
+from kiosk.ui.background import Background
+from kiosk.ui.kiosk_window import KioskWindow
+from kiosk.ui.screens import QuestionScreen, ReviewScreen
+
+pytestmark = pytest.mark.ui
+FORMS = Path(__file__).resolve().parents[2] / "forms"
+RESOLUTIONS = [(1280, 800), (800, 1280), (1920, 1080)]
+LOOKS = [(False, "normal"), (False, "large"), (False, "extra_large"), (True, "extra_large")]
+
+
+@pytest.fixture(scope="module")
+def library() -> FormLibrary:
+    return FormLibrary.load(FORMS)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, library: FormLibrary) -> Iterator[KioskWindow]:
+    store = TabletStore.open(tmp_path / "tablet", ClinicKeyPair.generate().public)
+    background = Background()
+    win = KioskWindow(store, library, "cardiology", {}, background, StaffPin(store))
+    qtbot.addWidget(win)
+    yield win
+    background.wait()
+    store.close()
+
+
+def clipped(screen: QWidget) -> list[str]:
+    """Visible labels and buttons whose text needs more room than they were given."""
+    problems = []
+    for widget in screen.findChildren(QWidget):
+        if not widget.isVisible() or widget.width() <= 0:
+            continue
+        name = f"{type(widget).__name__}#{widget.objectName() or '?'}"
+        if isinstance(widget, QLabel) and widget.text():
+            needed = (
+                widget.heightForWidth(widget.width())
+                if widget.wordWrap()
+                else widget.sizeHint().height()
+            )
+            if needed > widget.height() + 1:
+                problems.append(f"{name} needs {needed}px high, has {widget.height()}")
+            if not widget.wordWrap() and widget.sizeHint().width() > widget.width() + 1:
+                problems.append(f"{name} needs {widget.sizeHint().width()}px wide")
+        if isinstance(widget, QAbstractButton) and widget.text():
+            hint = widget.sizeHint()
+            if hint.width() > widget.width() + 1 or hint.height() > widget.height() + 1:
+                problems.append(
+                    f"{name} needs {hint.width()}x{hint.height()}, "
+                    f"has {widget.width()}x{widget.height()}"
+                )
+    return problems
+
+
+def settle(qtbot, window: KioskWindow) -> None:
+    window.background.wait()
+    qtbot.wait(1)
+
+
+@pytest.mark.parametrize(("width", "height"), RESOLUTIONS, ids=lambda v: str(v))
+@pytest.mark.parametrize(("contrast", "size"), LOOKS, ids=lambda v: str(v))
+def test_no_screen_clips_its_text(
+    qtbot, window: KioskWindow, width: int, height: int, contrast: bool, size: str
+) -> None:
+    window.resize(width, height)
+    window.show()
+    window.set_text_size(size)
+    window.set_high_contrast(contrast)
+    problems: dict[str, list[str]] = {}
+
+    def check(label: str) -> None:
+        settle(qtbot, window)
+        found = clipped(window.currentWidget())
+        if found:
+            problems[label] = found
+
+    check("attract")
+    window.show_privacy()
+    check("privacy")
+    window.begin()
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), QuestionScreen))
+    kinds: set[str] = set()
+    while isinstance(window.currentWidget(), QuestionScreen):
+        screen = window.currentWidget()
+        kind = window.flow.item(screen.step).type  # type: ignore[union-attr]
+        if kind not in kinds:
+            kinds.add(kind)
+            check(f"question {screen.step.item_id} ({kind})")
+        window.answer(screen.value())
+        qtbot.waitUntil(lambda s=screen: window.currentWidget() is not s)
+    assert isinstance(window.currentWidget(), ReviewScreen)
+    check("review")
+    window.warn()
+    check("timeout warning")
+    window.still_here()
+    window.submit()
+    settle(qtbot, window)
+    check("thank you")
+    window.reset(None)
+    window.show_pin_pad()
+    check("PIN pad")
+    assert len(kinds) >= 6
+    assert not problems, problems
