@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWi
 
 from kiosk.engine.answers import PREFER_NOT, allows_prefer_not
 from kiosk.journey.flow import Flow, Step
-from kiosk.ui.answer_inputs import TOUCH, AnswerInput, TouchButton, input_for
+from kiosk.ui.answer_inputs import TOUCH, AnswerInput, TextInput, TouchButton, input_for
+from kiosk.ui.keyboard import OnScreenKeyboard
 
 
 def big_button(text: str, name: str) -> QPushButton:
@@ -132,6 +133,10 @@ class QuestionScreen(QWidget):
         if self.input is not None:
             self.input.set_value(journey.answers(form.id).get(item.id))
             layout.addWidget(self.input)
+        self.keyboard: OnScreenKeyboard | None = None
+        if isinstance(self.input, TextInput):
+            self.keyboard = OnScreenKeyboard(self.input.editor)
+            layout.addWidget(self.keyboard)
         self.message = wrapped("", "message")
         self.message.setAccessibleName(self.tr("Problem with this answer"))
         layout.addWidget(self.message)

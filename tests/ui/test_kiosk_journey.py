@@ -180,3 +180,34 @@ def test_prefer_not_is_offered_on_sensitive_items(
     qtbot.waitUntil(lambda: page(window) is not screen)
     walk_to_review(qtbot, window, {})
     assert "I don't want to answer" in text_of(window, "review_answer")
+
+
+def test_free_text_can_be_typed_on_the_screen_keyboard(
+    qtbot, window: KioskWindow, store: TabletStore, clinic: ClinicKeyPair
+) -> None:
+    start(qtbot, window)
+    while page(window).step.item_id != "main_concern":
+        answer_and_next(qtbot, window, {})
+    for key in (
+        "key_shift",
+        "key_m",
+        "key_y",
+        "key_space",
+        "key_k",
+        "key_n",
+        "key_e",
+        "key_e",
+        "key_delete",
+        "key_e",
+        "key_?",
+    ):
+        tap(qtbot, window, key)
+    assert page(window).value() == "My knee?"
+    walk_to_review(qtbot, window, {})
+    assert "My knee?" in text_of(window, "review_answer")
+    tap(qtbot, window, "submit")
+    qtbot.waitUntil(lambda: isinstance(page(window), ThanksScreen))
+    [item] = store.pending()
+    assert open_envelope(item.envelope, clinic.private).answers() == {
+        "what_matters": {"main_concern": "My knee?"}
+    }
