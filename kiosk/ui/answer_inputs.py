@@ -152,7 +152,7 @@ class TextInput(AnswerInput):
         self.editor: QLineEdit | QPlainTextEdit
         if multiline:
             self.editor = QPlainTextEdit()
-            self.editor.setMinimumHeight(TOUCH * 3)
+            self.editor.setMinimumHeight(TOUCH * 2)
         else:
             self.editor = QLineEdit()
             self.editor.setMinimumHeight(TOUCH)

@@ -7,7 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.engine.answers import PREFER_NOT, allows_prefer_not
 from kiosk.journey.flow import Flow, Step
@@ -151,8 +158,10 @@ class QuestionScreen(QWidget):
         self.back.clicked.connect(on_back)
         self.next = big_button(self.tr("Next"), "next")
         self.next.clicked.connect(lambda: on_answer(self.value()))
-        footer.addWidget(self.back)
-        footer.addWidget(self.next)
+        navigation = QHBoxLayout()
+        navigation.addWidget(self.back, 1)
+        navigation.addWidget(self.next, 2)  # the way forward is the bigger target
+        footer.addLayout(navigation)
         self.step = step
 
     def value(self) -> Any:
