@@ -62,6 +62,11 @@ class Background(QObject):
         self._keep.add(signals)
 
         def finish(callback: Callable[[Any], None], value: Any) -> None:
+            # Drop the connections: Qt holds them, and they hold the callbacks (and the
+            # screens those refer to), which would otherwise never be freed.
+            signals.done.disconnect()
+            signals.failed.disconnect()
+            signals.deleteLater()
             self._keep.discard(signals)
             self._pending -= 1
             if self._pending == 0:

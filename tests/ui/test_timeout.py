@@ -97,3 +97,23 @@ def test_no_response_resets_and_the_next_patient_sees_nothing(qtbot, setup) -> N
     qtbot.waitUntil(lambda: isinstance(window.currentWidget(), QuestionScreen))
     click(qtbot, window, "back")
     assert SECRET not in visible_text(window)
+
+
+def test_after_a_reset_no_screen_of_the_session_is_left_in_memory(qtbot, setup) -> None:
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from kiosk.ui.screens import ReviewScreen
+
+    window, _store, _clinic = setup
+    type_main_concern(qtbot, window)
+    window.reset("timed_out")
+    window.background.wait()
+    for _ in range(3):
+        qtbot.wait(10)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()
+    alive = [o for o in gc.get_objects() if isinstance(o, QuestionScreen | ReviewScreen)]
+    assert alive == []
+    assert window.flow is None
