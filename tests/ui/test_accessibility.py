@@ -3,36 +3,18 @@ is at least 48 x 48 px, and can be reached by keyboard (switch access)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
-from kiosk.engine import FormLibrary
-from kiosk.envelope.keys import ClinicKeyPair
-from kiosk.store import StaffPin, TabletStore
-from kiosk.ui.background import Background
 from kiosk.ui.kiosk_window import KioskWindow
 from kiosk.ui.screens import QuestionScreen, ReviewScreen, ThanksScreen
 
 pytestmark = pytest.mark.ui
 FORMS = Path(__file__).resolve().parents[2] / "forms"
 INTERACTIVE = (QAbstractButton, QLineEdit, QPlainTextEdit)
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path) -> Iterator[KioskWindow]:
-    store = TabletStore.open(tmp_path / "tablet", ClinicKeyPair.generate().public)
-    background = Background()
-    win = KioskWindow(store, FormLibrary.load(FORMS), "cardiology", {}, background, StaffPin(store))
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    yield win
-    background.wait()
-    store.close()
 
 
 def check_screen(screen: QWidget, seen: set[str]) -> None:

@@ -2,56 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton
 
-from kiosk.engine import FormLibrary
 from kiosk.envelope.envelope import open_envelope
 from kiosk.envelope.keys import ClinicKeyPair
-from kiosk.store import StaffPin, TabletStore
-from kiosk.ui.background import Background
+from kiosk.store import TabletStore
 from kiosk.ui.kiosk_window import KioskWindow
 from kiosk.ui.screens import QuestionScreen, ReviewScreen, ThanksScreen
 
 pytestmark = pytest.mark.ui
 FORMS = Path(__file__).resolve().parents[2] / "forms"
-
-
-@pytest.fixture
-def clinic() -> ClinicKeyPair:
-    return ClinicKeyPair.generate()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clinic: ClinicKeyPair) -> Iterator[TabletStore]:
-    opened = TabletStore.open(tmp_path / "tablet", clinic.public)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def window(qtbot, store: TabletStore) -> Iterator[KioskWindow]:
-    background = Background()
-    win = KioskWindow(
-        store,
-        FormLibrary.load(FORMS),
-        "cardiology",
-        {},
-        background,
-        StaffPin(store),
-        idle_ms=60_000,
-        reset_ms=30_000,
-        thanks_ms=60_000,
-    )
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    yield win
-    background.wait()
 
 
 def tap(qtbot, window: KioskWindow, name: str) -> None:

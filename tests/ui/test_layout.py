@@ -3,16 +3,11 @@ no text is clipped (each label and button is given at least the room its text ne
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
-from kiosk.engine import FormLibrary
-from kiosk.envelope.keys import ClinicKeyPair
-from kiosk.store import StaffPin, TabletStore
-from kiosk.ui.background import Background
 from kiosk.ui.kiosk_window import KioskWindow
 from kiosk.ui.screens import QuestionScreen, ReviewScreen
 
@@ -20,22 +15,6 @@ pytestmark = pytest.mark.ui
 FORMS = Path(__file__).resolve().parents[2] / "forms"
 RESOLUTIONS = [(1280, 800), (800, 1280), (1920, 1080)]
 LOOKS = [(False, "normal"), (False, "large"), (False, "extra_large"), (True, "extra_large")]
-
-
-@pytest.fixture(scope="module")
-def library() -> FormLibrary:
-    return FormLibrary.load(FORMS)
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path, library: FormLibrary) -> Iterator[KioskWindow]:
-    store = TabletStore.open(tmp_path / "tablet", ClinicKeyPair.generate().public)
-    background = Background()
-    win = KioskWindow(store, library, "cardiology", {}, background, StaffPin(store))
-    qtbot.addWidget(win)
-    yield win
-    background.wait()
-    store.close()
 
 
 def clipped(screen: QWidget) -> list[str]:
@@ -73,8 +52,9 @@ def settle(qtbot, window: KioskWindow) -> None:
 @pytest.mark.parametrize(("width", "height"), RESOLUTIONS, ids=lambda v: str(v))
 @pytest.mark.parametrize(("contrast", "size"), LOOKS, ids=lambda v: str(v))
 def test_no_screen_clips_its_text(
-    qtbot, window: KioskWindow, width: int, height: int, contrast: bool, size: str
+    qtbot, make_window, width: int, height: int, contrast: bool, size: str
 ) -> None:
+    window = make_window()
     window.resize(width, height)
     window.show()
     window.set_text_size(size)
