@@ -3,8 +3,6 @@ is at least 48 x 48 px, and can be reached by keyboard (switch access)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLineEdit, QPlainTextEdit, QPushButton, QWidget
@@ -13,7 +11,6 @@ from kiosk.ui.kiosk_window import KioskWindow
 from kiosk.ui.screens import QuestionScreen, ReviewScreen, ThanksScreen
 
 pytestmark = pytest.mark.ui
-FORMS = Path(__file__).resolve().parents[2] / "forms"
 INTERACTIVE = (QAbstractButton, QLineEdit, QPlainTextEdit)
 
 

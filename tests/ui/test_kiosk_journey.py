@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QPushButton
@@ -15,7 +13,6 @@ from kiosk.ui.kiosk_window import KioskWindow
 from kiosk.ui.screens import QuestionScreen, ReviewScreen, ThanksScreen
 
 pytestmark = pytest.mark.ui
-FORMS = Path(__file__).resolve().parents[2] / "forms"
 
 
 def tap(qtbot, window: KioskWindow, name: str) -> None:

@@ -3,8 +3,6 @@ no text is clipped (each label and button is given at least the room its text ne
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
@@ -12,7 +10,6 @@ from kiosk.ui.kiosk_window import KioskWindow
 from kiosk.ui.screens import QuestionScreen, ReviewScreen
 
 pytestmark = pytest.mark.ui
-FORMS = Path(__file__).resolve().parents[2] / "forms"
 RESOLUTIONS = [(1280, 800), (800, 1280), (1920, 1080)]
 LOOKS = [(False, "normal"), (False, "large"), (False, "extra_large"), (True, "extra_large")]
 
