@@ -6,8 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.engine import Form, FormLibrary, RaisedFlag, ScoredResponse, UnknownFormError
-from kiosk.engine.answers import Answer
+from kiosk.engine import (
+    AnswerError,
+    Form,
+    FormLibrary,
+    RaisedFlag,
+    ScoredResponse,
+    UnknownFormError,
+)
+from kiosk.engine.answers import PREFER_NOT, Answer
 from kiosk.store.session import SealedSession
 from kiosk.store.store import TabletStore
 
@@ -88,6 +95,26 @@ class Journey:
             session.answer(form_id, stale, None)
             del answers[stale]
         return value
+
+    def answer_text(self, form_id: str, item_id: str) -> str | None:
+        """An answer in the patient's language, as the review screen shows it (None: unanswered)."""
+        form = self.form(form_id)
+        answer = self._answers[form_id].get(item_id)
+        if answer is None:
+            return None
+        item = form.items[item_id]
+        if answer == PREFER_NOT or item.type in ("single_choice", "yes_no", "multi_choice"):
+            codes = answer if isinstance(answer, list) else [str(answer)]
+            return ", ".join(form.option_text(item_id, code, self.language) for code in codes)
+        return str(answer)
+
+    def problem_text(self, error: AnswerError) -> str:
+        """What to say beside the field: the form's own message if it has one."""
+        form_id = next((f.id for f in self.forms if error.item_id in f.items), None)
+        rule = self.form(form_id).items[error.item_id].validation if form_id else None
+        if rule is not None and rule.message and self.language in rule.message:
+            return rule.message[self.language]
+        return error.message
 
     def answers(self, form_id: str) -> dict[str, Answer]:
         return dict(self._answers[form_id])

@@ -185,9 +185,7 @@ class KioskWindow(QStackedWidget):
         def refused(exc: Exception) -> None:
             page.next.setEnabled(True)
             if isinstance(exc, AnswerError):
-                rule = flow.item(step).validation
-                custom = rule.message if rule and rule.message else None
-                page.show_problem(custom[flow.journey.language] if custom else exc.message)
+                page.show_problem(flow.journey.problem_text(exc))
             else:
                 self._failed(exc)
 

@@ -185,7 +185,6 @@ class ReviewScreen(QWidget):
         journey = flow.journey
         outer = QVBoxLayout(self)
         outer.addWidget(wrapped(self.tr("Check your answers"), "title"))
-        self.language = journey.language
         body = QWidget()
         rows = QVBoxLayout(body)
         self.change_buttons: dict[tuple[str, str], QPushButton] = {}
@@ -194,14 +193,14 @@ class ReviewScreen(QWidget):
             if item.type == "info":
                 continue
             form = journey.form(step.form_id)
-            answer = journey.answers(step.form_id).get(step.item_id)
             rows.addWidget(
                 wrapped(
                     form.text(item.id, journey.language, journey.baseline(form.id)),
                     "review_question",
                 )
             )
-            rows.addWidget(wrapped(self._describe(form, item.id, answer), "review_answer"))
+            shown = journey.answer_text(step.form_id, step.item_id) or self.tr("Not answered")
+            rows.addWidget(wrapped(shown, "review_answer"))
             change = big_button(self.tr("Change"), f"change_{step.form_id}_{step.item_id}")
             change.setAccessibleName(self.tr("Change this answer"))
             change.clicked.connect(lambda _=False, s=step: on_change(s))
@@ -214,18 +213,6 @@ class ReviewScreen(QWidget):
         self.submit = big_button(self.tr("Send my answers"), "submit")
         self.submit.clicked.connect(on_submit)
         outer.addWidget(self.submit)
-
-    def _describe(self, form: Any, item_id: str, answer: Any) -> str:
-        if answer is None:
-            return self.tr("Not answered")
-        language = self.language
-        if answer == PREFER_NOT:
-            return self.tr("I don't want to answer")
-        item = form.items[item_id]
-        if item.type in ("single_choice", "yes_no", "multi_choice"):
-            codes = answer if isinstance(answer, list) else [answer]
-            return ", ".join(form.option_text(item_id, c, language) for c in codes)
-        return str(answer)
 
 
 class ThanksScreen(QWidget):

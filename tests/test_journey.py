@@ -1,0 +1,47 @@
+"""The journey's plain-language helpers, without a window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.engine import AnswerError, FormLibrary
+from kiosk.envelope.keys import ClinicKeyPair
+from kiosk.journey import Journey
+from kiosk.store import TabletStore
+
+FORMS = Path(__file__).resolve().parents[1] / "forms"
+
+
+@pytest.fixture
+def journey(tmp_path: Path) -> Iterator[Journey]:
+    store = TabletStore.open(tmp_path, ClinicKeyPair.generate().public)
+    yield Journey(store, FormLibrary.load(FORMS), "cardiology", {})
+    store.close()
+
+
+def test_answers_are_shown_in_the_patients_words(journey: Journey) -> None:
+    journey.answer("social_welfare", "ends_meet", "yes")
+    journey.answer("social_welfare", "missed_meal", "prefer_not")
+    journey.answer("what_matters", "questions_to_ask", ["what_next", "options"])
+    journey.answer("ons4", "anxiety", 4)
+    assert journey.answer_text("social_welfare", "ends_meet") == "Yes"
+    assert journey.answer_text("social_welfare", "missed_meal") == "I don't want to answer"
+    assert journey.answer_text("what_matters", "questions_to_ask") == (
+        "What are my options?, What happens next?"
+    )
+    assert journey.answer_text("ons4", "anxiety") == "4"
+    assert journey.answer_text("ons4", "happiness") is None
+
+
+def test_the_forms_own_message_is_used_beside_the_field(journey: Journey) -> None:
+    with pytest.raises(AnswerError) as refused:
+        journey.answer("about_you", "year_of_birth", 1850)
+    custom = journey.form("about_you").items["year_of_birth"].validation
+    assert custom is not None and custom.message is not None
+    assert journey.problem_text(refused.value) == custom.message["en"]
+    with pytest.raises(AnswerError) as refused:
+        journey.answer("ons4", "anxiety", 11)
+    assert journey.problem_text(refused.value) == "11 is outside its scale of 0 to 10"
