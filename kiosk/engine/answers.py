@@ -40,9 +40,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 def allows_prefer_not(item: Item) -> bool:
+    """Whether "I don't want to answer" is offered: always on yes/no and sensitive items,
+    unless the form says ``prefer_not: false``; elsewhere only when the form asks for it."""
+    if item.type == "info":
+        return False
     if item.type == "yes_no":
         return True
-    return bool(item.prefer_not)
+    if item.prefer_not is None:
+        return item.sensitive
+    return item.prefer_not
 
 
 def normalise_answer(

@@ -89,6 +89,7 @@ items:
   - id: nhs
     type: nhs_number
     sensitive: true
+    prefer_not: false
     text: {en: "NHS number?"}
   - id: postcode
     type: postcode
@@ -173,8 +174,9 @@ def test_prefer_not_only_where_offered(form: Form) -> None:
     assert rejected(form, "needs", ["prefer_not"]).code == "not_an_option"
     assert rejected(form, "count", "prefer_not").code == "not_a_number"
     assert rejected(form, "any_date", "prefer_not").code == "not_a_date"
+    # Sensitive items offer it unless the form withdraws it.
+    assert normal(form, "postcode", "prefer_not") == "prefer_not"
     assert rejected(form, "nhs", "prefer_not").code == "not_an_nhs_number"
-    assert rejected(form, "postcode", "prefer_not").code == "not_a_postcode"
 
 
 def test_multi_choice(form: Form) -> None:

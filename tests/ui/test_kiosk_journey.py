@@ -143,6 +143,24 @@ def test_prefer_not_is_offered_on_sensitive_items(
     assert "I don't want to answer" in text_of(window, "review_answer")
 
 
+def test_every_sensitive_question_offers_i_dont_want_to_answer(qtbot, window: KioskWindow) -> None:
+    start(qtbot, window)
+    offered: dict[str, bool] = {}
+    sensitive: set[str] = set()
+    while isinstance(page(window), QuestionScreen):
+        screen = page(window)
+        item = window.flow.item(screen.step)
+        button = screen.findChild(QPushButton, "prefer_not")
+        offered[item.id] = button is not None and button.isVisible()
+        if item.sensitive:
+            sensitive.add(item.id)
+        answer_and_next(qtbot, window, {})
+    # The cardiology pathway asks free-text, screening and about-you questions.
+    assert {"main_concern", "feel_unsafe", "ethnicity", "postcode"} <= sensitive
+    assert all(offered[item] for item in sensitive)
+    assert not offered["life_satisfaction"]  # ONS4 scales are not sensitive
+
+
 def test_free_text_can_be_typed_on_the_screen_keyboard(
     qtbot, window: KioskWindow, store: TabletStore, clinic: ClinicKeyPair
 ) -> None:
