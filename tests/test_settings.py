@@ -1,4 +1,4 @@
-"""Tablet settings from the environment are checked loudly."""
+"""Tablet settings (tablet.toml and the environment) are checked loudly."""
 
 from __future__ import annotations
 
@@ -22,3 +22,56 @@ def test_unusable_retention_is_refused(monkeypatch: pytest.MonkeyPatch, value: s
     monkeypatch.setenv("KIOSK_OUTBOX_RETENTION_DAYS", value)
     with pytest.raises(SettingsError, match="KIOSK_OUTBOX_RETENTION_DAYS"):
         TabletSettings.from_environment()
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "tablet.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_missing_file_means_the_defaults(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KIOSK_OUTBOX_RETENTION_DAYS", raising=False)
+    settings = TabletSettings.load(tmp_path / "tablet.toml")
+    assert settings == TabletSettings()
+    assert (settings.link, settings.idle_seconds, settings.warning_seconds) == (
+        "self_check_in",
+        60,
+        30,
+    )
+
+
+def test_the_file_sets_the_clinic_s_choices(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KIOSK_OUTBOX_RETENTION_DAYS", raising=False)
+    path = write(
+        tmp_path,
+        '[kiosk]\npathway = "survey"\nlink = "anonymous"\nidle_seconds = 90\n'
+        "[store]\noutbox_retention_days = 3\n",
+    )
+    settings = TabletSettings.load(path)
+    assert (settings.pathway, settings.link, settings.idle_seconds) == ("survey", "anonymous", 90)
+    assert settings.outbox_retention_days == 3
+    monkeypatch.setenv("KIOSK_OUTBOX_RETENTION_DAYS", "9")  # the environment wins
+    assert TabletSettings.load(path).outbox_retention_days == 9
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[kiosk]\nlinks = "reception"\n', "unknown key 'links' in [kiosk]"),
+        ("[printer]\nx = 1\n", "unknown section [printer]"),
+        ('[kiosk]\nlink = "walk_in"\n', "link must be one of reception, self_check_in, anonymous"),
+        ('[kiosk]\nidle_seconds = "sixty"\n', "idle_seconds must be a whole number from 10"),
+        ("[kiosk]\nidle_seconds = 2\n", "idle_seconds must be a whole number from 10 to 3600"),
+        ("[kiosk]\nwarning_seconds = true\n", "warning_seconds must be a whole number"),
+        ("[kiosk]\npathway = 3\n", "pathway must be text"),
+        ("kiosk = 3\n", "kiosk must be a [kiosk] table"),
+        ("[kiosk\n", "not a valid TOML file"),
+    ],
+)
+def test_a_bad_file_is_refused_naming_file_and_key(tmp_path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(SettingsError) as caught:
+        TabletSettings.load(path)
+    assert str(caught.value).startswith(f"{path}: ")
+    assert message in str(caught.value)

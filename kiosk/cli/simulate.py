@@ -20,7 +20,7 @@ from kiosk.envelope.keys import ClinicPublicKey
 from kiosk.journey import Journey
 from kiosk.site import paths
 from kiosk.site.licences import LicenceRegister, LicenceRegisterError
-from kiosk.site.settings import SettingsError, TabletSettings
+from kiosk.site.settings import SETTINGS_FILE, SettingsError, TabletSettings
 from kiosk.store import StoreError, TabletStore
 
 
@@ -82,7 +82,7 @@ def simulate(args: argparse.Namespace) -> int:
         key = ClinicPublicKey.load(args.clinic_public_key) if args.clinic_public_key else None
         library = FormLibrary.load(*paths.form_dirs())
         licences = LicenceRegister(paths.data_dir()).references()
-        settings = TabletSettings.from_environment()
+        settings = TabletSettings.load(args.data_dir / SETTINGS_FILE)
         store = TabletStore.open(args.data_dir, key, retention_days=settings.outbox_retention_days)
     except SettingsError as exc:
         return _fail(str(exc))

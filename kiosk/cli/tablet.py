@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.site import paths
-from kiosk.site.settings import SettingsError, TabletSettings
+from kiosk.site.settings import SETTINGS_FILE, SettingsError, TabletSettings
 from kiosk.store import StaffPin, StoreError, TabletStore
 
 
@@ -31,10 +31,9 @@ def register(commands: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> TabletStore:
-    settings = TabletSettings.from_environment()
-    return TabletStore.open(
-        args.data_dir or paths.data_dir(), retention_days=settings.outbox_retention_days
-    )
+    data_dir = args.data_dir or paths.data_dir()
+    settings = TabletSettings.load(data_dir / SETTINGS_FILE)
+    return TabletStore.open(data_dir, retention_days=settings.outbox_retention_days)
 
 
 def status(args: argparse.Namespace) -> int:

@@ -43,6 +43,7 @@ class Journey:
         language: str = "en",
         baselines: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
+        self._store = store
         self.forms: list[Form] = library.pathway_forms(pathway_id, licences)
         self._by_id = {form.id: form for form in self.forms}
         self._baselines = dict(baselines or {})
@@ -77,7 +78,10 @@ class Journey:
 
     def link_patient(self, identifiers: Mapping[str, Any]) -> None:
         """Record who the patient is (sealed like an answer; never kept in clear)."""
-        self._live().record(LINK_RECORD, dict(identifiers))
+        session = self._live()
+        session.record(LINK_RECORD, dict(identifiers))
+        method = str(identifiers.get("method", "unknown"))[:20]
+        self._store.log_event("patient_linked", session.id, method=method)
 
     def answer(self, form_id: str, item_id: str, raw: Any) -> Answer | None:
         """Check, save (sealed, durable) and apply skip logic. AnswerError if not allowed."""

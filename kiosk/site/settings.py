@@ -1,16 +1,34 @@
-"""Tablet settings that do not yet have a configuration file, read from the environment.
+"""The tablet's settings: ``tablet.toml`` in the data folder, every key optional.
 
-``KIOSK_OUTBOX_RETENTION_DAYS``: how long the tablet keeps a submission's
-ciphertext after the clinic has acknowledged it (default 0: delete at once).
-A value that is not a whole number from 0 to 365 is refused loudly.
+::
+
+    [kiosk]
+    pathway = "cardiology"      # the clinic's pathway of forms
+    link = "self_check_in"      # reception | self_check_in | anonymous
+    idle_seconds = 60           # no touch for this long: "Are you still there?"
+    warning_seconds = 30        # then the session ends and the screen resets
+
+    [store]
+    outbox_retention_days = 0   # keep acknowledged ciphertext this many days
+
+``KIOSK_OUTBOX_RETENTION_DAYS`` in the environment overrides
+``[store] outbox_retention_days``. A missing file means every default; an
+unknown key, a wrong type or a value out of range is refused with a message
+naming the file and the key. docs/configuration.md documents every key (a test
+keeps the two in step).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
 
+SETTINGS_FILE = "tablet.toml"
 MAX_RETENTION_DAYS = 365
+LINK_MODES = ("reception", "self_check_in", "anonymous")
 
 
 class SettingsError(ValueError):
@@ -19,14 +37,87 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class TabletSettings:
+    pathway: str = "cardiology"
+    link: str = "self_check_in"
+    idle_seconds: int = 60
+    warning_seconds: int = 30
     outbox_retention_days: int = 0
 
     @classmethod
     def from_environment(cls) -> TabletSettings:
-        raw = os.environ.get("KIOSK_OUTBOX_RETENTION_DAYS", "0").strip()
+        """Defaults, with the environment's overrides."""
+        return cls()._with_environment()
+
+    @classmethod
+    def load(cls, path: Path) -> TabletSettings:
+        """Read ``path`` (a missing file gives the defaults), then the environment's overrides."""
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return cls.from_environment()
+        except OSError as exc:
+            raise SettingsError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        try:
+            document = tomllib.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"{path}: not a valid TOML file ({exc})") from None
+        values: dict[str, Any] = {}
+        for section, keys in document.items():
+            if section not in SECTIONS:
+                raise SettingsError(
+                    f"{path}: unknown section [{section}] (known: "
+                    + ", ".join(f"[{name}]" for name in SECTIONS)
+                    + ")"
+                )
+            if not isinstance(keys, dict):
+                raise SettingsError(f"{path}: {section} must be a [{section}] table")
+            for key, value in keys.items():
+                if key not in SECTIONS[section]:
+                    raise SettingsError(
+                        f"{path}: unknown key {key!r} in [{section}] (known: "
+                        + ", ".join(SECTIONS[section])
+                        + ")"
+                    )
+                values[key] = _checked(f"{path}: [{section}] {key}", key, value)
+        return cls(**values)._with_environment()
+
+    def _with_environment(self) -> TabletSettings:
+        raw = os.environ.get("KIOSK_OUTBOX_RETENTION_DAYS")
+        if raw is None:
+            return self
+        raw = raw.strip()
         if not raw.isdigit() or int(raw) > MAX_RETENTION_DAYS:
             raise SettingsError(
                 f"KIOSK_OUTBOX_RETENTION_DAYS must be a whole number of days from 0 to "
                 f"{MAX_RETENTION_DAYS}, not {raw!r}"
             )
-        return cls(outbox_retention_days=int(raw))
+        return TabletSettings(**{**self.__dict__, "outbox_retention_days": int(raw)})
+
+
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "kiosk": ("pathway", "link", "idle_seconds", "warning_seconds"),
+    "store": ("outbox_retention_days",),
+}
+_RANGES = {
+    "idle_seconds": (10, 3600),
+    "warning_seconds": (5, 600),
+    "outbox_retention_days": (0, MAX_RETENTION_DAYS),
+}
+assert {key for keys in SECTIONS.values() for key in keys} == {
+    f.name for f in fields(TabletSettings)
+}
+
+
+def _checked(where: str, key: str, value: Any) -> Any:
+    if key in _RANGES:
+        low, high = _RANGES[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise SettingsError(
+                f"{where} must be a whole number from {low} to {high}, not {value!r}"
+            )
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise SettingsError(f"{where} must be text in quotes, not {value!r}")
+    if key == "link" and value not in LINK_MODES:
+        raise SettingsError(f"{where} must be one of {', '.join(LINK_MODES)}, not {value!r}")
+    return value

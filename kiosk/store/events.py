@@ -29,9 +29,14 @@ KINDS = frozenset(
         "staff_pin_failed",
         "staff_pin_locked",
         "staff_pin_changed",
+        "clinic_list_saved",
+        "patient_linked",
+        "check_in_failed",
     }
 )
-DETAIL_KEYS = frozenset({"records", "bytes", "reason", "status", "count", "seconds", "schema"})
+DETAIL_KEYS = frozenset(
+    {"records", "bytes", "reason", "status", "count", "seconds", "schema", "day", "method"}
+)
 
 
 def now() -> str:

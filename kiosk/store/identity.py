@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kiosk.store.errors import DeviceKeyError
 
@@ -116,6 +117,21 @@ class DeviceIdentity:
     def public_key_text(self) -> str:
         """``ed25519:`` and the raw public key in base64: what the clinic records at enrolment."""
         return f"{KEY_PREFIX}:" + base64.b64encode(_raw_public(self.public_key)).decode("ascii")
+
+    def derive_key(self, purpose: str) -> bytes:
+        """A 32-byte key for ``purpose``, derived (HKDF-SHA256) from the private key.
+
+        Lets the tablet encrypt what it must read back itself (today's clinic
+        list) without a second secret to keep: whoever lacks the device key
+        cannot read it."""
+        raw = self._private.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        )
+        return HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=b"wmk/" + purpose.encode()
+        ).derive(raw)
 
     def sign(self, message: bytes) -> bytes:
         """A 64-byte Ed25519 signature of ``message``."""

@@ -1,7 +1,8 @@
 """The tablet database, as SQLAlchemy 2 models.
 
 Nothing here holds patient data in clear: ``records.sealed`` and
-``outbox.envelope`` are ciphertext sealed for the clinic; every other column
+``outbox.envelope`` are ciphertext sealed for the clinic, ``clinic_lists.sealed``
+is ciphertext under the tablet's own key; every other column
 is an id, a time, a form id/version/hash, a count or sync state. The schema
 itself is built by the Alembic migrations in ``migrations/``.
 """
@@ -78,6 +79,15 @@ class QuarantineRow(Base):
     submission_id: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(String(200))
     blob: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ClinicListRow(Base):
+    """A day's clinic list, encrypted with the tablet's own key (see clinic_list.py)."""
+
+    __tablename__ = "clinic_lists"
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[str] = mapped_column(String(32))
 
 
 class StaffPinRow(Base):

@@ -337,6 +337,11 @@ class TabletStore:
                 for q in db.scalars(select(QuarantineRow).order_by(QuarantineRow.id))
             ]
 
+    def log_event(self, kind: str, submission_id: str | None = None, **detail: str | int) -> None:
+        """Append an event (short codes and counts only; never patient data)."""
+        with self.transaction() as db:
+            append_event(db, kind, submission_id, **detail)
+
     def events(self, kind: str | None = None) -> list[dict[str, Any]]:
         with self.transaction() as db:
             return read_events(db, kind)

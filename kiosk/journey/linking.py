@@ -1,0 +1,147 @@
+"""Who the patient is: self check-in against today's clinic list, or reception hand-over.
+
+Pure Python over a :class:`ClinicList`, so the rules are tested without a
+window. Nothing here shows or returns another patient's name: self check-in
+answers with one appointment (its time and clinic) or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from stdnum.exceptions import ValidationError
+from stdnum.gb import nhs
+
+from kiosk.store.clinic_list import Appointment, ClinicList
+
+MAX_CHECK_IN_TRIES = 3
+METHODS = ("reception", "self_check_in", "anonymous")
+
+
+class LinkError(ValueError):
+    """Why a number or date cannot be used; the message is fit to show staff or the patient."""
+
+
+def initial_of(name: str) -> str:
+    """The first letter of a name, without accents, in capitals ("Ó'Brien" -> "O")."""
+    for ch in unicodedata.normalize("NFKD", name):
+        if ch.isalpha():
+            return ch.upper()
+    return ""
+
+
+def birth_date_from(day: str, month: str, year: str, today: dt.date) -> dt.date:
+    """A date of birth typed as day, month and year; LinkError says what is wrong."""
+    if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        raise LinkError("Please type the day, month and year in numbers.")
+    if len(year) != 4:
+        raise LinkError("Please type the year with 4 numbers, like 1956.")
+    try:
+        born = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise LinkError("That date does not exist. Please check the day and month.") from None
+    if born > today or born.year < today.year - 125:
+        raise LinkError("Please check the year you were born.")
+    return born
+
+
+class CheckIn:
+    """One patient's tries at self check-in: date of birth and first letter of the surname.
+
+    A match must be exactly one appointment on today's list; two people sharing
+    both (or no list at all) send the patient to reception, as do three misses."""
+
+    def __init__(self, clinic_list: ClinicList | None) -> None:
+        self._list = clinic_list
+        self.failures = 0
+
+    @property
+    def exhausted(self) -> bool:
+        return self._list is None or self.failures >= MAX_CHECK_IN_TRIES
+
+    def attempt(self, birth_date: dt.date, initial: str) -> Appointment | None:
+        if self.exhausted:
+            return None
+        assert self._list is not None
+        wanted = initial_of(initial)
+        found = [
+            a
+            for a in self._list.appointments
+            if a.birth_date == birth_date and initial_of(a.family_name) == wanted
+        ]
+        if len(found) == 1:
+            return found[0]
+        self.failures += 1
+        if len(found) > 1:  # ambiguous: only reception can tell them apart
+            self.failures = MAX_CHECK_IN_TRIES
+        return None
+
+    def forget(self) -> None:
+        self._list = None
+
+
+_SPACES = re.compile(r"[\s-]+")
+
+
+def find_by_number(clinic_list: ClinicList | None, typed: str) -> Appointment:
+    """Reception's look-up: an NHS number (check digit validated) or a hospital number."""
+    if clinic_list is None:
+        raise LinkError("This tablet has no clinic list for today. Load today's list first.")
+    text = typed.strip()
+    if not text:
+        raise LinkError("Type the patient's NHS number or hospital number.")
+    digits = _SPACES.sub("", text)
+    if digits.isdigit() and len(digits) == 10:
+        try:
+            number = str(nhs.validate(digits))
+        except ValidationError:
+            raise LinkError(
+                "That is not a valid NHS number: the check digit is wrong. Check each digit."
+            ) from None
+        matches = [a for a in clinic_list.appointments if a.nhs_number == number]
+    else:
+        if digits.isdigit():
+            raise LinkError(
+                "An NHS number has 10 digits. For a hospital number, type it as printed."
+            )
+        wanted = text.casefold()
+        matches = [
+            a
+            for a in clinic_list.appointments
+            if a.hospital_number and a.hospital_number.casefold() == wanted
+        ]
+    if not matches:
+        raise LinkError("No one with that number is on today's clinic list.")
+    if len(matches) > 1:
+        raise LinkError(
+            "That number is on today's list more than once. Check the list with the clinic."
+        )
+    return matches[0]
+
+
+@dataclass(frozen=True)
+class PatientLink:
+    """How this session's patient was identified, sealed into the session as a record."""
+
+    method: str
+    appointment: Appointment | None = None
+
+    def __repr__(self) -> str:
+        return f"PatientLink({self.method!r})"
+
+    def record(self) -> dict[str, Any]:
+        if self.appointment is None:
+            return {"method": self.method}
+        a = self.appointment
+        return {
+            "method": self.method,
+            "appointment_id": a.appointment_id,
+            "clinic": a.clinic,
+            "time": a.time,
+            "nhs_number": a.nhs_number,
+            "hospital_number": a.hospital_number,
+        }

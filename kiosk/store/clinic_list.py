@@ -1,0 +1,214 @@
+"""Today's clinic list on the tablet: who is expected, for check-in and reception hand-over.
+
+The list is identifiable (names, dates of birth, NHS numbers), so it is kept
+only as AES-GCM ciphertext under a key derived from the tablet's device key
+(:meth:`DeviceIdentity.derive_key`), bound to its day. Saving a day's list
+removes the lists of earlier days: yesterday's patients do not linger.
+
+A list arrives from the clinic (sync) or, until then, from a CSV file with
+``kiosk tablet clinic-list import``::
+
+    appointment_id,time,clinic,family_name,given_name,birth_date,nhs_number,hospital_number,pathway
+    A-1001,09:30,Heart clinic,Smith,Jane,1950-03-03,9434765919,RX1-000123,cardiology
+
+``nhs_number``, ``hospital_number`` and ``pathway`` may be empty (but not both
+numbers). Every problem names the file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import delete, select
+from stdnum.exceptions import ValidationError
+from stdnum.gb import nhs
+
+from kiosk.store.errors import StoreError
+from kiosk.store.events import append_event, now
+from kiosk.store.models import ClinicListRow
+from kiosk.store.store import TabletStore
+
+KEY_PURPOSE = "clinic-list/v1"
+COLUMNS = (
+    "appointment_id",
+    "time",
+    "clinic",
+    "family_name",
+    "given_name",
+    "birth_date",
+    "nhs_number",
+    "hospital_number",
+    "pathway",
+)
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+_HOSPITAL_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,19}$")
+MAX_APPOINTMENTS = 2000
+
+
+class ClinicListError(StoreError):
+    """A clinic list that cannot be read or used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Appointment:
+    appointment_id: str
+    time: str
+    clinic: str
+    family_name: str
+    given_name: str
+    birth_date: dt.date
+    nhs_number: str | None = None
+    hospital_number: str | None = None
+    pathway: str | None = None
+
+    def __repr__(self) -> str:  # never a name or number in a log or traceback
+        return f"Appointment({self.appointment_id!r})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "birth_date": self.birth_date.isoformat()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Appointment:
+        return cls(**{**data, "birth_date": dt.date.fromisoformat(data["birth_date"])})
+
+
+@dataclass(frozen=True)
+class ClinicList:
+    day: dt.date
+    appointments: tuple[Appointment, ...]
+
+    def __repr__(self) -> str:
+        return f"ClinicList({self.day.isoformat()}, {len(self.appointments)} appointments)"
+
+
+def parse_csv(text: str, source: str, day: dt.date) -> ClinicList:
+    """A clinic list from CSV text; ClinicListError naming ``source:line`` for any problem."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if reader.fieldnames is None:
+        raise ClinicListError(f"{source}:1: the file is empty; the first line names the columns")
+    missing = [c for c in COLUMNS if c not in reader.fieldnames]
+    unknown = [c for c in reader.fieldnames if c not in COLUMNS]
+    if missing or unknown:
+        detail = "; ".join(
+            part
+            for part in (
+                f"missing {', '.join(missing)}" if missing else "",
+                f"unknown {', '.join(unknown)}" if unknown else "",
+            )
+            if part
+        )
+        raise ClinicListError(f"{source}:1: the columns are wrong ({detail})")
+    appointments: list[Appointment] = []
+    seen: set[str] = set()
+    for row in reader:
+        line = reader.line_num
+        if len(appointments) >= MAX_APPOINTMENTS:
+            raise ClinicListError(f"{source}:{line}: more than {MAX_APPOINTMENTS} appointments")
+        if None in row:
+            raise ClinicListError(f"{source}:{line}: more values than columns")
+        appointment = _appointment(row, f"{source}:{line}")
+        if appointment.appointment_id in seen:
+            raise ClinicListError(
+                f"{source}:{line}: appointment_id {appointment.appointment_id!r} appears twice"
+            )
+        seen.add(appointment.appointment_id)
+        appointments.append(appointment)
+    return ClinicList(day, tuple(appointments))
+
+
+def _appointment(row: dict[str, str | None], where: str) -> Appointment:
+    values = {key: (row.get(key) or "").strip() for key in COLUMNS}
+    for key in ("appointment_id", "time", "clinic", "family_name", "given_name", "birth_date"):
+        if not values[key]:
+            raise ClinicListError(f"{where}: {key} is empty")
+    if any(ord(ch) < 32 for value in values.values() for ch in value):
+        raise ClinicListError(f"{where}: a value holds a control character")
+    if not _TIME.match(values["time"]):
+        raise ClinicListError(f"{where}: time must be HH:MM (24-hour), not {values['time']!r}")
+    try:
+        birth_date = dt.date.fromisoformat(values["birth_date"])
+    except ValueError:
+        raise ClinicListError(f"{where}: birth_date must be YYYY-MM-DD") from None
+    nhs_number = values["nhs_number"].replace(" ", "") or None
+    if nhs_number is not None:
+        try:
+            nhs_number = str(nhs.validate(nhs_number))
+        except ValidationError:
+            raise ClinicListError(
+                f"{where}: nhs_number is not a valid NHS number (10 digits, check digit)"
+            ) from None
+    hospital_number = values["hospital_number"] or None
+    if hospital_number is not None and not _HOSPITAL_NUMBER.match(hospital_number):
+        raise ClinicListError(
+            f"{where}: hospital_number must be 3 to 20 letters, digits or hyphens"
+        )
+    if nhs_number is None and hospital_number is None:
+        raise ClinicListError(f"{where}: give an nhs_number or a hospital_number")
+    return Appointment(
+        appointment_id=values["appointment_id"],
+        time=values["time"],
+        clinic=values["clinic"],
+        family_name=values["family_name"],
+        given_name=values["given_name"],
+        birth_date=birth_date,
+        nhs_number=nhs_number,
+        hospital_number=hospital_number,
+        pathway=values["pathway"] or None,
+    )
+
+
+class ClinicLists:
+    """The encrypted clinic lists in a tablet store."""
+
+    def __init__(self, store: TabletStore, key: bytes) -> None:
+        self.store = store
+        self._aead = AESGCM(key)
+
+    @staticmethod
+    def _aad(day: dt.date) -> bytes:
+        return b"wmk clinic list " + day.isoformat().encode("ascii")
+
+    def save(self, clinic_list: ClinicList) -> None:
+        """Keep ``clinic_list`` (replacing that day's) and forget every earlier day's list."""
+        body = json.dumps(
+            [a.to_json() for a in clinic_list.appointments], separators=(",", ":")
+        ).encode("utf-8")
+        nonce = os.urandom(12)
+        sealed = nonce + self._aead.encrypt(nonce, body, self._aad(clinic_list.day))
+        day = clinic_list.day.isoformat()
+        with self.store.transaction() as db:
+            db.execute(delete(ClinicListRow).where(ClinicListRow.day <= day))
+            db.add(ClinicListRow(day=day, sealed=sealed, updated_at=now()))
+            append_event(db, "clinic_list_saved", day=day, count=len(clinic_list.appointments))
+
+    def for_day(self, day: dt.date) -> ClinicList | None:
+        """The list for ``day``, or None if the tablet has none."""
+        with self.store.transaction() as db:
+            sealed = db.scalar(
+                select(ClinicListRow.sealed).where(ClinicListRow.day == day.isoformat())
+            )
+        if sealed is None:
+            return None
+        try:
+            body = self._aead.decrypt(sealed[:12], sealed[12:], self._aad(day))
+            return ClinicList(day, tuple(Appointment.from_json(a) for a in json.loads(body)))
+        except (InvalidTag, ValueError, KeyError, TypeError):
+            raise ClinicListError(
+                f"The clinic list for {day.isoformat()} on this tablet cannot be read: it is "
+                "damaged or was saved under another device key. Load today's list again."
+            ) from None
+
+    def purge_before(self, day: dt.date) -> int:
+        """Forget the lists of days before ``day``; how many were removed."""
+        with self.store.transaction() as db:
+            result = db.execute(delete(ClinicListRow).where(ClinicListRow.day < day.isoformat()))
+        return int(getattr(result, "rowcount", 0) or 0)

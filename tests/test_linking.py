@@ -1,0 +1,117 @@
+"""Self check-in and reception look-up against today's clinic list (no window needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kiosk.journey.linking import (
+    CheckIn,
+    LinkError,
+    PatientLink,
+    birth_date_from,
+    find_by_number,
+    initial_of,
+)
+from kiosk.store.clinic_list import Appointment, ClinicList
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def appointment(n: int, family: str, born: dt.date, **numbers: str) -> Appointment:
+    return Appointment(f"A-{n}", f"1{n}:00", "Heart clinic", family, "Pat", born, **numbers)
+
+
+LIST = ClinicList(
+    TODAY,
+    (
+        appointment(1, "Ó'Brien", dt.date(1950, 3, 3), nhs_number="9434765919"),
+        appointment(2, "Smith", dt.date(1971, 12, 24), hospital_number="RX1-000123"),
+        appointment(3, "Shah", dt.date(1980, 1, 1), nhs_number="9434765870"),
+        appointment(4, "Singh", dt.date(1980, 1, 1), nhs_number="9434765838"),
+    ),
+)
+
+
+def test_initials_ignore_accents_and_punctuation() -> None:
+    assert [initial_of(n) for n in ("Ó'Brien", "'t Hooft", "smith", "Ölmez")] == list("OTSO")
+
+
+def test_check_in_finds_exactly_one_appointment() -> None:
+    check_in = CheckIn(LIST)
+    found = check_in.attempt(dt.date(1950, 3, 3), "o")
+    assert found is not None and found.appointment_id == "A-1"
+    assert check_in.failures == 0
+
+
+def test_three_misses_send_the_patient_to_reception() -> None:
+    check_in = CheckIn(LIST)
+    for tries in (1, 2):
+        assert check_in.attempt(dt.date(1950, 3, 3), "B") is None
+        assert check_in.failures == tries and not check_in.exhausted
+    assert check_in.attempt(dt.date(1950, 3, 4), "O") is None
+    assert check_in.exhausted
+    # Even the right answer is refused now: the patient must see reception.
+    assert check_in.attempt(dt.date(1950, 3, 3), "O") is None
+
+
+def test_two_people_sharing_date_and_initial_go_to_reception() -> None:
+    check_in = CheckIn(LIST)
+    assert check_in.attempt(dt.date(1980, 1, 1), "S") is None
+    assert check_in.exhausted
+
+
+def test_no_list_means_reception() -> None:
+    assert CheckIn(None).exhausted
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        ("31", "2", "1950", "does not exist"),
+        ("1", "1", "50", "4 numbers"),
+        ("1", "", "1950", "in numbers"),
+        ("1", "1", "2030", "check the year"),
+        ("1", "1", "1850", "check the year"),
+    ],
+)
+def test_an_impossible_birth_date_is_explained(day, month, year, message) -> None:
+    with pytest.raises(LinkError, match=message):
+        birth_date_from(day, month, year, TODAY)
+
+
+def test_birth_date() -> None:
+    assert birth_date_from("03", "3", "1950", TODAY) == dt.date(1950, 3, 3)
+
+
+def test_reception_finds_by_nhs_or_hospital_number() -> None:
+    assert find_by_number(LIST, "943 476 5919").appointment_id == "A-1"
+    assert find_by_number(LIST, "rx1-000123").appointment_id == "A-2"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("9434765918", "check digit is wrong"),
+        ("12345", "10 digits"),
+        ("4010232137", "No one with that number"),
+        ("RX9-999999", "No one with that number"),
+        ("  ", "Type the patient's NHS number"),
+    ],
+)
+def test_reception_look_up_explains_a_miss(typed: str, message: str) -> None:
+    with pytest.raises(LinkError, match=message):
+        find_by_number(LIST, typed)
+
+
+def test_no_list_is_explained() -> None:
+    with pytest.raises(LinkError, match="no clinic list for today"):
+        find_by_number(None, "9434765919")
+
+
+def test_the_sealed_link_holds_numbers_not_names() -> None:
+    record = PatientLink("reception", LIST.appointments[0]).record()
+    assert record["nhs_number"] == "9434765919" and record["appointment_id"] == "A-1"
+    assert "O'Brien" not in str(record) and "Ó'Brien" not in str(record)
+    assert PatientLink("anonymous").record() == {"method": "anonymous"}
