@@ -23,7 +23,12 @@ METHODS = ("reception", "self_check_in", "anonymous")
 
 
 class LinkError(ValueError):
-    """Why a number or date cannot be used; the message is fit to show staff or the patient."""
+    """Why a number or date cannot be used. ``code`` lets a screen show its own
+    (translated) words; the message is the English fallback."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def initial_of(name: str) -> str:
@@ -37,15 +42,17 @@ def initial_of(name: str) -> str:
 def birth_date_from(day: str, month: str, year: str, today: dt.date) -> dt.date:
     """A date of birth typed as day, month and year; LinkError says what is wrong."""
     if not (day.isdigit() and month.isdigit() and year.isdigit()):
-        raise LinkError("Please type the day, month and year in numbers.")
+        raise LinkError("not_numbers", "Please type the day, month and year in numbers.")
     if len(year) != 4:
-        raise LinkError("Please type the year with 4 numbers, like 1956.")
+        raise LinkError("year_digits", "Please type the year with 4 numbers, like 1956.")
     try:
         born = dt.date(int(year), int(month), int(day))
     except ValueError:
-        raise LinkError("That date does not exist. Please check the day and month.") from None
+        raise LinkError(
+            "no_such_date", "That date does not exist. Please check the day and month."
+        ) from None
     if born > today or born.year < today.year - 125:
-        raise LinkError("Please check the year you were born.")
+        raise LinkError("implausible_year", "Please check the year you were born.")
     return born
 
 
@@ -80,6 +87,14 @@ class CheckIn:
             self.failures = MAX_CHECK_IN_TRIES
         return None
 
+    def refuse(self) -> None:
+        """The patient said a match was not their appointment: that counts as a miss."""
+        self.failures += 1
+
+    @property
+    def tries_left(self) -> int:
+        return 0 if self._list is None else max(0, MAX_CHECK_IN_TRIES - self.failures)
+
     def forget(self) -> None:
         self._list = None
 
@@ -90,23 +105,27 @@ _SPACES = re.compile(r"[\s-]+")
 def find_by_number(clinic_list: ClinicList | None, typed: str) -> Appointment:
     """Reception's look-up: an NHS number (check digit validated) or a hospital number."""
     if clinic_list is None:
-        raise LinkError("This tablet has no clinic list for today. Load today's list first.")
+        raise LinkError(
+            "no_list", "This tablet has no clinic list for today. Load today's list first."
+        )
     text = typed.strip()
     if not text:
-        raise LinkError("Type the patient's NHS number or hospital number.")
+        raise LinkError("empty", "Type the patient's NHS number or hospital number.")
     digits = _SPACES.sub("", text)
     if digits.isdigit() and len(digits) == 10:
         try:
             number = str(nhs.validate(digits))
         except ValidationError:
             raise LinkError(
-                "That is not a valid NHS number: the check digit is wrong. Check each digit."
+                "check_digit",
+                "That is not a valid NHS number: the check digit is wrong. Check each digit.",
             ) from None
         matches = [a for a in clinic_list.appointments if a.nhs_number == number]
     else:
         if digits.isdigit():
             raise LinkError(
-                "An NHS number has 10 digits. For a hospital number, type it as printed."
+                "nhs_length",
+                "An NHS number has 10 digits. For a hospital number, type it as printed.",
             )
         wanted = text.casefold()
         matches = [
@@ -115,10 +134,11 @@ def find_by_number(clinic_list: ClinicList | None, typed: str) -> Appointment:
             if a.hospital_number and a.hospital_number.casefold() == wanted
         ]
     if not matches:
-        raise LinkError("No one with that number is on today's clinic list.")
+        raise LinkError("not_on_list", "No one with that number is on today's clinic list.")
     if len(matches) > 1:
         raise LinkError(
-            "That number is on today's list more than once. Check the list with the clinic."
+            "duplicate",
+            "That number is on today's list more than once. Check the list with the clinic.",
         )
     return matches[0]
 

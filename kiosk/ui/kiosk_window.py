@@ -7,8 +7,9 @@ session as timed out and removes every trace of it from the screen.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -18,8 +19,18 @@ from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 from kiosk.engine import AnswerError, FormLibrary
 from kiosk.journey import Journey
 from kiosk.journey.flow import Flow, Step
+from kiosk.journey.linking import CheckIn, LinkError, PatientLink, find_by_number
 from kiosk.store import StaffPin, TabletStore
+from kiosk.store.clinic_list import Appointment, ClinicList
 from kiosk.ui.background import Background
+from kiosk.ui.linking_screens import (
+    CheckInScreen,
+    FoundScreen,
+    HandOverConfirmScreen,
+    HandOverScreen,
+    SeeReceptionScreen,
+    StaffMenu,
+)
 from kiosk.ui.pin_pad import PinPad
 from kiosk.ui.screens import (
     AttractScreen,
@@ -53,6 +64,9 @@ class KioskWindow(QStackedWidget):
         idle_ms: int = 60_000,
         reset_ms: int = 30_000,
         thanks_ms: int = 20_000,
+        link: str = "anonymous",
+        clinic_list: Callable[[], ClinicList | None] | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("What Matters"))
@@ -62,11 +76,19 @@ class KioskWindow(QStackedWidget):
         self.flow: Flow | None = None
         self.kiosk_mode = kiosk_mode
         self._may_close = not kiosk_mode
+        self.link = link
+        self._clinic_list = clinic_list or (lambda: None)
+        self._today = today
+        self._check_in: CheckIn | None = None
+        self._handed_over: Appointment | None = None
         self.attract = AttractScreen(self.show_privacy, self.show_pin_pad)
-        self.pin_pad = PinPad(
-            pin, background, self._unlocked, lambda: self.setCurrentWidget(self.attract)
+        self.pin_pad = PinPad(pin, background, self._staff_menu, lambda: self.reset(None))
+        self.privacy = PrivacyScreen(
+            self._after_privacy,
+            self.set_text_size,
+            self.set_high_contrast,
+            anonymous=link == "anonymous",
         )
-        self.privacy = PrivacyScreen(self.begin, self.set_text_size, self.set_high_contrast)
         self.text_size, self.high_contrast = "normal", False
         self.timeout = TimeoutScreen(self.still_here)
         self.failure = wrapped(
@@ -79,9 +101,12 @@ class KioskWindow(QStackedWidget):
         self.idle = self._timer(idle_ms, self.warn)
         self.reset_timer = self._timer(reset_ms, lambda: self.reset("timed_out"))
         self.thanks_timer = self._timer(thanks_ms, lambda: self.reset(None))
+        self.failure_timer = self._timer(
+            thanks_ms, lambda: self.reset("abandoned" if self.flow else None)
+        )
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
         apply_theme(self)
-        self.setCurrentWidget(self.attract)
+        self._show_attract()
 
     def _timer(self, msecs: int, action: Any) -> QTimer:
         timer = QTimer(self)
@@ -104,10 +129,51 @@ class KioskWindow(QStackedWidget):
         self.pin_pad.clear()
         self.setCurrentWidget(self.pin_pad)
 
+    def _staff_menu(self) -> None:
+        hand_over = None if self.link == "anonymous" else self._hand_over
+        self._replace_page(StaffMenu(hand_over, self._unlocked, lambda: self.reset(None)))
+        self.idle.start()  # an unlocked tablet left alone locks again
+
     def _unlocked(self) -> None:
         self._may_close = True
-        self.setCurrentWidget(self.attract)
+        self.reset(None)
         self.staff_unlocked.emit()
+
+    # ------------------------------------------------------------ reception hand-over
+    def _hand_over(self) -> None:
+        self._replace_page(HandOverScreen(self._find_patient, lambda: self.reset(None)))
+
+    def _find_patient(self, typed: str) -> None:
+        page = self.page
+        assert isinstance(page, HandOverScreen)
+        page.find_button.setEnabled(False)
+
+        def found(appointment: Appointment) -> None:
+            self._replace_page(
+                HandOverConfirmScreen(
+                    appointment, "en", lambda: self._handed(appointment), self._hand_over
+                )
+            )
+
+        def refused(exc: Exception) -> None:
+            page.find_button.setEnabled(True)
+            if isinstance(exc, LinkError):
+                page.show_problem(exc)
+            else:
+                self._failed(exc)
+
+        self.background.run(lambda: find_by_number(self._clinic_list(), typed), found, refused)
+
+    def _handed(self, appointment: Appointment) -> None:
+        self.reset(None)
+        self._handed_over = appointment
+        self._show_attract()
+        self.idle.start()  # a tablet handed over but never started resets itself
+
+    def _show_attract(self) -> None:
+        waiting = self.link == "reception" and self._handed_over is None
+        self.attract.set_waiting(waiting)
+        self.setCurrentWidget(self.attract)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """In kiosk mode only the staff PIN closes the window (Alt+F4 and the like do not)."""
@@ -137,11 +203,90 @@ class KioskWindow(QStackedWidget):
         self.setCurrentWidget(self.privacy)
         self.idle.start()
 
-    def begin(self) -> None:
+    def _after_privacy(self) -> None:
+        if self._handed_over is not None:
+            self.begin(PatientLink("reception", self._handed_over))
+        elif self.link == "anonymous":
+            self.begin(PatientLink("anonymous"))
+        elif self.link == "self_check_in":
+            self.privacy.agree.setEnabled(False)
+            self.background.run(self._clinic_list, self._check_in_ready, self._no_list)
+        else:
+            self._see_reception()
+
+    # ------------------------------------------------------------ self check-in
+    def _check_in_ready(self, clinic_list: ClinicList | None) -> None:
+        self.privacy.agree.setEnabled(True)
+        self._check_in = CheckIn(clinic_list)
+        if self._check_in.exhausted:
+            self._see_reception()
+        else:
+            self._replace_page(CheckInScreen(self._check, self._see_reception, self._today))
+
+    def _no_list(self, exc: Exception) -> None:
+        self.privacy.agree.setEnabled(True)
+        log.error("clinic list unavailable: %s", type(exc).__name__)
+        self._see_reception()
+
+    def _check(self, born: dt.date, letter: str) -> None:
+        check_in = self._check_in
+        assert check_in is not None
+        appointment = check_in.attempt(born, letter)
+        if appointment is not None:
+            self._replace_page(
+                FoundScreen(
+                    appointment,
+                    lambda: self.begin(PatientLink("self_check_in", appointment)),
+                    self._not_mine,
+                )
+            )
+        else:
+            self._missed()
+
+    def _not_mine(self) -> None:
+        assert self._check_in is not None
+        self._check_in.refuse()
+        self._missed()
+
+    def _missed(self) -> None:
+        check_in = self._check_in
+        assert check_in is not None
+        if check_in.exhausted:
+            self.background.run(
+                lambda: self.store.log_event("check_in_failed", count=check_in.failures),
+                lambda _: None,
+                self._failed,
+            )
+            self._see_reception()
+            return
+        if not isinstance(self.page, CheckInScreen):
+            self._replace_page(CheckInScreen(self._check, self._see_reception, self._today))
+        assert isinstance(self.page, CheckInScreen)
+        self.page.not_found(check_in.tries_left)
+
+    def _see_reception(self) -> None:
+        if self._check_in is not None:
+            self._check_in.forget()
+            self._check_in = None
+        self._replace_page(SeeReceptionScreen(lambda: self.reset(None)))
+        self.thanks_timer.start()
+
+    # ------------------------------------------------------------ questions
+    def begin(self, link: PatientLink | None = None) -> None:
         self.privacy.agree.setEnabled(False)
+        link = link or PatientLink(self.link if self.link == "anonymous" else "unlinked")
+        pathway = self.pathway
+        if link.appointment is not None and link.appointment.pathway:
+            pathway = link.appointment.pathway
+        self._handed_over = None
+        if self._check_in is not None:
+            self._check_in.forget()
+            self._check_in = None
 
         def start() -> Journey:
-            return Journey(self.store, self.library, self.pathway, self.licences)
+            journey = Journey(self.store, self.library, pathway, self.licences)
+            journey.link_patient(link.record())
+            return journey
 
         self.background.run(start, self._started, self._failed)
 
@@ -216,7 +361,7 @@ class KioskWindow(QStackedWidget):
 
     def reset(self, reason: str | None) -> None:
         """Back to the start; an unfinished session ends as ``reason``. Nothing stays on screen."""
-        for timer in (self.idle, self.reset_timer, self.thanks_timer):
+        for timer in (self.idle, self.reset_timer, self.thanks_timer, self.failure_timer):
             timer.stop()
         flow, self.flow = self.flow, None
         if flow is not None and reason is not None:
@@ -226,11 +371,17 @@ class KioskWindow(QStackedWidget):
             self.page.deleteLater()
             self.page = None
         self._before_timeout = None
+        self._handed_over = None
+        if self._check_in is not None:
+            self._check_in.forget()
+            self._check_in = None
         if (self.text_size, self.high_contrast) != ("normal", False):
             self.privacy.contrast.setChecked(False)  # the next patient starts from the default
             self.set_text_size("normal")
-        self.setCurrentWidget(self.attract)
+        self._show_attract()
 
     def _failed(self, exc: Exception) -> None:
         log.error("kiosk operation failed: %s", type(exc).__name__)
+        self.privacy.agree.setEnabled(True)
         self.setCurrentWidget(self.failure)
+        self.failure_timer.start()

@@ -3,8 +3,8 @@ after it is replaced (the window deletes question and review screens)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -16,10 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.engine.answers import PREFER_NOT, allows_prefer_not
+from kiosk.engine import Form
+from kiosk.engine.answers import PREFER_NOT, allows_prefer_not, option_codes
+from kiosk.engine.schema import Item
 from kiosk.journey.flow import Flow, Step
 from kiosk.ui.answer_inputs import TOUCH, AnswerInput, TextInput, TouchButton, input_for
 from kiosk.ui.keyboard import OnScreenKeyboard
+
+if TYPE_CHECKING:
+    from kiosk.ui.speech import Speaker
 
 
 def big_button(text: str, name: str) -> QPushButton:
@@ -63,10 +68,21 @@ class AttractScreen(QWidget):
         self.start.setMinimumHeight(TOUCH * 3)
         self.start.clicked.connect(on_start)
         layout.addWidget(self.start)
+        self.waiting = wrapped(
+            self.tr("Please ask at reception for this tablet. They will get it ready for you."),
+            "next_steps",
+        )
+        layout.addWidget(self.waiting)
+        self.waiting.hide()
         self.staff = big_button(self.tr("Staff"), "staff")
         self.staff.setAccessibleName(self.tr("Staff only"))
         self.staff.clicked.connect(on_staff)
         layout.addWidget(self.staff, alignment=Qt.AlignmentFlag.AlignRight)
+
+    def set_waiting(self, waiting: bool) -> None:
+        """Reception links each patient: until then there is nothing to start."""
+        self.start.setVisible(not waiting)
+        self.waiting.setVisible(waiting)
 
 
 class PrivacyScreen(QWidget):
@@ -75,6 +91,8 @@ class PrivacyScreen(QWidget):
         on_agree: Callable[[], None],
         on_text_size: Callable[[str], None],
         on_contrast: Callable[[bool], None],
+        *,
+        anonymous: bool = False,
     ) -> None:
         super().__init__()
         layout, footer = scrolling(self)
@@ -92,28 +110,37 @@ class PrivacyScreen(QWidget):
         self.contrast.toggled.connect(on_contrast)
         layout.addWidget(self.contrast)
         layout.addWidget(wrapped(self.tr("Your answers are private"), "title"))
-        layout.addWidget(
-            wrapped(
-                self.tr(
-                    "We will ask what matters to you, about things in your life that affect your "
-                    "health, and how you feel. Only the staff caring for you today will see your "
-                    "answers. You can skip any question."
-                )
+        if anonymous:
+            privacy = self.tr(
+                "We will ask about your visit and how you feel. We do not ask your name, and "
+                "your answers are not linked to you. You can skip any question."
             )
-        )
+        else:
+            privacy = self.tr(
+                "We will ask what matters to you, about things in your life that affect your "
+                "health, and how you feel. Only the staff caring for you today will see your "
+                "answers. You can skip any question."
+            )
+        layout.addWidget(wrapped(privacy, "privacy_text"))
         self.agree = big_button(self.tr("Start the questions"), "agree")
         self.agree.clicked.connect(on_agree)
         footer.addWidget(self.agree)
 
 
 class QuestionScreen(QWidget):
-    """One question: progress, text, help, the input, a message beside it, Back and Next."""
+    """One question: progress, text, help, Read aloud (where a voice for the patient's
+    language is installed), the input, a message beside it, Back and Next."""
+
+    CHOICE_TYPES = ("single_choice", "yes_no", "multi_choice")
+    SENTENCE_ENDS = (".", "?", "!", ":", ";", "…", "۔", "؟")  # Urdu has its own stop and "?"
 
     def __init__(
         self,
         flow: Flow,
         on_answer: Callable[[Any], None],
         on_back: Callable[[], None],
+        *,
+        speaker: Speaker | None = None,
     ) -> None:
         super().__init__()
         step = flow.current
@@ -136,6 +163,20 @@ class QuestionScreen(QWidget):
         )
         if item.help:
             layout.addWidget(wrapped(item.help[language], "help"))
+        self.speaker = speaker
+        self.read_aloud: QPushButton | None = None
+        if speaker is not None and speaker.can_speak(language):
+            self.read_aloud = big_button(self.tr("Read aloud"), "read_aloud")
+            self.read_aloud.setAccessibleDescription(
+                self.tr("Reads the question and its answers out loud. Tap again to stop.")
+            )
+            spoken = self._spoken_text(form, item, language, journey.baseline(form.id))
+            self.read_aloud.clicked.connect(lambda: self._toggle_reading(spoken, language))
+            speaker.speaking_changed.connect(self._show_speaking)
+            self._show_speaking(speaker.is_speaking())
+            # Words meant for this screen must not go on over the next one.
+            self.destroyed.connect(speaker.stop)
+            layout.addWidget(self.read_aloud)
         self.input: AnswerInput | None = input_for(form, item, language)
         if self.input is not None:
             self.input.set_value(journey.answers(form.id).get(item.id))
@@ -166,6 +207,44 @@ class QuestionScreen(QWidget):
 
     def value(self) -> Any:
         return None if self.input is None else self.input.value()
+
+    def _spoken_text(
+        self, form: Form, item: Item, language: str, baseline: Mapping[str, Any] | None
+    ) -> str:
+        """The question, its help and its answers, in the patient's language."""
+        parts = [form.text(item.id, language, baseline)]
+        if item.help:
+            parts.append(item.help[language])
+        if item.type == "scale" and item.min is not None and item.max is not None:
+            # Numbers and the form's own words only, so all of it is in the patient's language.
+            anchors = {anchor.value: anchor.text[language] for anchor in item.anchors or ()}
+            for point in sorted({item.min, item.max, *anchors}):
+                parts.append(f"{point}: {anchors[point]}" if point in anchors else str(point))
+        elif item.type in self.CHOICE_TYPES:
+            parts += [
+                form.option_text(item.id, code, language)
+                for code in option_codes(item)
+                if code != PREFER_NOT  # offered apart, by its own button
+            ]
+        # A full stop after each part makes the voice pause between answers.
+        return " ".join(
+            part if part.rstrip().endswith(self.SENTENCE_ENDS) else f"{part}." for part in parts
+        )
+
+    def _toggle_reading(self, text: str, language: str) -> None:
+        if self.speaker is None:
+            return
+        if self.speaker.is_speaking():
+            self.speaker.stop()
+        else:
+            self.speaker.say(text, language)
+
+    def _show_speaking(self, speaking: bool) -> None:
+        if self.read_aloud is None:
+            return
+        text = self.tr("Stop reading") if speaking else self.tr("Read aloud")
+        self.read_aloud.setText(text)
+        self.read_aloud.setAccessibleName(text)
 
     def show_problem(self, text: str) -> None:
         self.message.setText(text)

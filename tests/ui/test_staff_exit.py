@@ -15,6 +15,7 @@ from kiosk.envelope.keys import ClinicKeyPair
 from kiosk.store import StaffPin, TabletStore
 from kiosk.ui.background import Background
 from kiosk.ui.kiosk_window import KioskWindow
+from kiosk.ui.linking_screens import StaffMenu
 
 pytestmark = pytest.mark.ui
 FORMS = Path(__file__).resolve().parents[2] / "forms"
@@ -73,10 +74,26 @@ def test_the_right_pin_releases_the_kiosk(qtbot, kiosk) -> None:
     window, _clock = kiosk
     tap(qtbot, window, "staff")
     assert window.currentWidget() is window.pin_pad
+    enter(qtbot, window, RIGHT)
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), StaffMenu))
+    window.close()
+    assert window.isVisible()  # the menu alone does not leave kiosk mode
     with qtbot.waitSignal(window.staff_unlocked, timeout=5000):
-        enter(qtbot, window, RIGHT)
+        tap(qtbot, window, "close_kiosk")
     window.close()
     assert not window.isVisible()
+
+
+def test_an_unlocked_menu_left_alone_locks_again(qtbot, kiosk) -> None:
+    window, _clock = kiosk
+    tap(qtbot, window, "staff")
+    enter(qtbot, window, RIGHT)
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), StaffMenu))
+    window.warn()  # what the idle timer does
+    window.reset_timer.timeout.emit()
+    assert window.currentWidget() is window.attract
+    window.close()
+    assert window.isVisible()
 
 
 def test_five_wrong_pins_lock_with_a_delay(qtbot, kiosk) -> None:
@@ -90,8 +107,8 @@ def test_five_wrong_pins_lock_with_a_delay(qtbot, kiosk) -> None:
     window.close()
     assert window.isVisible()
     clock.now += 31
-    with qtbot.waitSignal(window.staff_unlocked, timeout=5000):
-        enter(qtbot, window, RIGHT)
+    enter(qtbot, window, RIGHT)
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), StaffMenu))
 
 
 def test_cancel_returns_to_the_start(qtbot, kiosk) -> None:
