@@ -2,11 +2,15 @@
 
 kiosk tablet status  --data-dir DIR     outbox, sessions, quarantine, recent events
 kiosk tablet set-pin --data-dir DIR     set the staff PIN (read from the terminal or stdin)
+kiosk tablet device-key --data-dir DIR  make the tablet's device key; print its public half
+kiosk tablet clinic-list import FILE [--day YYYY-MM-DD] --data-dir DIR
+                                        keep a day's clinic list (encrypted under the device key)
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import sys
@@ -15,7 +19,8 @@ from typing import Any
 
 from kiosk.site import paths
 from kiosk.site.settings import SETTINGS_FILE, SettingsError, TabletSettings
-from kiosk.store import StaffPin, StoreError, TabletStore
+from kiosk.store import FileKeyStore, StaffPin, StoreError, TabletStore
+from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists, parse_csv
 
 
 def register(commands: Any) -> None:
@@ -28,6 +33,16 @@ def register(commands: Any) -> None:
     p = sub.add_parser("set-pin", help="set the staff PIN (6-12 digits)")
     p.add_argument("--data-dir", type=Path, default=None, metavar="DIR")
     p.set_defaults(handler=set_pin)
+    p = sub.add_parser("device-key", help="make this tablet's device key (once)")
+    p.add_argument("--data-dir", type=Path, default=None, metavar="DIR")
+    p.set_defaults(handler=device_key)
+    p = sub.add_parser("clinic-list", help="today's clinic list, for check-in and hand-over")
+    lists = p.add_subparsers(dest="list_command", metavar="ACTION", required=True)
+    p = lists.add_parser("import", help="keep a day's clinic list from a CSV file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--day", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD")
+    p.add_argument("--data-dir", type=Path, default=None, metavar="DIR")
+    p.set_defaults(handler=import_clinic_list)
 
 
 def _open(args: argparse.Namespace) -> TabletStore:
@@ -74,4 +89,42 @@ def set_pin(args: argparse.Namespace) -> int:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
     print("staff PIN set")
+    return 0
+
+
+def device_key(args: argparse.Namespace) -> int:
+    data_dir = args.data_dir or paths.data_dir()
+    try:
+        identity = FileKeyStore(data_dir).create()
+    except StoreError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    print(identity.public_key_text())
+    return 0
+
+
+def import_clinic_list(args: argparse.Namespace) -> int:
+    data_dir = args.data_dir or paths.data_dir()
+    day = args.day or dt.date.today()
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"kiosk: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        clinic_list = parse_csv(text, str(args.file), day)
+        key = FileKeyStore(data_dir).load().derive_key(KEY_PURPOSE)
+        store = _open(args)
+        try:
+            ClinicLists(store, key).save(clinic_list)
+        finally:
+            store.close()
+    except (StoreError, SettingsError) as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    count = len(clinic_list.appointments)
+    print(
+        f"clinic list for {day.isoformat()} kept: "
+        f"{count} appointment{'' if count == 1 else 's'} (earlier days' lists removed)"
+    )
     return 0

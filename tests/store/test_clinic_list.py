@@ -1,4 +1,4 @@
-"""Today's clinic list: read from CSV with file:line errors, kept only encrypted, one day at a time."""
+"""Today's clinic list: CSV with file:line errors, kept only encrypted, one day at a time."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from kiosk.store.clinic_list import KEY_PURPOSE, ClinicListError, ClinicLists, p
 pytestmark = pytest.mark.store
 
 TODAY = dt.date(2026, 11, 23)
-HEADER = "appointment_id,time,clinic,family_name,given_name,birth_date,nhs_number,hospital_number,pathway\n"
+HEADER = (
+    "appointment_id,time,clinic,family_name,given_name,birth_date,"
+    "nhs_number,hospital_number,pathway\n"
+)
 ROWS = (
     "A-1,09:30,Heart clinic,Zebedee-Quill,Winifred,1950-03-03,943 476 5919,,cardiology\n"
     "A-2,10:00,Heart clinic,Okonkwo,Ada,1971-12-24,,RX1-000123,\n"

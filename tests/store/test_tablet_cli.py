@@ -98,3 +98,41 @@ def test_status_of_a_damaged_database_is_one_plain_line(tmp_path: Path) -> None:
     result = kiosk(tmp_path, "tablet", "status", "--data-dir", "tablet")
     assert result.returncode == 2
     assert "is damaged" in result.stderr
+
+
+CLINIC_LIST = (
+    "appointment_id,time,clinic,family_name,given_name,birth_date,nhs_number,hospital_number,pathway\n"
+    "A-1,09:30,Heart clinic,Zebedee-Quill,Winifred,1950-03-03,9434765919,,\n"
+)
+
+
+def test_a_clinic_list_is_imported_encrypted(tmp_path: Path) -> None:
+    (tmp_path / "list.csv").write_text(CLINIC_LIST, encoding="utf-8")
+    refused = kiosk(tmp_path, "tablet", "clinic-list", "import", "list.csv", "--data-dir", "tablet")
+    assert refused.returncode == 2 and "no device key" in refused.stderr
+    made = kiosk(tmp_path, "tablet", "device-key", "--data-dir", "tablet")
+    assert made.returncode == 0 and made.stdout.startswith("ed25519:")
+    again = kiosk(tmp_path, "tablet", "device-key", "--data-dir", "tablet")
+    assert again.returncode == 2 and "already has a device key" in again.stderr
+    result = kiosk(
+        tmp_path,
+        "tablet",
+        "clinic-list",
+        "import",
+        "list.csv",
+        "--day",
+        "2026-11-23",
+        "--data-dir",
+        "tablet",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "clinic list for 2026-11-23 kept: 1 appointment " in result.stdout
+    assert b"Zebedee" not in (tmp_path / "tablet" / "tablet.db").read_bytes()
+
+
+def test_a_bad_clinic_list_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "list.csv").write_text(CLINIC_LIST.replace("09:30", "9.30"), encoding="utf-8")
+    kiosk(tmp_path, "tablet", "device-key", "--data-dir", "tablet")
+    result = kiosk(tmp_path, "tablet", "clinic-list", "import", "list.csv", "--data-dir", "tablet")
+    assert result.returncode == 2
+    assert "list.csv:2: time must be HH:MM" in result.stderr

@@ -33,13 +33,17 @@ def test_demo_starts_and_keeps_the_clinic_private_key_off_the_tablet(tmp_path: P
     assert result.returncode == 0, result.stderr
     tablet = tmp_path / "demo" / "tablet"
     assert (tablet / "clinic.pub").is_file()
-    assert not [p for p in tablet.iterdir() if p.suffix == ".key"]
+    assert not list(tablet.glob("clinic-*.key"))
+    assert "check in with date of birth 03/03/1950" in result.stderr  # how to try it
     [private] = (tmp_path / "demo" / "clinic").glob("clinic-*.key")
     assert private.stat().st_mode & 0o777 == 0o600
     key = (tablet / "clinic.pub").read_text()
     again = run(tmp_path, {"QT_QPA_PLATFORM": "offscreen"}, "--demo", "demo", "--quit-after", "100")
     assert again.returncode == 0, again.stderr
     assert (tablet / "clinic.pub").read_text() == key  # the same demo clinic each time
+    # Only ciphertext of the made-up clinic list is on the tablet.
+    everything = b"".join(p.read_bytes() for p in tablet.iterdir() if p.is_file())
+    assert b"9990000018" not in everything and b"Example" not in everything
 
 
 def test_without_a_screen_it_says_so_plainly(tmp_path: Path) -> None:
