@@ -138,7 +138,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.ui.background import Background
@@ -164,8 +164,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
         window.resize(1280, 800)
         window.show()
     else:
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
-        window.showFullScreen()
+        window.enter_kiosk_mode()
     if args.quit_after is not None:
         QTimer.singleShot(args.quit_after, lambda: app.exit(0))  # exit() ignores kiosk mode
     try:

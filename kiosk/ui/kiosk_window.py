@@ -12,8 +12,8 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from kiosk.engine import AnswerError, FormLibrary
@@ -45,6 +45,33 @@ from kiosk.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin}
+_ALT, _CTRL = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier
+# Keys that would close, switch away from or un-fullscreen the kiosk. Qt sees only
+# what the window system passes on: a desktop that grabs Alt+Tab itself must be
+# locked down there too (docs/kiosk.md).
+ESCAPE_KEYS: dict[Qt.Key, Qt.KeyboardModifier | None] = {
+    Qt.Key.Key_F4: _ALT,
+    Qt.Key.Key_Tab: _ALT,
+    Qt.Key.Key_Backtab: _ALT,
+    Qt.Key.Key_W: _CTRL,
+    Qt.Key.Key_Q: _CTRL,
+    Qt.Key.Key_Escape: None,
+    Qt.Key.Key_F11: None,
+    Qt.Key.Key_Meta: None,
+    Qt.Key.Key_Super_L: None,
+    Qt.Key.Key_Super_R: None,
+    Qt.Key.Key_Menu: None,
+}
+_KEY_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride}
+
+
+def is_escape_key(event: QKeyEvent) -> bool:
+    """Whether ``event`` is a key that would take the patient out of the kiosk."""
+    key = Qt.Key(event.key())
+    if key not in ESCAPE_KEYS:
+        return False
+    needed = ESCAPE_KEYS[key]
+    return needed is None or bool(event.modifiers() & needed)
 
 
 class KioskWindow(QStackedWidget):
@@ -184,9 +211,28 @@ class KioskWindow(QStackedWidget):
 
     # ------------------------------------------------------------ activity
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            not self._may_close
+            and event.type() in _KEY_EVENTS
+            and isinstance(event, QKeyEvent)
+            and is_escape_key(event)
+        ):
+            # Accepting the override claims the key as plain typing, so no shortcut
+            # fires; the key press that follows is then dropped here too.
+            event.accept()
+            return True  # swallowed: in kiosk mode only the staff PIN leaves
         if event.type() in ACTIVITY and self.idle.isActive():
             self.idle.start()
         return False
+
+    def enter_kiosk_mode(self) -> None:
+        """Full screen, frameless, above other windows, with no window controls."""
+        self.setWindowFlags(
+            Qt.WindowType.Window
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint
+        )
+        self.showFullScreen()
 
     def warn(self) -> None:
         self._before_timeout = self.currentWidget()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QPushButton
 
 from kiosk.engine import FormLibrary
@@ -119,3 +120,49 @@ def test_cancel_returns_to_the_start(qtbot, kiosk) -> None:
     assert window.currentWidget() is window.attract
     tap(qtbot, window, "staff")
     assert window.pin_pad.shown.text() == ""
+
+
+@pytest.mark.parametrize(
+    ("key", "modifier"),
+    [
+        (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+        (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+        (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_F11, Qt.KeyboardModifier.NoModifier),
+    ],
+)
+def test_shortcuts_that_would_leave_the_kiosk_are_swallowed(qtbot, kiosk, key, modifier) -> None:
+    window, _clock = kiosk
+    fired: list[str] = []
+    # What a desktop or a stray shortcut would do with the key: close or leave full screen.
+    shortcut = QShortcut(QKeySequence(key | modifier), window)
+    shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+    shortcut.activated.connect(lambda: fired.append("shortcut"))
+    qtbot.keyClick(window.attract.start, key, modifier)
+    assert fired == []
+    assert window.isVisible() and window.currentWidget() is window.attract
+
+
+def test_the_same_shortcuts_work_once_staff_have_unlocked(qtbot, kiosk) -> None:
+    window, _clock = kiosk
+    fired: list[str] = []
+    shortcut = QShortcut(QKeySequence("Ctrl+Q"), window)
+    shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+    shortcut.activated.connect(lambda: fired.append("shortcut"))
+    tap(qtbot, window, "staff")
+    enter(qtbot, window, RIGHT)
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), StaffMenu))
+    tap(qtbot, window, "close_kiosk")
+    qtbot.keyClick(window.attract.start, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert fired == ["shortcut"]  # proves the check above could fail
+
+
+def test_kiosk_mode_is_full_screen_and_frameless(qtbot, kiosk) -> None:
+    window, _clock = kiosk
+    window.enter_kiosk_mode()
+    qtbot.waitUntil(window.isFullScreen)
+    flags = window.windowFlags()
+    assert flags & Qt.WindowType.FramelessWindowHint
+    assert flags & Qt.WindowType.WindowStaysOnTopHint
+    assert not flags & Qt.WindowType.WindowCloseButtonHint
