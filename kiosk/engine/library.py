@@ -97,6 +97,21 @@ class FormLibrary:
                 )
         return forms
 
+    def pathway_languages(
+        self, pathway_id: str, licences: Mapping[str, str], *, drafts: bool = False
+    ) -> list[str]:
+        """Languages every form of the pathway is written in (English first).
+
+        A draft translation counts only when ``drafts`` is set: a patient must not
+        meet an unchecked translation unless the clinic has chosen to allow it."""
+        common: set[str] | None = None
+        for form in self.pathway_forms(pathway_id, licences):
+            usable = {
+                code for code, status in form.spec.languages.items() if drafts or status != "draft"
+            }
+            common = usable if common is None else common & usable
+        return sorted(common or (), key=lambda code: (code != "en", code))
+
 
 def _files(paths: Iterable[str]) -> tuple[list[Path], list[Path], list[Problem]]:
     forms: list[Path] = []

@@ -23,6 +23,7 @@ from kiosk.journey.linking import CheckIn, LinkError, PatientLink, find_by_numbe
 from kiosk.store import StaffPin, TabletStore
 from kiosk.store.clinic_list import Appointment, ClinicList
 from kiosk.ui.background import Background
+from kiosk.ui.language_screen import LanguageScreen
 from kiosk.ui.linking_screens import (
     CheckInScreen,
     FoundScreen,
@@ -42,6 +43,7 @@ from kiosk.ui.screens import (
     wrapped,
 )
 from kiosk.ui.theme import apply_theme
+from kiosk.ui.translations import SOURCE_LANGUAGE, Translations
 
 log = logging.getLogger(__name__)
 ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin}
@@ -94,6 +96,7 @@ class KioskWindow(QStackedWidget):
         link: str = "anonymous",
         clinic_list: Callable[[], ClinicList | None] | None = None,
         today: Callable[[], dt.date] = dt.date.today,
+        translations: Translations | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("What Matters"))
@@ -108,21 +111,18 @@ class KioskWindow(QStackedWidget):
         self._today = today
         self._check_in: CheckIn | None = None
         self._handed_over: Appointment | None = None
-        self.attract = AttractScreen(self.show_privacy, self.show_pin_pad)
+        self.translations = translations or Translations()
+        self.language = SOURCE_LANGUAGE
+        available = self.translations.available()
+        self.languages = [
+            code for code in library.pathway_languages(pathway, licences) if code in available
+        ]
+        self.attract = AttractScreen(self.start, self.show_pin_pad)
         self.pin_pad = PinPad(pin, background, self._staff_menu, lambda: self.reset(None))
-        self.privacy = PrivacyScreen(
-            self._after_privacy,
-            self.set_text_size,
-            self.set_high_contrast,
-            anonymous=link == "anonymous",
-        )
         self.text_size, self.high_contrast = "normal", False
-        self.timeout = TimeoutScreen(self.still_here)
-        self.failure = wrapped(
-            self.tr("Sorry, something went wrong. Please see reception."), "failure"
-        )
-        for screen in (self.attract, self.privacy, self.timeout, self.failure, self.pin_pad):
+        for screen in (self.attract, self.pin_pad):
             self.addWidget(screen)
+        self._build_patient_screens()
         self.page: QWidget | None = None  # the question, review or thank-you screen
         self._before_timeout: QWidget | None = None
         self.idle = self._timer(idle_ms, self.warn)
@@ -134,6 +134,26 @@ class KioskWindow(QStackedWidget):
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
         apply_theme(self)
         self._show_attract()
+
+    def _build_patient_screens(self) -> None:
+        """(Re)make the screens a patient may meet, in the current language."""
+        for old in ("privacy", "timeout", "failure"):
+            widget = getattr(self, old, None)
+            if widget is not None:
+                self.removeWidget(widget)
+                widget.deleteLater()
+        self.privacy = PrivacyScreen(
+            self._after_privacy,
+            self.set_text_size,
+            self.set_high_contrast,
+            anonymous=self.link == "anonymous",
+        )
+        self.timeout = TimeoutScreen(self.still_here)
+        self.failure = wrapped(
+            self.tr("Sorry, something went wrong. Please see reception."), "failure"
+        )
+        for screen in (self.privacy, self.timeout, self.failure):
+            self.addWidget(screen)
 
     def _timer(self, msecs: int, action: Any) -> QTimer:
         timer = QTimer(self)
@@ -245,6 +265,22 @@ class KioskWindow(QStackedWidget):
         self.idle.start()
 
     # ------------------------------------------------------------ the session
+    def start(self) -> None:
+        """"Tap to start": the language screen when there is a choice, else privacy."""
+        if len(self.languages) > 1:
+            self._replace_page(LanguageScreen(self.languages, self.choose_language))
+            self.idle.start()
+        else:
+            self.show_privacy()
+
+    def choose_language(self, code: str) -> None:
+        if code != self.language:
+            self.translations.use(code)
+            self.language = self.translations.current
+            self._build_patient_screens()
+            apply_theme(self, high_contrast=self.high_contrast, text_size=self.text_size)
+        self.show_privacy()
+
     def show_privacy(self) -> None:
         self.setCurrentWidget(self.privacy)
         self.idle.start()
@@ -329,8 +365,13 @@ class KioskWindow(QStackedWidget):
             self._check_in.forget()
             self._check_in = None
 
+        language = self.language
+        if language not in self.library.pathway_languages(pathway, self.licences):
+            log.error("pathway %s is not written in %s: asking in English", pathway, language)
+            language = SOURCE_LANGUAGE
+
         def start() -> Journey:
-            journey = Journey(self.store, self.library, pathway, self.licences)
+            journey = Journey(self.store, self.library, pathway, self.licences, language=language)
             journey.link_patient(link.record())
             return journey
 
@@ -421,6 +462,10 @@ class KioskWindow(QStackedWidget):
         if self._check_in is not None:
             self._check_in.forget()
             self._check_in = None
+        if self.language != SOURCE_LANGUAGE:  # the next patient starts in English
+            self.translations.use(SOURCE_LANGUAGE)
+            self.language = SOURCE_LANGUAGE
+            self._build_patient_screens()
         if (self.text_size, self.high_contrast) != ("normal", False):
             self.privacy.contrast.setChecked(False)  # the next patient starts from the default
             self.set_text_size("normal")

@@ -1,0 +1,67 @@
+"""The kiosk's own words in the patient's language: Qt translations from ``i18n/``.
+
+Each language is ``i18n/kiosk_<code>.qm``, compiled with ``pyside6-lrelease``
+from ``kiosk_<code>.ts`` (see i18n/README.md). English is the source language
+and needs no file. Form text comes from the forms themselves; a language is
+offered only when both the screens and every form of the pathway have it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
+from PySide6.QtWidgets import QApplication
+
+log = logging.getLogger(__name__)
+SOURCE_LANGUAGE = "en"
+DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "i18n"
+
+
+# Qt names a bare "en" after its default region ("American English").
+_NATIVE_OVERRIDES = {"en": "English"}
+
+
+def native_name(code: str) -> str:
+    """A language named in itself ("Cymraeg", "Polski", "اردو"), capitalised where it can be."""
+    name = _NATIVE_OVERRIDES.get(code) or QLocale(code).nativeLanguageName() or code
+    return name[:1].upper() + name[1:]
+
+
+class Translations:
+    def __init__(self, folder: Path = DEFAULT_FOLDER) -> None:
+        self.folder = folder
+        self._translator: QTranslator | None = None
+        self.current = SOURCE_LANGUAGE
+
+    def available(self) -> set[str]:
+        """English and every language with a compiled translation."""
+        found = {p.stem.removeprefix("kiosk_") for p in self.folder.glob("kiosk_*.qm")}
+        return {SOURCE_LANGUAGE} | found
+
+    def use(self, code: str) -> bool:
+        """Show the kiosk's words in ``code`` from now on; False (English kept) if unusable."""
+        app = QCoreApplication.instance()
+        if self._translator is not None and app is not None:
+            app.removeTranslator(self._translator)
+            self._translator = None
+        self.current = SOURCE_LANGUAGE
+        if code != SOURCE_LANGUAGE:
+            translator = QTranslator()
+            if not translator.load(str(self.folder / f"kiosk_{code}.qm")) or app is None:
+                log.error("no usable translation for language %s", code)
+                self._direction(SOURCE_LANGUAGE)
+                return False
+            app.installTranslator(translator)
+            self._translator = translator
+            self.current = code
+        self._direction(self.current)
+        return True
+
+    @staticmethod
+    def _direction(code: str) -> None:
+        right_to_left = QLocale(code).textDirection() == Qt.LayoutDirection.RightToLeft
+        QApplication.setLayoutDirection(
+            Qt.LayoutDirection.RightToLeft if right_to_left else Qt.LayoutDirection.LeftToRight
+        )
