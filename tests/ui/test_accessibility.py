@@ -85,3 +85,13 @@ def test_text_size_and_contrast_apply_and_reset_for_the_next_patient(
     window.reset("abandoned")
     assert window.styleSheet() == stylesheet(False, "normal")
     assert not window.privacy.contrast.isChecked()
+
+
+def test_language_check_in_and_staff_screens_are_accessible(qtbot, window: KioskWindow) -> None:
+    from tests.ui.test_layout import linking_screens
+
+    seen: set[str] = set()
+    for build in linking_screens().values():
+        window._replace_page(build())
+        check_screen(window.currentWidget(), seen)
+    assert {"QPushButton", "QLineEdit"} <= seen

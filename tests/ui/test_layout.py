@@ -91,3 +91,74 @@ def test_no_screen_clips_its_text(
     check("PIN pad")
     assert len(kinds) >= 6
     assert not problems, problems
+
+
+def linking_screens():
+    """The language, check-in and staff screens, each as a patient or staff member meets it."""
+    import datetime as dt
+
+    from kiosk.store.clinic_list import Appointment
+    from kiosk.ui.language_screen import LanguageScreen
+    from kiosk.ui.linking_screens import (
+        CheckInScreen,
+        FoundScreen,
+        HandOverConfirmScreen,
+        HandOverScreen,
+        SeeReceptionScreen,
+        StaffMenu,
+    )
+
+    def nothing(*_args: object) -> None:
+        return None
+
+    appointment = Appointment(
+        "A-1", "09:30", "Cardiology outpatients", "Featherstonehaugh-Smythe",
+        "Bartholomew", dt.date(1950, 3, 3), "9434765919", "RX1-000123",
+    )  # fmt: skip
+
+    def letters() -> QWidget:
+        screen = CheckInScreen(nothing, nothing)
+        screen.pages.setCurrentWidget(screen.letter_page)
+        return screen
+
+    def missed() -> QWidget:
+        screen = CheckInScreen(nothing, nothing)
+        screen.not_found(2)
+        return screen
+
+    return {
+        "language": lambda: LanguageScreen(["en", "cy", "pl", "ur", "bn", "ar"], nothing),
+        "check-in date": lambda: CheckInScreen(nothing, nothing),
+        "check-in missed": missed,
+        "check-in letter": letters,
+        "found": lambda: FoundScreen(appointment, nothing, nothing),
+        "see reception": lambda: SeeReceptionScreen(nothing),
+        "staff menu": lambda: StaffMenu(nothing, nothing, nothing),
+        "hand over": lambda: HandOverScreen(nothing, nothing),
+        "hand over confirm": lambda: HandOverConfirmScreen(appointment, "en", nothing, nothing),
+    }
+
+
+@pytest.mark.parametrize(("width", "height"), RESOLUTIONS, ids=lambda v: str(v))
+@pytest.mark.parametrize(("contrast", "size"), LOOKS, ids=lambda v: str(v))
+def test_no_language_check_in_or_staff_screen_clips_its_text(
+    qtbot, make_window, width: int, height: int, contrast: bool, size: str
+) -> None:
+    window = make_window()
+    window.resize(width, height)
+    window.show()
+    window.set_text_size(size)
+    window.set_high_contrast(contrast)
+    problems: dict[str, list[str]] = {}
+    for label, build in linking_screens().items():
+        window._replace_page(build())
+        settle(qtbot, window)
+        found = clipped(window.currentWidget())
+        if found:
+            problems[label] = found
+    window.reset(None)
+    window.attract.set_waiting(True)  # reception mode, before a hand-over
+    settle(qtbot, window)
+    if clipped(window.attract):
+        problems["attract, waiting"] = clipped(window.attract)
+    assert not problems, problems
