@@ -75,3 +75,17 @@ def test_a_bad_file_is_refused_naming_file_and_key(tmp_path, text: str, message:
         TabletSettings.load(path)
     assert str(caught.value).startswith(f"{path}: ")
     assert message in str(caught.value)
+
+
+def test_every_setting_is_documented() -> None:
+    from pathlib import Path
+
+    from kiosk.site.settings import SECTIONS
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text()
+    for section, keys in SECTIONS.items():
+        for key in keys:
+            assert f"`[{section}] {key}`" in docs, f"[{section}] {key} is not documented"
+    documented = {line.split("`")[1] for line in docs.splitlines() if line.startswith("| `[")}
+    known = {f"[{section}] {key}" for section, keys in SECTIONS.items() for key in keys}
+    assert documented == known  # and nothing documented that does not exist
