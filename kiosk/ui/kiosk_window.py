@@ -42,6 +42,7 @@ from kiosk.ui.screens import (
     TimeoutScreen,
     wrapped,
 )
+from kiosk.ui.speech import Speaker
 from kiosk.ui.theme import apply_theme
 from kiosk.ui.translations import SOURCE_LANGUAGE, Translations
 
@@ -124,6 +125,8 @@ class KioskWindow(QStackedWidget):
             self.addWidget(screen)
         self._build_patient_screens()
         self.page: QWidget | None = None  # the question, review or thank-you screen
+        self.speaker = Speaker(parent=self)  # one engine for every question; loads on first use
+        self.currentChanged.connect(self.speaker.stop)  # no words carry over to another screen
         self._before_timeout: QWidget | None = None
         self.idle = self._timer(idle_ms, self.warn)
         self.reset_timer = self._timer(reset_ms, lambda: self.reset("timed_out"))
@@ -266,7 +269,7 @@ class KioskWindow(QStackedWidget):
 
     # ------------------------------------------------------------ the session
     def start(self) -> None:
-        """"Tap to start": the language screen when there is a choice, else privacy."""
+        """After "Tap to start": the language screen when there is a choice, else privacy."""
         if len(self.languages) > 1:
             self._replace_page(LanguageScreen(self.languages, self.choose_language))
             self.idle.start()
@@ -395,7 +398,9 @@ class KioskWindow(QStackedWidget):
         if self.flow.at_review:
             self._replace_page(ReviewScreen(self.flow, self.change, self.submit))
         else:
-            self._replace_page(QuestionScreen(self.flow, self.answer, self.go_back))
+            self._replace_page(
+                QuestionScreen(self.flow, self.answer, self.go_back, speaker=self.speaker)
+            )
 
     def answer(self, value: Any) -> None:
         flow, page = self.flow, self.page
