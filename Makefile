@@ -25,9 +25,31 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 
-## screenshots: PNGs of every kiosk screen (normal, high contrast, large text) in docs/screenshots
+## screenshots: PNGs of every kiosk screen (normal, high contrast, large text) in docs/screenshots, drawn under Xvfb (installed with apt-get if missing)
 screenshots: $(STAMP)
-	$(PY) tools/screenshots.py --out docs/screenshots
+# Besides Xvfb, Qt's xcb platform plugin needs these xcb libraries to start at all.
+	@missing=""; \
+	for pair in xvfb-run:xvfb xauth:xauth; do \
+	  command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair##*:}"; \
+	done; \
+	libs=$$( { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null ); \
+	for pair in libxcb-cursor.so.0:libxcb-cursor0 libxcb-icccm.so.4:libxcb-icccm4 \
+	    libxcb-image.so.0:libxcb-image0 libxcb-keysyms.so.1:libxcb-keysyms1 \
+	    libxcb-randr.so.0:libxcb-randr0 libxcb-render-util.so.0:libxcb-render-util0 \
+	    libxcb-shape.so.0:libxcb-shape0 libxcb-xfixes.so.0:libxcb-xfixes0 \
+	    libxcb-xkb.so.1:libxcb-xkb1 libxkbcommon-x11.so.0:libxkbcommon-x11-0 \
+	    libX11-xcb.so.1:libx11-xcb1; do \
+	  echo "$$libs" | grep -q "$${pair%%:*}" || missing="$$missing $${pair##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "make screenshots draws under Xvfb. Install it first: apt-get install$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) tools/screenshots.py --out docs/screenshots
 
 ## bench: run the benchmarks; writes build/bench.json and prints a table
 bench: $(STAMP)

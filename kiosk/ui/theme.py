@@ -4,18 +4,31 @@ The Qt style sheets live in ``resources/theme``. They carry font-size placeholde
 (``@TEXT@``, ``@QUESTION@``, ``@TITLE@``, ``@SMALL@``) that :func:`stylesheet` fills
 in for the chosen text size. :func:`contrast_ratio` and :func:`color_pairs` let the
 tests hold every colour the sheets declare to WCAG contrast.
+
+Text is set in Andika, bundled in ``resources/fonts``: its letters are hard to
+mistake for one another, and bundling it makes the kiosk look the same on every
+tablet (and the screenshots comparable) whatever fonts the system has.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
-THEME_DIR = Path(__file__).resolve().parents[2] / "resources" / "theme"
+log = logging.getLogger(__name__)
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+THEME_DIR = RESOURCES / "theme"
 STANDARD_SHEET = "kiosk.qss"
 HIGH_CONTRAST_SHEET = "kiosk-high-contrast.qss"
+
+FONT_DIR = RESOURCES / "fonts"
+FONT_FAMILY = "Andika"  # the family the style sheets name
+FONT_FILES = ("Andika-Regular.ttf", "Andika-Bold.ttf")
 
 TEXT_SIZES = {"normal": 20, "large": 26, "extra_large": 32}  # px, body text
 
@@ -55,7 +68,63 @@ def apply_theme(
     text_size: str = "normal",
 ) -> None:
     """Style a whole application, or one window and its children."""
+    load_fonts()
     app_or_widget.setStyleSheet(stylesheet(high_contrast, text_size))
+
+
+# ---------------------------------------------------------------- font
+
+_font_ids: dict[str, int] = {}
+_reported: set[str] = set()
+
+
+def load_fonts() -> bool:
+    """Register the bundled font with Qt, once; True if every face is available.
+
+    A missing or unreadable file is logged (once) and otherwise ignored: Qt then
+    draws with the system's sans-serif, which is a worse look but not a broken kiosk.
+    Needs a QGuiApplication; without one nothing is registered and this says False.
+    """
+    if QGuiApplication.instance() is None:
+        return False
+    _steady_rendering()
+    ok = True
+    for name in FONT_FILES:
+        font_id = _font_ids.get(name)
+        # Qt forgets application fonts when the QApplication goes (a new one starts
+        # with none), so a cached id is trusted only while it still names a family.
+        if font_id is not None and QFontDatabase.applicationFontFamilies(font_id):
+            continue
+        _font_ids.pop(name, None)
+        path = FONT_DIR / name
+        font_id = QFontDatabase.addApplicationFont(str(path)) if path.is_file() else -1
+        if font_id == -1:
+            ok = False
+            if name not in _reported:
+                _reported.add(name)
+                log.warning("cannot load the font %s; using the system font instead", path)
+            continue
+        _font_ids[name] = font_id
+    return ok
+
+
+def _steady_rendering() -> None:
+    """Fix the glyph rendering choices that Qt otherwise takes from each machine's fontconfig.
+
+    Light (vertical-only) hinting is what Debian's fontconfig gives by default;
+    greyscale rather than sub-pixel smoothing also stays right on a tablet that is
+    turned to portrait. Only the application font's rendering hints are set: the
+    family and sizes come from the style sheet.
+    """
+    font = QGuiApplication.font()
+    if (
+        font.hintingPreference() == QFont.HintingPreference.PreferVerticalHinting
+        and font.styleStrategy() & QFont.StyleStrategy.NoSubpixelAntialias
+    ):
+        return
+    font.setHintingPreference(QFont.HintingPreference.PreferVerticalHinting)
+    font.setStyleStrategy(font.styleStrategy() | QFont.StyleStrategy.NoSubpixelAntialias)
+    QGuiApplication.setFont(font)
 
 
 # ---------------------------------------------------------------- contrast
