@@ -1,0 +1,138 @@
+"""The clinic database, as SQLAlchemy 2 models (built by the Alembic migrations).
+
+Patient data is never in a plain column: ``identifiers``, ``answers`` and an
+enrolment code's secret are AES-GCM ciphertext under the server's data key
+(columns.py). Scores, bands, flags, form ids, versions, hashes and times are
+plain, for querying; ``patient_key`` is a keyed HMAC of the NHS or hospital
+number, so baseline and follow-up can be linked without decrypting anything.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(80))
+    enrolled_at: Mapped[str] = mapped_column(String(32))
+    revoked_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    last_seen_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class EnrolmentCode(Base):
+    __tablename__ = "enrolment_codes"
+    code_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    secret: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted
+    created_at: Mapped[str] = mapped_column(String(32))
+    expires_at: Mapped[float] = mapped_column()
+    used_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    used_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
+
+
+class Nonce(Base):
+    __tablename__ = "nonces"
+    device_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seen_at: Mapped[float] = mapped_column(index=True)
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(16), index=True)
+    envelope: Mapped[bytes] = mapped_column(LargeBinary)
+    envelope_hash: Mapped[str] = mapped_column(String(80))
+    received_at: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # complete | incomplete
+    end_reason: Mapped[str] = mapped_column(String(16))
+    pathway: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    link_method: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    patient_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    identifiers: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # encrypted
+    failed_records: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Response(Base):
+    """One form of a submission: plain scores for querying, answers encrypted."""
+
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("submission_id", "form_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    form_id: Mapped[str] = mapped_column(String(64), index=True)
+    form_version: Mapped[str] = mapped_column(String(32))
+    form_hash: Mapped[str] = mapped_column(String(80))
+    form_known: Mapped[bool] = mapped_column(Boolean)
+    scores: Mapped[str] = mapped_column(Text)  # JSON {score id: number}
+    bands: Mapped[str] = mapped_column(Text)  # JSON {score id: band code}
+    answers: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted JSON
+    tablet_agrees: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+
+
+class Flag(Base):
+    __tablename__ = "flags"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    form_id: Mapped[str] = mapped_column(String(64))
+    flag_id: Mapped[str] = mapped_column(String(64), index=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    raised_at: Mapped[str] = mapped_column(String(32), index=True)
+
+
+class HeldSubmission(Base):
+    """An upload kept aside for review: a conflicting envelope or one that would not open."""
+
+    __tablename__ = "held_submissions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(String(64), index=True)
+    device_id: Mapped[str] = mapped_column(String(16))
+    envelope: Mapped[bytes] = mapped_column(LargeBinary)
+    envelope_hash: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[str] = mapped_column(String(32))
+
+
+class ClinicListDay(Base):
+    __tablename__ = "clinic_lists"
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    csv: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[float] = mapped_column(default=0.0)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class AuditEntry(Base):
+    """Who did what, when, from where. Never patient data: ids and codes only."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(32), index=True)
+    actor: Mapped[str] = mapped_column(String(100))  # user:NAME | device:ID | anonymous
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    outcome: Mapped[str] = mapped_column(String(40))
+    remote: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -1,0 +1,82 @@
+"""The service's own secrets, all derived from one key file (mode 0600).
+
+From a 32-byte server key (``server.key``) HKDF derives separate keys for
+column encryption, the pseudonymous patient key and staff tokens, so one file
+is backed up and protected, and no key is used for two jobs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+SERVER_KEY_FILE = "server.key"
+
+
+class SecretError(Exception):
+    pass
+
+
+def _derive(root: bytes, purpose: str) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"wmk-clinic/" + purpose.encode()
+    ).derive(root)
+
+
+@dataclass(frozen=True)
+class ServerSecrets:
+    column_key: bytes
+    patient_secret: bytes
+    token_key: bytes
+
+    @classmethod
+    def from_root(cls, root: bytes) -> ServerSecrets:
+        return cls(_derive(root, "columns"), _derive(root, "patient"), _derive(root, "tokens"))
+
+    @classmethod
+    def load_or_create(cls, folder: Path) -> ServerSecrets:
+        path = folder / SERVER_KEY_FILE
+        if not path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(secrets.token_bytes(32))
+                out.flush()
+                os.fsync(out.fileno())
+        if os.name == "posix" and path.stat().st_mode & 0o077:
+            raise SecretError(f"{path} may be read by others: chmod 600 {path}")
+        root = path.read_bytes()
+        if len(root) != 32:
+            raise SecretError(f"{path} is not a server key (32 bytes); restore it from backup")
+        return cls.from_root(root)
+
+    # ------------------------------------------------------------ columns
+    def seal(self, value: Any, context: str) -> bytes:
+        """Encrypt a JSON value for one column of one row (``context`` binds it there)."""
+        nonce = os.urandom(12)
+        body = json.dumps(value, separators=(",", ":"), sort_keys=True).encode()
+        return nonce + AESGCM(self.column_key).encrypt(nonce, body, context.encode())
+
+    def open(self, sealed: bytes, context: str) -> Any:
+        try:
+            body = AESGCM(self.column_key).decrypt(sealed[:12], sealed[12:], context.encode())
+        except (InvalidTag, ValueError):
+            raise SecretError(f"an encrypted value ({context}) failed its check") from None
+        return json.loads(body)
+
+    # ------------------------------------------------------------ patient key
+    def patient_key(self, kind: str, number: str) -> str:
+        """Keyed HMAC of an NHS or hospital number: links visits without revealing who."""
+        message = f"{kind}:{number.strip().upper()}".encode()
+        return hmac.new(self.patient_secret, message, hashlib.sha256).hexdigest()

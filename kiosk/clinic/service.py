@@ -1,0 +1,523 @@
+"""What the clinic service does, without HTTP: enrol tablets, check signed requests,
+receive submissions exactly once, serve tablet configuration, and look after staff.
+
+``app.py`` is a thin FastAPI layer over this; tests drive both.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import re
+import secrets
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.clinic.keyring import KeyRing
+from kiosk.clinic.models import (
+    AuditEntry,
+    ClinicListDay,
+    Device,
+    EnrolmentCode,
+    Flag,
+    HeldSubmission,
+    Nonce,
+    Response,
+    Submission,
+)
+from kiosk.clinic.server_secrets import ServerSecrets
+from kiosk.clinic.staff import StaffAccounts
+from kiosk.engine import FormLibrary, UnknownFormError
+from kiosk.envelope.envelope import (
+    END_RECORD,
+    OpenedSubmission,
+    envelope_hash,
+    open_envelope,
+    read_header,
+)
+from kiosk.envelope.errors import EnvelopeError
+from kiosk.store.identity import parse_public_key_text, verify_signature
+from kiosk.sync.signing import (
+    CLOCK_WINDOW_S,
+    SignedHeaders,
+    canonical_request,
+    enrolment_answer,
+    enrolment_proof,
+)
+
+log = logging.getLogger(__name__)
+LINK_RECORD = "_link/patient"
+LANGUAGE_RECORD = "_session/language"
+CODE_TTL_S = 15 * 60
+MAX_BATCH = 50
+_SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
+_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed
+
+
+class Refused(Exception):
+    """A request the service refuses: HTTP status, an error code and plain words."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def now_text() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    status: int
+    receipt: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "status": self.status}
+        if self.receipt is not None:
+            out["receipt"] = self.receipt
+        return out
+
+
+class ClinicService:
+    def __init__(
+        self,
+        engine: Engine,
+        library: FormLibrary,
+        forms_folders: list[Path],
+        keyring: KeyRing,
+        server_secrets: ServerSecrets,
+        certificate_fingerprint: str,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.engine = engine
+        self.library = library
+        self.forms_folders = forms_folders
+        self.keyring = keyring
+        self.secrets = server_secrets
+        self.fingerprint = certificate_fingerprint
+        self.clock = clock
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.staff = StaffAccounts(self, server_secrets.token_key)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self._sessions.begin() as db:
+            yield db
+
+    def audit(
+        self,
+        db: Session,
+        actor: str,
+        action: str,
+        outcome: str,
+        *,
+        target: str | None = None,
+        remote: str | None = None,
+    ) -> None:
+        db.add(
+            AuditEntry(
+                at=now_text(),
+                actor=actor[:100],
+                action=action,
+                target=target[:100] if target else None,
+                outcome=outcome[:40],
+                remote=remote[:64] if remote else None,
+            )
+        )
+
+    def audit_now(self, actor: str, action: str, outcome: str, **where: str | None) -> None:
+        with self.transaction() as db:
+            self.audit(db, actor, action, outcome, **where)
+
+    # ------------------------------------------------------------ enrolment
+
+    def issue_code(self, actor: str, ttl_s: int = CODE_TTL_S) -> str:
+        """A one-time enrolment code ``CODEID-SECRET``; only its secret is kept, encrypted."""
+        code_id = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(4))
+        secret = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+        with self.transaction() as db:
+            db.add(
+                EnrolmentCode(
+                    code_id=code_id,
+                    secret=self.secrets.seal(secret, f"enrolment_codes/{code_id}"),
+                    created_at=now_text(),
+                    expires_at=self.clock() + ttl_s,
+                )
+            )
+            self.audit(db, actor, "enrolment_code_issued", "ok", target=code_id)
+        return f"{code_id}-{secret}"
+
+    def enrol(
+        self, code_id: str, device_key: str, name: str, proof: str, remote: str | None
+    ) -> dict[str, Any]:
+        try:
+            public = parse_public_key_text(device_key)
+        except ValueError:
+            raise Refused(
+                422, "bad_device_key", "device_key is not an ed25519 public key"
+            ) from None
+        from kiosk.store.identity import device_id_of
+
+        device_id = device_id_of(public)
+        with self.transaction() as db:
+            code = db.get(EnrolmentCode, code_id.upper())
+            refusal: Refused | None = None
+            secret = ""
+            if code is None:
+                refusal = Refused(403, "unknown_code", "There is no such enrolment code.")
+            else:
+                secret = str(self.secrets.open(code.secret, f"enrolment_codes/{code.code_id}"))
+                expected = enrolment_proof(secret, device_key, self.fingerprint)
+                if code.used_at is not None:
+                    refusal = Refused(403, "used_code", "This enrolment code has been used.")
+                elif code.expires_at < self.clock():
+                    refusal = Refused(
+                        403, "expired_code", "This enrolment code has expired. Ask for a new one."
+                    )
+                elif not hmac.compare_digest(expected, proof):
+                    refusal = Refused(
+                        403,
+                        "wrong_proof",
+                        "The enrolment code is wrong, or something between the tablet and "
+                        "the clinic shows a different certificate.",
+                    )
+            if refusal is not None:
+                self.audit(db, "anonymous", "enrol", refusal.code, target=code_id, remote=remote)
+            else:
+                assert code is not None
+                code.used_at, code.used_by = now_text(), device_id
+                existing = db.get(Device, device_id)
+                if existing is not None:
+                    db.delete(existing)
+                    db.flush()
+                db.add(
+                    Device(
+                        id=device_id,
+                        public_key=device_key,
+                        name=name[:80] or device_id,
+                        enrolled_at=now_text(),
+                    )
+                )
+                self.audit(db, f"device:{device_id}", "enrol", "ok", target=code_id, remote=remote)
+        if refusal is not None:
+            raise refusal
+        return {
+            "device_id": device_id,
+            "certificate_fingerprint": self.fingerprint,
+            "answer": enrolment_answer(secret, device_id, self.fingerprint),
+            "clinic_keys": self.keyring.public_texts(),
+            "config": self.tablet_config(),
+        }
+
+    def revoke(self, device_id: str, actor: str) -> bool:
+        with self.transaction() as db:
+            device = db.get(Device, device_id)
+            if device is None or device.revoked_at is not None:
+                self.audit(db, actor, "revoke_device", "not_found", target=device_id)
+                return False
+            device.revoked_at = now_text()
+            self.audit(db, actor, "revoke_device", "ok", target=device_id)
+        return True
+
+    # ------------------------------------------------------------ signed requests
+
+    def authenticate(
+        self,
+        method: str,
+        path: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        remote: str | None,
+    ) -> str:
+        """The device id of a correctly signed request; Refused (401/403) otherwise, audited."""
+        try:
+            signed = SignedHeaders.parse(headers)
+        except ValueError as exc:
+            self.audit_now("anonymous", "signed_request", "unsigned", target=path, remote=remote)
+            raise Refused(401, "unsigned", str(exc)) from None
+        actor = f"device:{signed.device_id}"
+        with self.transaction() as db:
+            device = db.get(Device, signed.device_id)
+            refusal: Refused | None = None
+            if device is None or device.revoked_at is not None:
+                refusal = Refused(403, "not_enrolled", "This tablet is not enrolled.")
+            elif not verify_signature(
+                parse_public_key_text(device.public_key),
+                signed.signature,
+                canonical_request(method, path, body, signed.timestamp, signed.nonce),
+            ):
+                refusal = Refused(401, "bad_signature", "The request's signature is wrong.")
+            elif abs(signed.timestamp - self.clock()) > CLOCK_WINDOW_S:
+                refusal = Refused(
+                    401, "clock_skew", "The tablet's clock is too far from the clinic's."
+                )
+            elif db.get(Nonce, (signed.device_id, signed.nonce)) is not None:
+                refusal = Refused(401, "replayed", "This request was sent before.")
+            if refusal is not None:
+                self.audit(db, actor, "signed_request", refusal.code, target=path, remote=remote)
+            else:
+                assert device is not None
+                db.add(Nonce(device_id=signed.device_id, nonce=signed.nonce, seen_at=self.clock()))
+                device.last_seen_at = now_text()
+        if refusal is not None:
+            raise refusal
+        return signed.device_id
+
+    def forget_old_nonces(self) -> None:
+        """Nonces older than twice the clock window can no longer be replayed (timestamps)."""
+        with self.transaction() as db:
+            db.execute(delete(Nonce).where(Nonce.seen_at < self.clock() - 2 * CLOCK_WINDOW_S))
+
+    # ------------------------------------------------------------ configuration
+
+    def set_clinic_list(self, day: dt.date, csv_text: str, actor: str) -> None:
+        with self.transaction() as db:
+            row = db.get(ClinicListDay, day.isoformat())
+            sealed = self.secrets.seal(csv_text, f"clinic_lists/{day.isoformat()}")
+            if row is None:
+                db.add(ClinicListDay(day=day.isoformat(), csv=sealed, updated_at=now_text()))
+            else:
+                row.csv, row.updated_at = sealed, now_text()
+            self.audit(db, actor, "clinic_list_saved", "ok", target=day.isoformat())
+
+    def tablet_config(self) -> dict[str, Any]:
+        forms: dict[str, str] = {}
+        pathways = ""
+        for folder in self.forms_folders:
+            for path in sorted(folder.glob("*.yaml")):
+                if path.name == "pathways.yaml":
+                    pathways = path.read_text(encoding="utf-8")
+                else:
+                    forms[path.name] = path.read_text(encoding="utf-8")
+        today = dt.date.today().isoformat()
+        clinic_list = None
+        with self.transaction() as db:
+            row = db.get(ClinicListDay, today)
+            if row is not None:
+                csv_text = self.secrets.open(row.csv, f"clinic_lists/{today}")
+                clinic_list = {"day": today, "csv": csv_text}
+        body = {
+            "clinic_keys": self.keyring.public_texts(),
+            "pathways": pathways,
+            "forms": forms,
+            "clinic_list": clinic_list,
+        }
+        digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
+        return {"version": digest, **body}
+
+    # ------------------------------------------------------------ submissions
+
+    def receive(self, device_id: str, items: list[tuple[str, str]]) -> list[Result]:
+        """Store each (id, base64 envelope) exactly once; a result per item, in order."""
+        if len(items) > MAX_BATCH:
+            raise Refused(413, "batch_too_large", f"send at most {MAX_BATCH} submissions at once")
+        return [self._receive_one(device_id, sid, encoded) for sid, encoded in items]
+
+    def _receive_one(self, device_id: str, submission_id: str, encoded: str) -> Result:
+        if not _SUBMISSION_ID.match(submission_id):
+            return Result(submission_id[:64], 422)
+        try:
+            envelope = base64.b64decode(encoded, validate=True)
+        except ValueError:
+            return Result(submission_id, 422)
+        digest = envelope_hash(envelope)
+        for _attempt in range(3):
+            try:
+                return self._store(device_id, submission_id, envelope, digest)
+            except IntegrityError:
+                continue  # the same id arrived at the same moment on another connection
+        raise Refused(503, "busy", "The clinic is busy; try again shortly.")
+
+    def _store(self, device_id: str, submission_id: str, envelope: bytes, digest: str) -> Result:
+        with self.transaction() as db:
+            existing = db.get(Submission, submission_id)
+            if existing is not None:
+                if existing.envelope_hash == digest:
+                    self.audit(db, f"device:{device_id}", "submission", "duplicate",
+                               target=submission_id)  # fmt: skip
+                    return Result(submission_id, 200, digest)
+                self._hold(db, device_id, submission_id, envelope, digest,
+                           "conflict: a different envelope under an existing id")  # fmt: skip
+                return Result(submission_id, 409)
+            try:
+                header = read_header(envelope)
+                if header.get("submission_id") != submission_id:
+                    raise EnvelopeError("the envelope's own id is different")
+                opened = open_envelope(envelope, self.keyring.private_keys(), strict=False)
+            except EnvelopeError as exc:
+                self._hold(db, device_id, submission_id, envelope, digest, f"unreadable: {exc}")
+                return Result(submission_id, 422)
+            self._record(db, device_id, opened, envelope, digest)
+            self.audit(db, f"device:{device_id}", "submission", "stored", target=submission_id)
+        return Result(submission_id, 201, digest)
+
+    def _hold(
+        self,
+        db: Session,
+        device_id: str,
+        submission_id: str,
+        envelope: bytes,
+        digest: str,
+        reason: str,
+    ) -> None:
+        already = db.scalar(
+            select(HeldSubmission.id).where(
+                HeldSubmission.submission_id == submission_id,
+                HeldSubmission.envelope_hash == digest,
+            )
+        )
+        if already is None:
+            db.add(
+                HeldSubmission(
+                    submission_id=submission_id,
+                    device_id=device_id,
+                    envelope=envelope,
+                    envelope_hash=digest,
+                    reason=reason[:200],
+                    received_at=now_text(),
+                )
+            )
+        self.audit(db, f"device:{device_id}", "submission", reason.split(":")[0],
+                   target=submission_id)  # fmt: skip
+
+    def _record(
+        self, db: Session, device_id: str, opened: OpenedSubmission, envelope: bytes, digest: str
+    ) -> None:
+        sid = opened.submission_id
+        link = opened.record(LINK_RECORD)
+        patient_key = None
+        if isinstance(link, dict):
+            if link.get("nhs_number"):
+                patient_key = self.secrets.patient_key("nhs", str(link["nhs_number"]))
+            elif link.get("hospital_number"):
+                patient_key = self.secrets.patient_key("hospital", str(link["hospital_number"]))
+        language = opened.record(LANGUAGE_RECORD)
+        db.add(
+            Submission(
+                id=sid,
+                device_id=device_id,
+                envelope=envelope,
+                envelope_hash=digest,
+                received_at=now_text(),
+                status=opened.status,
+                end_reason=opened.end_reason,
+                pathway=opened.pathway,
+                started_at=opened.started_at,
+                language=str(language)[:16] if language else None,
+                link_method=str(link.get("method"))[:20] if isinstance(link, dict) else None,
+                patient_key=patient_key,
+                identifiers=(
+                    self.secrets.seal(link, f"submissions/{sid}/identifiers")
+                    if isinstance(link, dict)
+                    else None
+                ),
+                failed_records=len(opened.failed),
+            )
+        )
+        db.flush()
+        end = opened.record(END_RECORD)
+        tablet_summary = end.get("summary", {}) if isinstance(end, dict) else {}
+        answers = opened.answers()
+        for entry in opened.forms:
+            form_id = str(entry.get("id"))
+            self._record_form(db, sid, entry, answers.get(form_id, {}), tablet_summary)
+
+    def _record_form(
+        self,
+        db: Session,
+        sid: str,
+        entry: Mapping[str, Any],
+        answers: dict[str, Any],
+        tablet_summary: Mapping[str, Any],
+    ) -> None:
+        form_id = str(entry.get("id"))
+        scores: dict[str, Any] = {}
+        bands: dict[str, Any] = {}
+        agrees: bool | None = None
+        try:
+            form = self.library.by_hash(str(entry.get("hash")))
+            known = True
+        except UnknownFormError:
+            form, known = None, False  # kept encrypted; re-scored once the version is loaded
+        if form is not None:
+            result = form.evaluate(answers, strict=False)
+            scores, bands = dict(result.scores), dict(result.bands)
+            ours = result.to_json()
+            theirs = tablet_summary.get(form_id)
+            if theirs is not None:
+                agrees = all(ours[k] == theirs.get(k) for k in ("scores", "bands", "flags"))
+                if not agrees:
+                    log.warning("tablet and clinic scores differ for %s in %s", form_id, sid)
+            raised = now_text()
+            for flag in result.flags:
+                db.add(
+                    Flag(
+                        submission_id=sid,
+                        form_id=form_id,
+                        flag_id=flag.id,
+                        severity=flag.severity,
+                        raised_at=raised,
+                    )
+                )
+        db.add(
+            Response(
+                submission_id=sid,
+                form_id=form_id,
+                form_version=str(entry.get("version")),
+                form_hash=str(entry.get("hash")),
+                form_known=known,
+                scores=json.dumps(scores, sort_keys=True),
+                bands=json.dumps(bands, sort_keys=True),
+                answers=self.secrets.seal(answers, f"responses/{sid}/{form_id}"),
+                tablet_agrees=agrees,
+            )
+        )
+
+    # ------------------------------------------------------------ staff reads
+
+    def open_flags(self, actor: str, remote: str | None) -> list[dict[str, Any]]:
+        """Flags raised today and before, newest first (audited: this is patient data)."""
+        with self.transaction() as db:
+            rows = db.execute(
+                select(Flag, Submission.pathway, Submission.patient_key)
+                .join(Submission, Submission.id == Flag.submission_id)
+                .order_by(Flag.raised_at.desc())
+                .limit(500)
+            ).all()
+            self.audit(db, actor, "read_flags", "ok", target=f"{len(rows)} flags", remote=remote)
+            return [
+                {
+                    "submission_id": flag.submission_id,
+                    "form_id": flag.form_id,
+                    "flag": flag.flag_id,
+                    "severity": flag.severity,
+                    "raised_at": flag.raised_at,
+                    "pathway": pathway,
+                }
+                for flag, pathway, _key in rows
+            ]
+
+    def counts(self) -> dict[str, int]:
+        from sqlalchemy import func
+
+        with self.transaction() as db:
+            return {
+                "submissions": db.scalar(select(func.count()).select_from(Submission)) or 0,
+                "held": db.scalar(select(func.count()).select_from(HeldSubmission)) or 0,
+                "devices": db.scalar(select(func.count()).select_from(Device)) or 0,
+                "flags": db.scalar(select(func.count()).select_from(Flag)) or 0,
+            }

@@ -1,0 +1,97 @@
+"""Making and opening a clinic folder, and serving it over HTTPS.
+
+A clinic folder holds ``keys/`` (the clinic's X25519 keys, encrypted with the
+passphrase), ``server.key`` (column encryption, patient keys, tokens),
+``clinic-cert.pem``/``clinic-cert.key`` (TLS) and, by default, ``clinic.db``.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.clinic.database import open_database
+from kiosk.clinic.keyring import KeyRing
+from kiosk.clinic.server_secrets import ServerSecrets
+from kiosk.clinic.service import ClinicService
+from kiosk.clinic.tls import CERT_FILE, CERT_KEY_FILE, fingerprint_of, make_certificate
+from kiosk.engine import FormLibrary
+
+DATABASE_FILE = "clinic.db"
+
+
+def init_clinic(folder: Path, passphrase: bytes, hosts: list[str]) -> None:
+    """A new clinic folder: first key pair, server key and a self-signed certificate."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if (folder / "keys").exists() and any((folder / "keys").iterdir()):
+        raise FileExistsError(f"{folder} already holds a clinic; nothing was changed")
+    KeyRing.create(folder, passphrase)
+    ServerSecrets.load_or_create(folder)
+    make_certificate(folder, hosts)
+
+
+def open_service(
+    folder: Path, passphrase: bytes, database_url: str | None, forms: list[Path]
+) -> ClinicService:
+    url = database_url or f"sqlite:///{folder / DATABASE_FILE}"
+    return ClinicService(
+        open_database(url),
+        FormLibrary.load(*forms),
+        forms,
+        KeyRing.load(folder, passphrase),
+        ServerSecrets.load_or_create(folder),
+        fingerprint_of(folder / CERT_FILE),
+    )
+
+
+@dataclass
+class RunningServer:
+    """A service on a background thread (tests, the demo beside the kiosk)."""
+
+    url: str
+    thread: threading.Thread
+    server: object
+
+    def stop(self) -> None:
+        self.server.should_exit = True  # type: ignore[attr-defined]
+        self.thread.join(timeout=10)
+
+
+def uvicorn_server(service: ClinicService, folder: Path, host: str, port: int) -> object:
+    import uvicorn
+
+    from kiosk.clinic.app import create_app
+
+    config = uvicorn.Config(
+        create_app(service),
+        host=host,
+        port=port,
+        ssl_certfile=str(folder / CERT_FILE),
+        ssl_keyfile=str(folder / CERT_KEY_FILE),
+        log_level="warning",
+        access_log=False,
+    )
+    return uvicorn.Server(config)
+
+
+def serve_in_thread(
+    service: ClinicService, folder: Path, host: str = "127.0.0.1", port: int = 0
+) -> RunningServer:
+    """Start serving on a background thread; returns once it accepts connections."""
+    import socket
+    import time
+
+    if port == 0:
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            port = probe.getsockname()[1]
+    server = uvicorn_server(service, folder, host, port)
+    thread = threading.Thread(target=server.run, daemon=True, name="clinic-service")  # type: ignore[attr-defined]
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not getattr(server, "started", False):
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError(f"the clinic service did not start on {host}:{port}")
+        time.sleep(0.02)
+    return RunningServer(f"https://{host}:{port}", thread, server)
