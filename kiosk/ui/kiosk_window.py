@@ -80,6 +80,8 @@ def is_escape_key(event: QKeyEvent) -> bool:
 class KioskWindow(QStackedWidget):
     staff_unlocked = Signal()
     """The right staff PIN was entered: the owner may leave kiosk mode."""
+    enrolment_lost = Signal()
+    """The clinic refused this tablet (revoked). Safe to emit from the sync thread."""
 
     def __init__(
         self,
@@ -112,6 +114,8 @@ class KioskWindow(QStackedWidget):
         self._today = today
         self._check_in: CheckIn | None = None
         self._handed_over: Appointment | None = None
+        self.enrolled = True
+        self.enrolment_lost.connect(self._not_enrolled)
         self.translations = translations or Translations()
         self.language = SOURCE_LANGUAGE
         available = self.translations.available()
@@ -222,8 +226,14 @@ class KioskWindow(QStackedWidget):
 
     def _show_attract(self) -> None:
         waiting = self.link == "reception" and self._handed_over is None
-        self.attract.set_waiting(waiting)
+        self.attract.set_waiting(waiting, enrolled=self.enrolled)
         self.setCurrentWidget(self.attract)
+
+    def _not_enrolled(self) -> None:
+        """No new sessions; a patient already answering finishes (their answers stay sealed)."""
+        self.enrolled = False
+        if self.currentWidget() is self.attract:
+            self._show_attract()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """In kiosk mode only the staff PIN closes the window (Alt+F4 and the like do not)."""

@@ -79,10 +79,17 @@ class AttractScreen(QWidget):
         self.staff.clicked.connect(on_staff)
         layout.addWidget(self.staff, alignment=Qt.AlignmentFlag.AlignRight)
 
-    def set_waiting(self, waiting: bool) -> None:
-        """Reception links each patient: until then there is nothing to start."""
-        self.start.setVisible(not waiting)
-        self.waiting.setVisible(waiting)
+    def set_waiting(self, waiting: bool, *, enrolled: bool = True) -> None:
+        """Reception links each patient: until then there is nothing to start.
+
+        A tablet the clinic has revoked starts nothing at all."""
+        self.start.setVisible(not waiting and enrolled)
+        self.waiting.setVisible(waiting or not enrolled)
+        self.waiting.setText(
+            self.tr("Please ask at reception for this tablet. They will get it ready for you.")
+            if enrolled
+            else self.tr("This tablet is not enrolled. Please see reception.")
+        )
 
 
 class PrivacyScreen(QWidget):

@@ -242,3 +242,10 @@ def test_anonymous_surveys_ask_no_name_and_link_nothing(
     tap(qtbot, window, "agree")
     opened = submitted_link(qtbot, window, store, clinic)
     assert opened.record(LINK_RECORD) == {"method": "anonymous"}
+
+
+def test_a_revoked_tablet_starts_no_one(qtbot, make) -> None:
+    window = make("self_check_in")
+    window.enrolment_lost.emit()
+    assert "This tablet is not enrolled" in shown_text(window)
+    assert not window.attract.start.isVisible()
