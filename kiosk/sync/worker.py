@@ -1,0 +1,295 @@
+"""Store and forward: send the outbox to the clinic, take its configuration, retry.
+
+:class:`Syncer` does one pass (:meth:`Syncer.sync_once`); :class:`SyncWorker`
+runs passes on a daemon thread, waking at once when a patient submits
+(:meth:`SyncWorker.wake`, safe to call from the UI thread: it only sets an
+event) and otherwise every ``interval`` seconds, or after a backoff delay when
+the clinic could not be used. It never gives up: a tablet that has been
+offline for days sends everything once the clinic is back.
+
+Nothing here logs answers or envelope contents: only submission ids, counts,
+statuses and error codes.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.store.errors import ReceiptMismatchError, StoreError
+from kiosk.store.store import OutboxItem, TabletStore
+from kiosk.sync.client import (
+    MAX_BATCH,
+    MAX_BODY_BYTES,
+    ClinicClient,
+    ClinicRefusedError,
+    Result,
+    SyncError,
+)
+from kiosk.sync.config import ConfigError, apply_config, read_clinic_record
+
+log = logging.getLogger(__name__)
+
+HOLD_SECONDS = 24 * 60 * 60
+CONFLICT_NOTE = "conflict: kept at the clinic for review"
+UNREADABLE_NOTE = "unreadable: the clinic could not read it; kept there for review"
+TOO_LARGE_NOTE = "too large: the clinic refused it; will try again later"
+RECEIPT_NOTE = "receipt mismatch: the clinic's receipt is not this envelope's; will send again"
+_BODY_ROOM = MAX_BODY_BYTES - 64 * 1024  # the JSON around the envelopes
+_ITEM_OVERHEAD = 64
+
+
+@dataclass
+class SyncReport:
+    """What one pass did (counts and codes only)."""
+
+    acknowledged: int = 0
+    conflicts: int = 0
+    unreadable: int = 0
+    failed: int = 0
+    held: int = 0
+    config: str = "not_checked"  # then "unchanged", "applied" or "refused"
+    config_error: str | None = None
+    error: str | None = None  # why the clinic could not be used, in plain words
+    error_kind: str | None = None
+    retry_in: float | None = None  # seconds, when the pass failed
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class Backoff:
+    """Exponential backoff with full jitter: a random delay up to base * 2^(n-1), capped."""
+
+    def __init__(self, rng: random.Random, *, base: float = 2.0, cap: float = 15 * 60.0) -> None:
+        self.rng = rng
+        self.base = base
+        self.cap = cap
+        self.failures = 0
+
+    def ceiling(self) -> float:
+        if self.failures == 0:
+            return 0.0
+        return min(self.cap, self.base * 2.0 ** min(self.failures - 1, 40))
+
+    def next_delay(self) -> float:
+        self.failures += 1
+        return self.rng.uniform(0.0, self.ceiling())
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+class Syncer:
+    """One sync pass over ``store`` with ``client``. Not thread-safe: one thread uses it."""
+
+    def __init__(
+        self,
+        store: TabletStore,
+        client: ClinicClient,
+        data_dir: Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.data_dir = data_dir
+        self.clock = clock
+        self.backoff = Backoff(rng if rng is not None else random.Random())
+        self._held: dict[str, float] = {}  # submission id -> when it may be sent again
+
+    def close(self) -> None:
+        self.client.close()
+
+    def sync_once(self) -> SyncReport:
+        report = SyncReport()
+        try:
+            self._send_outbox(report)
+            self._refresh_config(report)
+        except (SyncError, StoreError) as exc:
+            report.error = str(exc)
+            report.error_kind = _kind(exc)
+        if report.ok:
+            self.backoff.reset()
+        else:
+            report.retry_in = self.backoff.next_delay()
+            log.warning("sync stopped (%s); next try in %.0f s", report.error_kind, report.retry_in)
+        log.info(
+            "sync: %d acknowledged, %d conflicts, %d unreadable, %d failed, %d held; config %s",
+            report.acknowledged,
+            report.conflicts,
+            report.unreadable,
+            report.failed,
+            report.held,
+            report.config,
+        )
+        return report
+
+    # ------------------------------------------------------------ outbox
+
+    def _send_outbox(self, report: SyncReport) -> None:
+        now = self.clock()
+        self._held = {sid: until for sid, until in self._held.items() if until > now}
+        done: set[str] = set(self._held)  # tried this pass, or not to be sent yet
+        held_seen: set[str] = set()
+        while True:
+            # pending() has no offset: ask for enough rows to get past those already done.
+            items = self.store.pending(limit=len(done) + MAX_BATCH)
+            held_seen.update(i.submission_id for i in items if i.submission_id in self._held)
+            fresh = [i for i in items if i.submission_id not in done]
+            if not fresh:
+                break
+            batch = next_batch(fresh)
+            done.update(i.submission_id for i in batch)
+            self._send_batch(batch, report)
+        report.held = len(held_seen)
+
+    def _send_batch(self, batch: list[OutboxItem], report: SyncReport) -> None:
+        try:
+            results = self.client.upload([(i.submission_id, i.envelope) for i in batch])
+        except ClinicRefusedError as exc:
+            if exc.status != 413:
+                self._note_all(batch, exc)
+                raise
+            # Only an oversized envelope does this; set it aside so the rest still go.
+            for item in batch:
+                self._hold(item.submission_id, TOO_LARGE_NOTE)
+            report.failed += len(batch)
+            log.warning("batch of %d refused as too large; held", len(batch))
+            return
+        except SyncError as exc:
+            self._note_all(batch, exc)
+            raise
+        for item, result in zip(batch, results, strict=True):
+            self._settle(item, result, report)
+
+    def _settle(self, item: OutboxItem, result: Result, report: SyncReport) -> None:
+        sid = item.submission_id
+        if result.status in (200, 201):
+            assert result.receipt is not None  # parse_results guarantees it
+            try:
+                self.store.acknowledge(sid, result.receipt)
+            except ReceiptMismatchError:
+                self.store.record_attempt(sid, RECEIPT_NOTE)
+                report.failed += 1
+                log.warning("submission %s: receipt mismatch; kept", sid)
+            else:
+                report.acknowledged += 1
+        elif result.status == 409:
+            self._hold(sid, CONFLICT_NOTE)
+            report.conflicts += 1
+            log.warning("submission %s: conflict at the clinic; kept, not resent for 24 h", sid)
+        else:
+            self._hold(sid, UNREADABLE_NOTE)
+            report.unreadable += 1
+            log.warning("submission %s: unreadable at the clinic; kept, not resent for 24 h", sid)
+
+    def _hold(self, submission_id: str, note: str) -> None:
+        self.store.record_attempt(submission_id, note)
+        self._held[submission_id] = self.clock() + HOLD_SECONDS
+
+    def _note_all(self, batch: list[OutboxItem], exc: SyncError) -> None:
+        note = f"{_kind(exc)}: {exc}"
+        for item in batch:
+            self.store.record_attempt(item.submission_id, note)
+
+    # ------------------------------------------------------------ configuration
+
+    def _refresh_config(self, report: SyncReport) -> None:
+        record = read_clinic_record(self.data_dir)
+        config = self.client.config(record.config_etag if record else None)
+        if config is None:
+            report.config = "unchanged"
+            return
+        try:
+            apply_config(config, self.data_dir, self.store, self.client.identity)
+        except ConfigError as exc:
+            report.config = "refused"
+            report.config_error = str(exc)
+            log.warning("configuration %s not applied (%s)", config.version, exc.reason)
+        else:
+            report.config = "applied"
+
+
+def next_batch(items: list[OutboxItem]) -> list[OutboxItem]:
+    """The first items that fit in one request: at most MAX_BATCH, under the body limit."""
+    batch: list[OutboxItem] = []
+    size = 0
+    for item in items[:MAX_BATCH]:
+        cost = 4 * ((len(item.envelope) + 2) // 3) + _ITEM_OVERHEAD  # base64 and JSON
+        if batch and size + cost > _BODY_ROOM:
+            break
+        batch.append(item)
+        size += cost
+    return batch
+
+
+def _kind(exc: Exception) -> str:
+    code = getattr(exc, "code", None)
+    return f"{type(exc).__name__}/{code}" if isinstance(code, str) else type(exc).__name__
+
+
+class SyncWorker(threading.Thread):
+    """Runs :meth:`Syncer.sync_once` on a daemon thread until :meth:`stop`.
+
+    Owns the syncer's client once started (closes it on the way out). Stop and
+    join the worker before closing the store. ``on_report`` is called on this
+    thread: a Qt caller must pass the report on through a signal."""
+
+    def __init__(
+        self,
+        syncer: Syncer,
+        *,
+        interval: float = 60.0,
+        on_report: Callable[[SyncReport], None] | None = None,
+    ) -> None:
+        super().__init__(name="kiosk-sync", daemon=True)
+        self.syncer = syncer
+        self.interval = interval
+        self.on_report = on_report
+        self.last_report: SyncReport | None = None
+        self._wake = threading.Event()
+        self._stopping = threading.Event()  # not _stop: Thread uses that name itself
+
+    def wake(self) -> None:
+        """Sync now (returns at once; safe from any thread)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """End the loop (returns at once; a request in flight finishes or times out first)."""
+        self._stopping.set()
+        self._wake.set()
+
+    def run(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                # Cleared before the pass, so a wake() during it means one more pass.
+                self._wake.clear()
+                report = self._pass()
+                delay = self.interval if report.retry_in is None else report.retry_in
+                self._wake.wait(delay)
+        finally:
+            self.syncer.close()
+
+    def _pass(self) -> SyncReport:
+        try:
+            report = self.syncer.sync_once()
+        except Exception:
+            # A bug must not end syncing for good: log it and retry after a backoff.
+            log.exception("sync pass failed unexpectedly")
+            report = SyncReport(error="Sync failed unexpectedly.", error_kind="bug")
+            report.retry_in = self.syncer.backoff.next_delay()
+        self.last_report = report
+        if self.on_report is not None:
+            try:
+                self.on_report(report)
+            except Exception:
+                log.exception("the sync report callback failed")
+        return report
