@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import clinic, forms, keys, run, simulate, tablet
+from kiosk.cli import clinic, enrol, forms, keys, run, simulate, tablet
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     tablet.register(commands)
     run.register(commands)
     clinic.register(commands)
+    enrol.register(commands)
     return parser
 
 

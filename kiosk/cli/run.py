@@ -13,24 +13,23 @@ until a clinic service is there to receive them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kiosk.engine import EngineError, FormLibrary
 from kiosk.envelope.errors import EnvelopeError
-from kiosk.envelope.keys import ClinicKeyPair, write_private_key
 from kiosk.site import paths
 from kiosk.site.licences import LicenceRegister, LicenceRegisterError
 from kiosk.site.settings import SETTINGS_FILE, SettingsError, TabletSettings
 from kiosk.store import FileKeyStore, StaffPin, StoreError, TabletStore
-from kiosk.store.clinic_list import KEY_PURPOSE, ClinicList, ClinicLists, parse_csv
-from kiosk.store.store import CLINIC_KEY_FILE
+from kiosk.store.clinic_list import KEY_PURPOSE, ClinicList, ClinicLists
 
-DEMO_PASSPHRASE = b"demo clinic passphrase - not for real use"
 DEMO_PIN = "246810"
 # Made-up patients (NHS numbers from the 999 test range are not issued to anyone).
 DEMO_LIST = """\
@@ -41,7 +40,8 @@ DEMO-3,10:30,Heart clinic,Test,Jo,1988-06-15,,DEMO-0003,
 """
 DEMO_HINT = (
     "Demo: check in with date of birth 03/03/1950 and surname letter E, or as staff "
-    "(PIN {pin}) hand over DEMO-0002."
+    "(PIN {pin}) hand over DEMO-0002. The demo clinic is at {url} (staff users and "
+    "password: docs/clinic.md)."
 )
 
 
@@ -57,33 +57,75 @@ def register(commands: Any) -> None:
     p.set_defaults(handler=run_kiosk)
 
 
-def prepare_demo(folder: Path) -> Path:
-    """Make the demo clinic key, device key and settings once; return the tablet's folder."""
+def prepare_demo(folder: Path) -> tuple[Path, Any]:
+    """Start the demo clinic beside the kiosk and enrol the demo tablet with it (once).
+
+    Returns the tablet's data folder and the running clinic service."""
+    from kiosk.cli.clinic import prepare_demo_clinic
+    from kiosk.clinic.setup import serve_in_thread
+    from kiosk.sync.config import read_clinic_record, write_clinic_record
+    from kiosk.sync.enrol import enrol
+
     tablet = folder / "tablet"
-    tablet.mkdir(parents=True, exist_ok=True)
-    if not (tablet / CLINIC_KEY_FILE).is_file():
-        (folder / "clinic").mkdir(parents=True, exist_ok=True)
-        pair = ClinicKeyPair.generate()
-        write_private_key(pair, folder / "clinic" / f"clinic-{pair.id}.key", DEMO_PASSPHRASE)
-        (tablet / CLINIC_KEY_FILE).write_text(pair.public.to_text() + "\n", encoding="ascii")
-    if not FileKeyStore(tablet).exists():
-        FileKeyStore(tablet).create()
-    if not (tablet / SETTINGS_FILE).is_file():
-        (tablet / SETTINGS_FILE).write_text(
-            '# The demo tablet. See docs/configuration.md.\n[kiosk]\npathway = "cardiology"\n'
-            'link = "self_check_in"\n',
-            encoding="utf-8",
-        )
-    return tablet
+    service = prepare_demo_clinic(folder / "clinic", ["127.0.0.1"])
+    running = serve_in_thread(service, folder / "clinic")
+    try:
+        record = read_clinic_record(tablet) if tablet.exists() else None
+        if record is None:
+            if tablet.exists():  # a demo tablet from before the demo clinic: start afresh
+                tablet.rename(folder / f"tablet-old-{int(time.time())}")
+            tablet.mkdir(parents=True)
+            enrol(running.url, service.issue_code("demo"), tablet, "Demo tablet")
+        elif record.url != running.url:  # the demo clinic listens on a new port each run
+            write_clinic_record(tablet, dataclasses.replace(record, url=running.url))
+        if not (tablet / SETTINGS_FILE).is_file():
+            (tablet / SETTINGS_FILE).write_text(
+                '# The demo tablet. See docs/configuration.md.\n[kiosk]\npathway = "cardiology"\n'
+                'link = "self_check_in"\n',
+                encoding="utf-8",
+            )
+    except BaseException:
+        running.stop()
+        raise
+    return tablet, running
 
 
-def demo_day(store: TabletStore, tablet: Path) -> None:
-    """Today's made-up clinic list and the demo staff PIN."""
-    key = FileKeyStore(tablet).load().derive_key(KEY_PURPOSE)
-    ClinicLists(store, key).save(parse_csv(DEMO_LIST, "demo list", dt.date.today()))
+def demo_day(store: TabletStore) -> None:
+    """The demo staff PIN."""
     pin = StaffPin(store)
     if not pin.is_set():
         pin.set_pin(DEMO_PIN)
+
+
+def start_sync(store: TabletStore, data_dir: Path, on_not_enrolled: Callable[[], None]) -> Any:
+    """The sync worker for an enrolled tablet (None if it is not enrolled)."""
+    from kiosk.sync.config import read_clinic_record
+    from kiosk.sync.enrol import enrolled_client
+    from kiosk.sync.worker import Syncer, SyncReport, SyncWorker
+
+    if read_clinic_record(data_dir) is None:
+        return None
+    identity = FileKeyStore(data_dir).load()
+    syncer = Syncer(store, enrolled_client(data_dir, identity), data_dir)
+
+    def reported(report: SyncReport) -> None:
+        if report.error_kind == "NotEnrolledError":
+            on_not_enrolled()
+
+    worker = SyncWorker(syncer, interval=60.0, on_report=reported)
+    worker.start()
+    return worker
+
+
+def form_folders(data_dir: Path) -> list[Path]:
+    """The clinic's forms once sync has brought them, else the shipped ones; then the site's."""
+    from kiosk.sync.config import FORMS_DIR
+
+    from_clinic = data_dir / FORMS_DIR
+    folders = paths.form_dirs()
+    if (from_clinic / "pathways.yaml").is_file():
+        folders[0] = from_clinic
+    return folders
 
 
 def clinic_list_source(store: TabletStore, data_dir: Path) -> Callable[[], ClinicList | None]:
@@ -102,11 +144,18 @@ def _no_display() -> bool:
 
 
 def run_kiosk(args: argparse.Namespace) -> int:
+    from kiosk.clinic.database import DatabaseError
+    from kiosk.sync.client import SyncError
+
+    demo_clinic = None
     try:
-        data_dir = prepare_demo(args.demo) if args.demo else (args.data_dir or paths.data_dir())
+        if args.demo:
+            data_dir, demo_clinic = prepare_demo(args.demo)
+        else:
+            data_dir = args.data_dir or paths.data_dir()
         settings = TabletSettings.load(data_dir / SETTINGS_FILE)
         pathway = args.pathway or settings.pathway
-        library = FormLibrary.load(*paths.form_dirs())
+        library = FormLibrary.load(*form_folders(data_dir))
         licences = LicenceRegister(paths.data_dir()).references()
         library.pathway_forms(pathway, licences)  # refuse an unusable pathway up front
         store = TabletStore.open(data_dir, retention_days=settings.outbox_retention_days)
@@ -116,21 +165,30 @@ def run_kiosk(args: argparse.Namespace) -> int:
         StoreError,
         LicenceRegisterError,
         SettingsError,
+        SyncError,
+        DatabaseError,
         OSError,
     ) as exc:
+        if demo_clinic is not None:
+            demo_clinic.stop()
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
     try:
         if args.demo:
-            demo_day(store, data_dir)
-            print(DEMO_HINT.format(pin=DEMO_PIN), file=sys.stderr)
+            demo_day(store)
+            url = demo_clinic.url if demo_clinic is not None else "?"
+            print(DEMO_HINT.format(pin=DEMO_PIN, url=url), file=sys.stderr)
         clinic_list = clinic_list_source(store, data_dir)
     except StoreError as exc:
         store.close()
+        if demo_clinic is not None:
+            demo_clinic.stop()
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
     if _no_display():
         store.close()
+        if demo_clinic is not None:
+            demo_clinic.stop()
         print(
             "kiosk: there is no screen to show the kiosk on (no DISPLAY or WAYLAND_DISPLAY). "
             "Run it on the tablet's desktop, under Xvfb, or with QT_QPA_PLATFORM=offscreen "
@@ -160,6 +218,13 @@ def run_kiosk(args: argparse.Namespace) -> int:
         clinic_list=clinic_list,
     )
     window.staff_unlocked.connect(app.quit)
+    try:
+        sync = start_sync(store, data_dir, window.enrolment_lost.emit)
+    except (SyncError, StoreError) as exc:
+        print(f"kiosk: sync is off: {exc}", file=sys.stderr)
+        sync = None
+    if sync is not None:
+        window.session_ended.connect(sync.wake)
     if args.windowed:
         window.resize(1280, 800)
         window.show()
@@ -172,5 +237,10 @@ def run_kiosk(args: argparse.Namespace) -> int:
     finally:
         window.reset("abandoned")
         background.wait()
+        if sync is not None:
+            sync.stop()
+            sync.join(timeout=15)
         store.close()
+        if demo_clinic is not None:
+            demo_clinic.stop()
     return 0

@@ -80,6 +80,8 @@ def is_escape_key(event: QKeyEvent) -> bool:
 class KioskWindow(QStackedWidget):
     staff_unlocked = Signal()
     """The right staff PIN was entered: the owner may leave kiosk mode."""
+    session_ended = Signal()
+    """A session was sealed into the outbox (submitted or ended): time to sync."""
     enrolment_lost = Signal()
     """The clinic refused this tablet (revoked). Safe to emit from the sync thread."""
 
@@ -456,6 +458,7 @@ class KioskWindow(QStackedWidget):
 
     def _submitted(self, outcome: Any) -> None:
         self.flow = None
+        self.session_ended.emit()
         self._replace_page(
             ThanksScreen(outcome.wants_help or outcome.urgent, lambda: self.reset(None))
         )
@@ -467,7 +470,11 @@ class KioskWindow(QStackedWidget):
             timer.stop()
         flow, self.flow = self.flow, None
         if flow is not None and reason is not None:
-            self.background.run(lambda: flow.journey.abandon(reason), lambda _: None, self._failed)
+            self.background.run(
+                lambda: flow.journey.abandon(reason),
+                lambda _: self.session_ended.emit(),
+                self._failed,
+            )
         if self.page is not None:
             self.removeWidget(self.page)
             self.page.deleteLater()

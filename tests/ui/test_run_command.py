@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -35,12 +36,29 @@ def test_demo_starts_and_keeps_the_clinic_private_key_off_the_tablet(tmp_path: P
     assert (tablet / "clinic.pub").is_file()
     assert not list(tablet.glob("clinic-*.key"))
     assert "check in with date of birth 03/03/1950" in result.stderr  # how to try it
-    [private] = (tmp_path / "demo" / "clinic").glob("clinic-*.key")
+    [private] = (tmp_path / "demo" / "clinic" / "keys").glob("clinic-*.key")
     assert private.stat().st_mode & 0o777 == 0o600
     key = (tablet / "clinic.pub").read_text()
-    again = run(tmp_path, {"QT_QPA_PLATFORM": "offscreen"}, "--demo", "demo", "--quit-after", "100")
+    # Three patients' sessions wait in the outbox; the next run syncs them to the demo clinic.
+    simulated = subprocess.run(
+        [sys.executable, "-m", "kiosk", "simulate", "--data-dir", str(tablet), "--sessions", "3"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert simulated.returncode == 0, simulated.stderr
+    again = run(
+        tmp_path, {"QT_QPA_PLATFORM": "offscreen"}, "--demo", "demo", "--quit-after", "4000"
+    )
     assert again.returncode == 0, again.stderr
     assert (tablet / "clinic.pub").read_text() == key  # the same demo clinic each time
+    clinic_db = sqlite3.connect(tmp_path / "demo" / "clinic" / "clinic.db")
+    try:
+        [(received,)] = clinic_db.execute("select count(*) from submissions").fetchall()
+    finally:
+        clinic_db.close()
+    assert received == 3
     # Only ciphertext of the made-up clinic list is on the tablet.
     everything = b"".join(p.read_bytes() for p in tablet.iterdir() if p.is_file())
     assert b"9990000018" not in everything and b"Example" not in everything
