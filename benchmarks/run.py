@@ -19,7 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-MODULES = ["benchmarks.bench_engine", "benchmarks.bench_store", "benchmarks.bench_ui"]
+MODULES = [
+    "benchmarks.bench_engine",
+    "benchmarks.bench_store",
+    "benchmarks.bench_ui",
+    "benchmarks.bench_clinic",
+]
 
 
 def main() -> int:
