@@ -119,11 +119,11 @@ def start_sync(store: TabletStore, data_dir: Path, on_not_enrolled: Callable[[],
 
 def form_folders(data_dir: Path) -> list[Path]:
     """The clinic's forms once sync has brought them, else the shipped ones; then the site's."""
-    from kiosk.sync.config import FORMS_DIR
+    from kiosk.sync.config import clinic_forms_dir
 
-    from_clinic = data_dir / FORMS_DIR
+    from_clinic = clinic_forms_dir(data_dir)  # also repairs a swap a power cut interrupted
     folders = paths.form_dirs()
-    if (from_clinic / "pathways.yaml").is_file():
+    if from_clinic is not None and (from_clinic / "pathways.yaml").is_file():
         folders[0] = from_clinic
     return folders
 
@@ -239,7 +239,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
         background.wait()
         if sync is not None:
             sync.stop()
-            sync.join(timeout=15)
+            sync.join(timeout=40)  # longer than a request's own time-out
         store.close()
         if demo_clinic is not None:
             demo_clinic.stop()

@@ -88,7 +88,8 @@ def parse_code(code: str) -> tuple[str, str]:
             "That is not an enrolment code. It looks like K7QF-3MZX8TPLW2H9: letters and "
             "digits, a hyphen, then more letters and digits."
         )
-    return match.group(1), match.group(2)
+    # Codes are issued in capitals; a code typed in lower case is the same code.
+    return match.group(1).upper(), match.group(2).upper()
 
 
 def clinic_url(url: str) -> httpx.URL:

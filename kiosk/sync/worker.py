@@ -121,7 +121,9 @@ class Syncer:
         else:
             report.retry_in = self.backoff.next_delay()
             log.warning("sync stopped (%s); next try in %.0f s", report.error_kind, report.retry_in)
-        log.info(
+        busy = report.acknowledged or report.conflicts or report.unreadable or report.failed
+        log.log(
+            logging.INFO if busy or report.config == "applied" else logging.DEBUG,
             "sync: %d acknowledged, %d conflicts, %d unreadable, %d failed, %d held; config %s",
             report.acknowledged,
             report.conflicts,

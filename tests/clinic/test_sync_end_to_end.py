@@ -77,7 +77,8 @@ def stored(service: ClinicService) -> dict[str, str]:
 def test_enrol_sync_update_and_revoke(clinic, tmp_path: Path) -> None:
     service, running = clinic
     data_dir = tmp_path / "tablet"
-    enrolment = enrol(running.url, service.issue_code("admin"), data_dir, "Tablet 1")
+    # Typed in lower case, as a person might: still the same code.
+    enrolment = enrol(running.url, service.issue_code("admin").lower(), data_dir, "Tablet 1")
     assert enrolment.certificate_fingerprint == service.fingerprint
     identity = FileKeyStore(data_dir).load()
     store = TabletStore.open(data_dir)
