@@ -84,13 +84,19 @@ def create_app(service: ClinicService) -> FastAPI:
     def remote(request: Request) -> str | None:
         return request.client.host if request.client else None
 
+    async def too_large(request: Request) -> Refused:
+        await run_in_threadpool(
+            service.audit_now, "anonymous", request.url.path, "too_large", remote=remote(request)
+        )
+        return Refused(413, "too_large", "the request body is too large")
+
     async def signed_body(request: Request) -> tuple[str, bytes]:
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > MAX_BODY:
-            raise Refused(413, "too_large", "the request body is too large")
+            raise await too_large(request)
         body = await request.body()
         if len(body) > MAX_BODY:
-            raise Refused(413, "too_large", "the request body is too large")
+            raise await too_large(request)
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         device = await run_in_threadpool(
             service.authenticate, request.method, path, body, dict(request.headers),
@@ -152,6 +158,10 @@ def create_app(service: ClinicService) -> FastAPI:
         try:
             batch = SubmissionBatch.model_validate(json.loads(body))
         except ValueError:
+            await run_in_threadpool(
+                service.audit_now, f"device:{device}", request.url.path, "malformed",
+                remote=remote(request),
+            )  # fmt: skip
             raise Refused(
                 422, "malformed", 'expected {"submissions": [{"id": ..., "envelope": ...}]}'
             ) from None

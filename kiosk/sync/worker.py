@@ -140,20 +140,27 @@ class Syncer:
         now = self.clock()
         self._held = {sid: until for sid, until in self._held.items() if until > now}
         done: set[str] = set(self._held)  # tried this pass, or not to be sent yet
+        # Of those, the ones still in the outbox (acknowledged ones leave it): pending()
+        # has no offset, so each query asks for enough rows to get past just these.
+        # Counting every id sent would make a long backlog quadratic.
+        still_pending: set[str] = set(self._held)
         held_seen: set[str] = set()
         while True:
-            # pending() has no offset: ask for enough rows to get past those already done.
-            items = self.store.pending(limit=len(done) + MAX_BATCH)
+            items = self.store.pending(limit=len(still_pending) + MAX_BATCH)
             held_seen.update(i.submission_id for i in items if i.submission_id in self._held)
             fresh = [i for i in items if i.submission_id not in done]
             if not fresh:
                 break
             batch = next_batch(fresh)
             done.update(i.submission_id for i in batch)
-            self._send_batch(batch, report)
+            acknowledged = self._send_batch(batch, report)
+            still_pending.update(
+                i.submission_id for i in batch if i.submission_id not in acknowledged
+            )
         report.held = len(held_seen)
 
-    def _send_batch(self, batch: list[OutboxItem], report: SyncReport) -> None:
+    def _send_batch(self, batch: list[OutboxItem], report: SyncReport) -> set[str]:
+        """Send one batch; the ids the clinic acknowledged (and the store has let go)."""
         try:
             results = self.client.upload([(i.submission_id, i.envelope) for i in batch])
         except ClinicRefusedError as exc:
@@ -165,14 +172,18 @@ class Syncer:
                 self._hold(item.submission_id, TOO_LARGE_NOTE)
             report.failed += len(batch)
             log.warning("batch of %d refused as too large; held", len(batch))
-            return
+            return set()
         except SyncError as exc:
             self._note_all(batch, exc)
             raise
-        for item, result in zip(batch, results, strict=True):
-            self._settle(item, result, report)
+        return {
+            item.submission_id
+            for item, result in zip(batch, results, strict=True)
+            if self._settle(item, result, report)
+        }
 
-    def _settle(self, item: OutboxItem, result: Result, report: SyncReport) -> None:
+    def _settle(self, item: OutboxItem, result: Result, report: SyncReport) -> bool:
+        """Act on one result; True when the submission was acknowledged."""
         sid = item.submission_id
         if result.status in (200, 201):
             assert result.receipt is not None  # parse_results guarantees it
@@ -182,9 +193,10 @@ class Syncer:
                 self.store.record_attempt(sid, RECEIPT_NOTE)
                 report.failed += 1
                 log.warning("submission %s: receipt mismatch; kept", sid)
-            else:
-                report.acknowledged += 1
-        elif result.status == 409:
+                return False
+            report.acknowledged += 1
+            return True
+        if result.status == 409:
             self._hold(sid, CONFLICT_NOTE)
             report.conflicts += 1
             log.warning("submission %s: conflict at the clinic; kept, not resent for 24 h", sid)
@@ -192,6 +204,7 @@ class Syncer:
             self._hold(sid, UNREADABLE_NOTE)
             report.unreadable += 1
             log.warning("submission %s: unreadable at the clinic; kept, not resent for 24 h", sid)
+        return False
 
     def _hold(self, submission_id: str, note: str) -> None:
         self.store.record_attempt(submission_id, note)

@@ -269,3 +269,6 @@ def test_oversized_and_malformed_bodies(clinic, tmp_path: Path) -> None:
     assert huge.status_code == 413
     [bad] = tablet.upload([("f" * 32, b"not an envelope")]).json()["results"]
     assert bad["status"] == 422
+    with service.transaction() as db:
+        outcomes = set(db.scalars(select(AuditEntry.outcome)))
+    assert {"malformed", "too_large", "unreadable"} <= outcomes

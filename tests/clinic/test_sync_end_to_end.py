@@ -163,8 +163,22 @@ def test_a_thousand_faulty_trials_lose_and_duplicate_nothing(clinic, tmp_path: P
         running.url, identity, transport=faults, clock=lambda: __import__("time").time() + skew
     )
     syncer = Syncer(store, client, data_dir, rng=rng)
+    # The clinic dying part-way through a batch: some items stored, no answer sent.
+    receive_one = service._receive_one
+    dying = {"after": -1, "died": 0}
+
+    def maybe_die(device_id: str, submission_id: str, encoded: str):
+        if dying["after"] == 0:
+            dying["after"], dying["died"] = -1, dying["died"] + 1
+            raise RuntimeError("the clinic process died mid-batch")
+        dying["after"] -= 1 if dying["after"] > 0 else 0
+        return receive_one(device_id, submission_id, encoded)
+
+    service._receive_one = maybe_die  # type: ignore[method-assign]
     try:
         for trial in range(1000):
+            if rng.random() < 0.05:
+                dying["after"] = rng.randint(0, 3)
             if rng.random() < 0.3:
                 make_submissions(store, rng.randint(1, 3), rng)
                 made.update((i.submission_id, i.envelope_hash) for i in store.pending(limit=10_000))
@@ -177,6 +191,7 @@ def test_a_thousand_faulty_trials_lose_and_duplicate_nothing(clinic, tmp_path: P
                 running = serve_in_thread(service, folder, port=int(running.url.rsplit(":", 1)[1]))
             syncer.sync_once()
         faults.rate = 0.0
+        dying["after"] = -1
         for _ in range(20):
             if not store.pending():
                 break
@@ -185,6 +200,7 @@ def test_a_thousand_faulty_trials_lose_and_duplicate_nothing(clinic, tmp_path: P
         assert stored(service) == made  # every submission once, byte for byte
         assert held(service) == []  # no conflicts: retries never produced a second version
         assert all(count > 0 for count in faults.seen.values()), faults.seen
+        assert dying["died"] > 0
         assert len(made) > 100
     finally:
         syncer.close()
