@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,7 +41,9 @@ LIBRARY = FormLibrary.load(FORMS)
 def clinic(tmp_path: Path, database_url: str) -> Iterator[tuple[ClinicService, RunningServer]]:
     folder = tmp_path / "clinic"
     init_clinic(folder, PASSPHRASE, ["127.0.0.1"])
-    service = open_service(folder, PASSPHRASE, database_url, [FORMS])
+    forms = tmp_path / "clinic-forms"  # the clinic's own copy, which a test may update
+    shutil.copytree(FORMS, forms)
+    service = open_service(folder, PASSPHRASE, database_url, [forms])
     running = serve_in_thread(service, folder)
     yield service, running
     running.stop()
@@ -97,6 +100,15 @@ def test_enrol_sync_update_and_revoke(clinic, tmp_path: Path) -> None:
         today = lists.for_day(dt.date.today())
         assert today is not None and today.appointments[0].appointment_id == "A-1"
         assert syncer.sync_once().config == "unchanged"
+        # The clinic updates a form: the tablet picks it up and keeps it as its copy.
+        updated = service.forms_folders[0] / "what_matters.yaml"
+        updated.write_text(updated.read_text() + "# reviewed by the clinic\n")
+        assert syncer.sync_once().config == "applied"
+        assert (
+            (data_dir / "clinic-forms" / "what_matters.yaml")
+            .read_text()
+            .endswith("# reviewed by the clinic\n")
+        )
         # Revoked: the tablet is told it is not enrolled, and keeps what it has.
         make_submissions(store, 1, random.Random(2))
         service.revoke(identity.device_id, "user:admin")
