@@ -15,7 +15,6 @@ from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QStackedWidget,
     QVBoxLayout,
@@ -25,15 +24,9 @@ from PySide6.QtWidgets import (
 from kiosk.journey.linking import LinkError, birth_date_from
 from kiosk.store.clinic_list import Appointment
 from kiosk.ui.keyboard import OnScreenKeyboard
-from kiosk.ui.screens import big_button, scrolling, wrapped
+from kiosk.ui.screens import big_button, scrolling, show_problem, wrapped
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _problem(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setProperty("problem", bool(text))  # the theme adds a bar: not colour alone
-    label.setStyleSheet(label.styleSheet())
 
 
 class CheckInScreen(QWidget):
@@ -148,9 +141,9 @@ class CheckInScreen(QWidget):
                 self.day.text(), self.month.text(), self.year.text(), self._today()
             )
         except LinkError as exc:
-            _problem(self.birth_message, self._birth_problems().get(exc.code, str(exc)))
+            show_problem(self.birth_message, self._birth_problems().get(exc.code, str(exc)))
             return
-        _problem(self.birth_message, "")
+        show_problem(self.birth_message, "")
         self.pages.setCurrentWidget(self.letter_page)
 
     # ------------------------------------------------------------ surname initial
@@ -182,7 +175,7 @@ class CheckInScreen(QWidget):
             field.clear()
         self._active, self._born = self.day, None
         self.pages.setCurrentWidget(self.birth_page)
-        _problem(
+        show_problem(
             self.birth_message,
             self.tr("We could not find your appointment. Please check and try again.")
             + " "
@@ -309,7 +302,7 @@ class HandOverScreen(QWidget):
                 "That number is on today's list more than once. Check the list with the clinic."
             ),
         }
-        _problem(self.message, words.get(error.code, str(error)))
+        show_problem(self.message, words.get(error.code, str(error)))
 
 
 class HandOverConfirmScreen(QWidget):

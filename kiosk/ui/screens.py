@@ -59,6 +59,15 @@ def wrapped(text: str, name: str = "") -> QLabel:
     return label
 
 
+def show_problem(label: QLabel, text: str) -> None:
+    """Put ``text`` in a problem label beside a field (empty text clears it)."""
+    label.setText(text)
+    # The theme draws a bar beside a problem (not colour alone); re-set the sheet
+    # so the property change takes effect.
+    label.setProperty("problem", bool(text))
+    label.setStyleSheet(label.styleSheet())
+
+
 class AttractScreen(QWidget):
     def __init__(self, on_start: Callable[[], None], on_staff: Callable[[], None]) -> None:
         super().__init__()
@@ -254,11 +263,7 @@ class QuestionScreen(QWidget):
         self.read_aloud.setAccessibleName(text)
 
     def show_problem(self, text: str) -> None:
-        self.message.setText(text)
-        # The theme draws a bar beside a problem (not colour alone); re-set the sheet
-        # so the property change takes effect.
-        self.message.setProperty("problem", bool(text))
-        self.message.setStyleSheet(self.message.styleSheet())
+        show_problem(self.message, text)
 
 
 class ReviewScreen(QWidget):

@@ -41,6 +41,15 @@ def clipped(screen: QWidget) -> list[str]:
     return problems
 
 
+def shown(make_window, width: int, height: int, contrast: bool, size: str) -> KioskWindow:
+    window = make_window()
+    window.resize(width, height)
+    window.show()
+    window.set_text_size(size)
+    window.set_high_contrast(contrast)
+    return window
+
+
 def settle(qtbot, window: KioskWindow) -> None:
     window.background.wait()
     qtbot.wait(1)
@@ -51,11 +60,7 @@ def settle(qtbot, window: KioskWindow) -> None:
 def test_no_screen_clips_its_text(
     qtbot, make_window, width: int, height: int, contrast: bool, size: str
 ) -> None:
-    window = make_window()
-    window.resize(width, height)
-    window.show()
-    window.set_text_size(size)
-    window.set_high_contrast(contrast)
+    window = shown(make_window, width, height, contrast, size)
     problems: dict[str, list[str]] = {}
 
     def check(label: str) -> None:
@@ -144,11 +149,7 @@ def linking_screens():
 def test_no_language_check_in_or_staff_screen_clips_its_text(
     qtbot, make_window, width: int, height: int, contrast: bool, size: str
 ) -> None:
-    window = make_window()
-    window.resize(width, height)
-    window.show()
-    window.set_text_size(size)
-    window.set_high_contrast(contrast)
+    window = shown(make_window, width, height, contrast, size)
     problems: dict[str, list[str]] = {}
     for label, build in linking_screens().items():
         window._replace_page(build())
