@@ -7,18 +7,20 @@ signature covers its exact bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from kiosk.clinic.casework import CASEWORKERS, Conflict
 from kiosk.clinic.service import ClinicService, Refused
-from kiosk.clinic.staff import ROLES, StaffMember
+from kiosk.clinic.staff import ROLES, TOKEN_TTL_S, StaffMember
 from kiosk.sync.signing import HEADER_SERVER_TIME
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,26 @@ class NewUser(BaseModel):
     password: str = Field(min_length=12, max_length=256)
 
 
+class TriageUpdate(BaseModel):
+    version: int = Field(ge=0)
+    status: str = Field(max_length=16)
+    owner: str | None = Field(default=None, max_length=64)
+    notes: str = Field(default="", max_length=10_000)
+
+
+class NewReferral(BaseModel):
+    kind: str = Field(max_length=32)
+    referred_on: str = Field(max_length=10, description="YYYY-MM-DD")
+    notes: str = Field(default="", max_length=10_000)
+
+
+class ReferralUpdate(BaseModel):
+    version: int = Field(ge=0)
+    outcome: str = Field(max_length=20)
+    outcome_on: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD")
+    notes: str = Field(default="", max_length=10_000)
+
+
 def _error(status: int, code: str, message: str, server_time: float | None = None) -> JSONResponse:
     headers = {HEADER_SERVER_TIME: str(int(server_time))} if server_time is not None else None
     return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
@@ -70,6 +92,18 @@ def create_app(service: ClinicService) -> FastAPI:
     async def refused(_request: Request, exc: Refused) -> JSONResponse:
         clock = service.clock() if exc.status in (401, 403) else None
         return _error(exc.status, exc.code, exc.message, clock)
+
+    @app.exception_handler(Conflict)
+    async def conflict(_request: Request, exc: Conflict) -> JSONResponse:
+        return JSONResponse(
+            {
+                "error": "conflict",
+                "message": "Someone else saved this while you were editing. "
+                "Their version is shown; check it, then save again.",
+                "current": exc.current,
+            },
+            status_code=409,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -172,10 +206,115 @@ def create_app(service: ClinicService) -> FastAPI:
         )
         return {"results": [r.to_json() for r in results]}
 
+    def token_answer(token: str) -> dict[str, Any]:
+        member = service.staff.check(token)
+        assert member is not None
+        return {
+            "token": token,
+            "token_type": "bearer",
+            "expires_in": TOKEN_TTL_S,
+            "username": member.username,
+            "role": member.role,
+        }
+
     @app.post(f"{API}/auth/token")
     def token(body: LoginRequest, request: Request) -> dict[str, Any]:
-        issued = service.staff.login(body.username, body.password, remote(request))
-        return {"token": issued, "token_type": "bearer", "expires_in": 15 * 60}
+        return token_answer(service.staff.login(body.username, body.password, remote(request)))
+
+    @app.post(f"{API}/auth/refresh")
+    def refresh(member: StaffMember = staff(*ROLES)) -> dict[str, Any]:  # noqa: B008
+        return token_answer(service.staff.issue(member))
+
+    @app.get(f"{API}/queue")
+    def queue(
+        request: Request,
+        day: str | None = None,
+        clinic: Annotated[str | None, Query(max_length=80)] = None,
+        status: Annotated[str | None, Query(max_length=16)] = None,
+        flag: Annotated[str | None, Query(max_length=64)] = None,
+        member: StaffMember = staff("clinician", "link_worker", "receptionist"),  # noqa: B008
+    ) -> dict[str, Any]:
+        try:
+            when = dt.date.fromisoformat(day) if day else dt.date.today()
+        except ValueError:
+            raise Refused(422, "bad_value", "day must be a date like 2026-11-24") from None
+        return service.casework.queue(
+            member, when, clinic=clinic, status=status, flag=flag, remote=remote(request)
+        )
+
+    @app.get(f"{API}/submissions/{{submission_id}}")
+    def summary(
+        submission_id: str,
+        request: Request,
+        member: StaffMember = staff(*CASEWORKERS),  # noqa: B008
+    ) -> dict[str, Any]:
+        return service.casework.summary(member, submission_id[:64], remote(request))
+
+    @app.put(f"{API}/submissions/{{submission_id}}/triage")
+    def triage(
+        submission_id: str,
+        body: TriageUpdate,
+        request: Request,
+        member: StaffMember = staff(*CASEWORKERS),  # noqa: B008
+    ) -> dict[str, Any]:
+        return service.casework.save_triage(
+            member,
+            submission_id[:64],
+            body.version,
+            body.status,
+            body.owner,
+            body.notes,
+            remote(request),
+        )
+
+    @app.post(f"{API}/submissions/{{submission_id}}/referrals", status_code=201)
+    def add_referral(
+        submission_id: str,
+        body: NewReferral,
+        request: Request,
+        member: StaffMember = staff(*CASEWORKERS),  # noqa: B008
+    ) -> dict[str, Any]:
+        return service.casework.add_referral(
+            member, submission_id[:64], body.kind, body.referred_on, body.notes, remote(request)
+        )
+
+    @app.put(f"{API}/referrals/{{referral_id}}")
+    def update_referral(
+        referral_id: int,
+        body: ReferralUpdate,
+        request: Request,
+        member: StaffMember = staff(*CASEWORKERS),  # noqa: B008
+    ) -> dict[str, Any]:
+        return service.casework.update_referral(
+            member,
+            referral_id,
+            body.version,
+            body.outcome,
+            body.outcome_on,
+            body.notes,
+            remote(request),
+        )
+
+    @app.get(f"{API}/audit")
+    def audit(
+        request: Request,
+        target: Annotated[str | None, Query(max_length=100)] = None,
+        actor: Annotated[str | None, Query(max_length=100)] = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 200,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> dict[str, Any]:
+        entries = service.casework.audit_entries(
+            member, target=target, actor=actor, limit=limit, remote=remote(request)
+        )
+        return {"entries": entries}
+
+    @app.get(f"{API}/admin/users")
+    def users(member: StaffMember = staff("administrator")) -> dict[str, Any]:  # noqa: B008
+        return {"users": service.casework.users()}
+
+    @app.get(f"{API}/admin/devices")
+    def devices(member: StaffMember = staff("administrator")) -> dict[str, Any]:  # noqa: B008
+        return {"devices": service.casework.devices()}
 
     @app.get(f"{API}/flags")
     def flags(

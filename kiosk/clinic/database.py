@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -68,14 +68,30 @@ def alembic_config() -> Config:
 def migrate(engine: Engine) -> None:
     config = alembic_config()
     script = ScriptDirectory.from_config(config)
-    with engine.begin() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-        known = {rev.revision for rev in script.walk_revisions()}
-        if current is not None and current not in known:
-            raise DatabaseError(
-                f"the clinic database was made by a newer version (schema {current}); "
-                "install that version"
-            )
-        if current != script.get_current_head():
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            # A migration that rebuilds a table must never cascade deletes into the
+            # tables that refer to it; the pragma only changes outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                _upgrade(connection, config, script)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
+def _upgrade(connection: Connection, config: Config, script: ScriptDirectory) -> None:
+    current = MigrationContext.configure(connection).get_current_revision()
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is not None and current not in known:
+        raise DatabaseError(
+            f"the clinic database was made by a newer version (schema {current}); "
+            "install that version"
+        )
+    if current != script.get_current_head():
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -9,7 +9,16 @@ number, so baseline and follow-up can be linked without decrypting anything.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -60,6 +69,14 @@ class Submission(Base):
     patient_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     identifiers: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # encrypted
     failed_records: Mapped[int] = mapped_column(Integer, default=0)
+    # For today's queue without decrypting every row: the clinic's local day the
+    # patient answered, the appointment's clinic and time (from the clinic list,
+    # not identifying on their own) and the most urgent flag (0 urgent, 1 asked
+    # for help, 2 other flags, 3 none).
+    day: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
+    clinic: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    appointment_time: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    urgency: Mapped[int] = mapped_column(Integer, default=3, server_default=text("3"))
 
 
 class Response(Base):
@@ -136,3 +153,37 @@ class AuditEntry(Base):
     target: Mapped[str | None] = mapped_column(String(100), nullable=True)
     outcome: Mapped[str] = mapped_column(String(40))
     remote: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class Triage(Base):
+    """What staff decided about one submission. ``version`` counts saves: a save must
+    name the version it started from, so two people editing at once cannot overwrite
+    each other unseen."""
+
+    __tablename__ = "triage"
+    submission_id: Mapped[str] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    notes: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # encrypted
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class Referral(Base):
+    __tablename__ = "referrals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    referred_on: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(20))
+    outcome_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    notes: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # encrypted
+    version: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))

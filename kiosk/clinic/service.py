@@ -36,6 +36,7 @@ from kiosk.clinic.models import (
     Nonce,
     Response,
     Submission,
+    Triage,
 )
 from kiosk.clinic.server_secrets import ServerSecrets
 from kiosk.clinic.staff import StaffAccounts
@@ -64,6 +65,30 @@ CODE_TTL_S = 15 * 60
 MAX_BATCH = 50
 _SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed
+
+
+WANTS_HELP_FLAG = "wants_help"
+
+
+def urgency_of(flags: list[tuple[str, str]]) -> int:
+    """0: an urgent flag (feeling unsafe); 1: asked for help; 2: other flags; 3: none."""
+    if any(severity == "urgent" for _id, severity in flags):
+        return 0
+    if any(flag_id == WANTS_HELP_FLAG for flag_id, _severity in flags):
+        return 1
+    return 2 if flags else 3
+
+
+def local_day(timestamp: str) -> str | None:
+    """The clinic's own calendar day of an ISO timestamp (the service's time zone)."""
+    try:
+        return dt.datetime.fromisoformat(timestamp).astimezone().date().isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _short(value: Any, limit: int) -> str | None:
+    return str(value)[:limit] if value not in (None, "") else None
 
 
 class Refused(Exception):
@@ -112,6 +137,9 @@ class ClinicService:
         self.clock = clock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.staff = StaffAccounts(self, server_secrets.token_key)
+        from kiosk.clinic.casework import Casework
+
+        self.casework = Casework(self)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -406,35 +434,63 @@ class ClinicService:
             elif link.get("hospital_number"):
                 patient_key = self.secrets.patient_key("hospital", str(link["hospital_number"]))
         language = opened.record(LANGUAGE_RECORD)
-        db.add(
-            Submission(
-                id=sid,
-                device_id=device_id,
-                envelope=envelope,
-                envelope_hash=digest,
-                received_at=now_text(),
-                status=opened.status,
-                end_reason=opened.end_reason,
-                pathway=opened.pathway,
-                started_at=opened.started_at,
-                language=str(language)[:16] if language else None,
-                link_method=str(link.get("method"))[:20] if isinstance(link, dict) else None,
-                patient_key=patient_key,
-                identifiers=(
-                    self.secrets.seal(link, f"submissions/{sid}/identifiers")
-                    if isinstance(link, dict)
-                    else None
-                ),
-                failed_records=len(opened.failed),
-            )
+        link_fields = link if isinstance(link, dict) else {}
+        submission = Submission(
+            id=sid,
+            device_id=device_id,
+            envelope=envelope,
+            envelope_hash=digest,
+            received_at=now_text(),
+            status=opened.status,
+            end_reason=opened.end_reason,
+            pathway=opened.pathway,
+            started_at=opened.started_at,
+            language=str(language)[:16] if language else None,
+            link_method=str(link.get("method"))[:20] if isinstance(link, dict) else None,
+            patient_key=patient_key,
+            identifiers=(
+                self.secrets.seal(link, f"submissions/{sid}/identifiers")
+                if isinstance(link, dict)
+                else None
+            ),
+            failed_records=len(opened.failed),
+            day=local_day(opened.started_at),
+            clinic=_short(link_fields.get("clinic"), 80),
+            appointment_time=_short(link_fields.get("time"), 8),
+            urgency=3,
         )
+        db.add(submission)
         db.flush()
+        db.add(Triage(submission_id=sid, status="new", owner=None, notes=None, version=0,
+                      updated_at=submission.received_at, updated_by="clinic"))  # fmt: skip
         end = opened.record(END_RECORD)
         tablet_summary = end.get("summary", {}) if isinstance(end, dict) else {}
         answers = opened.answers()
+        raised: list[tuple[str, str]] = []
         for entry in opened.forms:
             form_id = str(entry.get("id"))
-            self._record_form(db, sid, entry, answers.get(form_id, {}), tablet_summary)
+            raised += self._record_form(
+                db, sid, entry, answers.get(form_id, {}), tablet_summary, patient_key
+            )
+        submission.urgency = urgency_of(raised)
+
+    def _baseline(
+        self, db: Session, patient_key: str | None, form_id: str, items: list[str]
+    ) -> dict[str, Any]:
+        """The patient's latest earlier answers to a follow-up form's baseline form."""
+        if patient_key is None:
+            return {}
+        row = db.execute(
+            select(Response.submission_id, Response.answers)
+            .join(Submission, Submission.id == Response.submission_id)
+            .where(Submission.patient_key == patient_key, Response.form_id == form_id)
+            .order_by(Submission.started_at.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return {}
+        answers = self.secrets.open(row.answers, f"responses/{row.submission_id}/{form_id}")
+        return {k: v for k, v in answers.items() if k in items} if isinstance(answers, dict) else {}
 
     def _record_form(
         self,
@@ -443,18 +499,25 @@ class ClinicService:
         entry: Mapping[str, Any],
         answers: dict[str, Any],
         tablet_summary: Mapping[str, Any],
-    ) -> None:
+        patient_key: str | None,
+    ) -> list[tuple[str, str]]:
+        """Store one form's response; the (flag id, severity) pairs it raised."""
         form_id = str(entry.get("id"))
         scores: dict[str, Any] = {}
         bands: dict[str, Any] = {}
         agrees: bool | None = None
+        raised_flags: list[tuple[str, str]] = []
         try:
             form = self.library.by_hash(str(entry.get("hash")))
             known = True
         except UnknownFormError:
             form, known = None, False  # kept encrypted; re-scored once the version is loaded
         if form is not None:
-            result = form.evaluate(answers, strict=False)
+            baseline = None
+            if form.spec.baseline is not None:
+                spec = form.spec.baseline
+                baseline = self._baseline(db, patient_key, spec.form, list(spec.items))
+            result = form.evaluate(answers, baseline=baseline, strict=False)
             scores, bands = dict(result.scores), dict(result.bands)
             ours = result.to_json()
             theirs = tablet_summary.get(form_id)
@@ -464,6 +527,7 @@ class ClinicService:
                     log.warning("tablet and clinic scores differ for %s in %s", form_id, sid)
             raised = now_text()
             for flag in result.flags:
+                raised_flags.append((flag.id, flag.severity))
                 db.add(
                     Flag(
                         submission_id=sid,
@@ -486,6 +550,7 @@ class ClinicService:
                 tablet_agrees=agrees,
             )
         )
+        return raised_flags
 
     # ------------------------------------------------------------ staff reads
 

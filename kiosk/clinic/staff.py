@@ -108,6 +108,10 @@ class StaffAccounts:
             raise refusal
         return self._token(username, role, now + TOKEN_TTL_S)
 
+    def issue(self, member: StaffMember) -> str:
+        """A fresh token for someone already signed in (the console refreshes while in use)."""
+        return self._token(member.username, member.role, self.service.clock() + TOKEN_TTL_S)
+
     def _token(self, username: str, role: str, expires: float) -> str:
         body = base64.urlsafe_b64encode(
             json.dumps({"u": username, "r": role, "exp": int(expires)}).encode()

@@ -1,0 +1,304 @@
+"""One submission as staff read it: questions and answers in words, flags explained,
+scores with bands, the essentials, and change over time (docs/staff-api.md).
+
+Pure functions over decrypted values and the form library; casework.py reads the
+database and audits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.engine import Form, FormLibrary, UnknownFormError
+from kiosk.engine.answers import PREFER_NOT
+
+WHAT_MATTERS_FORM = "what_matters"
+WHAT_MATTERS_ITEMS = ("main_concern", "hope_to_achieve", "why_important", "own_question")
+ABOUT_FORM = "about_you"
+ESSENTIALS = ("preferred_language", "interpreter", "accessibility_needs", "carer")
+STAFF_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A number tracked over time: where it comes from and which way is better."""
+
+    id: str
+    label: str
+    better: str  # "higher" | "lower"
+    sources: tuple[tuple[str, str, str], ...]  # (form id, "answer" | "score", item or score id)
+
+
+MEASURES = (
+    Measure(
+        "ons4.life_satisfaction",
+        "Life satisfaction (ONS4)",
+        "higher",
+        (("ons4", "answer", "life_satisfaction"),),
+    ),
+    Measure("ons4.worthwhile", "Worthwhile (ONS4)", "higher", (("ons4", "answer", "worthwhile"),)),
+    Measure("ons4.happiness", "Happiness (ONS4)", "higher", (("ons4", "answer", "happiness"),)),
+    Measure("ons4.anxiety", "Anxiety (ONS4)", "lower", (("ons4", "answer", "anxiety"),)),
+    Measure(
+        "mycaw.concern_1",
+        "MYCaW concern 1",
+        "lower",
+        (("mycaw", "answer", "concern_1_score"), ("mycaw_followup", "answer", "concern_1_score")),
+    ),
+    Measure(
+        "mycaw.concern_2",
+        "MYCaW concern 2",
+        "lower",
+        (("mycaw", "answer", "concern_2_score"), ("mycaw_followup", "answer", "concern_2_score")),
+    ),
+    Measure(
+        "mycaw.wellbeing",
+        "MYCaW wellbeing",
+        "lower",
+        (("mycaw", "answer", "wellbeing"), ("mycaw_followup", "answer", "wellbeing")),
+    ),
+    Measure(
+        "semcd6.semcd_mean",
+        "Self-management confidence (SEMCD)",
+        "higher",
+        (("semcd6", "score", "semcd_mean"),),
+    ),
+    Measure("pam.score", "Activation (PAM score)", "higher", (("pam13", "score", "pam_score"),)),
+    Measure("pam.level", "Activation (PAM level)", "higher", (("pam13", "score", "pam_level"),)),
+)
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """One form of a submission, opened: what the database row holds, decrypted."""
+
+    form_id: str
+    form_version: str
+    form_hash: str
+    known: bool
+    scores: Mapping[str, Any]
+    bands: Mapping[str, str]
+    answers: Mapping[str, Any]
+
+
+def _form(library: FormLibrary, response: StoredResponse) -> Form | None:
+    try:
+        return library.by_hash(response.form_hash)
+    except UnknownFormError:
+        try:
+            return library.get(response.form_id, response.form_version)
+        except UnknownFormError:
+            return None
+
+
+def answer_words(form: Form, item_id: str, value: Any) -> str:
+    """An answer in staff's words: option texts, numbers, or the patient's own text."""
+    item = form.items[item_id]
+    if value == PREFER_NOT or item.type in ("single_choice", "yes_no", "multi_choice"):
+        codes = value if isinstance(value, list) else [str(value)]
+        words = []
+        for code in codes:
+            try:
+                words.append(form.option_text(item_id, str(code), STAFF_LANGUAGE))
+            except KeyError:
+                words.append(str(code))
+        return ", ".join(words)
+    return str(value)
+
+
+def _question(form: Form, item_id: str, baseline: Mapping[str, Any] | None = None) -> str:
+    try:
+        return form.text(item_id, STAFF_LANGUAGE, baseline)
+    except KeyError:
+        return item_id
+
+
+def flag_reasons(library: FormLibrary) -> dict[tuple[str, str], str]:
+    """(form id, flag id) -> the reason staff read, over every loaded form version."""
+    out: dict[tuple[str, str], str] = {}
+    for form in library.forms():
+        for flag in form.spec.flags:
+            out.setdefault((form.id, flag.id), flag.reason)
+    return out
+
+
+def form_section(
+    library: FormLibrary, response: StoredResponse, flags: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    form = _form(library, response)
+    section: dict[str, Any] = {
+        "form_id": response.form_id,
+        "title": response.form_id,
+        "version": response.form_version,
+        "known": form is not None,
+        "credit": None,
+        "items": [],
+        "scores": [],
+    }
+    if form is None:
+        section["items"] = [
+            {"id": k, "question": k, "answer": v, "answer_text": str(v), "flag": None}
+            for k, v in response.answers.items()
+        ]
+        return section
+    spec = form.spec
+    section["title"] = spec.title.get(STAFF_LANGUAGE) or next(iter(spec.title.values()))
+    section["credit"] = spec.licence.attribution
+    by_item = _flags_by_item(form, flags)
+    for item in spec.items:
+        if item.type == "info" or item.id not in response.answers:
+            continue
+        value = response.answers[item.id]
+        section["items"].append(
+            {
+                "id": item.id,
+                "question": _question(form, item.id),
+                "answer": value,
+                "answer_text": answer_words(form, item.id, value),
+                "flag": by_item.get(item.id),
+            }
+        )
+        if item.bands:
+            section["scores"].append(
+                _score(
+                    item.id,
+                    _item_label(form, item.id),
+                    value,
+                    response.bands.get(item.id),
+                    item.bands,
+                )
+            )
+    for score in spec.scores:
+        value = response.scores.get(score.id)
+        if value is None:
+            continue
+        section["scores"].append(
+            _score(
+                score.id,
+                score.label or score.id.replace("_", " ").capitalize(),
+                value,
+                response.bands.get(score.id),
+                score.bands,
+            )
+        )
+    return section
+
+
+def _item_label(form: Form, item_id: str) -> str:
+    for measure in MEASURES:
+        for form_id, kind, name in measure.sources:
+            if form_id == form.id and kind == "answer" and name == item_id:
+                return measure.label.split(" (")[0]
+    return item_id.replace("_", " ").capitalize()
+
+
+def _score(score_id: str, label: str, value: Any, band: str | None, bands: Any) -> dict[str, Any]:
+    band_label = None
+    for entry in bands or ():
+        if entry.code == band:
+            band_label = entry.label or entry.code
+    return {"id": score_id, "label": label, "value": value, "band": band, "band_label": band_label}
+
+
+def _flags_by_item(form: Form, flags: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Which answers raised which of this form's flags: the items each condition names."""
+    raised = {f["id"]: f for f in flags if f["form_id"] == form.id}
+    out: dict[str, dict[str, Any]] = {}
+    for spec in form.spec.flags:
+        if spec.id not in raised:
+            continue
+        for item_id in form.items:
+            if _names(spec.when, item_id):
+                out.setdefault(item_id, dict(raised[spec.id]))
+    return out
+
+
+def _names(expression: str, item_id: str) -> bool:
+    import re
+
+    return re.search(rf"(?<![\w.]){re.escape(item_id)}(?!\w)", expression) is not None
+
+
+def what_matters(library: FormLibrary, responses: Sequence[StoredResponse]) -> dict[str, Any]:
+    """The patient's own words, and the questions they chose to ask."""
+    words: list[dict[str, Any]] = []
+    asks: list[str] = []
+    for response in responses:
+        if response.form_id != WHAT_MATTERS_FORM:
+            continue
+        form = _form(library, response)
+        for item_id in WHAT_MATTERS_ITEMS:
+            value = response.answers.get(item_id)
+            if value in (None, "", PREFER_NOT):
+                continue
+            question = _question(form, item_id) if form and item_id in form.items else item_id
+            words.append({"item_id": item_id, "question": question, "answer": str(value)})
+        chosen = response.answers.get("questions_to_ask")
+        if isinstance(chosen, list) and form is not None:
+            asks = [answer_words(form, "questions_to_ask", code) for code in chosen]
+    return {"what_matters": words, "questions_to_ask": asks}
+
+
+def essentials(library: FormLibrary, responses: Sequence[StoredResponse]) -> dict[str, Any]:
+    out: dict[str, Any] = dict.fromkeys(ESSENTIALS)
+    for response in responses:
+        if response.form_id != ABOUT_FORM:
+            continue
+        form = _form(library, response)
+        for item_id in ESSENTIALS:
+            value = response.answers.get(item_id)
+            if value is None or form is None or item_id not in form.items:
+                continue
+            if item_id == "accessibility_needs":
+                codes = value if isinstance(value, list) else [value]
+                out[item_id] = [answer_words(form, item_id, code) for code in codes]
+            else:
+                out[item_id] = answer_words(form, item_id, value)
+    return out
+
+
+def measures_of(responses: Sequence[StoredResponse]) -> dict[str, float | int]:
+    """The tracked measures one submission has."""
+    out: dict[str, float | int] = {}
+    for measure in MEASURES:
+        for form_id, kind, name in measure.sources:
+            for response in responses:
+                if response.form_id != form_id:
+                    continue
+                source = response.answers if kind == "answer" else response.scores
+                value = source.get(name)
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    out[measure.id] = value
+    return out
+
+
+def change_over_time(history: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Baseline (first) against latest for each measure present at least twice."""
+    out = []
+    for measure in MEASURES:
+        points = [
+            (h["started_at"], h["measures"][measure.id])
+            for h in history
+            if measure.id in h["measures"]
+        ]
+        if len(points) < 2:
+            continue
+        (first_at, first), (last_at, last) = points[0], points[-1]
+        delta = round(last - first, 2)
+        improved = delta > 0 if measure.better == "higher" else delta < 0
+        out.append(
+            {
+                "measure": measure.id,
+                "label": measure.label,
+                "baseline": first,
+                "baseline_at": first_at,
+                "latest": last,
+                "latest_at": last_at,
+                "change": delta,
+                "better": measure.better,
+                "improved": improved if delta != 0 else None,
+            }
+        )
+    return out

@@ -1,0 +1,328 @@
+"""The staff console's client for the clinic service's staff API (docs/staff-api.md).
+
+TLS trusts the clinic's certificate given by file (the clinic's self-signed
+``clinic-cert.pem``, or a site CA); without one, the system's trust store.
+Known errors carry plain words for staff and never patient data::
+
+    ConsoleError
+    ├── SignInError        wrong username or password, or the account is locked
+    ├── SessionExpired     the token expired or was refused: sign in again
+    ├── Forbidden          this role may not do this
+    ├── NotFound           no such submission, referral or tablet
+    ├── EditConflict       someone else saved first; ``current`` is what they saved
+    ├── BadRequest         the clinic refused a value (``code``, plain message)
+    └── ClinicUnavailable  cannot reach the clinic, a time-out, or a server error
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+API = "/api/v1"
+TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+
+STATUSES = {
+    "new": "New",
+    "in_review": "In review",
+    "actioned": "Actioned",
+    "no_action": "No action needed",
+    "declined": "Patient declined",
+}
+REFERRAL_KINDS = {
+    "social_prescriber": "Social prescriber or link worker",
+    "food_bank": "Food bank",
+    "housing": "Housing",
+    "debt_benefits": "Debt or benefits advice",
+    "carers_support": "Carers' support",
+    "safeguarding": "Safeguarding lead",
+    "gp": "GP",
+    "other": "Other",
+}
+REFERRAL_OUTCOMES = {
+    "awaiting": "Awaiting reply",
+    "accepted": "Accepted",
+    "declined": "Patient declined",
+    "attended": "Attended",
+    "did_not_attend": "Did not attend",
+    "closed": "Closed",
+}
+URGENCY_LABELS = {0: "Urgent", 1: "Wants help", 2: "Flagged", 3: "No flags"}
+
+
+class ConsoleError(Exception):
+    """A known problem, in plain words for staff."""
+
+
+class SignInError(ConsoleError):
+    pass
+
+
+class SessionExpired(ConsoleError):
+    pass
+
+
+class Forbidden(ConsoleError):
+    pass
+
+
+class NotFound(ConsoleError):
+    pass
+
+
+class BadRequest(ConsoleError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class EditConflict(ConsoleError):
+    def __init__(self, message: str, current: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+class ClinicUnavailable(ConsoleError):
+    pass
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    username: str
+    role: str
+    token: str
+    expires_in: int
+
+
+class StaffClient:
+    """One staff member's connection to the clinic service.
+
+    ``certificate``: a PEM file the clinic's certificate must chain to (the
+    clinic's own self-signed certificate works); ``transport`` for tests only.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        certificate: Path | None = None,
+        transport: httpx.BaseTransport | None = None,
+        timeout: httpx.Timeout = TIMEOUT,
+    ) -> None:
+        url = httpx.URL(base_url)
+        if url.scheme != "https" or not url.host:
+            raise ConsoleError(
+                f"The clinic's address must be an https:// address, not {base_url!r}."
+            )
+        verify: ssl.SSLContext | bool = True
+        if certificate is not None:
+            verify = ssl.create_default_context(cafile=None)
+            verify.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+            try:
+                verify.load_verify_locations(cafile=str(certificate))
+            except (OSError, ssl.SSLError) as exc:
+                raise ConsoleError(
+                    f"Cannot read the clinic's certificate {certificate}: {exc}"
+                ) from None
+        self.base_url = str(url)
+        self.user: SignedIn | None = None
+        self._http = httpx.Client(
+            base_url=url,
+            verify=verify,
+            transport=transport,
+            timeout=timeout,
+            trust_env=False,
+            follow_redirects=False,
+        )
+
+    # ------------------------------------------------------------ lifecycle
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # ------------------------------------------------------------ signing in
+    def sign_in(self, username: str, password: str) -> SignedIn:
+        body = self._call("POST", "/auth/token", {"username": username, "password": password},
+                          signing_in=True)  # fmt: skip
+        self.user = SignedIn(body["username"], body["role"], body["token"], body["expires_in"])
+        return self.user
+
+    def refresh(self) -> SignedIn:
+        body = self._call("POST", "/auth/refresh")
+        self.user = SignedIn(body["username"], body["role"], body["token"], body["expires_in"])
+        return self.user
+
+    def sign_out(self) -> None:
+        self.user = None
+
+    # ------------------------------------------------------------ staff work
+    def queue(
+        self,
+        day: dt.date | None = None,
+        *,
+        clinic: str | None = None,
+        status: str | None = None,
+        flag: str | None = None,
+    ) -> dict[str, Any]:
+        params = {
+            "day": day.isoformat() if day else None,
+            "clinic": clinic,
+            "status": status,
+            "flag": flag,
+        }
+        return self._call("GET", "/queue", params={k: v for k, v in params.items() if v})
+
+    def summary(self, submission_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/submissions/{submission_id}")
+
+    def save_triage(
+        self, submission_id: str, version: int, status: str, owner: str | None, notes: str
+    ) -> dict[str, Any]:
+        return self._call(
+            "PUT",
+            f"/submissions/{submission_id}/triage",
+            {"version": version, "status": status, "owner": owner, "notes": notes},
+        )
+
+    def add_referral(
+        self, submission_id: str, kind: str, referred_on: dt.date, notes: str = ""
+    ) -> dict[str, Any]:
+        return self._call(
+            "POST",
+            f"/submissions/{submission_id}/referrals",
+            {"kind": kind, "referred_on": referred_on.isoformat(), "notes": notes},
+        )
+
+    def update_referral(
+        self,
+        referral_id: int,
+        version: int,
+        outcome: str,
+        outcome_on: dt.date | None,
+        notes: str = "",
+    ) -> dict[str, Any]:
+        return self._call(
+            "PUT",
+            f"/referrals/{referral_id}",
+            {
+                "version": version,
+                "outcome": outcome,
+                "outcome_on": outcome_on.isoformat() if outcome_on else None,
+                "notes": notes,
+            },
+        )
+
+    # ------------------------------------------------------------ administration
+    def audit(
+        self, *, target: str | None = None, actor: str | None = None, limit: int = 200
+    ) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"limit": limit}
+        if target:
+            params["target"] = target
+        if actor:
+            params["actor"] = actor
+        return list(self._call("GET", "/audit", params=params)["entries"])
+
+    def users(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/admin/users")["users"])
+
+    def add_user(self, username: str, role: str, password: str) -> dict[str, Any]:
+        return self._call(
+            "POST", "/admin/users", {"username": username, "role": role, "password": password}
+        )
+
+    def devices(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/admin/devices")["devices"])
+
+    def revoke_device(self, device_id: str) -> None:
+        self._call("POST", f"/admin/devices/{device_id}/revoke")
+
+    def enrolment_code(self) -> str:
+        return str(self._call("POST", "/admin/enrolment-codes")["code"])
+
+    # ------------------------------------------------------------ transport
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        signing_in: bool = False,
+    ) -> dict[str, Any]:
+        headers = {}
+        if not signing_in:
+            if self.user is None:
+                raise SessionExpired("Sign in first.")
+            headers["Authorization"] = f"Bearer {self.user.token}"
+        try:
+            response = self._http.request(
+                method, API + path, json=body, params=params, headers=headers
+            )
+        except httpx.TimeoutException:
+            raise ClinicUnavailable(
+                "The clinic service did not answer in time. Check the network and try again."
+            ) from None
+        except httpx.TransportError as exc:
+            raise ClinicUnavailable(
+                f"Cannot reach the clinic service ({_why(exc)}). Check the network and try again."
+            ) from None
+        return _answer(response, signing_in)
+
+
+def _why(exc: httpx.TransportError) -> str:
+    current: BaseException | None = exc
+    while current is not None:
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return "its certificate is not the one this console trusts"
+        current = current.__cause__ or current.__context__
+    return type(exc).__name__
+
+
+def _answer(response: httpx.Response, signing_in: bool) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    status = response.status_code
+    if 200 <= status < 300:
+        if not isinstance(body, dict):
+            raise ClinicUnavailable("The clinic service gave an answer this console cannot read.")
+        return body
+    error = body if isinstance(body, dict) else {}
+    code = str(error.get("error") or status)
+    message = str(error.get("message") or f"The clinic service refused the request ({code}).")
+    if signing_in and status in (401, 429):
+        raise SignInError(message)
+    if status == 401:
+        raise SessionExpired("Your session has ended. Sign in again.")
+    if status == 403:
+        raise Forbidden(message)
+    if status == 404:
+        raise NotFound(message)
+    if status == 409:
+        current = error.get("current")
+        raise EditConflict(message, current if isinstance(current, dict) else {})
+    if status >= 500:
+        raise ClinicUnavailable(
+            "The clinic service had a problem (HTTP "
+            f"{status}). Nothing was lost; try again in a moment."
+        )
+    raise BadRequest(code, message)
