@@ -24,6 +24,7 @@ MODULES = [
     "benchmarks.bench_store",
     "benchmarks.bench_ui",
     "benchmarks.bench_clinic",
+    "benchmarks.bench_staff",
 ]
 
 

@@ -1,5 +1,6 @@
 """schemathesis against the service's own OpenAPI description: whatever it sends, the
-service answers with a 2xx, 3xx or 4xx, never a 5xx (a bounded number of examples)."""
+service answers with a 2xx, 3xx or 4xx, never a 5xx (a bounded number of examples),
+signed out and signed in as a clinician and as an administrator."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kiosk.clinic.app import create_app
 from kiosk.clinic.setup import init_clinic, open_service
@@ -20,7 +22,12 @@ def _app(folder: Path):
     init_clinic(folder, b"a clinic passphrase for fuzzing", ["127.0.0.1"])
     service = open_service(folder, b"a clinic passphrase for fuzzing", None, [FORMS])
     service.staff.add("admin", "administrator", "fuzzing password 1", "test")
-    return create_app(service)
+    service.staff.add("clinician", "clinician", "fuzzing password 2", "test")
+    tokens = [
+        service.staff.login("admin", "fuzzing password 1", None),
+        service.staff.login("clinician", "fuzzing password 2", None),
+    ]
+    return create_app(service), tokens
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +41,16 @@ def operations(app) -> list:
 
 
 def test_no_generated_request_gets_a_server_error(app) -> None:
-    found = operations(app)
-    assert len(found) >= 8  # every route is described
+    asgi, tokens = app
+    found = operations(asgi)
+    assert len(found) >= 16  # every route is described
+    headers = [None] + [{"Authorization": f"Bearer {token}"} for token in tokens]
     for operation in found:
 
-        @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-        def no_server_error(case) -> None:
-            response = case.call()
+        @given(case=operation.as_strategy(), who=st.sampled_from(headers))
+        @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+        def no_server_error(case, who) -> None:
+            response = case.call(headers=who)
             assert response.status_code < 500, (
                 f"{case.method} {case.formatted_path} -> {response.status_code}: "
                 f"{response.text[:200]}"
