@@ -25,6 +25,7 @@ MODULES = [
     "benchmarks.bench_ui",
     "benchmarks.bench_clinic",
     "benchmarks.bench_staff",
+    "benchmarks.bench_reports",
 ]
 
 

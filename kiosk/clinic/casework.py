@@ -37,6 +37,7 @@ from kiosk.clinic.summary import (
     measures_of,
     what_matters,
 )
+from kiosk.engine import UnknownFormError
 from kiosk.engine.form import SEVERITY_ORDER
 from kiosk.store.clinic_list import Appointment, ClinicListError, parse_csv
 
@@ -355,6 +356,20 @@ class Casework:
             )
         return history
 
+    def _baseline_for(
+        self, db: Session, row: Submission, response: StoredResponse
+    ) -> dict[str, Any] | None:
+        try:
+            form = self.service.library.by_hash(response.form_hash)
+        except UnknownFormError:
+            return None
+        spec = form.spec.baseline
+        if spec is None:
+            return None
+        return self.service.baseline_answers(
+            db, row.patient_key, spec.form, list(spec.items), before=row.started_at
+        )
+
     def summary(self, member: StaffMember, sid: str, remote: str | None) -> dict[str, Any]:
         with self.service.transaction() as db:
             row = db.get(Submission, sid)
@@ -385,7 +400,10 @@ class Casework:
                 "patient": self._patient(link, self._appointments(db, row.day or "")),
                 **what_matters(library, responses),
                 "flags": flags,
-                "forms": [form_section(library, r, flags) for r in responses],
+                "forms": [
+                    form_section(library, r, flags, self._baseline_for(db, row, r))
+                    for r in responses
+                ],
                 "essentials": essentials(library, responses),
                 "history": history,
                 "change": change_over_time(history),

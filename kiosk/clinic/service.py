@@ -474,19 +474,26 @@ class ClinicService:
             )
         submission.urgency = urgency_of(raised)
 
-    def _baseline(
-        self, db: Session, patient_key: str | None, form_id: str, items: list[str]
+    def baseline_answers(
+        self,
+        db: Session,
+        patient_key: str | None,
+        form_id: str,
+        items: list[str],
+        before: str | None = None,
     ) -> dict[str, Any]:
-        """The patient's latest earlier answers to a follow-up form's baseline form."""
+        """The patient's latest answers to a follow-up form's baseline form (those
+        given before ``before``, an ISO time, if set)."""
         if patient_key is None:
             return {}
-        row = db.execute(
+        query = (
             select(Response.submission_id, Response.answers)
             .join(Submission, Submission.id == Response.submission_id)
             .where(Submission.patient_key == patient_key, Response.form_id == form_id)
-            .order_by(Submission.started_at.desc())
-            .limit(1)
-        ).first()
+        )
+        if before is not None:
+            query = query.where(Submission.started_at < before)
+        row = db.execute(query.order_by(Submission.started_at.desc()).limit(1)).first()
         if row is None:
             return {}
         answers = self.secrets.open(row.answers, f"responses/{row.submission_id}/{form_id}")
@@ -516,7 +523,7 @@ class ClinicService:
             baseline = None
             if form.spec.baseline is not None:
                 spec = form.spec.baseline
-                baseline = self._baseline(db, patient_key, spec.form, list(spec.items))
+                baseline = self.baseline_answers(db, patient_key, spec.form, list(spec.items))
             result = form.evaluate(answers, baseline=baseline, strict=False)
             scores, bands = dict(result.scores), dict(result.bands)
             ours = result.to_json()

@@ -125,8 +125,13 @@ def flag_reasons(library: FormLibrary) -> dict[tuple[str, str], str]:
 
 
 def form_section(
-    library: FormLibrary, response: StoredResponse, flags: Sequence[Mapping[str, Any]]
+    library: FormLibrary,
+    response: StoredResponse,
+    flags: Sequence[Mapping[str, Any]],
+    baseline: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """One form's questions and answers in words; ``baseline`` fills a follow-up
+    question's "At your first visit you wrote ..." with the patient's words."""
     form = _form(library, response)
     section: dict[str, Any] = {
         "form_id": response.form_id,
@@ -154,7 +159,7 @@ def form_section(
         section["items"].append(
             {
                 "id": item.id,
-                "question": _question(form, item.id),
+                "question": _question(form, item.id, baseline),
                 "answer": value,
                 "answer_text": answer_words(form, item.id, value),
                 "flag": by_item.get(item.id),

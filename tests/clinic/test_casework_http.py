@@ -178,6 +178,8 @@ def test_follow_up_is_rescored_against_the_patients_own_baseline(clinic: Clinic)
     assert scores["concern_1_change"] == 3  # 5 at baseline, 2 now: better by 3
     question = next(i for i in mycaw["items"] if i["id"] == "concern_1_score")
     assert question["answer"] == 2
+    # The question staff read carries the patient's own words from the first visit.
+    assert '"Back pain at night"' in question["question"]
 
 
 def test_triage_referral_and_outcome_are_kept_and_audited(clinic: Clinic) -> None:
