@@ -4,11 +4,15 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run try test lint bench screenshots format clean
+.PHONY: run staff try test lint bench screenshots format clean
 
 ## run: the patient kiosk (windowed) with a demo clinic key and the cardiology pathway
 run: $(STAMP)
 	$(VENV)/bin/kiosk run --demo build/demo --windowed
+
+## staff: the staff console against the demo clinic (demo patients in today's queue)
+staff: $(STAMP)
+	$(VENV)/bin/kiosk staff --demo build/demo
 
 ## try: answer the cardiology pathway in the terminal (no window needed)
 try: $(STAMP)

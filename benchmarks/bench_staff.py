@@ -36,7 +36,7 @@ from kiosk.engine import FormLibrary
 ROOT = Path(__file__).resolve().parents[1]
 FORMS = ROOT / "forms"
 PASSPHRASE = b"benchmark clinic passphrase"
-PASSWORD = "benchmark staff password"  # noqa: S105 - a throwaway benchmark account
+PASSWORD = "benchmark staff password"
 TOTAL = int(os.environ.get("KIOSK_BENCH_QUEUE_TOTAL", "100000"))
 TODAY = 400
 LOADS = 15
@@ -109,13 +109,23 @@ def _copy_rows(service: ClinicService, total: int, today_count: int) -> None:
                     }
                 )
             batch_f += [
-                {"submission_id": sid, "form_id": f.form_id, "flag_id": f.flag_id,
-                 "severity": f.severity, "raised_at": stamp}  # fmt: skip
+                {
+                    "submission_id": sid,
+                    "form_id": f.form_id,
+                    "flag_id": f.flag_id,
+                    "severity": f.severity,
+                    "raised_at": stamp,
+                }
                 for f in flags
             ]
             batch_t.append(
-                {"submission_id": sid, "status": rng.choice(("new", "actioned", "no_action")),
-                 "version": 0, "updated_at": stamp, "updated_by": "clinic"}  # fmt: skip
+                {
+                    "submission_id": sid,
+                    "status": rng.choice(("new", "actioned", "no_action")),
+                    "version": 0,
+                    "updated_at": stamp,
+                    "updated_by": "clinic",
+                }
             )
             made += 1
         with service.transaction() as db:
@@ -167,6 +177,4 @@ METRICS = {"queue_load_ms_100k": queue_load_ms_100k}
 
 
 def run(only: set[str] | None = None) -> dict[str, dict[str, Any]]:
-    return {
-        name: measure() for name, measure in METRICS.items() if only is None or name in only
-    }
+    return {name: measure() for name, measure in METRICS.items() if only is None or name in only}

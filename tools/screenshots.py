@@ -9,6 +9,11 @@ VARIANTS look (normal, high contrast, large text), at 1280x800, as
 ``<scene>-<variant>.png``. ``make screenshots``
 runs this under Xvfb; with no display at all it renders offscreen.
 
+The staff console's screens (STAFF_SCENES: sign-in, queue, summary with its
+chart, triage with a referral, the audit log) are drawn at 1366x768 in the
+normal look, against a throwaway clinic service on 127.0.0.1 seeded through the
+real tablet path with the demo patients (``staff_demo``).
+
 To add a screen, add one ``Scene`` line to SCENES: a name and a function that
 takes the window from the attract screen (freshly reset, look already chosen) to
 that screen. tests/ui/test_screenshots.py renders scenes with the same code and
@@ -36,7 +41,7 @@ os.environ.setdefault("QT_ENABLE_HIGHDPI_SCALING", "0")
 
 from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLabel, QWidget  # noqa: E402
 
 from kiosk.engine import FormLibrary  # noqa: E402
 from kiosk.envelope.keys import ClinicKeyPair  # noqa: E402
@@ -55,8 +60,11 @@ from kiosk.ui.linking_screens import (  # noqa: E402
 )
 from kiosk.ui.screens import QuestionScreen, ReviewScreen  # noqa: E402
 from kiosk.ui.speech import ENGINE_VARIABLE, MOCK  # noqa: E402
+from kiosk.ui.staff.care_view import CareWorkspace  # noqa: E402
+from kiosk.ui.staff.console_window import StaffConsoleWindow  # noqa: E402
 
 SIZE = (1280, 800)
+STAFF_SIZE = (1366, 768)
 PATHWAY = "cardiology"
 
 
@@ -259,20 +267,207 @@ def file_name(scene: Scene, variant: Variant) -> str:
     return f"{scene.name}-{variant.name}.png"
 
 
+# ---------------------------------------------------------------- the staff console
+#
+# The staff scenes show today's clinic, so their dates and times change from day to
+# day: tests/ui/test_screenshots.py compares only the kiosk scenes it lists (SAMPLES),
+# never these. Appointment times, names and answers are the fixed demo ones.
+
+STAFF_PASSWORD = "a staff password for the screenshots"
+STAFF_USERS = {"clinician": "clinician", "admin": "administrator"}
+
+
+@dataclass(frozen=True)
+class StaffDemo:
+    url: str
+    certificate: Path
+    ids: dict[str, str]  # demo patient key -> submission id
+
+
+@dataclass(frozen=True)
+class StaffScene:
+    name: str
+    user: str | None  # who is signed in (None: the sign-in screen)
+    show: Callable[[StaffConsoleWindow, StaffDemo], None]
+
+
+@contextmanager
+def staff_demo() -> Iterator[StaffDemo]:
+    """A clinic service on 127.0.0.1 with the demo patients, sent from an enrolled tablet."""
+    from kiosk.cli.demo_patients import DEMO_PATIENTS, DemoTablet, demo_list_csv
+    from kiosk.clinic.setup import init_clinic, open_service, serve_in_thread
+    from kiosk.clinic.tls import CERT_FILE
+
+    passphrase = b"screenshots: a throwaway clinic"
+    with tempfile.TemporaryDirectory() as folder:
+        clinic = Path(folder) / "clinic"
+        init_clinic(clinic, passphrase, ["127.0.0.1"])
+        service = open_service(clinic, passphrase, None, [ROOT / "forms"])
+        for username, role in STAFF_USERS.items():
+            service.staff.add(username, role, STAFF_PASSWORD, "screenshots")
+        service.set_clinic_list(dt.date.today(), demo_list_csv(), "screenshots")
+        running = serve_in_thread(service, clinic)
+        library = FormLibrary.load(ROOT / "forms")
+        tablet = DemoTablet.enrol(
+            running.url, service.issue_code("screenshots"), Path(folder) / "tablet", library
+        )
+        try:
+            ids = tablet.send(DEMO_PATIENTS)
+            yield StaffDemo(running.url, clinic / CERT_FILE, ids)
+        finally:
+            tablet.close()
+            running.stop()
+            service.engine.dispose()
+
+
+def settle_staff(window: StaffConsoleWindow, until: Callable[[], bool] = lambda: True) -> None:
+    """Let the console's calls to the clinic come back and their results be laid out."""
+    for _ in range(200):
+        window.background.wait()
+        QApplication.processEvents()
+        if until() and not window.background.busy:
+            break
+    for _ in range(5):
+        QApplication.processEvents()
+
+
+def _care(window: StaffConsoleWindow) -> CareWorkspace:
+    assert isinstance(window.workspace, CareWorkspace)
+    return window.workspace
+
+
+def _open(window: StaffConsoleWindow, demo: StaffDemo, key: str) -> None:
+    workspace = _care(window)
+    workspace.open(demo.ids[key])
+    page = workspace.patient
+    assert page is not None
+    settle_staff(window, lambda: page.summary.summary is not None)
+
+
+def staff_queue(window: StaffConsoleWindow, demo: StaffDemo) -> None:
+    queue = _care(window).queue
+    queue.select(demo.ids["urgent"])
+    queue.updated.clear()  # "Updated 09:41" would change with every run
+
+
+def staff_summary(window: StaffConsoleWindow, demo: StaffDemo) -> None:
+    """The pain patient's follow-up, scrolled to the change since their first visit."""
+    from PySide6.QtCore import QPoint
+
+    _open(window, demo, "pain_followup")
+    page = _care(window).patient
+    assert page is not None and page.summary.chart is not None
+    settle_staff(window)
+    heading = next(label for label in page.summary.body.findChildren(QLabel)
+                   if label.text() == "Change since the first visit")  # fmt: skip
+    top = heading.mapTo(page.summary.body, QPoint(0, 0)).y()
+    page.summary.verticalScrollBar().setValue(top)
+
+
+def staff_triage(window: StaffConsoleWindow, demo: StaffDemo) -> None:
+    _open(window, demo, "urgent")
+    page = _care(window).patient
+    assert page is not None
+    triage, referrals = page.triage, page.referrals
+    triage.status.setCurrentIndex(triage.status.findData("in_review"))
+    triage.assign_me.click()
+    triage.notes.setPlainText("Spoke to the patient privately. Safeguarding lead informed.")
+    triage.save()
+    referrals.kind.setCurrentIndex(referrals.kind.findData("food_bank"))
+    referrals.add_notes.setText("Town centre food bank, Tuesday")
+    referrals.add()
+    settle_staff(window, lambda: referrals.model.rowCount() == 1)
+    referrals.table.selectRow(0)
+    referrals.outcome.setCurrentIndex(referrals.outcome.findData("accepted"))
+    referrals.save_outcome()
+    settle_staff(window, lambda: referrals.message.text() == "Outcome saved.")
+
+
+def staff_audit(window: StaffConsoleWindow, demo: StaffDemo) -> None:
+    from kiosk.ui.staff.admin_view import AdminView
+
+    admin = window.workspace
+    assert isinstance(admin, AdminView)
+    admin.show_audit(target=demo.ids["urgent"])
+    settle_staff(window, lambda: admin.audit.rowCount() > 0)
+
+
+STAFF_SCENES = (
+    StaffScene("staff-sign-in", None, lambda window, demo: None),
+    StaffScene("staff-queue", "clinician", staff_queue),
+    StaffScene("staff-summary", "clinician", staff_summary),
+    StaffScene("staff-triage", "clinician", staff_triage),
+    StaffScene("staff-admin", "admin", staff_audit),
+)
+
+
+def staff_scene(name: str) -> StaffScene:
+    for candidate in STAFF_SCENES:
+        if candidate.name == name:
+            return candidate
+    raise KeyError(f"no staff scene {name!r}; there are {', '.join(s.name for s in STAFF_SCENES)}")
+
+
+def render_staff(demo: StaffDemo, scene: StaffScene) -> QImage:
+    """One staff scene in a fresh console window (its own client and sign-in)."""
+    from kiosk.console.client import StaffClient
+
+    QApplication.instance() or QApplication([])
+    with StaffClient(demo.url, certificate=demo.certificate) as client:
+        window = StaffConsoleWindow(client, Background(), lock_after_s=3600)
+        window.resize(*STAFF_SIZE)
+        window.show()
+        window.activateWindow()
+        QTest.qWaitForWindowActive(window, 5000)
+        try:
+            if scene.user is not None:
+                page = window.sign_in_page
+                page.username.setText(scene.user)
+                page.password.setText(STAFF_PASSWORD)
+                page.button.click()
+                settle_staff(window, lambda: window.workspace is not None)
+                if isinstance(window.workspace, CareWorkspace):
+                    model = window.workspace.queue.model
+                    settle_staff(window, lambda: model.rowCount() > 0)
+            else:
+                window.sign_in_page.username.setText("clinician")
+                window.sign_in_page.ask()  # the cursor in the password box
+            scene.show(window, demo)
+            settle_staff(window)
+            return window.grab().toImage()
+        finally:
+            window.close()
+            window.background.wait()
+            window.deleteLater()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--only", nargs="+", metavar="SCENE", help="render just these scenes")
     args = parser.parse_args()
-    chosen = [scene(name) for name in args.only] if args.only else list(SCENES)
+    staff_names = {s.name for s in STAFF_SCENES}
+    if args.only:
+        chosen = [scene(name) for name in args.only if name not in staff_names]
+        chosen_staff = [staff_scene(name) for name in args.only if name in staff_names]
+    else:
+        chosen, chosen_staff = list(SCENES), list(STAFF_SCENES)
     args.out.mkdir(parents=True, exist_ok=True)
-    with kiosk() as window:
-        for look in VARIANTS:
-            for each in chosen:
-                path = args.out / file_name(each, look)
-                if not render(window, each, look).save(str(path)):
+    if chosen:
+        with kiosk() as window:
+            for look in VARIANTS:
+                for each in chosen:
+                    path = args.out / file_name(each, look)
+                    if not render(window, each, look).save(str(path)):
+                        raise OSError(f"could not write {path}")
+    if chosen_staff:
+        with staff_demo() as demo:
+            for each in chosen_staff:
+                path = args.out / f"{each.name}-normal.png"
+                if not render_staff(demo, each).save(str(path)):
                     raise OSError(f"could not write {path}")
-    print(f"{len(chosen) * len(VARIANTS)} screenshots written to {args.out}")
+    written = len(chosen) * len(VARIANTS) + len(chosen_staff)
+    print(f"{written} screenshots written to {args.out}")
     return 0
 
 

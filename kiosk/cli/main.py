@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import clinic, enrol, forms, keys, run, simulate, tablet
+from kiosk.cli import clinic, enrol, forms, keys, run, simulate, staff, tablet
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.register(commands)
     clinic.register(commands)
     enrol.register(commands)
+    staff.register(commands)
     return parser
 
 

@@ -351,6 +351,7 @@ class Casework:
                     "submission_id": other,
                     "started_at": started,
                     "pathway": pathway,
+                    "pathway_title": self.titles.get(pathway, pathway),
                     "measures": measures_of(theirs),
                 }
             )

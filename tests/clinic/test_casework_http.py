@@ -7,72 +7,39 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from kiosk.cli.demo_patients import DEMO_PATIENTS, DemoTablet, demo_list_csv
+from kiosk.cli.demo_patients import DEMO_PATIENTS
 from kiosk.clinic.models import Referral, Triage
-from kiosk.clinic.service import ClinicService
-from kiosk.clinic.setup import RunningServer, init_clinic, open_service, serve_in_thread
-from kiosk.clinic.tls import CERT_FILE
 from kiosk.console.client import (
     EditConflict,
     Forbidden,
     NotFound,
     SessionExpired,
     SignInError,
-    StaffClient,
 )
-from kiosk.engine import FormLibrary
 
 pytestmark = [pytest.mark.clinic, pytest.mark.staff]
-FORMS = Path(__file__).resolve().parents[2] / "forms"
-PASSPHRASE = b"a clinic passphrase for tests"
 PASSWORD = "a long staff password"
-LIBRARY = FormLibrary.load(FORMS)
-USERS = {"clinician": "clinician", "linkworker": "link_worker", "reception": "receptionist",
-         "admin": "administrator"}  # fmt: skip
-
-
-@dataclasses.dataclass
-class Clinic:
-    service: ClinicService
-    running: RunningServer
-    certificate: Path
-    tablet: DemoTablet
-    ids: dict[str, str]
-
-    def client(self, username: str) -> StaffClient:
-        client = StaffClient(self.running.url, certificate=self.certificate)
-        client.sign_in(username, PASSWORD)
-        return client
+USERS = {
+    "clinician": "clinician",
+    "linkworker": "link_worker",
+    "reception": "receptionist",
+    "admin": "administrator",
+}
 
 
 @pytest.fixture
-def clinic(tmp_path: Path, database_url: str) -> Iterator[Clinic]:
-    folder = tmp_path / "clinic"
-    init_clinic(folder, PASSPHRASE, ["127.0.0.1"])
-    service = open_service(folder, PASSPHRASE, database_url, [FORMS])
-    for username, role in USERS.items():
-        service.staff.add(username, role, PASSWORD, "user:setup")
-    service.set_clinic_list(dt.date.today(), demo_list_csv(), "user:setup")
-    running = serve_in_thread(service, folder)
-    tablet = DemoTablet.enrol(
-        running.url, service.issue_code("user:setup"), tmp_path / "tablet", LIBRARY
-    )
-    try:
-        ids = tablet.send(DEMO_PATIENTS)
-        yield Clinic(service, running, folder / CERT_FILE, tablet, ids)
-    finally:
-        tablet.close()
-        running.stop()
-        service.engine.dispose()
+def clinic(make_staff_clinic: Callable[..., Any], database_url: str) -> Any:
+    """A seeded clinic (tests/conftest.py) on SQLite, then on a real PostgreSQL."""
+    return make_staff_clinic(database_url)
 
 
-def test_queue_puts_the_unsafe_patient_first_then_those_asking_for_help(clinic: Clinic) -> None:
+def test_queue_puts_the_unsafe_patient_first_then_those_asking_for_help(clinic: Any) -> None:
     with clinic.client("clinician") as staff:
         queue = staff.queue()
     order = [item["submission_id"] for item in queue["items"]]
@@ -104,7 +71,7 @@ def test_queue_puts_the_unsafe_patient_first_then_those_asking_for_help(clinic: 
     assert queue["clinics"] == ["Heart clinic", "Pain clinic", "Renal clinic"]
 
 
-def test_queue_filters_keep_the_day_counts(clinic: Clinic) -> None:
+def test_queue_filters_keep_the_day_counts(clinic: Any) -> None:
     with clinic.client("linkworker") as staff:
         by_clinic = staff.queue(clinic="Pain clinic")
         assert {i["submission_id"] for i in by_clinic["items"]} == {
@@ -118,7 +85,7 @@ def test_queue_filters_keep_the_day_counts(clinic: Clinic) -> None:
         assert staff.queue(day=dt.date.today() - dt.timedelta(days=1))["items"] == []
 
 
-def test_receptionist_sees_who_is_waiting_but_no_flags_or_answers(clinic: Clinic) -> None:
+def test_receptionist_sees_who_is_waiting_but_no_flags_or_answers(clinic: Any) -> None:
     with clinic.client("reception") as desk:
         queue = desk.queue()
         assert len(queue["items"]) == 7
@@ -130,7 +97,7 @@ def test_receptionist_sees_who_is_waiting_but_no_flags_or_answers(clinic: Clinic
         admin.queue()
 
 
-def test_summary_explains_flags_and_shows_change_over_time(clinic: Clinic) -> None:
+def test_summary_explains_flags_and_shows_change_over_time(clinic: Any) -> None:
     with clinic.client("clinician") as staff:
         summary = staff.summary(clinic.ids["urgent"])
         follow_up = staff.summary(clinic.ids["pain_followup"])
@@ -154,6 +121,10 @@ def test_summary_explains_flags_and_shows_change_over_time(clinic: Clinic) -> No
     }
     assert summary["triage"]["status"] == "new" and summary["triage"]["version"] == 0
     # The pain patient came twice: baseline and follow-up, linked by NHS number.
+    assert [h["pathway_title"] for h in follow_up["history"]] == [
+        "Pain clinic",
+        "Pain clinic, follow-up visit",
+    ]
     assert [h["submission_id"] for h in follow_up["history"]] == [
         clinic.ids["pain_baseline"],
         clinic.ids["pain_followup"],
@@ -170,7 +141,7 @@ def test_summary_explains_flags_and_shows_change_over_time(clinic: Clinic) -> No
         staff.summary("0" * 32)
 
 
-def test_follow_up_is_rescored_against_the_patients_own_baseline(clinic: Clinic) -> None:
+def test_follow_up_is_rescored_against_the_patients_own_baseline(clinic: Any) -> None:
     with clinic.client("clinician") as staff:
         follow_up = staff.summary(clinic.ids["pain_followup"])
     mycaw = next(f for f in follow_up["forms"] if f["form_id"] == "mycaw_followup")
@@ -182,7 +153,7 @@ def test_follow_up_is_rescored_against_the_patients_own_baseline(clinic: Clinic)
     assert '"Back pain at night"' in question["question"]
 
 
-def test_triage_referral_and_outcome_are_kept_and_audited(clinic: Clinic) -> None:
+def test_triage_referral_and_outcome_are_kept_and_audited(clinic: Any) -> None:
     sid = clinic.ids["wants_help"]
     with clinic.client("linkworker") as worker:
         saved = worker.save_triage(sid, 0, "in_review", "linkworker", "Spoke to Sam.")
@@ -221,7 +192,7 @@ def test_triage_referral_and_outcome_are_kept_and_audited(clinic: Clinic) -> Non
     assert all(r["remote"] == "127.0.0.1" for r in rows if r["actor"].startswith("user:"))
 
 
-def test_two_staff_saving_at_once_is_a_conflict_not_a_lost_update(clinic: Clinic) -> None:
+def test_two_staff_saving_at_once_is_a_conflict_not_a_lost_update(clinic: Any) -> None:
     sid = clinic.ids["urgent"]
     with clinic.client("clinician") as first, clinic.client("linkworker") as second:
         first.save_triage(sid, 0, "in_review", "clinician", "Safeguarding lead called.")
@@ -238,7 +209,7 @@ def test_two_staff_saving_at_once_is_a_conflict_not_a_lost_update(clinic: Clinic
             second.update_referral(referral["id"], 0, "closed", None)
 
 
-def test_simultaneous_saves_from_many_threads_let_exactly_one_through(clinic: Clinic) -> None:
+def test_simultaneous_saves_from_many_threads_let_exactly_one_through(clinic: Any) -> None:
     sid = clinic.ids["routine"]
     clients = [clinic.client("clinician") for _ in range(6)]
     outcomes: list[str] = []
@@ -264,7 +235,7 @@ def test_simultaneous_saves_from_many_threads_let_exactly_one_through(clinic: Cl
         client.close()
 
 
-def test_bad_values_are_refused_plainly(clinic: Clinic) -> None:
+def test_bad_values_are_refused_plainly(clinic: Any) -> None:
     from kiosk.console.client import BadRequest
 
     sid = clinic.ids["routine"]
@@ -277,8 +248,8 @@ def test_bad_values_are_refused_plainly(clinic: Clinic) -> None:
             staff.add_referral(sid, "astrologer", dt.date.today())
 
 
-def test_signing_in_refreshing_and_expired_sessions(clinic: Clinic) -> None:
-    staff = StaffClient(clinic.running.url, certificate=clinic.certificate)
+def test_signing_in_refreshing_and_expired_sessions(clinic: Any) -> None:
+    staff = clinic.client()
     with pytest.raises(SignInError, match="username or password is wrong"):
         staff.sign_in("clinician", "not the password")
     signed = staff.sign_in("clinician", PASSWORD)
@@ -290,7 +261,7 @@ def test_signing_in_refreshing_and_expired_sessions(clinic: Clinic) -> None:
     staff.close()
 
 
-def test_administrator_reads_users_devices_and_audit(clinic: Clinic) -> None:
+def test_administrator_reads_users_devices_and_audit(clinic: Any) -> None:
     with clinic.client("admin") as admin:
         users = {u["username"]: u["role"] for u in admin.users()}
         assert users == USERS
@@ -302,7 +273,7 @@ def test_administrator_reads_users_devices_and_audit(clinic: Clinic) -> None:
             admin.summary(clinic.ids["urgent"])
 
 
-def test_a_new_arrival_joins_the_queue(clinic: Clinic) -> None:
+def test_a_new_arrival_joins_the_queue(clinic: Any) -> None:
     sid = clinic.tablet.send([dataclasses.replace(DEMO_PATIENTS[0], key="late")])["late"]
     with clinic.client("clinician") as staff:
         queue = staff.queue()

@@ -1,0 +1,170 @@
+"""``kiosk staff``: the staff console (docs/staff-console.md).
+
+kiosk staff --clinic URL [--certificate PEM] [--lock-minutes N]
+kiosk staff --demo DIR                 the demo clinic, with demo patients, beside it
+
+``--demo DIR`` uses the same demo clinic as ``kiosk run --demo DIR`` (in
+``DIR/clinic``): it starts it, sends the demo patients once from a demo tablet
+of its own (``DIR/staff-demo-tablet``) if the clinic has no submissions yet,
+prints the demo users and opens the console trusting the clinic's certificate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.site import paths
+
+DEMO_TABLET = "staff-demo-tablet"
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser("staff", help="the staff console: today's queue, summaries, triage")
+    p.add_argument("--clinic", metavar="URL", help="the clinic service's https:// address")
+    p.add_argument(
+        "--certificate",
+        type=Path,
+        metavar="PEM",
+        help="the clinic's certificate (clinic-cert.pem) or a CA it chains to; "
+        "default: the system's trusted CAs",
+    )
+    p.add_argument(
+        "--lock-minutes",
+        type=float,
+        default=5,
+        metavar="N",
+        help="lock the console after N minutes without input (default 5)",
+    )
+    p.add_argument(
+        "--demo", type=Path, metavar="DIR", help="run against the demo clinic kept in DIR"
+    )
+    p.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
+    p.set_defaults(handler=run_staff)
+
+
+def _fail(message: object) -> int:
+    print(f"kiosk: {message}", file=sys.stderr)
+    return 2
+
+
+def start_demo(folder: Path) -> tuple[Any, str, Path]:
+    """The demo clinic serving on 127.0.0.1, its demo patients sent (once).
+
+    Returns the running server, its address and its certificate."""
+    from kiosk.cli.clinic import prepare_demo_clinic
+    from kiosk.cli.demo_patients import DEMO_PATIENTS, DemoTablet, demo_list_csv
+    from kiosk.clinic.setup import serve_in_thread
+    from kiosk.clinic.tls import CERT_FILE
+    from kiosk.engine import FormLibrary
+    from kiosk.sync.config import read_clinic_record, write_clinic_record
+
+    clinic = folder / "clinic"
+    service = prepare_demo_clinic(clinic, ["127.0.0.1"])
+    # The demo patients' appointments, named: the kiosk demo's list plus the pain clinic.
+    service.set_clinic_list(dt.date.today(), demo_list_csv(), "demo")
+    running = serve_in_thread(service, clinic)
+    try:
+        if service.counts()["submissions"] == 0:
+            tablet_dir = folder / DEMO_TABLET
+            record = read_clinic_record(tablet_dir) if tablet_dir.exists() else None
+            if record is not None and record.url != running.url:  # a new port each run
+                write_clinic_record(tablet_dir, dataclasses.replace(record, url=running.url))
+            library = FormLibrary.load(*paths.form_dirs())
+            code = service.issue_code("demo")
+            tablet = DemoTablet.enrol(running.url, code, tablet_dir, library, "Staff demo tablet")
+            try:
+                tablet.send(DEMO_PATIENTS)
+            finally:
+                tablet.close()
+    except BaseException:
+        running.stop()
+        raise
+    return running, running.url, clinic / CERT_FILE
+
+
+def _known() -> tuple[type[BaseException], ...]:
+    import httpx
+
+    from kiosk.clinic.database import DatabaseError
+    from kiosk.clinic.server_secrets import SecretError
+    from kiosk.console.client import ConsoleError
+    from kiosk.engine import EngineError
+    from kiosk.envelope.errors import EnvelopeError
+    from kiosk.store import StoreError
+    from kiosk.sync.client import SyncError
+
+    return (
+        ConsoleError,
+        httpx.InvalidURL,
+        OSError,
+        ValueError,
+        DatabaseError,
+        SecretError,
+        EngineError,
+        EnvelopeError,
+        StoreError,
+        SyncError,
+        RuntimeError,  # the demo tablet could not sync
+    )
+
+
+def run_staff(args: argparse.Namespace) -> int:
+    from kiosk.cli.run import _no_display
+    from kiosk.console.client import StaffClient
+
+    if args.lock_minutes <= 0:
+        return _fail("--lock-minutes must be more than 0")
+    running = None
+    try:
+        if args.demo is not None:
+            running, url, certificate = start_demo(args.demo)
+            from kiosk.cli.clinic import DEMO_PASSWORD, DEMO_USERS
+
+            users = ", ".join(f"{name} ({role})" for name, role in DEMO_USERS)
+            print(f"demo clinic on {url}; staff users {users}; password {DEMO_PASSWORD!r}")
+        elif not args.clinic:
+            return _fail("give the clinic's address with --clinic URL, or use --demo DIR")
+        else:
+            url, certificate = args.clinic, args.certificate
+        client = StaffClient(url, certificate=certificate)
+    except _known() as exc:
+        if running is not None:
+            running.stop()
+        return _fail(exc)
+    if _no_display():
+        client.close()
+        if running is not None:
+            running.stop()
+        return _fail(
+            "there is no screen to show the staff console on (no DISPLAY or WAYLAND_DISPLAY)"
+        )
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.background import Background
+    from kiosk.ui.staff.console_window import StaffConsoleWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    background = Background()
+    window = StaffConsoleWindow(client, background, lock_after_s=args.lock_minutes * 60)
+    if args.demo is not None:
+        window.sign_in_page.username.setText("clinician")
+        window.sign_in_page.ask()
+    window.resize(1366, 768)
+    window.show()
+    if args.quit_after is not None:
+        QTimer.singleShot(args.quit_after, app.quit)
+    try:
+        app.exec()
+    finally:
+        window.close()
+        background.wait()
+        client.close()
+        if running is not None:
+            running.stop()
+    return 0

@@ -1,0 +1,24 @@
+"""The staff console: who needs help today, their summary, triage, referrals, printing.
+
+It talks to the clinic only through :class:`kiosk.console.client.StaffClient`
+(docs/staff-api.md), always off the UI thread through one
+:class:`kiosk.ui.background.Background`. docs/staff-console.md describes it.
+
+=====================  ==========================================================
+``console_window``     the main window: sign-in, screens by role, lock, sign-out
+``session``            one signed-in user's session: background calls, idle watch
+``sign_in``            the sign-in and lock screen
+``queue_model``        today's queue as a table model (``GET /queue``), NEW marks
+``queue_view``         the queue's counts, filters and table; refreshes in place
+``care_view``          the queue and a patient's page, for clinical staff
+``summary_view``       one patient's summary, all patient text as plain text
+``change_chart``       earlier visits and change from baseline: charts and numbers
+``triage_panel``       status, owner and notes, conflict-aware
+``referrals_panel``    referrals and their outcomes, conflict-aware
+``documents``          the clinician summary and take-away sheet: save and print
+``admin_view``         users, tablets and enrolment codes
+``audit_log``          the audit log, filtered by submission or user
+``tables``             read-only tables of words
+``words``, ``look``    plain words for codes; the console's style sheet and icons
+=====================  ==========================================================
+"""

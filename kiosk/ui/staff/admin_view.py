@@ -1,0 +1,309 @@
+"""The administrator's screen: staff users (list, add), tablets (list, revoke), a new
+enrolment code, and the audit log (:mod:`kiosk.ui.staff.audit_log`).
+
+Administrators see no patient data: the audit log names submissions by id only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui.staff import words
+from kiosk.ui.staff.audit_log import AuditLog
+from kiosk.ui.staff.look import say
+from kiosk.ui.staff.session import Session
+from kiosk.ui.staff.tables import TextTableModel, table_view
+
+
+def _message() -> QLabel:
+    label = QLabel()
+    label.setObjectName("message")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def _yes(value: Any) -> str:
+    return (
+        QCoreApplication.translate("StaffConsole", "Yes")
+        if value
+        else QCoreApplication.translate("StaffConsole", "No")
+    )
+
+
+class AdminView(QTabWidget):
+    """``loaded(what)`` after each list arrives: "users", "devices", "audit", "code"."""
+
+    loaded = Signal(str)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.setAccessibleName(self.tr("Administration"))
+        self.addTab(self._users_tab(), self.tr("&Users"))
+        self.addTab(self._devices_tab(), self.tr("&Tablets"))
+        self.addTab(self._code_tab(), self.tr("&Enrolment code"))
+        self.audit_log = AuditLog(session)
+        self.audit_log.loaded.connect(lambda: self.loaded.emit("audit"))
+        self.audit, self.audit_table = self.audit_log.model, self.audit_log.table
+        self.addTab(self.audit_log, self.tr("&Audit log"))
+
+    def start(self) -> None:
+        self.load_users()
+        self.load_devices()
+        self.audit_log.load()
+
+    def stop(self) -> None:
+        """Nothing here refreshes itself."""
+
+    def forget(self) -> None:
+        """Clear the lists (the audit log names submissions)."""
+        for model in (self.users, self.devices, self.audit):
+            model.set_rows([])
+        self.code.clear()
+
+    def place(self) -> int:
+        return self.currentIndex()
+
+    # ------------------------------------------------------------ users
+    def _users_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.users = TextTableModel(
+            [self.tr("Username"), self.tr("Role"), self.tr("Locked out"), self.tr("Disabled")]
+        )
+        self.users_table = table_view(self.users, self.tr("Staff users"))
+        layout.addWidget(self.users_table, 1)
+        form = QFormLayout()
+        self.new_username = QLineEdit()
+        self.new_username.setAccessibleName(self.tr("New user's username"))
+        self.new_role = QComboBox()
+        for code in words.ROLES:
+            self.new_role.addItem(words.role(code), code)
+        self.new_role.setAccessibleName(self.tr("New user's role"))
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_password.setAccessibleName(self.tr("New user's password"))
+        self.new_password.setPlaceholderText(self.tr("12 characters or more"))
+        for text, widget in (
+            (self.tr("User&name"), self.new_username),
+            (self.tr("&Role"), self.new_role),
+            (self.tr("&Password"), self.new_password),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        self.users_message = _message()
+        row.addWidget(self.users_message, 1)
+        self.add_user_button = QPushButton(self.tr("A&dd user"))
+        self.add_user_button.setObjectName("primary")
+        self.add_user_button.setAccessibleName(self.tr("Add user"))
+        self.add_user_button.clicked.connect(self.add_user)
+        self.new_password.returnPressed.connect(self.add_user)
+        row.addWidget(self.add_user_button)
+        layout.addLayout(row)
+        return page
+
+    def load_users(self) -> None:
+        client = self.session.client
+        self.session.run(
+            self,
+            client.users,
+            self._users_loaded,
+            lambda exc: say(self.users_message, words.problem(exc)),
+        )
+
+    def _users_loaded(self, users: Sequence[dict[str, Any]]) -> None:
+        self.users.set_rows(
+            [
+                [
+                    u["username"],
+                    words.role(u["role"]),
+                    _yes(u.get("locked")),
+                    _yes(u.get("disabled")),
+                ]
+                for u in users
+            ],
+            [u["username"] for u in users],
+        )
+        self.loaded.emit("users")
+
+    def add_user(self) -> None:
+        username, password = self.new_username.text().strip(), self.new_password.text()
+        role = str(self.new_role.currentData())
+        if not username or not password:
+            say(self.users_message, self.tr("Enter a username and a password."))
+            return
+        client = self.session.client
+
+        def added(_user: Any) -> None:
+            self.new_username.clear()
+            self.new_password.clear()
+            say(self.users_message, self.tr("%1 added.").replace("%1", username), problem=False)
+            self.load_users()
+
+        self.session.run(
+            self,
+            lambda: client.add_user(username, role, password),
+            added,
+            lambda exc: say(self.users_message, words.problem(exc)),
+        )
+
+    # ------------------------------------------------------------ tablets
+    def _devices_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.devices = TextTableModel(
+            [
+                self.tr("Tablet"),
+                self.tr("Name"),
+                self.tr("Enrolled"),
+                self.tr("Last seen"),
+                self.tr("Revoked"),
+            ]
+        )
+        self.devices_table = table_view(self.devices, self.tr("Enrolled tablets"))
+        layout.addWidget(self.devices_table, 1)
+        row = QHBoxLayout()
+        self.devices_message = _message()
+        row.addWidget(self.devices_message, 1)
+        self.revoke_button = QPushButton(self.tr("&Revoke selected tablet…"))
+        self.revoke_button.setAccessibleName(self.tr("Revoke the selected tablet"))
+        self.revoke_button.clicked.connect(self.ask_revoke)
+        self.confirm_revoke = QPushButton(self.tr("&Yes, revoke it"))
+        self.confirm_revoke.setAccessibleName(self.tr("Yes, revoke the tablet"))
+        self.confirm_revoke.clicked.connect(self.revoke)
+        self.confirm_revoke.hide()
+        row.addWidget(self.revoke_button)
+        row.addWidget(self.confirm_revoke)
+        layout.addLayout(row)
+        return page
+
+    def load_devices(self) -> None:
+        client = self.session.client
+        self.session.run(
+            self,
+            client.devices,
+            self._devices_loaded,
+            lambda exc: say(self.devices_message, words.problem(exc)),
+        )
+
+    def _devices_loaded(self, devices: Sequence[dict[str, Any]]) -> None:
+        self.devices.set_rows(
+            [
+                [
+                    d["id"],
+                    str(d.get("name") or ""),
+                    words.moment(d.get("enrolled_at")),
+                    words.moment(d.get("last_seen_at")),
+                    words.moment(d.get("revoked_at")),
+                ]
+                for d in devices
+            ],
+            [d["id"] for d in devices],
+        )
+        self.loaded.emit("devices")
+
+    def _selected_device(self) -> str | None:
+        index = self.devices_table.selectionModel().currentIndex()
+        return str(self.devices.key(index.row())) if index.isValid() else None
+
+    def ask_revoke(self) -> None:
+        device = self._selected_device()
+        if device is None:
+            say(self.devices_message, self.tr("Select a tablet in the list first."))
+            return
+        say(
+            self.devices_message,
+            self.tr(
+                "Revoke tablet %1? It can no longer send answers; enrol it again to use it."
+            ).replace("%1", device),
+        )
+        self.confirm_revoke.show()
+        self.confirm_revoke.setFocus()
+
+    def revoke(self) -> None:
+        device = self._selected_device()
+        self.confirm_revoke.hide()
+        if device is None:
+            return
+        client = self.session.client
+
+        def done(_result: Any) -> None:
+            say(
+                self.devices_message,
+                self.tr("Tablet %1 revoked.").replace("%1", device),
+                problem=False,
+            )
+            self.load_devices()
+
+        self.session.run(
+            self,
+            lambda: client.revoke_device(device),
+            done,
+            lambda exc: say(self.devices_message, words.problem(exc)),
+        )
+
+    # ------------------------------------------------------------ enrolment
+    def _code_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        explain = QLabel(
+            self.tr(
+                "To enrol a tablet, make a code here and type it on the tablet's enrolment "
+                "screen. A code works once, within 15 minutes."
+            )
+        )
+        explain.setWordWrap(True)
+        layout.addWidget(explain)
+        self.code = QLabel()
+        self.code.setObjectName("code")
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code.setAccessibleName(self.tr("Enrolment code"))
+        layout.addWidget(self.code)
+        self.code_message = _message()
+        layout.addWidget(self.code_message)
+        self.code_button = QPushButton(self.tr("&New enrolment code"))
+        self.code_button.setObjectName("primary")
+        self.code_button.setAccessibleName(self.tr("New enrolment code"))
+        self.code_button.clicked.connect(self.new_code)
+        layout.addWidget(self.code_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        return page
+
+    def new_code(self) -> None:
+        client = self.session.client
+
+        def shown(code: str) -> None:
+            self.code.setText(code)
+            say(self.code_message, self.tr("Valid for 15 minutes."), problem=False)
+            self.loaded.emit("code")
+
+        self.session.run(
+            self,
+            client.enrolment_code,
+            shown,
+            lambda exc: say(self.code_message, words.problem(exc)),
+        )
+
+    # ------------------------------------------------------------ audit
+    def show_audit(self, *, target: str = "", actor: str = "") -> None:
+        """Filter the audit log (and show its tab)."""
+        self.setCurrentWidget(self.audit_log)
+        self.audit_log.show_entries(target=target, actor=actor)

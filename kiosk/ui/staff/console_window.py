@@ -1,0 +1,213 @@
+"""The staff console's window: sign in, then the screens for the user's role.
+
+=================  ====================================================
+receptionist       the queue only: no flags, no summaries
+clinician,         the queue, a patient's summary, triage, referrals,
+link worker        printing
+administrator      users, tablets, enrolment codes, the audit log
+=================  ====================================================
+
+After ``lock_after_s`` without keyboard or mouse input to this window, it locks:
+the screens holding patient data are taken down (not just hidden), the window
+title names only the user, and the password is asked for again. The same user
+goes back where they were (unsaved triage notes included); anyone else starts
+afresh. While the user is active the token is refreshed every
+``token_refresh_s``; if the clinic ends the session anyway the console locks
+with a plain message.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton, QStackedWidget
+
+from kiosk.console.client import SignedIn, StaffClient
+from kiosk.ui.background import Background
+from kiosk.ui.staff import words
+from kiosk.ui.staff.admin_view import AdminView
+from kiosk.ui.staff.care_view import CarePlace, CareWorkspace
+from kiosk.ui.staff.look import SHEET
+from kiosk.ui.staff.session import IdleWatcher, Session
+from kiosk.ui.staff.sign_in import SignInPage
+from kiosk.ui.theme import load_fonts
+
+log = logging.getLogger(__name__)
+CLINICAL = {"clinician", "link_worker"}
+
+
+class StaffConsoleWindow(QMainWindow):
+    def __init__(
+        self,
+        client: StaffClient,
+        background: Background,
+        lock_after_s: float = 300,
+        *,
+        token_refresh_s: float = 600,
+        queue_refresh_s: float = 30,
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.background = background
+        self.lock_after_s = lock_after_s
+        self.token_refresh_s = token_refresh_s
+        self.queue_refresh_s = queue_refresh_s
+        self.session: Session | None = None
+        self._last_tick = time.monotonic()
+        self.workspace: CareWorkspace | AdminView | None = None
+        self._locked: tuple[str, Any] | None = None  # (username, where they were)
+        load_fonts()
+        self.setStyleSheet(SHEET)
+        self.setMinimumSize(1024, 640)
+        self.pages = QStackedWidget()
+        self.setCentralWidget(self.pages)
+        self.sign_in_page = SignInPage(self._sign_in)
+        self.pages.addWidget(self.sign_in_page)
+        self.who = QLabel()
+        self.who.setAccessibleName(self.tr("Signed in as"))
+        self.statusBar().addWidget(self.who, 1)
+        self.sign_out_button = QPushButton(self.tr("Si&gn out"))
+        self.sign_out_button.setAccessibleName(self.tr("Sign out"))
+        self.sign_out_button.clicked.connect(self.sign_out)
+        self.statusBar().addPermanentWidget(self.sign_out_button)
+        self.idle = IdleWatcher(self, lock_after_s, self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self.token_timer = QTimer(self)
+        self.token_timer.setInterval(round(token_refresh_s * 1000))
+        self.token_timer.timeout.connect(self._refresh_token)
+        self._show_signed_out()
+        self.sign_in_page.ask()
+
+    # ------------------------------------------------------------ signing in
+    def _sign_in(self, username: str, password: str) -> None:
+        client = self.client
+
+        def done(user: SignedIn) -> None:
+            if shiboken6.isValid(self):
+                self._signed_in(user)
+
+        def failed(exc: Exception) -> None:
+            if shiboken6.isValid(self):
+                self.sign_in_page.set_busy(False)
+                self.sign_in_page.password.clear()
+                self.sign_in_page.show_problem(words.problem(exc))
+                self.sign_in_page.password.setFocus()
+
+        self.background.run(lambda: client.sign_in(username, password), done, failed)
+
+    def _signed_in(self, user: SignedIn) -> None:
+        place = None
+        if self._locked is not None:
+            locked_user, locked_place = self._locked
+            self._locked = None
+            if locked_user == user.username:
+                place = locked_place
+        self.sign_in_page.password.clear()
+        self._start(user, place)
+
+    def _start(self, user: SignedIn, place: Any) -> None:
+        session = Session(self.client, self.background, user)
+        session.expired.connect(self._expired)
+        self.session = session
+        workspace: CareWorkspace | AdminView
+        if user.role == "administrator":
+            workspace = AdminView(session)
+            if isinstance(place, int):
+                workspace.setCurrentIndex(place)
+        else:
+            workspace = CareWorkspace(
+                session,
+                clinical=user.role in CLINICAL,
+                place=place if isinstance(place, CarePlace) else None,
+                queue_refresh_s=self.queue_refresh_s,
+            )
+        self.workspace = workspace
+        self.pages.addWidget(workspace)
+        self.pages.setCurrentWidget(workspace)
+        title = self.tr("%1 (%2)").replace("%1", user.username).replace("%2", words.role(user.role))
+        self.setWindowTitle(self.tr("Staff console: %1").replace("%1", title))
+        self.who.setText(self.tr("Signed in as %1").replace("%1", title))
+        self.sign_out_button.show()
+        self.idle.start()
+        self._last_tick = time.monotonic()
+        self.token_timer.start()
+        workspace.start()
+        if isinstance(workspace, CareWorkspace):
+            workspace.queue.table.setFocus()
+        else:
+            workspace.setFocus()
+
+    # ------------------------------------------------------------ ending
+    @property
+    def locked(self) -> bool:
+        return self.session is None and self._locked is not None
+
+    def lock(self, message: str = "") -> None:
+        """Take down every screen holding patient data and ask for the password again."""
+        if self.session is None or self.workspace is None:
+            return
+        username = self.session.username
+        self._locked = (username, self.workspace.place())
+        self._end_session()
+        self.who.setText(self.tr("Locked: %1 was signed in").replace("%1", username))
+        self.sign_in_page.ask(username, message)
+
+    def sign_out(self) -> None:
+        self._locked = None
+        self._end_session()
+        self.sign_in_page.username.clear()
+        self.sign_in_page.ask()
+
+    def _expired(self, message: str) -> None:
+        self.lock(message or self.tr("Your session has ended. Sign in again to carry on."))
+
+    def _end_session(self) -> None:
+        if self.session is not None:
+            self.session.end()
+            self.session = None
+        self.client.sign_out()
+        self.idle.stop()
+        self.token_timer.stop()
+        if self.workspace is not None:
+            # Emptied and out of the window at once; Qt deletes it once any call of its
+            # that is under way has returned.
+            self.workspace.stop()
+            self.workspace.forget()
+            self.pages.removeWidget(self.workspace)
+            self.workspace.hide()
+            self.workspace.setParent(None)
+            self.workspace.deleteLater()
+            self.workspace = None
+        self._show_signed_out()
+
+    def _show_signed_out(self) -> None:
+        self.pages.setCurrentWidget(self.sign_in_page)
+        self.setWindowTitle(self.tr("Staff console: What Matters Kiosk"))
+        self.who.setText(self.tr("Not signed in"))
+        self.sign_out_button.hide()
+
+    def _refresh_token(self) -> None:
+        """Every ``token_refresh_s``: a fresh token if there was input since the last time."""
+        session, last_tick = self.session, self._last_tick
+        self._last_tick = time.monotonic()
+        if session is None or self.idle.last_input < last_tick:
+            return
+        bar = self.statusBar()
+        session.run(
+            self,
+            self.client.refresh,
+            lambda _user: None,
+            lambda exc: bar.showMessage(words.problem(exc), 10_000),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._locked = None
+        self._end_session()
+        super().closeEvent(event)

@@ -1,0 +1,180 @@
+"""Today's queue as a table model, fed with the ``GET /queue`` answer (docs/staff-api.md).
+
+The order is the server's (urgent first). An item is NEW while it arrived after
+the reader first looked at the queue and they have not selected or opened it
+since; NEW is the word "NEW" and a bold row, never colour alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QFont
+
+from kiosk.ui.staff import words
+from kiosk.ui.staff.look import urgency_icon
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass
+class Novelty:
+    """What the reader has already looked at (kept across a lock, dropped for a new user)."""
+
+    looked_at: dt.datetime | None = None  # received_at of the newest item at the first look
+    seen: set[str] = field(default_factory=set)
+
+    def is_new(self, item: Mapping[str, Any]) -> bool:
+        if self.looked_at is None or item["submission_id"] in self.seen:
+            return False
+        received = _when(item.get("received_at"))
+        return received is not None and received > self.looked_at
+
+    def first_look(self, items: list[dict[str, Any]]) -> None:
+        if self.looked_at is None:
+            times = [t for t in (_when(i.get("received_at")) for i in items) if t is not None]
+            self.looked_at = max(times, default=dt.datetime.now(dt.UTC))
+
+
+def _when(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+class QueueModel(QAbstractTableModel):
+    NEW, URGENCY, TIME, PATIENT, CLINIC, FLAGS, STATUS, OWNER = range(8)
+    COLUMNS = 8
+    SubmissionIdRole = Qt.ItemDataRole.UserRole + 1
+    ItemRole = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self, novelty: Novelty | None = None, *, show_flags: bool = True) -> None:
+        super().__init__()
+        self.novelty = novelty or Novelty()
+        self.show_flags = show_flags
+        self.items: list[dict[str, Any]] = []
+        self.counts: dict[str, int] = {}
+        self.clinics: list[str] = []
+        self.day = ""
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # ------------------------------------------------------------ feeding
+    def set_queue(self, queue: Mapping[str, Any]) -> None:
+        self.beginResetModel()
+        self.items = [dict(item) for item in queue.get("items", [])]
+        self.counts = dict(queue.get("counts", {}))
+        self.clinics = list(queue.get("clinics", []))
+        self.day = str(queue.get("day", ""))
+        self.novelty.first_look(self.items)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_queue({})
+
+    def row_of(self, submission_id: str | None) -> int | None:
+        for row, item in enumerate(self.items):
+            if item["submission_id"] == submission_id:
+                return row
+        return None
+
+    def submission_id(self, row: int) -> str:
+        return str(self.items[row]["submission_id"])
+
+    def is_new(self, row: int) -> bool:
+        return self.novelty.is_new(self.items[row])
+
+    def mark_seen(self, submission_id: str) -> None:
+        row = self.row_of(submission_id)
+        was_new = row is not None and self.is_new(row)
+        self.novelty.seen.add(submission_id)
+        if row is not None and was_new:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.COLUMNS - 1))
+
+    # ------------------------------------------------------------ Qt
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return [
+            QCoreApplication.translate("StaffConsole", "New"),
+            QCoreApplication.translate("StaffConsole", "Urgency"),
+            QCoreApplication.translate("StaffConsole", "Time"),
+            QCoreApplication.translate("StaffConsole", "Patient"),
+            QCoreApplication.translate("StaffConsole", "Clinic"),
+            QCoreApplication.translate("StaffConsole", "Flags"),
+            QCoreApplication.translate("StaffConsole", "Status"),
+            QCoreApplication.translate("StaffConsole", "Owner"),
+        ][section]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.items):
+            return None
+        item = self.items[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(item, column)
+        if role == Qt.ItemDataRole.FontRole and self.novelty.is_new(item):
+            return self._bold
+        if role == Qt.ItemDataRole.DecorationRole and column == self.URGENCY and self.show_flags:
+            return urgency_icon(int(item.get("urgency", 3)))
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.FLAGS:
+            return "\n".join(
+                f"{words.severity(f['severity'])}: {f['reason']}" for f in item.get("flags", [])
+            )
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.PATIENT:
+            return self._text(item, column)
+        if role == self.SubmissionIdRole:
+            return item["submission_id"]
+        if role == self.ItemRole:
+            return item
+        return None
+
+    def _text(self, item: Mapping[str, Any], column: int) -> str:
+        if column == self.NEW:
+            return (
+                QCoreApplication.translate("StaffConsole", "NEW")
+                if self.novelty.is_new(item)
+                else ""
+            )
+        if column == self.URGENCY:
+            return words.urgency(int(item.get("urgency", 3))) if self.show_flags else ""
+        if column == self.TIME:
+            return str(
+                item.get("appointment_time")
+                or QCoreApplication.translate("StaffConsole", "No time")
+            )
+        if column == self.PATIENT:
+            return words.patient_line(item.get("patient"))
+        if column == self.CLINIC:
+            return str(item.get("clinic") or item.get("pathway_title") or "")
+        if column == self.FLAGS:
+            return ", ".join(words.flag_word(f["id"]) for f in item.get("flags", []))
+        if column == self.STATUS:
+            return words.status(str(item.get("status", "new")))
+        if column == self.OWNER:
+            return str(
+                item.get("owner") or QCoreApplication.translate("StaffConsole", "Unassigned")
+            )
+        return ""

@@ -1,0 +1,212 @@
+"""One patient's summary (``GET /submissions/{id}``), most important first: what matters
+to them in their own words, what needs attention and why, the essentials staff need
+now, change since their first visit, then each form's scores and answers.
+
+Every piece of patient text is a plain-text label: "<b>x</b>" shows as typed.
+A flagged answer is highlighted, starts with "⚑ Flag:" in bold and is explained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.ui.staff import words
+from kiosk.ui.staff.change_chart import ChangeChart, number
+
+ESSENTIALS = (
+    ("preferred_language", "Preferred language"),
+    ("interpreter", "Interpreter needed"),
+    ("accessibility_needs", "Accessibility needs"),
+    ("carer", "Carer"),
+)
+
+
+def plain(text: str, name: str = "", *, accessible: str = "") -> QLabel:
+    """A label that never reads its text as rich text, wraps, and can be copied from."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if name:
+        label.setObjectName(name)
+    if accessible:
+        label.setAccessibleName(accessible)
+    return label
+
+
+def answer_words(item: Mapping[str, Any]) -> str:
+    shown = item.get("answer_text")
+    if shown:
+        return str(shown)
+    answer = item.get("answer")
+    if isinstance(answer, list):
+        return ", ".join(str(a) for a in answer)
+    return (
+        QCoreApplication.translate("StaffConsole", "Not answered")
+        if answer is None
+        else str(answer)
+    )
+
+
+class SummaryView(QScrollArea):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAccessibleName(self.tr("Patient summary"))
+        self.summary: dict[str, Any] | None = None
+        self.chart: ChangeChart | None = None
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget the patient: every label holding their data goes."""
+        self.summary = None
+        self.chart = None
+        self.body = QWidget()
+        self.body.setObjectName("body")
+        self.setWidget(self.body)  # the old body, and every label on it, is deleted
+
+    def show_summary(self, summary: Mapping[str, Any]) -> None:
+        self.clear()
+        self.summary = dict(summary)
+        layout = QVBoxLayout(self.body)
+        self._header(layout, summary)
+        self._what_matters(layout, summary)
+        self._flags(layout, summary)
+        self._essentials(layout, summary)
+        layout.addWidget(plain(self.tr("Change since the first visit"), "section"))
+        self.chart = ChangeChart(summary.get("history", []), summary.get("change", []))
+        layout.addWidget(self.chart)
+        for form in summary.get("forms", []):
+            self._form(layout, form)
+        layout.addStretch(1)
+        self.verticalScrollBar().setValue(0)
+
+    def texts(self) -> list[str]:
+        """Every text shown (for reading the summary back, as a screen reader would)."""
+        return [label.text() for label in self.body.findChildren(QLabel) if label.text()]
+
+    # ------------------------------------------------------------ sections
+    def _header(self, layout: QVBoxLayout, summary: Mapping[str, Any]) -> None:
+        patient = summary.get("patient") or {}
+        layout.addWidget(plain(patient.get("name") or words.patient_line(patient or None), "title"))
+        details = []
+        if patient.get("birth_date"):
+            details.append(self.tr("Born %1").replace("%1", words.day(patient["birth_date"])))
+        if patient.get("nhs_number"):
+            details.append(self.tr("NHS %1").replace("%1", words.nhs_number(patient["nhs_number"])))
+        if patient.get("hospital_number"):
+            details.append(self.tr("Hospital %1").replace("%1", patient["hospital_number"]))
+        visit = [
+            str(summary.get("clinic") or ""),
+            str(summary.get("appointment_time") or ""),
+            str(summary.get("pathway_title") or summary.get("pathway") or ""),
+            self.tr("answered %1").replace("%1", words.moment(summary.get("started_at"))),
+        ]
+        if not summary.get("complete", True):
+            visit.append(
+                self.tr("stopped before the end (%1)").replace(
+                    "%1", str(summary.get("end_reason") or "")
+                )
+            )
+        layout.addWidget(plain(" · ".join(details), "meta"))
+        layout.addWidget(plain(" · ".join(v for v in visit if v), "meta"))
+
+    def _what_matters(self, layout: QVBoxLayout, summary: Mapping[str, Any]) -> None:
+        layout.addWidget(plain(self.tr("What matters to me"), "section"))
+        entries = summary.get("what_matters", [])
+        for entry in entries:
+            layout.addWidget(plain(str(entry.get("question", "")), "question_text"))
+            layout.addWidget(
+                plain(
+                    str(entry.get("answer", "")),
+                    "patient_words",
+                    accessible=self.tr("In the patient's words"),
+                )
+            )
+        if not entries:
+            layout.addWidget(plain(self.tr("The patient did not write anything here."), "hint"))
+        questions = summary.get("questions_to_ask", [])
+        if questions:
+            layout.addWidget(plain(self.tr("Questions they want to ask"), "question_text"))
+            for question in questions:
+                layout.addWidget(plain(f"• {question}"))
+
+    def _flags(self, layout: QVBoxLayout, summary: Mapping[str, Any]) -> None:
+        layout.addWidget(plain(self.tr("Needs attention"), "section"))
+        flags = summary.get("flags", [])
+        for flag in flags:
+            text = self.tr("%1 (%2): %3")
+            text = text.replace("%1", words.flag_word(flag["id"]))
+            text = text.replace("%2", words.severity(flag.get("severity", "")))
+            layout.addWidget(plain(text.replace("%3", str(flag.get("reason", ""))), "flag"))
+        if not flags:
+            layout.addWidget(plain(self.tr("No flags."), "hint"))
+
+    def _essentials(self, layout: QVBoxLayout, summary: Mapping[str, Any]) -> None:
+        essentials = summary.get("essentials") or {}
+        if not essentials:
+            return
+        layout.addWidget(plain(self.tr("About them"), "section"))
+        grid = QGridLayout()
+        known = [key for key, _ in ESSENTIALS]
+        rows = [(words.tr(label), essentials.get(key)) for key, label in ESSENTIALS]
+        rows += [
+            (k.replace("_", " ").capitalize(), v) for k, v in essentials.items() if k not in known
+        ]
+        for row, (label, value) in enumerate(rows):
+            if isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            grid.addWidget(plain(label, "question_text"), row, 0)
+            grid.addWidget(plain(str(value) if value else self.tr("Not answered")), row, 1)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+
+    def _form(self, layout: QVBoxLayout, form: Mapping[str, Any]) -> None:
+        title = str(form.get("title") or form.get("form_id"))
+        layout.addWidget(plain(title, "section"))
+        if not form.get("known", True):
+            layout.addWidget(
+                plain(
+                    self.tr(
+                        "This clinic does not have this form's definition: "
+                        "answers are shown as stored."
+                    ),
+                    "hint",
+                )
+            )
+        scores = form.get("scores", [])
+        if scores:
+            grid = QGridLayout()
+            for row, score in enumerate(scores):
+                grid.addWidget(plain(str(score.get("label") or score.get("id"))), row, 0)
+                grid.addWidget(plain(number(score.get("value"))), row, 1)
+                grid.addWidget(plain(str(score.get("band_label") or ""), "meta"), row, 2)
+            grid.setColumnStretch(0, 3)
+            grid.setColumnStretch(2, 2)
+            layout.addLayout(grid)
+        for item in form.get("items", []):
+            layout.addWidget(plain(str(item.get("question", "")), "question_text"))
+            flag = item.get("flag")
+            if flag:
+                answer = plain(
+                    self.tr("⚑ Flag: %1").replace("%1", answer_words(item)), "flagged_answer"
+                )
+                bold = answer.font()
+                bold.setBold(True)  # as well as the style sheet's: it is the marking
+                answer.setFont(bold)
+                layout.addWidget(answer)
+                reason = self.tr("Why: %1 (%2)").replace("%1", str(flag.get("reason", "")))
+                layout.addWidget(
+                    plain(reason.replace("%2", words.severity(flag["severity"])), "flag_reason")
+                )
+            else:
+                layout.addWidget(plain(answer_words(item)))
+        if form.get("credit"):
+            layout.addWidget(plain(str(form["credit"]), "meta"))

@@ -1,0 +1,113 @@
+"""A read-only table of words, and a view that shows it whole.
+
+The smaller tables (change from baseline, earlier visits, referrals, users,
+tablets, the audit log) are rows of text with a key per row; each names its
+columns where it is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableView
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class TextTableModel(QAbstractTableModel):
+    KeyRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        super().__init__()
+        self.columns = list(columns)
+        self.rows: list[list[str]] = []
+        self.keys: list[Any] = []
+        self.bold_rows: set[int] = set()
+
+    def set_rows(self, rows: Sequence[Sequence[str]], keys: Sequence[Any] | None = None) -> None:
+        self.beginResetModel()
+        self.rows = [[str(cell) for cell in row] for row in rows]
+        self.keys = list(keys) if keys is not None else list(range(len(rows)))
+        self.endResetModel()
+
+    def key(self, row: int) -> Any:
+        return self.keys[row]
+
+    def row_of(self, key: Any) -> int | None:
+        return self.keys.index(key) if key in self.keys else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return self.rows[index.row()][index.column()]
+        if role == self.KeyRole:
+            return self.keys[index.row()]
+        return None
+
+
+class WholeTable(QTableView):
+    """A table as tall as all its rows, for tables inside a scrolling page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        rows = self.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        rows.sectionResized.connect(lambda *_: self.updateGeometry())
+        rows.sectionCountChanged.connect(lambda *_: self.updateGeometry())
+
+    def _height(self) -> int:
+        rows = self.verticalHeader().length() or self.verticalHeader().defaultSectionSize()
+        return self.horizontalHeader().sizeHint().height() + rows + 2 * self.frameWidth() + 2
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._height())
+
+
+def table_view(
+    model: QAbstractTableModel, name: str, *, whole: bool = False, stretch: Sequence[int] = ()
+) -> QTableView:
+    """A read-only, row-selecting view; ``whole``: as tall as its rows (inside a scroll area).
+
+    Columns fit their contents, except those in ``stretch``, which share what is left
+    (their text wraps) so the table never needs to scroll sideways."""
+    view = WholeTable() if whole else QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.setWordWrap(bool(stretch))
+    view.verticalHeader().hide()
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(not stretch)
+    for column in stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    return view

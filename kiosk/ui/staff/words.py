@@ -1,0 +1,174 @@
+"""Plain words for what the staff API gives as codes, numbers and timestamps.
+
+Everything here is shown to staff, so it goes through Qt's translation
+(context ``StaffConsole``). Nothing here holds patient data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate
+
+from kiosk.console.client import (
+    REFERRAL_KINDS,
+    REFERRAL_OUTCOMES,
+    STATUSES,
+    URGENCY_LABELS,
+    ConsoleError,
+)
+
+log = logging.getLogger(__name__)
+CONTEXT = "StaffConsole"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+# Marked for pyside6-lupdate (QT_TRANSLATE_NOOP returns the text); tr() translates them
+# where they are shown. The labels from kiosk.console.client go through tr() as well.
+ROLES = {
+    "receptionist": str(QT_TRANSLATE_NOOP("StaffConsole", "Receptionist")),
+    "clinician": str(QT_TRANSLATE_NOOP("StaffConsole", "Clinician")),
+    "link_worker": str(QT_TRANSLATE_NOOP("StaffConsole", "Link worker")),
+    "administrator": str(QT_TRANSLATE_NOOP("StaffConsole", "Administrator")),
+}
+SEVERITIES = {
+    "urgent": str(QT_TRANSLATE_NOOP("StaffConsole", "Urgent")),
+    "high": str(QT_TRANSLATE_NOOP("StaffConsole", "High")),
+    "routine": str(QT_TRANSLATE_NOOP("StaffConsole", "Routine")),
+}
+# Short words for the queue's Flags column; the full reason is in the tooltip
+# and the summary. A flag not listed here is named after its id.
+FLAG_WORDS = {
+    "feel_unsafe": str(QT_TRANSLATE_NOOP("StaffConsole", "Feels unsafe")),
+    "wants_help": str(QT_TRANSLATE_NOOP("StaffConsole", "Wants help")),
+    "ends_meet": str(QT_TRANSLATE_NOOP("StaffConsole", "Money")),
+    "missed_meal": str(QT_TRANSLATE_NOOP("StaffConsole", "Food")),
+    "stable_housing": str(QT_TRANSLATE_NOOP("StaffConsole", "Housing")),
+    "support_network": str(QT_TRANSLATE_NOOP("StaffConsole", "Isolated")),
+    "carer_impact": str(QT_TRANSLATE_NOOP("StaffConsole", "Carer strain")),
+    "high_anxiety": str(QT_TRANSLATE_NOOP("StaffConsole", "Anxiety")),
+    "low_life_satisfaction": str(QT_TRANSLATE_NOOP("StaffConsole", "Low life satisfaction")),
+}
+MEASURE_GROUPS = {
+    "ons4": str(QT_TRANSLATE_NOOP("StaffConsole", "Wellbeing (ONS4)")),
+    "mycaw": str(QT_TRANSLATE_NOOP("StaffConsole", "Concerns and wellbeing (MYCaW)")),
+    "semcd6": str(QT_TRANSLATE_NOOP("StaffConsole", "Self-efficacy (SEMCD)")),
+    "pam": str(QT_TRANSLATE_NOOP("StaffConsole", "Activation (PAM)")),
+}
+
+
+def role(code: str) -> str:
+    return tr(ROLES.get(code, code))
+
+
+def status(code: str) -> str:
+    return tr(STATUSES.get(code, code))
+
+
+def urgency(level: int) -> str:
+    return tr(URGENCY_LABELS.get(level, URGENCY_LABELS[3]))
+
+
+def severity(code: str) -> str:
+    return tr(SEVERITIES.get(code, code.capitalize()))
+
+
+def referral_kind(code: str) -> str:
+    return tr(REFERRAL_KINDS.get(code, code))
+
+
+def referral_outcome(code: str) -> str:
+    return tr(REFERRAL_OUTCOMES.get(code, code))
+
+
+def flag_word(flag_id: str) -> str:
+    known = FLAG_WORDS.get(flag_id)
+    return tr(known) if known else flag_id.replace("_", " ").capitalize()
+
+
+def measure_group(measure: str) -> str:
+    prefix = measure.partition(".")[0]
+    return tr(MEASURE_GROUPS.get(prefix, prefix.upper()))
+
+
+def nhs_number(number: str | None) -> str:
+    """``9434765919`` as NHS numbers are read: ``943 476 5919``."""
+    if not number:
+        return ""
+    digits = number.replace(" ", "")
+    if len(digits) != 10 or not digits.isdigit():
+        return number
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+def patient_line(patient: Mapping[str, Any] | None) -> str:
+    """Name and NHS number (or hospital number) on one line; "Anonymous" without a patient."""
+    if not patient:
+        return QCoreApplication.translate("StaffConsole", "Anonymous")
+    name = patient.get("name") or QCoreApplication.translate(
+        "StaffConsole", "Name not on today's list"
+    )
+    if patient.get("nhs_number"):
+        return (
+            QCoreApplication.translate("StaffConsole", "%1 · NHS %2")
+            .replace("%1", name)
+            .replace("%2", nhs_number(patient["nhs_number"]))
+        )
+    if patient.get("hospital_number"):
+        return (
+            QCoreApplication.translate("StaffConsole", "%1 · Hospital %2")
+            .replace("%1", name)
+            .replace("%2", patient["hospital_number"])
+        )
+    return str(name)
+
+
+def _parse(value: str | None) -> dt.datetime | dt.date | None:
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.astimezone() if parsed.tzinfo else parsed
+
+
+def day(value: str | dt.date | None) -> str:
+    """``24 Nov 2026`` (or an empty string for no date)."""
+    parsed = _parse(value) if isinstance(value, str) or value is None else value
+    return parsed.strftime("%d %b %Y").lstrip("0") if parsed else ""
+
+
+def moment(value: str | None, *, seconds: bool = False) -> str:
+    """``24 Nov 2026 09:12`` (or ``09:12:03``) in this computer's time zone."""
+    parsed = _parse(value)
+    if isinstance(parsed, dt.datetime):
+        return parsed.strftime("%d %b %Y %H:%M:%S" if seconds else "%d %b %Y %H:%M").lstrip("0")
+    return day(value)
+
+
+def problem(exc: BaseException) -> str:
+    """What to tell staff about a failed operation: a known problem's own words, never a
+    traceback; anything else is a bug, logged in full for whoever maintains the console."""
+    if isinstance(exc, ConsoleError):
+        return str(exc)
+    log.error("unexpected failure in the staff console", exc_info=exc)
+    return QCoreApplication.translate(
+        "StaffConsole", "Something went wrong in the console, and it was logged. Please try again."
+    )
+
+
+def to_date(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
+
+
+def to_qdate(value: dt.date) -> QDate:
+    return QDate(value.year, value.month, value.day)
