@@ -13,61 +13,13 @@ from typing import Any
 
 from kiosk.engine import Form, FormLibrary, UnknownFormError
 from kiosk.engine.answers import PREFER_NOT
+from kiosk.engine.measures import MEASURES
 
 WHAT_MATTERS_FORM = "what_matters"
 WHAT_MATTERS_ITEMS = ("main_concern", "hope_to_achieve", "why_important", "own_question")
 ABOUT_FORM = "about_you"
 ESSENTIALS = ("preferred_language", "interpreter", "accessibility_needs", "carer")
 STAFF_LANGUAGE = "en"
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A number tracked over time: where it comes from and which way is better."""
-
-    id: str
-    label: str
-    better: str  # "higher" | "lower"
-    sources: tuple[tuple[str, str, str], ...]  # (form id, "answer" | "score", item or score id)
-
-
-MEASURES = (
-    Measure(
-        "ons4.life_satisfaction",
-        "Life satisfaction (ONS4)",
-        "higher",
-        (("ons4", "answer", "life_satisfaction"),),
-    ),
-    Measure("ons4.worthwhile", "Worthwhile (ONS4)", "higher", (("ons4", "answer", "worthwhile"),)),
-    Measure("ons4.happiness", "Happiness (ONS4)", "higher", (("ons4", "answer", "happiness"),)),
-    Measure("ons4.anxiety", "Anxiety (ONS4)", "lower", (("ons4", "answer", "anxiety"),)),
-    Measure(
-        "mycaw.concern_1",
-        "MYCaW concern 1",
-        "lower",
-        (("mycaw", "answer", "concern_1_score"), ("mycaw_followup", "answer", "concern_1_score")),
-    ),
-    Measure(
-        "mycaw.concern_2",
-        "MYCaW concern 2",
-        "lower",
-        (("mycaw", "answer", "concern_2_score"), ("mycaw_followup", "answer", "concern_2_score")),
-    ),
-    Measure(
-        "mycaw.wellbeing",
-        "MYCaW wellbeing",
-        "lower",
-        (("mycaw", "answer", "wellbeing"), ("mycaw_followup", "answer", "wellbeing")),
-    ),
-    Measure(
-        "semcd6.semcd_mean",
-        "Self-management confidence (SEMCD)",
-        "higher",
-        (("semcd6", "score", "semcd_mean"),),
-    ),
-    Measure("pam.score", "Activation (PAM score)", "higher", (("pam13", "score", "pam_score"),)),
-    Measure("pam.level", "Activation (PAM level)", "higher", (("pam13", "score", "pam_level"),)),
-)
 
 
 @dataclass(frozen=True)
