@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import clinic, enrol, forms, keys, run, simulate, staff, tablet
+from kiosk.cli import clinic, enrol, export, forms, keys, run, simulate, staff, tablet
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     clinic.register(commands)
     enrol.register(commands)
     staff.register(commands)
+    export.register(commands)
     return parser
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from kiosk.clinic.casework import CASEWORKERS, Conflict
@@ -311,6 +311,65 @@ def create_app(service: ClinicService) -> FastAPI:
     @app.get(f"{API}/admin/users")
     def users(member: StaffMember = staff("administrator")) -> dict[str, Any]:  # noqa: B008
         return {"users": service.casework.users()}
+
+    def export_options(project: str, purpose: str, free_text: bool, shift_dates: bool) -> Any:
+        from kiosk.clinic.export import ExportError, ExportOptions
+
+        options = ExportOptions(project, purpose, free_text, shift_dates)
+        try:
+            options.check()
+        except ExportError as exc:
+            raise Refused(422, "bad_value", str(exc)) from None
+        return options
+
+    @app.get(
+        f"{API}/admin/exports/anonymised.csv",
+        response_class=StreamingResponse,
+        responses={200: {"content": {"text/csv": {}}}},
+    )
+    def export_anonymised(
+        request: Request,
+        project: Annotated[str, Query(max_length=64)],
+        purpose: Annotated[str, Query(max_length=400)],
+        free_text: bool = False,
+        shift_dates: bool = False,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> StreamingResponse:
+        from kiosk.clinic.export import start_export
+
+        options = export_options(project, purpose, free_text, shift_dates)
+        exporter = start_export(service, options, member.actor, remote=remote(request))
+        name = f"{options.project}-anonymised{'-free-text' if free_text else ''}.csv"
+        return StreamingResponse(
+            exporter.csv_chunks(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @app.get(f"{API}/admin/exports/dictionary.md", response_class=PlainTextResponse)
+    def export_dictionary(
+        project: Annotated[str, Query(max_length=64)],
+        free_text: bool = False,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> PlainTextResponse:
+        from kiosk.clinic.export import Exporter
+
+        options = export_options(project, "the data dictionary", free_text, False)
+        return PlainTextResponse(
+            Exporter(service, options).dictionary(), media_type="text/markdown; charset=utf-8"
+        )
+
+    @app.get(f"{API}/admin/exports/appointments.csv", response_class=PlainTextResponse)
+    def export_appointments(
+        request: Request,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> PlainTextResponse:
+        from kiosk.clinic.imd import appointments_csv
+
+        with service.transaction() as db:
+            text = appointments_csv(db)
+            service.audit(db, member.actor, "export", "ok: appointments", remote=remote(request))
+        return PlainTextResponse(text, media_type="text/csv; charset=utf-8")
 
     @app.get(f"{API}/admin/devices")
     def devices(member: StaffMember = staff("administrator")) -> dict[str, Any]:  # noqa: B008

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -55,6 +56,7 @@ class Nonce(Base):
 
 class Submission(Base):
     __tablename__ = "submissions"
+    __table_args__ = (Index("ix_submissions_patient_started", "patient_key", "started_at"),)
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     device_id: Mapped[str] = mapped_column(String(16), index=True)
     envelope: Mapped[bytes] = mapped_column(LargeBinary)
@@ -153,6 +155,9 @@ class AuditEntry(Base):
     target: Mapped[str | None] = mapped_column(String(100), nullable=True)
     outcome: Mapped[str] = mapped_column(String(40))
     remote: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    detail: Mapped[str | None] = mapped_column(
+        String(400), nullable=True
+    )  # e.g. an export's purpose
 
 
 class Triage(Base):
@@ -187,3 +192,23 @@ class Referral(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[str] = mapped_column(String(32))
+
+
+class ImdPostcode(Base):
+    """The site's postcode -> LSOA -> IMD decile lookup (``kiosk imd import``)."""
+
+    __tablename__ = "imd_postcodes"
+    postcode: Mapped[str] = mapped_column(String(8), primary_key=True)  # "E16AN": no space
+    lsoa: Mapped[str] = mapped_column(String(12))
+    imd_decile: Mapped[int] = mapped_column(Integer)
+
+
+class AppointmentCount(Base):
+    """How many appointments a day's clinic list held, by group: never a name or number."""
+
+    __tablename__ = "appointment_counts"
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    clinic: Mapped[str] = mapped_column(String(80), primary_key=True)
+    imd_quintile: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: unknown
+    ethnic_group: Mapped[str] = mapped_column(String(20), primary_key=True)
+    appointments: Mapped[int] = mapped_column(Integer)

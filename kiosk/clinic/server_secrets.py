@@ -39,10 +39,16 @@ class ServerSecrets:
     column_key: bytes
     patient_secret: bytes
     token_key: bytes
+    export_key: bytes  # per-project pseudonym keys are derived from this
 
     @classmethod
     def from_root(cls, root: bytes) -> ServerSecrets:
-        return cls(_derive(root, "columns"), _derive(root, "patient"), _derive(root, "tokens"))
+        return cls(
+            _derive(root, "columns"),
+            _derive(root, "patient"),
+            _derive(root, "tokens"),
+            _derive(root, "exports"),
+        )
 
     @classmethod
     def load_or_create(cls, folder: Path) -> ServerSecrets:

@@ -155,6 +155,7 @@ class ClinicService:
         *,
         target: str | None = None,
         remote: str | None = None,
+        detail: str | None = None,
     ) -> None:
         db.add(
             AuditEntry(
@@ -164,6 +165,7 @@ class ClinicService:
                 target=target[:100] if target else None,
                 outcome=outcome[:40],
                 remote=remote[:64] if remote else None,
+                detail=detail[:400] if detail else None,
             )
         )
 
@@ -313,7 +315,15 @@ class ClinicService:
     # ------------------------------------------------------------ configuration
 
     def set_clinic_list(self, day: dt.date, csv_text: str, actor: str) -> None:
+        """Keep ``day``'s list (encrypted) and count its appointments by group.
+
+        ClinicListError (naming the line) if the list is not valid."""
+        from kiosk.clinic.imd import count_appointments
+        from kiosk.store.clinic_list import parse_csv
+
+        parsed = parse_csv(csv_text, f"the clinic list for {day.isoformat()}", day)
         with self.transaction() as db:
+            count_appointments(db, parsed)
             row = db.get(ClinicListDay, day.isoformat())
             sealed = self.secrets.seal(csv_text, f"clinic_lists/{day.isoformat()}")
             if row is None:

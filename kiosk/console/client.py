@@ -257,6 +257,67 @@ class StaffClient:
     def enrolment_code(self) -> str:
         return str(self._call("POST", "/admin/enrolment-codes")["code"])
 
+    # ------------------------------------------------------------ exports
+    def download(self, path: str, params: Mapping[str, Any], out: Path) -> int:
+        """Stream an export endpoint's body into ``out`` (written whole or not at all);
+        the number of bytes written."""
+        if self.user is None:
+            raise SessionExpired("Sign in first.")
+        headers = {"Authorization": f"Bearer {self.user.token}"}
+        partial = out.with_name(out.name + ".part")
+        written = 0
+        try:
+            with self._http.stream(
+                "GET", API + path, params=dict(params), headers=headers
+            ) as response:
+                if response.status_code != 200:
+                    response.read()
+                    _answer(response, False)
+                with partial.open("wb") as handle:
+                    for piece in response.iter_bytes():
+                        handle.write(piece)
+                        written += len(piece)
+            partial.replace(out)
+        except httpx.TimeoutException:
+            partial.unlink(missing_ok=True)
+            raise ClinicUnavailable(
+                "The clinic service stopped answering during the export. Nothing was saved."
+            ) from None
+        except httpx.TransportError as exc:
+            partial.unlink(missing_ok=True)
+            raise ClinicUnavailable(
+                f"The connection to the clinic service broke during the export ({_why(exc)}). "
+                "Nothing was saved."
+            ) from None
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return written
+
+    def export_anonymised(
+        self,
+        out: Path,
+        project: str,
+        purpose: str,
+        *,
+        free_text: bool = False,
+        shift_dates: bool = False,
+    ) -> int:
+        params = {
+            "project": project,
+            "purpose": purpose,
+            "free_text": str(free_text).lower(),
+            "shift_dates": str(shift_dates).lower(),
+        }
+        return self.download("/admin/exports/anonymised.csv", params, out)
+
+    def export_dictionary(self, out: Path, project: str, *, free_text: bool = False) -> int:
+        params = {"project": project, "free_text": str(free_text).lower()}
+        return self.download("/admin/exports/dictionary.md", params, out)
+
+    def export_appointments(self, out: Path) -> int:
+        return self.download("/admin/exports/appointments.csv", {}, out)
+
     # ------------------------------------------------------------ transport
     def _call(
         self,

@@ -12,7 +12,9 @@ A list arrives from the clinic (sync) or, until then, from a CSV file with
     A-1001,09:30,Heart clinic,Smith,Jane,1950-03-03,9434765919,RX1-000123,cardiology
 
 ``nhs_number``, ``hospital_number`` and ``pathway`` may be empty (but not both
-numbers). Every problem names the file and line.
+numbers). Two optional columns, ``postcode`` and ``ethnicity`` (an NHS ethnic
+category code, ``Z`` for not stated), let the clinic count whom it is reaching
+by deprivation and ethnic group. Every problem names the file and line.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from sqlalchemy import delete, select
 from stdnum.exceptions import ValidationError
 from stdnum.gb import nhs
 
+from kiosk.engine.answers import normalise_postcode
+from kiosk.engine.errors import AnswerError
 from kiosk.store.errors import StoreError
 from kiosk.store.events import append_event, now
 from kiosk.store.models import ClinicListRow
@@ -49,6 +53,8 @@ COLUMNS = (
     "hospital_number",
     "pathway",
 )
+OPTIONAL_COLUMNS = ("postcode", "ethnicity")
+ETHNIC_CODES = frozenset("ABCDEFGHJKLMNPRSZ")
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _HOSPITAL_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,19}$")
 MAX_APPOINTMENTS = 2000
@@ -69,6 +75,8 @@ class Appointment:
     nhs_number: str | None = None
     hospital_number: str | None = None
     pathway: str | None = None
+    postcode: str | None = None
+    ethnicity: str | None = None
 
     def __repr__(self) -> str:  # never a name or number in a log or traceback
         return f"Appointment({self.appointment_id!r})"
@@ -96,7 +104,7 @@ def parse_csv(text: str, source: str, day: dt.date) -> ClinicList:
     if reader.fieldnames is None:
         raise ClinicListError(f"{source}:1: the file is empty; the first line names the columns")
     missing = [c for c in COLUMNS if c not in reader.fieldnames]
-    unknown = [c for c in reader.fieldnames if c not in COLUMNS]
+    unknown = [c for c in reader.fieldnames if c not in COLUMNS + OPTIONAL_COLUMNS]
     if missing or unknown:
         detail = "; ".join(
             part
@@ -126,7 +134,7 @@ def parse_csv(text: str, source: str, day: dt.date) -> ClinicList:
 
 
 def _appointment(row: dict[str, str | None], where: str) -> Appointment:
-    values = {key: (row.get(key) or "").strip() for key in COLUMNS}
+    values = {key: (row.get(key) or "").strip() for key in COLUMNS + OPTIONAL_COLUMNS}
     for key in ("appointment_id", "time", "clinic", "family_name", "given_name", "birth_date"):
         if not values[key]:
             raise ClinicListError(f"{where}: {key} is empty")
@@ -153,6 +161,17 @@ def _appointment(row: dict[str, str | None], where: str) -> Appointment:
         )
     if nhs_number is None and hospital_number is None:
         raise ClinicListError(f"{where}: give an nhs_number or a hospital_number")
+    postcode = values["postcode"] or None
+    if postcode is not None:
+        try:
+            postcode = normalise_postcode("postcode", postcode)
+        except AnswerError:
+            raise ClinicListError(f"{where}: postcode is not a UK postcode") from None
+    ethnicity = values["ethnicity"].upper() or None
+    if ethnicity is not None and ethnicity not in ETHNIC_CODES:
+        raise ClinicListError(
+            f"{where}: ethnicity must be an NHS ethnic category code (A to S, or Z)"
+        )
     return Appointment(
         appointment_id=values["appointment_id"],
         time=values["time"],
@@ -163,6 +182,8 @@ def _appointment(row: dict[str, str | None], where: str) -> Appointment:
         nhs_number=nhs_number,
         hospital_number=hospital_number,
         pathway=values["pathway"] or None,
+        postcode=postcode,
+        ethnicity=ethnicity,
     )
 
 

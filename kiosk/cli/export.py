@@ -1,0 +1,197 @@
+"""``kiosk export`` and ``kiosk imd``: administrators' exports, run on the clinic server.
+
+kiosk export anonymised DIR --passphrase-file F --user NAME --project P --purpose TEXT
+                        --out FOLDER [--include-free-text] [--shift-dates]
+kiosk export appointments DIR --passphrase-file F --user NAME --purpose TEXT --out FOLDER
+kiosk imd import FILE --clinic DIR [--database URL]
+
+The named user must be an administrator of this clinic; the export is audited
+under their name with its purpose. The staff console's administrator screen
+does the same through the clinic service's API (docs/exports.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.cli.clinic import _known, _open
+
+
+def register(commands: Any) -> None:
+    export = commands.add_parser("export", help="anonymised exports for evaluation and reports")
+    sub = export.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+
+    def command(name: str, help_text: str, handler: Any) -> Any:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("folder", type=Path, metavar="DIR", help="the clinic folder")
+        p.add_argument("--passphrase-file", type=Path, required=True, metavar="FILE")
+        p.add_argument("--database", default=None, metavar="URL", help="default: DIR/clinic.db")
+        p.add_argument("--user", required=True, metavar="NAME", help="an administrator")
+        p.add_argument("--purpose", required=True, metavar="TEXT", help="why (audited)")
+        p.add_argument("--out", type=Path, required=True, metavar="FOLDER")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("anonymised", "the anonymised CSV and its data dictionary", anonymised)
+    p.add_argument(
+        "--project",
+        required=True,
+        metavar="NAME",
+        help="pseudonyms are stable within a project, different across projects",
+    )
+    p.add_argument(
+        "--include-free-text",
+        action="store_true",
+        help="include free text, scrubbed of numbers, emails and postcodes",
+    )
+    p.add_argument(
+        "--shift-dates", action="store_true", help="add each day, shifted by a per-patient offset"
+    )
+    command("appointments", "appointment counts by month, clinic and group", appointments)
+
+    imd = commands.add_parser("imd", help="the site's postcode to IMD lookup")
+    imd_sub = imd.add_subparsers(dest="imd_command", metavar="ACTION", required=True)
+    p = imd_sub.add_parser("import", help="load an ONS postcode-to-LSOA-to-IMD CSV file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--clinic", type=Path, required=True, metavar="DIR", help="the clinic folder")
+    p.add_argument("--database", default=None, metavar="URL", help="default: DIR/clinic.db")
+    p.set_defaults(handler=imd_import)
+
+
+def _errors(*more: type[BaseException]) -> tuple[type[BaseException], ...]:
+    return (*_known(), *more)
+
+
+def _fail(message: object) -> int:
+    print(f"kiosk: {message}", file=sys.stderr)
+    return 2
+
+
+def _administrator(service: Any, username: str) -> str:
+    from sqlalchemy import select
+
+    from kiosk.clinic.models import User
+
+    with service.transaction() as db:
+        user = db.scalar(select(User).where(User.username == username))
+        if user is None or user.disabled or user.role != "administrator":
+            service.audit(db, f"user:{username[:64]}", "export", "forbidden", remote="command line")
+            raise PermissionError(f"{username} is not an administrator of this clinic")
+    return f"user:{username}"
+
+
+def _write(path: Path, chunks: Any) -> int:
+    """Write the pieces to ``path`` whole or not at all; the number of rows."""
+    partial = path.with_name(path.name + ".part")
+    lines = 0
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            for piece in chunks:
+                handle.write(piece)
+                lines += piece.count("\n")
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return lines
+
+
+def anonymised(args: argparse.Namespace) -> int:
+    from kiosk.clinic.export import ExportError, ExportOptions, start_export
+
+    options = ExportOptions(args.project, args.purpose, args.include_free_text, args.shift_dates)
+    try:
+        options.check()
+        service = _open(args)
+        actor = _administrator(service, args.user)
+        args.out.mkdir(parents=True, exist_ok=True)
+        exporter = start_export(service, options, actor, remote="command line")
+        suffix = "-free-text" if options.include_free_text else ""
+        csv_path = args.out / f"{options.project}-anonymised{suffix}.csv"
+        rows = _write(csv_path, exporter.csv_chunks()) - 1
+        dictionary = args.out / f"{options.project}-dictionary{suffix}.md"
+        _write(dictionary, [exporter.dictionary()])
+    except _errors(ExportError, PermissionError) as exc:
+        return _fail(exc)
+    print(f"{rows} rows written to {csv_path}; columns described in {dictionary}")
+    if options.include_free_text:
+        print("this export contains free text: handle it as personal data")
+    return 0
+
+
+def appointments(args: argparse.Namespace) -> int:
+    from kiosk.clinic.imd import appointments_csv
+
+    try:
+        service = _open(args)
+        actor = _administrator(service, args.user)
+        args.out.mkdir(parents=True, exist_ok=True)
+        with service.transaction() as db:
+            text = appointments_csv(db)
+            service.audit(
+                db,
+                actor,
+                "export",
+                "ok: appointments",
+                remote="command line",
+                detail=f"purpose: {args.purpose}",
+            )
+        path = args.out / "appointments.csv"
+        _write(path, [text])
+    except _errors(PermissionError) as exc:
+        return _fail(exc)
+    print(f"appointment counts written to {path}")
+    return 0
+
+
+def imd_import(args: argparse.Namespace) -> int:
+    from kiosk.clinic.database import open_database
+    from kiosk.clinic.imd import ImdError, import_lookup
+
+    url = args.database or f"sqlite:///{args.clinic / 'clinic.db'}"
+    try:
+        if args.database is None and not (args.clinic / "clinic.db").exists():
+            raise FileNotFoundError(f"{args.clinic} holds no clinic database (clinic.db)")
+        engine = open_database(url)
+        report = import_lookup(_Audited(engine), args.file, "command line")
+    except _errors(ImdError) as exc:
+        return _fail(exc)
+    finally:
+        if "engine" in locals():
+            engine.dispose()
+    print(
+        f"{report.postcodes} postcodes loaded; {report.skipped} rows without an IMD value "
+        "(outside England, or terminated) skipped"
+    )
+    return 0
+
+
+class _Audited:
+    """Just enough of the service for an import: transactions and the audit table,
+    with no keys needed (the lookup is public data)."""
+
+    def __init__(self, engine: Any) -> None:
+        from sqlalchemy.orm import sessionmaker
+
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def transaction(self) -> Any:
+        return self._sessions.begin()
+
+    def audit(self, db: Any, actor: str, action: str, outcome: str, **where: Any) -> None:
+        from kiosk.clinic.models import AuditEntry
+        from kiosk.clinic.service import now_text
+
+        db.add(
+            AuditEntry(
+                at=now_text(),
+                actor=actor,
+                action=action,
+                outcome=outcome,
+                target=where.get("target"),
+                detail=where.get("detail"),
+            )
+        )

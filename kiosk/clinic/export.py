@@ -1,0 +1,473 @@
+"""The anonymised export (docs/exports.md): one CSV row per submission, streamed, and
+a data dictionary generated from the forms.
+
+Pseudonyms are HMAC-SHA256 under a per-project key derived from the server key,
+so one project's exports link to each other, other projects' do not, and
+nobody without the server key can reverse or recompute them. Identifiers are
+never read: the patient pseudonym comes from the stored patient key (itself a
+keyed HMAC), IMD from the postcode answer through the site's lookup, and age
+from the year of birth, banded.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import hmac
+import io
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from kiosk.clinic.imd import NOT_STATED, compact_postcode, deciles_for, ethnic_group, quintile
+from kiosk.clinic.models import Flag, Referral, Response, Submission, Triage
+from kiosk.engine import Form, FormLibrary
+from kiosk.engine.answers import PREFER_NOT
+
+if TYPE_CHECKING:
+    from kiosk.clinic.service import ClinicService
+
+FIXED_COLUMNS = (
+    "submission",
+    "patient",
+    "visit",
+    "period",
+    "date",
+    "clinic",
+    "pathway",
+    "language",
+    "link_method",
+    "complete",
+    "age_band",
+    "sex",
+    "ethnicity",
+    "ethnic_group",
+    "imd_decile",
+    "imd_quintile",
+    "screened",
+    "screen_positive",
+    "wants_help",
+    "financial_hardship",
+    "flags",
+    "triage_status",
+    "triaged",
+    "referred",
+    "referrals",
+)
+FREE_TEXT_TYPES = frozenset({"short_text", "long_text"})
+ABOUT_FORM, SCREEN_FORM = "about_you", "social_welfare"
+# Never exported as themselves: replaced by age_band, imd_*, ethnicity and sex columns.
+IDENTIFYING = {
+    (ABOUT_FORM, "postcode"),
+    (ABOUT_FORM, "year_of_birth"),
+    (ABOUT_FORM, "ethnicity"),
+    (ABOUT_FORM, "sex"),
+}
+SOCIAL_NEED_FLAGS = (
+    "ends_meet",
+    "missed_meal",
+    "stable_housing",
+    "support_network",
+    "feel_unsafe",
+    "carer_impact",
+)
+AGE_BANDS = (
+    (16, "16-24"),
+    (25, "25-34"),
+    (35, "35-44"),
+    (45, "45-54"),
+    (55, "55-64"),
+    (65, "65-74"),
+    (75, "75-84"),
+    (85, "85+"),
+)
+REMOVED = "[removed]"
+_CHUNK = 1000
+_SCRUB = (
+    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # email addresses
+    re.compile(r"(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)"),  # NHS numbers (and 10-digit phones)
+    re.compile(r"(?:\+44\s?\(?0?\)?|\b0)\d(?:[\s-]?\d){8,9}\b"),  # UK phone numbers
+    re.compile(
+        r"\b(?:[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|[A-PR-UWYZ][0-9][A-HJKPSTUW]"
+        r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])\s*[0-9][ABD-HJLNP-UW-Z]{2}\b",
+        re.IGNORECASE,
+    ),  # UK postcodes
+)
+
+
+class ExportError(ValueError):
+    """An export that cannot be made as asked; the message says why."""
+
+
+def scrub(text: str) -> str:
+    """Free text with NHS numbers, phone numbers, emails and postcodes removed."""
+    for pattern in _SCRUB:
+        text = pattern.sub(REMOVED, text)
+    return text
+
+
+def age_band(year_of_birth: Any, answered_year: int) -> str:
+    if year_of_birth == PREFER_NOT:
+        return PREFER_NOT
+    if not isinstance(year_of_birth, int):
+        return ""
+    age = answered_year - year_of_birth
+    if age < 16:
+        return "under 16"
+    band = ""
+    for lowest, name in AGE_BANDS:
+        if age >= lowest:
+            band = name
+    return band
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    project: str
+    purpose: str
+    include_free_text: bool = False
+    shift_dates: bool = False
+
+    def check(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", self.project):
+            raise ExportError(
+                "a project name is 1-64 letters, digits, dots, hyphens or underscores"
+            )
+        if len(self.purpose.strip()) < 10:
+            raise ExportError("say why the data is being exported (at least 10 characters)")
+
+
+class Pseudonyms:
+    """Stable within a project, different across projects, not reversible."""
+
+    def __init__(self, export_key: bytes, project: str) -> None:
+        self._key = hmac.new(export_key, b"project:" + project.encode(), hashlib.sha256).digest()
+
+    def of(self, kind: str, value: str) -> str:
+        return hmac.new(self._key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:16]
+
+    def day_shift(self, value: str) -> int:
+        digest = hmac.new(self._key, f"shift:{value}".encode(), hashlib.sha256).digest()
+        return int.from_bytes(digest[:4], "big") % 361 - 180
+
+
+class Exporter:
+    """Columns from the library; rows streamed from the database, a chunk at a time."""
+
+    def __init__(self, service: ClinicService, options: ExportOptions) -> None:
+        options.check()
+        self.service = service
+        self.options = options
+        self.library: FormLibrary = service.library
+        self.pseudonyms = Pseudonyms(service.secrets.export_key, options.project)
+        self.instrument = self._instrument_columns()
+        self.free_text = frozenset(
+            f"{form.id}.{item.id}"
+            for form in self.library.forms()
+            for item in form.spec.items
+            if item.type in FREE_TEXT_TYPES
+        )
+        self.columns = FIXED_COLUMNS + tuple(name for name, _f, _k, _i in self.instrument)
+
+    def _instrument_columns(self) -> list[tuple[str, str, str, str]]:
+        """(column, form id, "answer" | "score", item or score id), in form order."""
+        out: list[tuple[str, str, str, str]] = []
+        for form in self.library.forms():
+            for item in form.spec.items:
+                if item.type == "info" or (form.id, item.id) in IDENTIFYING:
+                    continue
+                if item.type in FREE_TEXT_TYPES and not self.options.include_free_text:
+                    continue
+                out.append((f"{form.id}.{item.id}", form.id, "answer", item.id))
+            for score in form.spec.scores:
+                out.append((f"{form.id}.{score.id}", form.id, "score", score.id))
+        return out
+
+    # ------------------------------------------------------------ rows
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """Every submission as an export row, ordered by patient then time."""
+        query = select(Submission).order_by(
+            Submission.patient_key, Submission.started_at, Submission.id
+        )
+        last_patient: str | None = None
+        visit = 0
+        with self.service.transaction() as db:
+            result = db.execute(query.execution_options(yield_per=_CHUNK)).scalars()
+            for chunk in result.partitions(_CHUNK):
+                for row in self._chunk(db, chunk):
+                    key = row.pop("_patient_key")
+                    if key is None:
+                        row["visit"] = ""
+                    else:
+                        visit = visit + 1 if key == last_patient else 1
+                        last_patient = key
+                        row["visit"] = visit
+                    yield row
+                db.expunge_all()
+
+    def _chunk(self, db: Any, chunk: Sequence[Submission]) -> list[dict[str, Any]]:
+        ids = [s.id for s in chunk]
+        answers: dict[str, dict[str, dict[str, Any]]] = {sid: {} for sid in ids}
+        scores: dict[str, dict[str, dict[str, Any]]] = {sid: {} for sid in ids}
+        secrets = self.service.secrets
+        for r in db.execute(
+            select(
+                Response.submission_id, Response.form_id, Response.scores, Response.answers
+            ).where(Response.submission_id.in_(ids))
+        ):
+            opened = secrets.open(r.answers, f"responses/{r.submission_id}/{r.form_id}")
+            answers[r.submission_id][r.form_id] = opened if isinstance(opened, dict) else {}
+            scores[r.submission_id][r.form_id] = json.loads(r.scores)
+        flags: dict[str, list[str]] = {sid: [] for sid in ids}
+        for sid, flag_id in db.execute(
+            select(Flag.submission_id, Flag.flag_id).where(Flag.submission_id.in_(ids))
+        ):
+            flags[sid].append(flag_id)
+        triage = dict(
+            db.execute(
+                select(Triage.submission_id, Triage.status).where(Triage.submission_id.in_(ids))
+            ).all()
+        )
+        referrals: dict[str, list[str]] = {sid: [] for sid in ids}
+        for sid, kind, outcome in db.execute(
+            select(Referral.submission_id, Referral.kind, Referral.outcome)
+            .where(Referral.submission_id.in_(ids))
+            .order_by(Referral.id)
+        ):
+            referrals[sid].append(f"{kind}:{outcome}")
+        postcodes = [a.get(ABOUT_FORM, {}).get("postcode") for a in answers.values()]
+        deciles = deciles_for(db, [p for p in postcodes if isinstance(p, str) and p != PREFER_NOT])
+        return [
+            self._row(
+                s,
+                answers[s.id],
+                scores[s.id],
+                flags[s.id],
+                triage.get(s.id, "new"),
+                referrals[s.id],
+                deciles,
+            )
+            for s in chunk
+        ]
+
+    def _row(
+        self,
+        s: Submission,
+        answers: dict[str, dict[str, Any]],
+        scores: dict[str, dict[str, Any]],
+        flags: list[str],
+        triage_status: str,
+        referrals: list[str],
+        deciles: dict[str, int],
+    ) -> dict[str, Any]:
+        p = self.pseudonyms
+        started = dt.datetime.fromisoformat(s.started_at)
+        day = dt.date.fromisoformat(s.day) if s.day else started.date()
+        date = ""
+        if self.options.shift_dates:
+            date = (day + dt.timedelta(days=p.day_shift(s.patient_key or s.id))).isoformat()
+        about = answers.get(ABOUT_FORM, {})
+        postcode = about.get("postcode")
+        decile = (
+            deciles.get(compact_postcode(postcode))
+            if isinstance(postcode, str) and postcode != PREFER_NOT
+            else None
+        )
+        ethnicity = about.get("ethnicity")
+        code = "Z" if ethnicity == PREFER_NOT else (str(ethnicity) if ethnicity else "")
+        screen = answers.get(SCREEN_FORM)
+        screened = bool(screen)
+        flagged = set(flags)
+        row: dict[str, Any] = {
+            "_patient_key": s.patient_key,
+            "submission": p.of("submission", s.id),
+            "patient": p.of("patient", s.patient_key) if s.patient_key else "",
+            "period": day.isoformat()[:7],
+            "date": date,
+            "clinic": s.clinic or "",
+            "pathway": s.pathway,
+            "language": s.language or "",
+            "link_method": s.link_method or "",
+            "complete": 1 if s.status == "complete" else 0,
+            "age_band": age_band(about.get("year_of_birth"), started.year),
+            "sex": about.get("sex", ""),
+            "ethnicity": code,
+            "ethnic_group": ethnic_group(code) if code else NOT_STATED,
+            "imd_decile": decile or "",
+            "imd_quintile": quintile(decile) or "",
+            "screened": 1 if screened else 0,
+            "screen_positive": _flag(screened, any(f in flagged for f in SOCIAL_NEED_FLAGS)),
+            "wants_help": _flag(screened, "wants_help" in flagged),
+            "financial_hardship": _flag(screened, "ends_meet" in flagged),
+            "flags": ";".join(sorted(flagged)),
+            "triage_status": triage_status,
+            "triaged": 0 if triage_status == "new" else 1,
+            "referred": 1 if referrals else 0,
+            "referrals": ";".join(referrals),
+        }
+        for column, form_id, kind, name in self.instrument:
+            source = answers if kind == "answer" else scores
+            value = source.get(form_id, {}).get(name)
+            row[column] = _cell(value, free_text=column in self.free_text)
+        return row
+
+    # ------------------------------------------------------------ files
+    def csv_chunks(self) -> Iterator[str]:
+        """The CSV, a few hundred rows per piece, for streaming to a file or over HTTP."""
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=self.columns, lineterminator="\n")
+        writer.writeheader()
+        for count, row in enumerate(self.rows(), 1):
+            writer.writerow(row)
+            if count % 500 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    def dictionary(self) -> str:
+        return data_dictionary(self.library, self.instrument, self.options)
+
+
+def _flag(screened: bool, raised: bool) -> int | str:
+    return "" if not screened else (1 if raised else 0)
+
+
+def _cell(value: Any, *, free_text: bool) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if free_text and isinstance(value, str) and value != PREFER_NOT:
+        return scrub(value)
+    return value
+
+
+def data_dictionary(
+    library: FormLibrary, instrument: list[tuple[str, str, str, str]], options: ExportOptions
+) -> str:
+    """Markdown describing every column and code of an export."""
+    lines = [
+        f"# Data dictionary: project {options.project}",
+        "",
+        "Anonymised export from What Matters Kiosk. One row per submission.",
+        "Empty cell: not asked or not answered. `prefer_not`: the patient chose",
+        '"I don\'t want to answer".',
+        "",
+    ]
+    if options.include_free_text:
+        lines += [
+            "**This export contains free text** typed by patients, scrubbed of NHS numbers,",
+            f"phone numbers, email addresses and postcodes (each replaced by `{REMOVED}`).",
+            "Free text can still identify people: handle it as personal data.",
+            "",
+        ]
+    lines += ["## Fixed columns", "", "| column | meaning |", "| --- | --- |"]
+    for column, meaning in _FIXED_MEANINGS.items():
+        lines.append(f"| `{column}` | {meaning} |")
+    lines += ["", "## Questions and scores", ""]
+    forms = {f.id: f for f in library.forms()}
+    current = None
+    for column, form_id, kind, name in instrument:
+        form = forms[form_id]
+        if form_id != current:
+            current = form_id
+            credit = form.spec.licence.attribution
+            lines += [
+                "",
+                f"### {form.spec.title.get('en', form_id)} (`{form_id}` version {form.version})",
+                "",
+            ]
+            if credit:
+                lines += [credit, ""]
+            lines += ["| column | question or score | values |", "| --- | --- | --- |"]
+        lines.append(f"| `{column}` | {_describe(form, kind, name)} |")
+    lines += ["", "Source: docs/exports.md in the What Matters Kiosk repository.", ""]
+    return "\n".join(lines)
+
+
+def _describe(form: Form, kind: str, name: str) -> str:
+    if kind == "score":
+        score = next(s for s in form.spec.scores if s.id == name)
+        return f"{score.label or name} (score: {score.kind}) | a number"
+    item = form.items[name]
+    text = " ".join(item.text.get("en", name).split()).replace("|", "/")
+    if item.options:
+        codes = "; ".join(f"`{o.code}` {o.text.get('en', '')}" for o in item.options)
+    elif item.type == "yes_no":
+        codes = "`yes`; `no`"
+    elif item.type == "scale":
+        codes = f"{item.min} to {item.max}"
+    elif item.type in FREE_TEXT_TYPES:
+        codes = "free text, scrubbed"
+    else:
+        codes = item.type
+    if item.type == "multi_choice":
+        codes += " (several, `;`-separated)"
+    return f"{text} | {codes}"
+
+
+_FIXED_MEANINGS = {
+    "submission": "pseudonym of the submission (HMAC-SHA256 under this project's key)",
+    "patient": "pseudonym of the patient, the same for each of their visits in this project; "
+    "empty for anonymous sessions",
+    "visit": "1 for the patient's first submission in this export, 2 for the next, ...",
+    "period": "the month the patient answered, YYYY-MM",
+    "date": "only with shifted dates: the day moved by a per-patient offset of -180..+180 days",
+    "clinic": "the appointment's clinic",
+    "pathway": "the pathway (which forms were asked)",
+    "language": "the language the patient answered in",
+    "link_method": "self_check_in, reception or anonymous",
+    "complete": "1 submitted, 0 stopped part way",
+    "age_band": "age band from the year of birth given",
+    "sex": "female, male, intersex, or prefer_not",
+    "ethnicity": "NHS Data Dictionary ethnic category code A..S; Z not stated",
+    "ethnic_group": "White, Mixed, Asian, Black, Other, Not stated",
+    "imd_decile": "IMD decile from the postcode, 1 = most deprived",
+    "imd_quintile": "IMD quintile, 1 = most deprived 20% (deciles 1-2)",
+    "screened": "1 if the social-welfare screen was answered",
+    "screen_positive": "1 if any social need was flagged; empty if not screened",
+    "wants_help": "1 if they asked to talk to someone; empty if not screened",
+    "financial_hardship": "1 if difficulty making ends meet; empty if not screened",
+    "flags": "every flag raised, ;-separated",
+    "triage_status": "new, in_review, actioned, no_action, declined",
+    "triaged": "1 if staff moved it on from new",
+    "referred": "1 if at least one referral was made",
+    "referrals": "kind:outcome pairs, ;-separated",
+}
+
+
+def start_export(
+    service: ClinicService,
+    options: ExportOptions,
+    actor: str,
+    *,
+    what: str = "anonymised_csv",
+    remote: str | None = None,
+) -> Exporter:
+    """An exporter, after writing who, what and why to the audit table."""
+    exporter = Exporter(service, options)
+    flags = [
+        name
+        for name, on in (
+            ("free text", options.include_free_text),
+            ("shifted dates", options.shift_dates),
+        )
+        if on
+    ]
+    with service.transaction() as db:
+        service.audit(
+            db,
+            actor,
+            "export",
+            "ok: " + what,
+            target=f"project {options.project}" + (f" with {', '.join(flags)}" if flags else ""),
+            remote=remote,
+            detail=f"purpose: {options.purpose.strip()}",
+        )
+    return exporter

@@ -1,0 +1,346 @@
+"""The anonymised export, from a clinic seeded through the real tablet path with
+canary values in NHS numbers, names, postcodes and free text: no canary leaves
+unless it was explicitly included. Pseudonyms, IMD from a synthetic lookup,
+dates, appointments, roles and the audit trail."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from stdnum.gb import nhs
+
+from kiosk.cli.demo_patients import DEMO_PATIENTS, DemoPatient, demo_list_csv
+from kiosk.clinic.export import Exporter, ExportError, ExportOptions, scrub, start_export
+from kiosk.clinic.imd import import_lookup
+from kiosk.clinic.models import AuditEntry
+from kiosk.console.client import Forbidden
+
+pytestmark = [pytest.mark.clinic, pytest.mark.export]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def valid_nhs(stem: str) -> str:
+    """The first valid NHS number starting with ``stem`` (8 digits)."""
+    for tail in range(100):
+        candidate = f"{stem[:8]}{tail:02d}"
+        if nhs.is_valid(candidate):
+            return candidate
+    raise AssertionError("no valid NHS number")
+
+
+CANARY_NHS = valid_nhs("738291460")
+CANARY_HOSPITAL = "CANARYHOSP9"
+CANARY_FAMILY, CANARY_GIVEN = "Zyxcanaryfamily", "Qwcanarygiven"
+CANARY_BORN = "1947-02-13"
+CANARY_POSTCODE = "ZE2 9QJ"
+CANARY_WORDS = "Marmalade-canary-phrase"
+PHONE, EMAIL, TEXT_NHS = "07700 900123", "canary.person@example.org", "943 476 5919"
+FREE_TEXT = f"{CANARY_WORDS}: call me on {PHONE} or {EMAIL}, NHS {TEXT_NHS}, home {CANARY_POSTCODE}"
+CANARIES = (
+    CANARY_NHS,
+    CANARY_HOSPITAL,
+    CANARY_FAMILY,
+    CANARY_GIVEN,
+    CANARY_BORN,
+    CANARY_POSTCODE,
+    CANARY_POSTCODE.replace(" ", ""),
+    CANARY_WORDS,
+    PHONE,
+    EMAIL,
+    TEXT_NHS,
+    TEXT_NHS.replace(" ", ""),
+    "1947",
+)
+PURPOSE = "Quarterly evaluation for the trust board"
+
+
+def canary_patient(key: str, pathway: str, answers: dict[str, Any]) -> DemoPatient:
+    return DemoPatient(
+        key=key,
+        pathway=pathway,
+        nhs_number=CANARY_NHS,
+        hospital_number=CANARY_HOSPITAL,
+        appointment_id="CANARY-1",
+        clinic="Pain clinic",
+        time="14:00",
+        answers=answers,
+    )
+
+
+BASELINE = canary_patient(
+    "canary_baseline",
+    "pain",
+    {
+        "what_matters": {"main_concern": FREE_TEXT, "own_question": f"Ask {EMAIL}"},
+        "social_welfare": {
+            "ends_meet": "yes",
+            "missed_meal": "no",
+            "stable_housing": "yes",
+            "support_network": "yes",
+            "feel_unsafe": "no",
+            "carer_impact": "no",
+            "wants_help": "yes",
+        },
+        "ons4": {"life_satisfaction": 3, "worthwhile": 4, "happiness": 3, "anxiety": 8},
+        "mycaw": {"concern_1": f"{CANARY_WORDS} pain", "concern_1_score": 5, "wellbeing": 5},
+        "semcd6": {
+            "fatigue": 2,
+            "pain": 3,
+            "emotional_distress": 2,
+            "other_symptoms": 3,
+            "tasks": 2,
+            "non_drug": 3,
+        },
+        "about_you": {
+            "ethnicity": "K",
+            "postcode": CANARY_POSTCODE,
+            "year_of_birth": 1947,
+            "sex": "female",
+            "preferred_language": "Bengali",
+            "interpreter": "yes",
+            "carer": "no",
+        },
+    },
+)
+FOLLOW_UP = dataclasses.replace(
+    BASELINE,
+    key="canary_followup",
+    pathway="pain_followup",
+    appointment_id="CANARY-2",
+    baselines={
+        "mycaw_followup": {
+            "concern_1": f"{CANARY_WORDS} pain",
+            "concern_1_score": 5,
+            "wellbeing": 5,
+        }
+    },
+    answers={
+        "what_matters": {"main_concern": "Better now"},
+        "mycaw_followup": {"concern_1_score": 2, "wellbeing": 3},
+        "ons4": {"life_satisfaction": 6, "worthwhile": 6, "happiness": 6, "anxiety": 4},
+        "semcd6": {
+            "fatigue": 6,
+            "pain": 6,
+            "emotional_distress": 6,
+            "other_symptoms": 6,
+            "tasks": 6,
+            "non_drug": 6,
+        },
+    },
+)
+LIST = demo_list_csv().replace(
+    "appointment_id,time,clinic,family_name,given_name,birth_date,nhs_number,hospital_number,"
+    "pathway",
+    "appointment_id,time,clinic,family_name,given_name,birth_date,nhs_number,hospital_number,"
+    "pathway,postcode,ethnicity",
+).replace(",cardiology\n", ",cardiology,,\n").replace(",pain\n", ",pain,E1 6AN,A\n").replace(
+    ",pain_followup\n", ",pain_followup,,\n"
+) + (
+    f"CANARY-1,14:00,Pain clinic,{CANARY_FAMILY},{CANARY_GIVEN},{CANARY_BORN},{CANARY_NHS},"
+    f"{CANARY_HOSPITAL},pain,{CANARY_POSTCODE},K\n"
+)
+LOOKUP = (
+    "pcds,lsoa11,imd\n"  # an NSPL-style file: the English IMD rank
+    f"{CANARY_POSTCODE},E01000001,1200\n"  # rank 1200 of 32,844: decile 1
+    "E1 6AN,E01000002,30000\n"  # decile 10
+    "EH1 1AA,S01000001,\n"  # Scotland: no English IMD
+)
+
+
+@pytest.fixture
+def clinic(make_staff_clinic: Callable[..., Any], database_url: str, tmp_path: Path) -> Any:
+    seeded = make_staff_clinic(database_url)
+    lookup = tmp_path / "nspl.csv"
+    lookup.write_text(LOOKUP, encoding="utf-8")
+    report = import_lookup(seeded.service, lookup, "user:admin")
+    assert (report.postcodes, report.skipped) == (2, 1)
+    seeded.service.set_clinic_list(dt.date.today(), LIST, "user:admin")
+    seeded.send(BASELINE, FOLLOW_UP)
+    return seeded
+
+
+def export(clinic: Any, **options: Any) -> tuple[list[dict[str, str]], str]:
+    chosen = ExportOptions(**{"project": "eval-2026", "purpose": PURPOSE, **options})
+    exporter = start_export(clinic.service, chosen, "user:admin")
+    text = "".join(exporter.csv_chunks())
+    return list(csv.DictReader(io.StringIO(text))), text + exporter.dictionary()
+
+
+def test_no_canary_leaves_and_free_text_only_when_asked(clinic: Any) -> None:
+    rows, everything = export(clinic)
+    assert len(rows) == len(DEMO_PATIENTS) + 2
+    for canary in CANARIES:
+        assert canary not in everything, canary
+    assert not any(column.startswith("what_matters.main") for column in rows[0])
+    assert "mycaw.concern_1" not in rows[0]  # the concern's words are free text
+    # Asked for: the words come, scrubbed of numbers, emails and postcodes.
+    rows, everything = export(clinic, include_free_text=True)
+    assert CANARY_WORDS in everything
+    for canary in set(CANARIES) - {CANARY_WORDS, "1947"}:
+        assert canary not in everything, canary
+    baseline = next(r for r in rows if r["what_matters.main_concern"].startswith(CANARY_WORDS))
+    assert baseline["what_matters.main_concern"] == (
+        f"{CANARY_WORDS}: call me on [removed] or [removed], NHS [removed], home [removed]"
+    )
+    assert "**This export contains free text**" in everything
+
+
+def test_rows_carry_derived_not_identifying_values(clinic: Any) -> None:
+    rows, _ = export(clinic)
+    ours = [r for r in rows if r["clinic"] == "Pain clinic" and r["imd_decile"] == "1"]
+    assert len(ours) == 1  # the baseline visit answered the postcode
+    first = ours[0]
+    assert first["age_band"] == "75-84"
+    assert (first["ethnicity"], first["ethnic_group"], first["imd_quintile"]) == ("K", "Asian", "1")
+    assert (first["screened"], first["screen_positive"], first["wants_help"]) == ("1", "1", "1")
+    assert first["financial_hardship"] == "1"
+    assert first["ons4.life_satisfaction"] == "3" and first["semcd6.semcd_mean"] == "2.5"
+    assert first["visit"] == "1" and first["period"] == dt.date.today().isoformat()[:7]
+    assert first["date"] == ""
+    follow = next(r for r in rows if r["patient"] == first["patient"] and r["visit"] == "2")
+    assert follow["mycaw_followup.concern_1_score"] == "2"
+    assert follow["mycaw_followup.concern_1_change"] == "3"
+    assert follow["screened"] == "0" and follow["screen_positive"] == ""
+    anonymous = [r for r in rows if r["link_method"] == "anonymous"]
+    assert len(anonymous) == 1 and anonymous[0]["patient"] == "" and anonymous[0]["visit"] == ""
+
+
+def test_pseudonyms_are_stable_in_a_project_and_differ_across_projects(clinic: Any) -> None:
+    first, _ = export(clinic)
+    again, _ = export(clinic)
+    other, _ = export(clinic, project="audit-2027")
+    assert [r["patient"] for r in first] == [r["patient"] for r in again]
+    assert [r["submission"] for r in first] == [r["submission"] for r in again]
+    assert not {r["submission"] for r in first} & {r["submission"] for r in other}
+    assert not ({r["patient"] for r in first} - {""}) & ({r["patient"] for r in other} - {""})
+    # Two visits of one patient share a pseudonym; different patients do not.
+    patients = [r["patient"] for r in first if r["patient"]]
+    assert len(set(patients)) == len(patients) - 2  # demo pain patient and canary: 2 visits
+
+
+def test_shifted_dates_keep_each_patients_intervals(clinic: Any) -> None:
+    rows, _ = export(clinic, shift_dates=True)
+    today = dt.date.today()
+    shifts: dict[str, set[int]] = {}
+    for row in rows:
+        moved = (dt.date.fromisoformat(row["date"]) - today).days
+        shifts.setdefault(row["patient"] or row["submission"], set()).add(moved)
+    # Every visit of one patient moves by the same offset (both answered today).
+    assert all(len(offsets) == 1 for offsets in shifts.values())
+    assert max(len(r) for r in [[x for x in rows if x["patient"] == p] for p in shifts]) == 2
+    offsets = [next(iter(o)) for o in shifts.values()]
+    assert all(-180 <= o <= 180 for o in offsets)
+    assert len(set(offsets)) > 1  # and patients differ
+
+
+def test_appointments_are_counted_by_group(clinic: Any) -> None:
+    from kiosk.clinic.imd import appointments_csv
+
+    with clinic.service.transaction() as db:
+        counts = list(csv.DictReader(io.StringIO(appointments_csv(db))))
+    period = dt.date.today().isoformat()[:7]
+    pain = {
+        (r["imd_quintile"], r["ethnic_group"]): r["appointments"]
+        for r in counts
+        if r["clinic"] == "Pain clinic"
+    }
+    assert pain == {("1", "Asian"): "1", ("5", "White"): "1", ("", "Not stated"): "1"}
+    assert all(r["period"] == period for r in counts)
+    assert CANARY_FAMILY not in appointments_csv.__doc__ + str(counts)
+
+
+def test_exports_are_audited_with_who_what_and_why(clinic: Any) -> None:
+    export(clinic, include_free_text=True)
+    with clinic.service.transaction() as db:
+        entry = db.scalars(
+            select(AuditEntry).where(AuditEntry.action == "export").order_by(AuditEntry.id.desc())
+        ).first()
+    assert entry is not None
+    assert (entry.actor, entry.outcome) == ("user:admin", "ok: anonymised_csv")
+    assert entry.target == "project eval-2026 with free text"
+    assert entry.detail == f"purpose: {PURPOSE}"
+    with pytest.raises(ExportError, match="say why"):
+        Exporter(clinic.service, ExportOptions("eval-2026", "because"))
+    with pytest.raises(ExportError, match="project name"):
+        Exporter(clinic.service, ExportOptions("../etc", PURPOSE))
+
+
+def test_only_administrators_export_over_https(clinic: Any, tmp_path: Path) -> None:
+    with clinic.client("clinician") as clinician, pytest.raises(Forbidden):
+        clinician.export_anonymised(tmp_path / "x.csv", "eval-2026", PURPOSE)
+    assert not (tmp_path / "x.csv").exists()
+    with clinic.client("admin") as admin:
+        size = admin.export_anonymised(tmp_path / "a.csv", "eval-2026", PURPOSE)
+        admin.export_dictionary(tmp_path / "d.md", "eval-2026")
+        admin.export_appointments(tmp_path / "p.csv")
+    text = (tmp_path / "a.csv").read_text(encoding="utf-8")
+    assert size == len(text.encode()) and text.startswith("submission,patient,visit,period")
+    assert text == "".join(export(clinic)[1].partition("# Data dictionary")[0])
+    assert "| `imd_quintile` |" in (tmp_path / "d.md").read_text(encoding="utf-8")
+    assert (tmp_path / "p.csv").read_text().startswith("period,clinic,imd_quintile")
+
+
+def test_scrub_catches_the_usual_shapes() -> None:
+    assert scrub("ring +44 7700 900123 or 020 7946 0958") == "ring [removed] or [removed]"
+    assert scrub("nhs 9434765919 at sw1a 1aa") == "nhs [removed] at [removed]"
+    assert scrub("a.b-c@nhs.net wrote") == "[removed] wrote"
+    assert scrub("I walk 10000 steps, at 9:30, 2 times") == "I walk 10000 steps, at 9:30, 2 times"
+
+
+def test_the_command_line_exports_and_imports(clinic: Any, tmp_path: Path) -> None:
+    folder = Path(clinic.certificate).parent
+    passphrase = tmp_path / "passphrase"
+    passphrase.write_bytes(b"a clinic passphrase for tests")
+    database = str(clinic.service.engine.url.render_as_string(hide_password=False))
+    base = [sys.executable, "-m", "kiosk"]
+    lookup = tmp_path / "lookup.csv"
+    lookup.write_text("postcode,lsoa,imd_decile\nE1 6AN,E01000002,3\n", encoding="utf-8")
+    done = subprocess.run(
+        [*base, "imd", "import", str(lookup), "--clinic", str(folder), "--database", database],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 postcodes loaded" in done.stdout
+    common = [
+        str(folder),
+        "--passphrase-file",
+        str(passphrase),
+        "--database",
+        database,
+        "--purpose",
+        PURPOSE,
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    refused = subprocess.run(
+        [*base, "export", "anonymised", *common, "--user", "clinician", "--project", "p1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == "kiosk: clinician is not an administrator of this clinic"
+    done = subprocess.run(
+        [*base, "export", "anonymised", *common, "--user", "admin", "--project", "p1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"{len(DEMO_PATIENTS) + 2} rows written" in done.stdout
+    written = (tmp_path / "out" / "p1-anonymised.csv").read_text(encoding="utf-8")
+    for canary in CANARIES:
+        assert canary not in written
+    assert (tmp_path / "out" / "p1-dictionary.md").exists()
