@@ -51,6 +51,22 @@ def test_a_bad_list_names_file_and_line(body: str, where: str, message: str) -> 
     assert message in str(caught.value)
 
 
+def test_optional_postcode_and_ethnicity_are_checked() -> None:
+    header = HEADER.replace("pathway\n", "pathway,postcode,ethnicity\n")
+    good = (
+        "A-1,09:30,C,S,J,1950-03-03,9434765919,,,e1  6an,k\nA-2,10:00,C,T,K,1950-03-03,,RX1-1,,,\n"
+    )
+    first, second = parse_csv(header + good, "list.csv", TODAY).appointments
+    assert (first.postcode, first.ethnicity) == ("E1 6AN", "K")
+    assert (second.postcode, second.ethnicity) == (None, None)
+    with pytest.raises(ClinicListError, match=r"list.csv:2: postcode is not a UK postcode"):
+        parse_csv(
+            header + "A-1,09:30,C,S,J,1950-03-03,9434765919,,,NOT A CODE,A\n", "list.csv", TODAY
+        )
+    with pytest.raises(ClinicListError, match=r"list.csv:2: ethnicity must be an NHS ethnic"):
+        parse_csv(header + "A-1,09:30,C,S,J,1950-03-03,9434765919,,,,Q\n", "list.csv", TODAY)
+
+
 def test_wrong_columns_are_named() -> None:
     with pytest.raises(ClinicListError, match=r"list.csv:1: .*missing pathway.*unknown ward"):
         parse_csv(HEADER.replace("pathway", "ward") + ROWS, "list.csv", TODAY)
