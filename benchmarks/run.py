@@ -26,6 +26,7 @@ MODULES = [
     "benchmarks.bench_clinic",
     "benchmarks.bench_staff",
     "benchmarks.bench_reports",
+    "benchmarks.bench_export",
 ]
 
 

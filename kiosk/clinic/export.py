@@ -191,13 +191,22 @@ class Exporter:
     # ------------------------------------------------------------ rows
     def rows(self) -> Iterator[dict[str, Any]]:
         """Every submission as an export row, ordered by patient then time."""
-        query = select(Submission).order_by(
-            Submission.patient_key, Submission.started_at, Submission.id
-        )
+        # Plain rows, not ORM objects: nothing accumulates in the session as it streams.
+        query = select(
+            Submission.id,
+            Submission.patient_key,
+            Submission.started_at,
+            Submission.day,
+            Submission.clinic,
+            Submission.pathway,
+            Submission.language,
+            Submission.link_method,
+            Submission.status,
+        ).order_by(Submission.patient_key, Submission.started_at, Submission.id)
         last_patient: str | None = None
         visit = 0
         with self.service.transaction() as db:
-            result = db.execute(query.execution_options(yield_per=_CHUNK)).scalars()
+            result = db.execute(query.execution_options(yield_per=_CHUNK))
             for chunk in result.partitions(_CHUNK):
                 for row in self._chunk(db, chunk):
                     key = row.pop("_patient_key")
@@ -208,9 +217,8 @@ class Exporter:
                         last_patient = key
                         row["visit"] = visit
                     yield row
-                db.expunge_all()
 
-    def _chunk(self, db: Any, chunk: Sequence[Submission]) -> list[dict[str, Any]]:
+    def _chunk(self, db: Any, chunk: Sequence[Any]) -> list[dict[str, Any]]:
         ids = [s.id for s in chunk]
         answers: dict[str, dict[str, dict[str, Any]]] = {sid: {} for sid in ids}
         scores: dict[str, dict[str, dict[str, Any]]] = {sid: {} for sid in ids}
@@ -257,7 +265,7 @@ class Exporter:
 
     def _row(
         self,
-        s: Submission,
+        s: Any,
         answers: dict[str, dict[str, Any]],
         scores: dict[str, dict[str, Any]],
         flags: list[str],

@@ -1,0 +1,146 @@
+"""Export benchmarks: the anonymised CSV of 1,000,000 submissions (SQLite clinic).
+
+export_1m_s             `kiosk export anonymised`'s work (Exporter.csv_chunks written to a
+                        file) over 1,000,000 submissions, in a process of its own.
+export_1m_peak_rss_mb   that process's peak resident memory (ru_maxrss): the export
+                        streams, so this stays flat as the table grows.
+export_ratio_vs_raw     export_1m_s divided by a bare CSV dump of the same tables
+                        (Python's sqlite3 and csv modules: every column of submissions
+                        and responses, blobs as hex), in a process of its own, same run.
+
+The database holds the demo patients, sent once through the real tablet path, copied
+(identifiers and answers re-sealed under each copy's id) to 1,000,000 submissions over
+a year. The copies carry a 64-byte stand-in for the original envelope, which the export
+never reads, so the file stays a few GB smaller. KIOSK_BENCH_EXPORT_ROWS sets a
+smaller count for a quick check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench_staff import PASSPHRASE, _copy_rows
+from kiosk.cli.demo_patients import DEMO_PATIENTS, DemoTablet, demo_list_csv
+from kiosk.clinic.setup import init_clinic, open_service, serve_in_thread
+from kiosk.engine import FormLibrary
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMS = ROOT / "forms"
+ROWS = int(os.environ.get("KIOSK_BENCH_EXPORT_ROWS", "1000000"))
+_RESULTS: dict[str, float] = {}
+
+_EXPORT = """
+import json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from kiosk.clinic.export import ExportOptions, start_export
+from kiosk.clinic.setup import open_service
+start = time.perf_counter()
+service = open_service(Path({folder!r}), {passphrase!r}, None, [Path({forms!r})])
+options = ExportOptions("bench", "benchmark of the anonymised export")
+rows = 0
+with open({out!r}, "w", encoding="utf-8", newline="") as handle:
+    for piece in start_export(service, options, "user:bench").csv_chunks():
+        handle.write(piece)
+        rows += piece.count("\\n")
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"seconds": elapsed, "rows": rows - 1, "peak_mb": peak}}))
+"""
+
+_RAW = """
+import csv, json, sqlite3, time
+start = time.perf_counter()
+db = sqlite3.connect({database!r})
+rows = 0
+with open({out!r}, "w", encoding="utf-8", newline="") as handle:
+    writer = csv.writer(handle)
+    for table in ("submissions", "responses"):
+        cursor = db.execute(f"select * from {{table}}")
+        writer.writerow([c[0] for c in cursor.description])
+        for row in cursor:
+            writer.writerow([v.hex() if isinstance(v, bytes) else v for v in row])
+            rows += 1
+print(json.dumps({{"seconds": time.perf_counter() - start, "rows": rows}}))
+"""
+
+
+def _child(code: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=7200
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark child failed: {done.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _measure() -> None:
+    library = FormLibrary.load(FORMS)
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-export-") as temp:
+        folder = Path(temp) / "clinic"
+        init_clinic(folder, PASSPHRASE, ["127.0.0.1"])
+        service = open_service(folder, PASSPHRASE, None, [FORMS])
+        service.set_clinic_list(dt.date.today(), demo_list_csv(), "bench")
+        running = serve_in_thread(service, folder)
+        try:
+            tablet = DemoTablet.enrol(
+                running.url, service.issue_code("bench"), Path(temp) / "tablet", library
+            )
+            tablet.send(DEMO_PATIENTS)
+            tablet.close()
+        finally:
+            running.stop()
+        _copy_rows(service, ROWS - len(DEMO_PATIENTS), 0, envelope=b"\0" * 64)
+        service.engine.dispose()
+        exported = _child(
+            _EXPORT.format(
+                root=str(ROOT),
+                folder=str(folder),
+                passphrase=PASSPHRASE,
+                forms=str(FORMS),
+                out=str(Path(temp) / "export.csv"),
+            )
+        )
+        assert exported["rows"] == ROWS, exported
+        raw = _child(
+            _RAW.format(database=str(folder / "clinic.db"), out=str(Path(temp) / "raw.csv"))
+        )
+    _RESULTS.update(seconds=exported["seconds"], peak=exported["peak_mb"], raw=raw["seconds"])
+
+
+def _get(name: str) -> float:
+    if not _RESULTS:
+        _measure()
+    return _RESULTS[name]
+
+
+def export_1m_s() -> dict[str, Any]:
+    value, raw = _get("seconds"), _get("raw")
+    return {"value": value, "unit": "s", "baseline": raw, "ratio": value / raw}
+
+
+def export_1m_peak_rss_mb() -> dict[str, Any]:
+    return {"value": _get("peak"), "unit": "MB"}
+
+
+def export_ratio_vs_raw() -> dict[str, Any]:
+    return {"value": _get("seconds") / _get("raw"), "unit": "x"}
+
+
+METRICS = {
+    "export_1m_s": export_1m_s,
+    "export_1m_peak_rss_mb": export_1m_peak_rss_mb,
+    "export_ratio_vs_raw": export_ratio_vs_raw,
+}
+
+
+def run(only: set[str] | None = None) -> dict[str, dict[str, Any]]:
+    return {name: measure() for name, measure in METRICS.items() if only is None or name in only}
