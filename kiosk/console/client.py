@@ -318,6 +318,31 @@ class StaffClient:
     def export_appointments(self, out: Path) -> int:
         return self.download("/admin/exports/appointments.csv", {}, out)
 
+    def export_fhir(
+        self, out: Path, project: str, purpose: str, *, identified: bool = False
+    ) -> int:
+        """A FHIR R4 Bundle; ``identified`` (NHS numbers, for a clinical system) needs a
+        stated purpose like any export and is audited as identified."""
+        params = {"project": project, "purpose": purpose, "identified": str(identified).lower()}
+        return self.download("/admin/exports/fhir.json", params, out)
+
+    def board_report(
+        self,
+        out: Path,
+        project: str,
+        first: str,
+        last: str,
+        *,
+        clinic: str | None = None,
+        kind: str = "pdf",
+    ) -> int:
+        """The equity and outcomes report (``kind`` "pdf" or "csv") for months
+        ``first``..``last`` (YYYY-MM), one clinic or all."""
+        params = {"project": project, "first": first, "last": last}
+        if clinic:
+            params["clinic"] = clinic
+        return self.download(f"/admin/reports/board.{kind}", params, out)
+
     # ------------------------------------------------------------ transport
     def _call(
         self,
