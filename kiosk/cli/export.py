@@ -51,6 +51,18 @@ def register(commands: Any) -> None:
         "--shift-dates", action="store_true", help="add each day, shifted by a per-patient offset"
     )
     command("appointments", "appointment counts by month, clinic and group", appointments)
+    p = command("fhir", "a FHIR R4 Bundle: Questionnaires and QuestionnaireResponses", fhir)
+    p.add_argument("--project", required=True, metavar="NAME")
+    p.add_argument(
+        "--identified",
+        action="store_true",
+        help="with NHS numbers, for a clinical system (audited as identified)",
+    )
+    p.add_argument(
+        "--include-free-text",
+        action="store_true",
+        help="anonymised: include free-text answers (identified always does)",
+    )
 
     imd = commands.add_parser("imd", help="the site's postcode to IMD lookup")
     imd_sub = imd.add_subparsers(dest="imd_command", metavar="ACTION", required=True)
@@ -119,6 +131,27 @@ def anonymised(args: argparse.Namespace) -> int:
     print(f"{rows} rows written to {csv_path}; columns described in {dictionary}")
     if options.include_free_text:
         print("this export contains free text: handle it as personal data")
+    return 0
+
+
+def fhir(args: argparse.Namespace) -> int:
+    from kiosk.clinic.export import ExportError, ExportOptions, fhir_chunks, start_export
+
+    options = ExportOptions(args.project, args.purpose, args.include_free_text, False)
+    what = "fhir_identified" if args.identified else "fhir_anonymised"
+    try:
+        options.check()
+        service = _open(args)
+        actor = _administrator(service, args.user)
+        args.out.mkdir(parents=True, exist_ok=True)
+        start_export(service, options, actor, what=what, remote="command line")
+        path = args.out / f"{options.project}-fhir{'-identified' if args.identified else ''}.json"
+        _write(path, fhir_chunks(service, options, identified=args.identified))
+    except _errors(ExportError, PermissionError) as exc:
+        return _fail(exc)
+    print(f"FHIR bundle written to {path}")
+    if args.identified:
+        print("this bundle holds NHS numbers: send it only to the clinical system it is for")
     return 0
 
 

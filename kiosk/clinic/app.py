@@ -346,6 +346,31 @@ def create_app(service: ClinicService) -> FastAPI:
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
+    @app.get(
+        f"{API}/admin/exports/fhir.json",
+        response_class=StreamingResponse,
+        responses={200: {"content": {"application/fhir+json": {}}}},
+    )
+    def export_fhir(
+        request: Request,
+        project: Annotated[str, Query(max_length=64)],
+        purpose: Annotated[str, Query(max_length=400)],
+        identified: bool = False,
+        free_text: bool = False,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> StreamingResponse:
+        from kiosk.clinic.export import fhir_chunks, start_export
+
+        options = export_options(project, purpose, free_text, False)
+        what = "fhir_identified" if identified else "fhir_anonymised"
+        start_export(service, options, member.actor, what=what, remote=remote(request))
+        name = f"{options.project}-fhir{'-identified' if identified else ''}.json"
+        return StreamingResponse(
+            fhir_chunks(service, options, identified=identified),
+            media_type="application/fhir+json",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
     @app.get(f"{API}/admin/exports/dictionary.md", response_class=PlainTextResponse)
     def export_dictionary(
         project: Annotated[str, Query(max_length=64)],

@@ -344,3 +344,55 @@ def test_the_command_line_exports_and_imports(clinic: Any, tmp_path: Path) -> No
     for canary in CANARIES:
         assert canary not in written
     assert (tmp_path / "out" / "p1-dictionary.md").exists()
+
+
+def test_fhir_bundles_validate_and_carry_identifiers_only_when_identified(clinic: Any) -> None:
+    import json
+
+    from kiosk.clinic.export import fhir_chunks
+    from kiosk.reports.fhir import NHS_NUMBER_SYSTEM, validate
+
+    options = ExportOptions("eval-2026", PURPOSE)
+    start_export(clinic.service, options, "user:admin", what="fhir_anonymised")
+    text = "".join(fhir_chunks(clinic.service, options, identified=False))
+    anonymised = json.loads(text)
+    validate(anonymised)
+    kinds = [e["resource"]["resourceType"] for e in anonymised["entry"]]
+    responses = [
+        e["resource"]
+        for e in anonymised["entry"]
+        if e["resource"]["resourceType"] == "QuestionnaireResponse"
+    ]
+    assert set(kinds) == {"Questionnaire", "QuestionnaireResponse"}
+    # One response per form of every submission (the demo patients and the canaries).
+    with clinic.service.transaction() as db:
+        from kiosk.clinic.models import Response
+
+        assert len(responses) == db.query(Response).count()
+    for canary in CANARIES:
+        assert canary not in text, canary
+    assert NHS_NUMBER_SYSTEM not in text
+    identified_options = ExportOptions("eval-2026", "Send to the clinical record system")
+    start_export(clinic.service, identified_options, "user:admin", what="fhir_identified")
+    identified = "".join(fhir_chunks(clinic.service, identified_options, identified=True))
+    validate(json.loads(identified))
+    assert CANARY_NHS in identified and NHS_NUMBER_SYSTEM in identified
+    with clinic.service.transaction() as db:
+        entry = db.scalars(
+            select(AuditEntry).where(AuditEntry.action == "export").order_by(AuditEntry.id.desc())
+        ).first()
+    assert entry is not None and entry.outcome == "ok: fhir_identified"
+    assert entry.detail == "purpose: Send to the clinical record system"
+
+
+def test_fhir_over_https_for_administrators(clinic: Any, tmp_path: Path) -> None:
+    import json
+
+    from kiosk.reports.fhir import validate
+
+    with clinic.client("admin") as admin:
+        admin.export_fhir(tmp_path / "b.json", "eval-2026", PURPOSE)
+    validate(json.loads((tmp_path / "b.json").read_text(encoding="utf-8")))
+    with clinic.client("linkworker") as worker, pytest.raises(Forbidden):
+        worker.export_fhir(tmp_path / "c.json", "eval-2026", PURPOSE, identified=True)
+    assert not (tmp_path / "c.json").exists()
