@@ -51,6 +51,10 @@ def register(commands: Any) -> None:
         "--shift-dates", action="store_true", help="add each day, shifted by a per-patient offset"
     )
     command("appointments", "appointment counts by month, clinic and group", appointments)
+    p = command("report", "the equity and outcomes report for the board (PDF and CSV)", report)
+    p.add_argument("--first", required=True, metavar="YYYY-MM", help="the first month")
+    p.add_argument("--last", required=True, metavar="YYYY-MM", help="the last month")
+    p.add_argument("--clinic", default=None, metavar="NAME", help="one clinic (default: all)")
     p = command("fhir", "a FHIR R4 Bundle: Questionnaires and QuestionnaireResponses", fhir)
     p.add_argument("--project", required=True, metavar="NAME")
     p.add_argument(
@@ -152,6 +156,35 @@ def fhir(args: argparse.Namespace) -> int:
     print(f"FHIR bundle written to {path}")
     if args.identified:
         print("this bundle holds NHS numbers: send it only to the clinical system it is for")
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    from kiosk.clinic.export import board_report
+
+    try:
+        service = _open(args)
+        actor = _administrator(service, args.user)
+        args.out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for kind in ("pdf", "csv"):
+            body = board_report(
+                service,
+                first=args.first,
+                last=args.last,
+                clinic=args.clinic,
+                kind=kind,
+                actor=actor,
+                remote="command line",
+            )
+            path = args.out / f"report-{args.first}-{args.last}.{kind}"
+            partial = path.with_name(path.name + ".part")
+            partial.write_bytes(body)
+            partial.replace(path)
+            written.append(str(path))
+    except _errors(PermissionError) as exc:
+        return _fail(exc)
+    print("report written to " + " and ".join(written))
     return 0
 
 

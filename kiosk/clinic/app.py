@@ -133,9 +133,13 @@ def create_app(service: ClinicService) -> FastAPI:
             raise await too_large(request)
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         device = await run_in_threadpool(
-            service.authenticate, request.method, path, body, dict(request.headers),
+            service.authenticate,
+            request.method,
+            path,
+            body,
+            dict(request.headers),
             remote(request),
-        )  # fmt: skip
+        )
         return device, body
 
     def staff(*roles: str) -> Any:
@@ -146,15 +150,21 @@ def create_app(service: ClinicService) -> FastAPI:
             member = await run_in_threadpool(service.staff.check, token) if token else None
             if member is None:
                 await run_in_threadpool(
-                    service.audit_now, "anonymous", request.url.path, "no_token",
+                    service.audit_now,
+                    "anonymous",
+                    request.url.path,
+                    "no_token",
                     remote=remote(request),
-                )  # fmt: skip
+                )
                 raise Refused(401, "not_signed_in", "Sign in first.")
             if member.role not in roles:
                 await run_in_threadpool(
-                    service.audit_now, member.actor, request.url.path, "forbidden",
+                    service.audit_now,
+                    member.actor,
+                    request.url.path,
+                    "forbidden",
                     remote=remote(request),
-                )  # fmt: skip
+                )
                 raise Refused(403, "forbidden", "Your role may not do this.")
             return member
 
@@ -193,9 +203,12 @@ def create_app(service: ClinicService) -> FastAPI:
             batch = SubmissionBatch.model_validate(json.loads(body))
         except ValueError:
             await run_in_threadpool(
-                service.audit_now, f"device:{device}", request.url.path, "malformed",
+                service.audit_now,
+                f"device:{device}",
+                request.url.path,
+                "malformed",
                 remote=remote(request),
-            )  # fmt: skip
+            )
             raise Refused(
                 422, "malformed", 'expected {"submissions": [{"id": ..., "envelope": ...}]}'
             ) from None
@@ -368,6 +381,43 @@ def create_app(service: ClinicService) -> FastAPI:
         return StreamingResponse(
             fhir_chunks(service, options, identified=identified),
             media_type="application/fhir+json",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @app.get(
+        f"{API}/admin/reports/board.{{kind}}",
+        responses={200: {"content": {"application/pdf": {}, "text/csv": {}}}},
+    )
+    def report(
+        request: Request,
+        kind: str,
+        first: Annotated[str, Query(max_length=7, description="YYYY-MM")],
+        last: Annotated[str, Query(max_length=7, description="YYYY-MM")],
+        clinic: Annotated[str | None, Query(max_length=80)] = None,
+        project: Annotated[str | None, Query(max_length=64)] = None,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> Response:
+        from kiosk.clinic.export import board_report
+
+        if kind not in ("pdf", "csv"):
+            raise Refused(404, "not_found", "A report is board.pdf or board.csv.")
+        try:
+            body = board_report(
+                service,
+                first=first,
+                last=last,
+                clinic=clinic,
+                kind=kind,
+                actor=member.actor,
+                remote=remote(request),
+            )
+        except ValueError as exc:
+            raise Refused(422, "bad_value", str(exc)) from None
+        name = f"{project or 'report'}-report-{first}-{last}.{kind}"
+        media = "application/pdf" if kind == "pdf" else "text/csv; charset=utf-8"
+        return Response(
+            body,
+            media_type=media,
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 

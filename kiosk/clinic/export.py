@@ -578,3 +578,51 @@ def _known_form(library: FormLibrary, form_hash: str) -> Form | None:
         return library.by_hash(form_hash)
     except UnknownFormError:
         return None
+
+
+def board_report(
+    service: ClinicService,
+    *,
+    first: str,
+    last: str,
+    clinic: str | None,
+    kind: str,
+    actor: str,
+    remote: str | None = None,
+) -> bytes:
+    """The equity and outcomes report (docs/board-report.md), as a PDF or CSV, computed
+    from the anonymised CSV itself, so every figure can be checked against an export.
+    BoardReportError (a ValueError) for a bad period."""
+    import tempfile
+
+    from kiosk.clinic.imd import appointments_csv
+    from kiosk.reports.board import ALL_CLINICS, compute_figures, figures_csv, figures_pdf
+
+    if kind not in ("pdf", "csv"):
+        raise ExportError("a report is a pdf or a csv")
+    exporter = Exporter(service, ExportOptions("board-report", "the equity and outcomes report"))
+    with service.transaction() as db:
+        appointments = list(csv.DictReader(io.StringIO(appointments_csv(db))))
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+        for piece in exporter.csv_chunks():
+            spool.write(piece)
+        spool.seek(0)
+        figures = compute_figures(
+            csv.DictReader(spool),
+            appointments,
+            title="Personalised care screening: reach, equity and outcomes",
+            clinic=clinic or ALL_CLINICS,
+            first=first,
+            last=last,
+        )
+    with service.transaction() as db:
+        service.audit(
+            db,
+            actor,
+            "export",
+            f"ok: board_report_{kind}",
+            target=f"{clinic or ALL_CLINICS} {first}..{last}"[:100],
+            remote=remote,
+            detail="aggregate figures, small numbers suppressed",
+        )
+    return figures_pdf(figures) if kind == "pdf" else figures_csv(figures).encode("utf-8")

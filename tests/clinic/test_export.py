@@ -396,3 +396,40 @@ def test_fhir_over_https_for_administrators(clinic: Any, tmp_path: Path) -> None
     with clinic.client("linkworker") as worker, pytest.raises(Forbidden):
         worker.export_fhir(tmp_path / "c.json", "eval-2026", PURPOSE, identified=True)
     assert not (tmp_path / "c.json").exists()
+
+
+def test_the_board_report_agrees_with_the_exported_csv(clinic: Any, tmp_path: Path) -> None:
+    from kiosk.console.client import BadRequest
+    from kiosk.reports.board import suppress_count
+
+    more = [dataclasses.replace(p, key=f"{p.key}-{n}") for n in range(3) for p in DEMO_PATIENTS]
+    clinic.send(*more)
+    month = dt.date.today().isoformat()[:7]
+    with clinic.client("admin") as admin:
+        admin.board_report(tmp_path / "r.csv", "eval-2026", month, month, kind="csv")
+        admin.board_report(tmp_path / "r.pdf", "eval-2026", month, month)
+        with pytest.raises(BadRequest, match="2026-13"):
+            admin.board_report(tmp_path / "bad.csv", "eval-2026", "2026-13", "2026-13", kind="csv")
+        admin.export_anonymised(tmp_path / "a.csv", "eval-2026", PURPOSE)
+    with clinic.client("clinician") as clinician, pytest.raises(Forbidden):
+        clinician.board_report(tmp_path / "x.pdf", "eval-2026", month, month)
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    with (tmp_path / "r.csv").open(encoding="utf-8", newline="") as handle:
+        published = {
+            (r["section"], r["group_by"], r["group"], r["measure"]): r["value"]
+            for r in csv.DictReader(handle)
+            if r["statistic"] == "count"
+        }
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "a.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == len(DEMO_PATIENTS) * 4 + 2
+    recount = {
+        "started": len(rows),
+        "completed": sum(r["complete"] == "1" for r in rows),
+        "screened": sum(r["screened"] == "1" for r in rows),
+        "screen_positive": sum(r["screen_positive"] == "1" for r in rows),
+        "wants_help": sum(r["wants_help"] == "1" for r in rows),
+        "triaged": sum(r["triaged"] == "1" for r in rows),
+    }
+    for measure, count in recount.items():
+        assert published[("funnel", "all", "all", measure)] == suppress_count(count), measure
+    assert published[("funnel", "all", "all", "started")] == "30"  # 30 rows: a multiple of 5
