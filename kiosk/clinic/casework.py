@@ -603,6 +603,7 @@ class Casework:
                     "target": e.target,
                     "outcome": e.outcome,
                     "remote": e.remote,
+                    "detail": e.detail,
                 }
                 for e in db.scalars(query)
             ]

@@ -319,11 +319,22 @@ class StaffClient:
         return self.download("/admin/exports/appointments.csv", {}, out)
 
     def export_fhir(
-        self, out: Path, project: str, purpose: str, *, identified: bool = False
+        self,
+        out: Path,
+        project: str,
+        purpose: str,
+        *,
+        identified: bool = False,
+        free_text: bool = False,
     ) -> int:
         """A FHIR R4 Bundle; ``identified`` (NHS numbers, for a clinical system) needs a
         stated purpose like any export and is audited as identified."""
-        params = {"project": project, "purpose": purpose, "identified": str(identified).lower()}
+        params = {
+            "project": project,
+            "purpose": purpose,
+            "identified": str(identified).lower(),
+            "free_text": str(free_text).lower(),
+        }
         return self.download("/admin/exports/fhir.json", params, out)
 
     def board_report(

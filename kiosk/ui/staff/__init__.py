@@ -18,6 +18,7 @@ It talks to the clinic only through :class:`kiosk.console.client.StaffClient`
 ``documents``          the clinician summary and take-away sheet: save and print
 ``admin_view``         users, tablets and enrolment codes
 ``audit_log``          the audit log, filtered by submission or user
+``exports_panel``      anonymised CSV, FHIR bundle and board report, to a folder
 ``tables``             read-only tables of words
 ``words``, ``look``    plain words for codes; the console's style sheet and icons
 =====================  ==========================================================

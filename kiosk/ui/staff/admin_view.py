@@ -1,5 +1,6 @@
 """The administrator's screen: staff users (list, add), tablets (list, revoke), a new
-enrolment code, and the audit log (:mod:`kiosk.ui.staff.audit_log`).
+enrolment code, the audit log (:mod:`kiosk.ui.staff.audit_log`), and exports and
+reports (:mod:`kiosk.ui.staff.exports_panel`).
 
 Administrators see no patient data: the audit log names submissions by id only.
 """
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui.staff import words
 from kiosk.ui.staff.audit_log import AuditLog
+from kiosk.ui.staff.exports_panel import ExportsPanel
 from kiosk.ui.staff.look import say
 from kiosk.ui.staff.session import Session
 from kiosk.ui.staff.tables import TextTableModel, table_view
@@ -61,6 +64,12 @@ class AdminView(QTabWidget):
         self.audit_log.loaded.connect(lambda: self.loaded.emit("audit"))
         self.audit, self.audit_table = self.audit_log.model, self.audit_log.table
         self.addTab(self.audit_log, self.tr("&Audit log"))
+        self.exports = ExportsPanel(session)
+        scroll = QScrollArea()  # scrolls up and down in a window shorter than 768
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.exports)
+        self.addTab(scroll, self.tr("Exp&orts and reports"))
 
     def start(self) -> None:
         self.load_users()
@@ -75,6 +84,7 @@ class AdminView(QTabWidget):
         for model in (self.users, self.devices, self.audit):
             model.set_rows([])
         self.code.clear()
+        self.exports.forget()
 
     def place(self) -> int:
         return self.currentIndex()
