@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run staff try test lint bench screenshots format clean
+.PHONY: run staff try test lint bench screenshots format clean translations
 
 ## run: the patient kiosk (windowed) with a demo clinic key and the cardiology pathway
 run: $(STAMP)
@@ -54,6 +54,16 @@ screenshots: $(STAMP)
 	  fi; \
 	fi
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) tools/screenshots.py --out docs/screenshots
+
+## translations: update i18n/kiosk_<code>.ts from the patient kiosk's tr() strings (not kiosk/ui/staff/), then compile the .qm files the kiosk loads
+TRANSLATIONS := cy pl ur bn ar
+translations: $(STAMP)
+	@for code in $(TRANSLATIONS); do \
+	  $(VENV)/bin/pyside6-lupdate -silent -no-obsolete -locations none -target-language $$code \
+	    kiosk/ui/*.py -ts i18n/kiosk_$$code.ts || exit 1; \
+	  $(VENV)/bin/pyside6-lrelease -silent -nounfinished i18n/kiosk_$$code.ts -qm i18n/kiosk_$$code.qm || exit 1; \
+	done
+	@echo "i18n/kiosk_*.ts and .qm updated; new strings are marked unfinished for translators (i18n/README.md)"
 
 ## bench: run the benchmarks; writes build/bench.json and prints a table
 bench: $(STAMP)

@@ -4,6 +4,10 @@ Each language is ``i18n/kiosk_<code>.qm``, compiled with ``pyside6-lrelease``
 from ``kiosk_<code>.ts`` (see i18n/README.md). English is the source language
 and needs no file. Form text comes from the forms themselves; a language is
 offered only when both the screens and every form of the pathway have it.
+
+Pseudo-localisation (``KIOSK_PSEUDO_LOCALE=1``, or ``use("pseudo")``) shows
+English accented and longer instead (:mod:`kiosk.ui.pseudo`), so any word that
+misses ``tr()`` stands out.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
+
+from kiosk.ui import pseudo
 
 log = logging.getLogger(__name__)
 SOURCE_LANGUAGE = "en"
@@ -30,10 +36,14 @@ def native_name(code: str) -> str:
 
 
 class Translations:
-    def __init__(self, folder: Path = DEFAULT_FOLDER) -> None:
+    def __init__(self, folder: Path = DEFAULT_FOLDER, *, pseudo_locale: bool | None = None) -> None:
+        """``pseudo_locale``: show English pseudo-localised (default: ``KIOSK_PSEUDO_LOCALE``)."""
         self.folder = folder
         self._translator: QTranslator | None = None
         self.current = SOURCE_LANGUAGE
+        self.pseudo_locale = pseudo.wanted() if pseudo_locale is None else pseudo_locale
+        if self.pseudo_locale:
+            self.use(SOURCE_LANGUAGE)
 
     def available(self) -> set[str]:
         """English and every language with a compiled translation."""
@@ -47,6 +57,8 @@ class Translations:
             app.removeTranslator(self._translator)
             self._translator = None
         self.current = SOURCE_LANGUAGE
+        if code == pseudo.PSEUDO or (code == SOURCE_LANGUAGE and self.pseudo_locale):
+            return self._use_pseudo_locale()
         if code != SOURCE_LANGUAGE:
             translator = QTranslator()
             if not translator.load(str(self.folder / f"kiosk_{code}.qm")) or app is None:
@@ -57,6 +69,17 @@ class Translations:
             self._translator = translator
             self.current = code
         self._direction(self.current)
+        return True
+
+    def _use_pseudo_locale(self) -> bool:
+        """English in disguise: the forms, the layout and read-aloud stay English."""
+        app = QCoreApplication.instance()
+        if app is None:
+            log.error("pseudo-localisation needs the application to exist first")
+            return False
+        self._translator = pseudo.PseudoTranslator()
+        app.installTranslator(self._translator)
+        self._direction(SOURCE_LANGUAGE)
         return True
 
     @staticmethod

@@ -1,0 +1,483 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ur">
+<context>
+    <name>AttractScreen</name>
+    <message>
+        <source>Before your appointment</source>
+        <translation>آپ کی ملاقات سے پہلے</translation>
+    </message>
+    <message>
+        <source>Tap to start</source>
+        <translation>شروع کرنے کے لیے چھوئیں</translation>
+    </message>
+    <message>
+        <source>Please ask at reception for this tablet. They will get it ready for you.</source>
+        <translation>یہ ٹیبلیٹ لینے کے لیے استقبالیہ پر پوچھیں۔ وہ اسے آپ کے لیے تیار کر دیں گے۔</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>عملہ</translation>
+    </message>
+    <message>
+        <source>Staff only</source>
+        <translation>صرف عملے کے لیے</translation>
+    </message>
+    <message>
+        <source>This tablet is not enrolled. Please see reception.</source>
+        <translation>یہ ٹیبلیٹ رجسٹرڈ نہیں ہے۔ براہ کرم استقبالیہ پر جائیں۔</translation>
+    </message>
+</context>
+<context>
+    <name>CheckInScreen</name>
+    <message>
+        <source>Let us find your appointment</source>
+        <translation>آئیں، آپ کی ملاقات کا وقت تلاش کریں</translation>
+    </message>
+    <message>
+        <source>What is your date of birth?</source>
+        <translation>آپ کی تاریخ پیدائش کیا ہے؟</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>دن</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>مہینہ</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>سال</translation>
+    </message>
+    <message>
+        <source>For example: 3 / 11 / 1956</source>
+        <translation>مثال کے طور پر: 3 / 11 / 1956</translation>
+    </message>
+    <message>
+        <source>Type %1</source>
+        <translation>%1 لکھیں</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>مٹائیں</translation>
+    </message>
+    <message>
+        <source>Problem with this answer</source>
+        <translation>اس جواب میں مسئلہ ہے</translation>
+    </message>
+    <message>
+        <source>I need help: see reception</source>
+        <translation>مجھے مدد چاہیے: استقبالیہ پر جائیں</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>آگے</translation>
+    </message>
+    <message>
+        <source>Please type the day, month and year in numbers.</source>
+        <translation>دن، مہینہ اور سال نمبروں میں لکھیں۔</translation>
+    </message>
+    <message>
+        <source>Please type the year with 4 numbers, like 1956.</source>
+        <translation>سال 4 نمبروں میں لکھیں، جیسے 1956۔</translation>
+    </message>
+    <message>
+        <source>That date does not exist. Please check the day and month.</source>
+        <translation>یہ تاریخ موجود نہیں ہے۔ دن اور مہینہ چیک کریں۔</translation>
+    </message>
+    <message>
+        <source>Please check the year you were born.</source>
+        <translation>اپنی پیدائش کا سال چیک کریں۔</translation>
+    </message>
+    <message>
+        <source>What is the first letter of your surname (family name)?</source>
+        <translation>انگریزی میں آپ کے خاندانی نام کا پہلا حرف کیا ہے؟</translation>
+    </message>
+    <message>
+        <source>Letter %1</source>
+        <translation>حرف %1</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>پیچھے</translation>
+    </message>
+    <message>
+        <source>We could not find your appointment. Please check and try again.</source>
+        <translation>ہمیں آپ کی ملاقات کا وقت نہیں ملا۔ براہ کرم چیک کریں اور دوبارہ کوشش کریں۔</translation>
+    </message>
+    <message>
+        <source>You can try 1 more time.</source>
+        <translation>آپ 1 بار اور کوشش کر سکتے ہیں۔</translation>
+    </message>
+    <message>
+        <source>You can try %1 more times.</source>
+        <translation>آپ %1 بار اور کوشش کر سکتے ہیں۔</translation>
+    </message>
+</context>
+<context>
+    <name>FoundScreen</name>
+    <message>
+        <source>We found an appointment</source>
+        <translation>ہمیں ایک ملاقات کا وقت ملا ہے</translation>
+    </message>
+    <message>
+        <source>Your appointment is at %1 in the %2. Is that right?</source>
+        <translation>آپ کی ملاقات %1 بجے ہے (%2)۔ کیا یہ درست ہے؟</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>نہیں</translation>
+    </message>
+    <message>
+        <source>Yes, that is my appointment</source>
+        <translation>ہاں، یہ میری ملاقات ہے</translation>
+    </message>
+</context>
+<context>
+    <name>HandOverConfirmScreen</name>
+    <message>
+        <source>Is this the patient?</source>
+        <translation>کیا یہ وہی مریض ہے؟</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>نام</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>تاریخ پیدائش</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>ملاقات</translation>
+    </message>
+    <message>
+        <source>NHS number</source>
+        <translation>NHS نمبر</translation>
+    </message>
+    <message>
+        <source>Hospital number</source>
+        <translation>ہسپتال نمبر</translation>
+    </message>
+    <message>
+        <source>Ask the patient to tell you their name and date of birth.</source>
+        <translation>مریض سے ان کا نام اور تاریخ پیدائش بتانے کو کہیں۔</translation>
+    </message>
+    <message>
+        <source>No, go back</source>
+        <translation>نہیں، واپس جائیں</translation>
+    </message>
+    <message>
+        <source>Yes: hand over the tablet</source>
+        <translation>ہاں: ٹیبلیٹ مریض کو دیں</translation>
+    </message>
+</context>
+<context>
+    <name>HandOverScreen</name>
+    <message>
+        <source>Find the patient</source>
+        <translation>مریض تلاش کریں</translation>
+    </message>
+    <message>
+        <source>NHS number or hospital number</source>
+        <translation>NHS نمبر یا ہسپتال نمبر</translation>
+    </message>
+    <message>
+        <source>Problem with this number</source>
+        <translation>اس نمبر میں مسئلہ ہے</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>منسوخ کریں</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>تلاش کریں</translation>
+    </message>
+    <message>
+        <source>This tablet has no clinic list for today. Load today&apos;s list first.</source>
+        <translation>اس ٹیبلیٹ پر آج کی کلینک کی فہرست نہیں ہے۔ پہلے آج کی فہرست لوڈ کریں۔</translation>
+    </message>
+    <message>
+        <source>Type the patient&apos;s NHS number or hospital number.</source>
+        <translation>مریض کا NHS نمبر یا ہسپتال نمبر لکھیں۔</translation>
+    </message>
+    <message>
+        <source>That is not a valid NHS number: the check digit is wrong. Check each digit.</source>
+        <translation>یہ درست NHS نمبر نہیں ہے: چیک ڈیجٹ غلط ہے۔ ہر ہندسہ چیک کریں۔</translation>
+    </message>
+    <message>
+        <source>An NHS number has 10 digits. For a hospital number, type it as printed.</source>
+        <translation>NHS نمبر میں 10 ہندسے ہوتے ہیں۔ ہسپتال نمبر ویسے ہی لکھیں جیسے چھپا ہوا ہے۔</translation>
+    </message>
+    <message>
+        <source>No one with that number is on today&apos;s clinic list.</source>
+        <translation>آج کی کلینک کی فہرست میں اس نمبر کا کوئی شخص نہیں ہے۔</translation>
+    </message>
+    <message>
+        <source>That number is on today&apos;s list more than once. Check the list with the clinic.</source>
+        <translation>یہ نمبر آج کی فہرست میں ایک سے زیادہ بار ہے۔ کلینک کے ساتھ فہرست چیک کریں۔</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <source>What Matters</source>
+        <translation>کیا اہم ہے</translation>
+    </message>
+    <message>
+        <source>Sorry, something went wrong. Please see reception.</source>
+        <translation>معاف کیجیے، کچھ غلط ہو گیا۔ براہ کرم استقبالیہ پر جائیں۔</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageScreen</name>
+    <message>
+        <source>Choose your language</source>
+        <translation>اپنی زبان چنیں</translation>
+    </message>
+    <message>
+        <source>Use %1</source>
+        <translation>%1 استعمال کریں</translation>
+    </message>
+</context>
+<context>
+    <name>OnScreenKeyboard</name>
+    <message>
+        <source>Type %1</source>
+        <translation>%1 لکھیں</translation>
+    </message>
+    <message>
+        <source>Capital</source>
+        <translation>بڑا حرف</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>خالی جگہ</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>مٹائیں</translation>
+    </message>
+    <message>
+        <source>Capital (on)</source>
+        <translation>بڑا حرف (چالو)</translation>
+    </message>
+</context>
+<context>
+    <name>PinPad</name>
+    <message>
+        <source>Staff only: enter the PIN</source>
+        <translation>صرف عملے کے لیے: PIN درج کریں</translation>
+    </message>
+    <message>
+        <source>Digits entered</source>
+        <translation>درج کیے گئے ہندسے</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>صاف کریں</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>ٹھیک ہے</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>منسوخ کریں</translation>
+    </message>
+    <message>
+        <source>No staff PIN is set on this tablet yet.</source>
+        <translation>اس ٹیبلیٹ پر ابھی تک عملے کا کوئی PIN مقرر نہیں ہے۔</translation>
+    </message>
+    <message>
+        <source>That PIN is not right.</source>
+        <translation>یہ PIN درست نہیں ہے۔</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again in %1 seconds.</source>
+        <translation>بہت زیادہ غلط PIN۔ %1 سیکنڈ بعد دوبارہ کوشش کریں۔</translation>
+    </message>
+    <message>
+        <source>The PIN could not be checked.</source>
+        <translation>PIN چیک نہیں ہو سکا۔</translation>
+    </message>
+</context>
+<context>
+    <name>PrivacyScreen</name>
+    <message>
+        <source>Make the words easier to read</source>
+        <translation>الفاظ کو پڑھنا آسان بنائیں</translation>
+    </message>
+    <message>
+        <source>Normal text</source>
+        <translation>عام تحریر</translation>
+    </message>
+    <message>
+        <source>Large text</source>
+        <translation>بڑی تحریر</translation>
+    </message>
+    <message>
+        <source>Extra large text</source>
+        <translation>بہت بڑی تحریر</translation>
+    </message>
+    <message>
+        <source>High contrast</source>
+        <translation>ہائی کنٹراسٹ</translation>
+    </message>
+    <message>
+        <source>Your answers are private</source>
+        <translation>آپ کے جوابات نجی ہیں</translation>
+    </message>
+    <message>
+        <source>We will ask about your visit and how you feel. We do not ask your name, and your answers are not linked to you. You can skip any question.</source>
+        <translation>ہم آپ کے دورے کے بارے میں اور آپ کیسا محسوس کرتے ہیں، یہ پوچھیں گے۔ ہم آپ کا نام نہیں پوچھتے، اور آپ کے جوابات آپ سے نہیں جوڑے جاتے۔ آپ کوئی بھی سوال چھوڑ سکتے ہیں۔</translation>
+    </message>
+    <message>
+        <source>We will ask what matters to you, about things in your life that affect your health, and how you feel. Only the staff caring for you today will see your answers. You can skip any question.</source>
+        <translation>ہم پوچھیں گے کہ آپ کے لیے کیا اہم ہے، آپ کی زندگی کی ان باتوں کے بارے میں جو آپ کی صحت پر اثر ڈالتی ہیں، اور آپ کیسا محسوس کرتے ہیں۔ آپ کے جوابات صرف وہ عملہ دیکھے گا جو آج آپ کی دیکھ بھال کر رہا ہے۔ آپ کوئی بھی سوال چھوڑ سکتے ہیں۔</translation>
+    </message>
+    <message>
+        <source>Start the questions</source>
+        <translation>سوالات شروع کریں</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionScreen</name>
+    <message>
+        <source>Question %1 of %2</source>
+        <translation>%2 میں سے سوال %1</translation>
+    </message>
+    <message>
+        <source>Read aloud</source>
+        <translation>بلند آواز سے پڑھیں</translation>
+    </message>
+    <message>
+        <source>Reads the question and its answers out loud. Tap again to stop.</source>
+        <translation>سوال اور اس کے جوابات بلند آواز سے پڑھتا ہے۔ روکنے کے لیے دوبارہ چھوئیں۔</translation>
+    </message>
+    <message>
+        <source>Problem with this answer</source>
+        <translation>اس جواب میں مسئلہ ہے</translation>
+    </message>
+    <message>
+        <source>I don&apos;t want to answer</source>
+        <translation>میں جواب نہیں دینا چاہتا/چاہتی</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>پیچھے</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>آگے</translation>
+    </message>
+    <message>
+        <source>Stop reading</source>
+        <translation>پڑھنا بند کریں</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewScreen</name>
+    <message>
+        <source>Check your answers</source>
+        <translation>اپنے جوابات چیک کریں</translation>
+    </message>
+    <message>
+        <source>Not answered</source>
+        <translation>جواب نہیں دیا</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>تبدیل کریں</translation>
+    </message>
+    <message>
+        <source>Change this answer</source>
+        <translation>یہ جواب تبدیل کریں</translation>
+    </message>
+    <message>
+        <source>Send my answers</source>
+        <translation>میرے جوابات بھیجیں</translation>
+    </message>
+</context>
+<context>
+    <name>SeeReceptionScreen</name>
+    <message>
+        <source>Please see reception</source>
+        <translation>براہ کرم استقبالیہ پر جائیں</translation>
+    </message>
+    <message>
+        <source>We could not find your appointment on this tablet. The staff at reception will help you.</source>
+        <translation>ہمیں اس ٹیبلیٹ پر آپ کی ملاقات کا وقت نہیں ملا۔ استقبالیہ کا عملہ آپ کی مدد کرے گا۔</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>ختم کریں</translation>
+    </message>
+</context>
+<context>
+    <name>StaffMenu</name>
+    <message>
+        <source>Staff</source>
+        <translation>عملہ</translation>
+    </message>
+    <message>
+        <source>Hand the tablet to a patient</source>
+        <translation>ٹیبلیٹ مریض کو دیں</translation>
+    </message>
+    <message>
+        <source>Close the kiosk</source>
+        <translation>کیوسک بند کریں</translation>
+    </message>
+    <message>
+        <source>Back to the start</source>
+        <translation>شروع پر واپس جائیں</translation>
+    </message>
+</context>
+<context>
+    <name>TextInput</name>
+    <message>
+        <source>Your answer</source>
+        <translation>آپ کا جواب</translation>
+    </message>
+</context>
+<context>
+    <name>ThanksScreen</name>
+    <message>
+        <source>Thank you</source>
+        <translation>شکریہ</translation>
+    </message>
+    <message>
+        <source>A member of staff will talk to you today.</source>
+        <translation>عملے کا کوئی رکن آج آپ سے بات کرے گا۔</translation>
+    </message>
+    <message>
+        <source>The person you see today will look at your answers with you.</source>
+        <translation>آج آپ جس سے ملیں گے، وہ آپ کے ساتھ آپ کے جوابات دیکھیں گے۔</translation>
+    </message>
+    <message>
+        <source>Please give the tablet back to reception.</source>
+        <translation>براہ کرم ٹیبلیٹ استقبالیہ پر واپس کر دیں۔</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>ختم کریں</translation>
+    </message>
+</context>
+<context>
+    <name>TimeoutScreen</name>
+    <message>
+        <source>Are you still there?</source>
+        <translation>کیا آپ ابھی یہاں ہیں؟</translation>
+    </message>
+    <message>
+        <source>To keep your answers private, this will close soon. Tap &quot;I&apos;m still here&quot; to carry on.</source>
+        <translation>آپ کے جوابات نجی رکھنے کے لیے یہ جلد بند ہو جائے گا۔ جاری رکھنے کے لیے “میں ابھی یہاں ہوں” کو چھوئیں۔</translation>
+    </message>
+    <message>
+        <source>I&apos;m still here</source>
+        <translation>میں ابھی یہاں ہوں</translation>
+    </message>
+</context>
+</TS>
