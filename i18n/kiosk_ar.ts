@@ -232,10 +232,21 @@
     </message>
 </context>
 <context>
+    <name>LanguageButton</name>
+    <message>
+        <source>Language</source>
+        <translation>اللغة</translation>
+    </message>
+</context>
+<context>
     <name>LanguageScreen</name>
     <message>
         <source>Choose your language</source>
         <translation>اختر لغتك</translation>
+    </message>
+    <message>
+        <source>Can be read aloud</source>
+        <translation>يمكن قراءته بصوت عالٍ</translation>
     </message>
     <message>
         <source>Use %1</source>

@@ -232,10 +232,21 @@
     </message>
 </context>
 <context>
+    <name>LanguageButton</name>
+    <message>
+        <source>Language</source>
+        <translation>ভাষা</translation>
+    </message>
+</context>
+<context>
     <name>LanguageScreen</name>
     <message>
         <source>Choose your language</source>
         <translation>আপনার ভাষা বেছে নিন</translation>
+    </message>
+    <message>
+        <source>Can be read aloud</source>
+        <translation>জোরে পড়ে শোনানো যায়</translation>
     </message>
     <message>
         <source>Use %1</source>

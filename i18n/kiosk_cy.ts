@@ -232,10 +232,21 @@
     </message>
 </context>
 <context>
+    <name>LanguageButton</name>
+    <message>
+        <source>Language</source>
+        <translation>Iaith</translation>
+    </message>
+</context>
+<context>
     <name>LanguageScreen</name>
     <message>
         <source>Choose your language</source>
         <translation>Dewiswch eich iaith</translation>
+    </message>
+    <message>
+        <source>Can be read aloud</source>
+        <translation>Gellir ei ddarllen yn uchel</translation>
     </message>
     <message>
         <source>Use %1</source>

@@ -232,10 +232,21 @@
     </message>
 </context>
 <context>
+    <name>LanguageButton</name>
+    <message>
+        <source>Language</source>
+        <translation>Język</translation>
+    </message>
+</context>
+<context>
     <name>LanguageScreen</name>
     <message>
         <source>Choose your language</source>
         <translation>Wybierz swój język</translation>
+    </message>
+    <message>
+        <source>Can be read aloud</source>
+        <translation>Można odczytać na głos</translation>
     </message>
     <message>
         <source>Use %1</source>

@@ -232,10 +232,21 @@
     </message>
 </context>
 <context>
+    <name>LanguageButton</name>
+    <message>
+        <source>Language</source>
+        <translation>زبان</translation>
+    </message>
+</context>
+<context>
     <name>LanguageScreen</name>
     <message>
         <source>Choose your language</source>
         <translation>اپنی زبان چنیں</translation>
+    </message>
+    <message>
+        <source>Can be read aloud</source>
+        <translation>بلند آواز سے پڑھا جا سکتا ہے</translation>
     </message>
     <message>
         <source>Use %1</source>

@@ -198,7 +198,10 @@ def test_list_shows_every_form_and_licence_status(kiosk) -> None:
     assert "Open Government Licence" in rows["ons4"]["licence"]
     assert rows["mycaw"]["enabled"] is False
     assert rows["mycaw"]["licence"].startswith("disabled: needs a site licence")
-    assert rows["ons4"]["languages"] == {"en": "validated"}
+    assert rows["ons4"]["languages"] == {
+        "en": "validated",
+        **dict.fromkeys(("cy", "pl", "ur", "bn", "ar"), "draft"),
+    }
 
 
 def test_mycaw_is_enabled_only_with_a_licence_reference(kiosk) -> None:

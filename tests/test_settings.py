@@ -39,6 +39,7 @@ def test_a_missing_file_means_the_defaults(tmp_path, monkeypatch: pytest.MonkeyP
         60,
         30,
     )
+    assert settings.draft_translations is False  # unchecked translations are not offered
 
 
 def test_the_file_sets_the_clinic_s_choices(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,10 +47,12 @@ def test_the_file_sets_the_clinic_s_choices(tmp_path, monkeypatch: pytest.Monkey
     path = write(
         tmp_path,
         '[kiosk]\npathway = "survey"\nlink = "anonymous"\nidle_seconds = 90\n'
+        "draft_translations = true\n"
         "[store]\noutbox_retention_days = 3\n",
     )
     settings = TabletSettings.load(path)
     assert (settings.pathway, settings.link, settings.idle_seconds) == ("survey", "anonymous", 90)
+    assert settings.draft_translations is True
     assert settings.outbox_retention_days == 3
     monkeypatch.setenv("KIOSK_OUTBOX_RETENTION_DAYS", "9")  # the environment wins
     assert TabletSettings.load(path).outbox_retention_days == 9
@@ -65,6 +68,8 @@ def test_the_file_sets_the_clinic_s_choices(tmp_path, monkeypatch: pytest.Monkey
         ("[kiosk]\nidle_seconds = 2\n", "idle_seconds must be a whole number from 10 to 3600"),
         ("[kiosk]\nwarning_seconds = true\n", "warning_seconds must be a whole number"),
         ("[kiosk]\npathway = 3\n", "pathway must be text"),
+        ('[kiosk]\ndraft_translations = "yes"\n', "draft_translations must be true or false"),
+        ("[kiosk]\ndraft_translations = 1\n", "draft_translations must be true or false"),
         ("kiosk = 3\n", "kiosk must be a [kiosk] table"),
         ("[kiosk\n", "not a valid TOML file"),
     ],

@@ -9,6 +9,11 @@ VARIANTS look (normal, high contrast, large text), at 1280x800, as
 ``<scene>-<variant>.png``. ``make screenshots``
 runs this under Xvfb; with no display at all it renders offscreen.
 
+LANGUAGE_SCENES draw the main patient screens (the language choice reopened
+part-way, privacy, a scale, a yes/no question, review, thank-you) in Urdu, which
+turns the screens round, and in Welsh, in the normal look only, as
+``<code>-<scene>-normal.png`` (e.g. ``ur-question-scale-normal.png``).
+
 The staff console's screens (STAFF_SCENES: sign-in, queue, summary with its
 chart, triage with a referral, the audit log) are drawn at 1366x768 in the
 normal look, against a throwaway clinic service on 127.0.0.1 seeded through the
@@ -86,6 +91,7 @@ VARIANTS = (
 class Scene:
     name: str
     show: Callable[[KioskWindow], None]
+    variants: tuple[str, ...] | None = None  # the looks it is drawn in (None: every one)
 
 
 def settle(window: KioskWindow) -> None:
@@ -165,10 +171,22 @@ def letter_page() -> QWidget:
     return screen
 
 
+def language_choice(window: KioskWindow) -> None:
+    """The language screen with every shipped language, marked where a voice can read it."""
+    window._replace_page(
+        LanguageScreen(
+            ["en", "cy", "pl", "ur", "bn", "ar"],
+            nothing,
+            speaker=window.speaker,
+            translations=window.translations,
+        )
+    )
+
+
 SCENES = (
     Scene("attract", lambda window: None),
     Scene("attract-reception", lambda window: window.attract.set_waiting(True)),
-    Scene("language", page(lambda: LanguageScreen(["en", "cy", "pl", "ro", "pt"], nothing))),
+    Scene("language", language_choice),
     Scene("check-in", page(lambda: CheckInScreen(nothing, nothing))),
     Scene("check-in-letter", page(letter_page)),
     Scene("appointment-found", page(lambda: FoundScreen(NOBODY, nothing, nothing))),
@@ -188,11 +206,50 @@ SCENES = (
 )
 
 
+def in_language(code: str, then: Callable[[KioskWindow], None]) -> Callable[[KioskWindow], None]:
+    """Choose ``code`` (as a patient would on the language screen), then go on as ``then``.
+
+    Every translation is still a draft, so drafts are allowed while the session
+    starts; the window's own setting is put back before the screen is drawn."""
+
+    def show(window: KioskWindow) -> None:
+        before, window.draft_translations = window.draft_translations, True
+        try:
+            window.choose_language(code)
+            then(window)
+        finally:
+            window.draft_translations = before
+
+    return show
+
+
+def to_language_part_way(window: KioskWindow) -> None:
+    """The Language button on a question: the choice again, the current language chosen."""
+    to_question("scale")(window)
+    settle(window)
+    window.ask_language()
+
+
+LANGUAGE_SCENES = tuple(
+    Scene(f"{code}-{name}", in_language(code, show), variants=("normal",))
+    for code in ("ur", "cy")
+    for name, show in (
+        ("language", to_language_part_way),
+        ("privacy", lambda window: None),
+        ("question-scale", to_question("scale")),
+        ("question-yes_no", to_question("yes_no")),
+        ("review", to_review),
+        ("thank-you", to_thank_you),
+    )
+)
+
+
 def scene(name: str) -> Scene:
-    for candidate in SCENES:
+    for candidate in (*SCENES, *LANGUAGE_SCENES):
         if candidate.name == name:
             return candidate
-    raise KeyError(f"no scene {name!r}; there are {', '.join(s.name for s in SCENES)}")
+    names = ", ".join(s.name for s in (*SCENES, *LANGUAGE_SCENES))
+    raise KeyError(f"no scene {name!r}; there are {names}")
 
 
 def variant(name: str) -> Variant:
@@ -451,22 +508,25 @@ def main() -> int:
         chosen = [scene(name) for name in args.only if name not in staff_names]
         chosen_staff = [staff_scene(name) for name in args.only if name in staff_names]
     else:
-        chosen, chosen_staff = list(SCENES), list(STAFF_SCENES)
+        chosen, chosen_staff = [*SCENES, *LANGUAGE_SCENES], list(STAFF_SCENES)
     args.out.mkdir(parents=True, exist_ok=True)
+    written = len(chosen_staff)
     if chosen:
         with kiosk() as window:
             for look in VARIANTS:
                 for each in chosen:
+                    if each.variants is not None and look.name not in each.variants:
+                        continue
                     path = args.out / file_name(each, look)
                     if not render(window, each, look).save(str(path)):
                         raise OSError(f"could not write {path}")
+                    written += 1
     if chosen_staff:
         with staff_demo() as demo:
             for each in chosen_staff:
                 path = args.out / f"{each.name}-normal.png"
                 if not render_staff(demo, each).save(str(path)):
                     raise OSError(f"could not write {path}")
-    written = len(chosen) * len(VARIANTS) + len(chosen_staff)
     print(f"{written} screenshots written to {args.out}")
     return 0
 

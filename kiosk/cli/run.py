@@ -216,6 +216,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
         reset_ms=settings.warning_seconds * 1000,
         link=settings.link,
         clinic_list=clinic_list,
+        draft_translations=settings.draft_translations,
     )
     window.staff_unlocked.connect(app.quit)
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,18 @@ from kiosk.store.store import TabletStore
 
 LINK_RECORD = "_link/patient"
 LANGUAGE_RECORD = "_session/language"
+LANGUAGE_STATUS_RECORD = "_session/language_status"
+"""How far the session's language can be trusted: "validated" when every form of the
+pathway has a checked translation in it (English always), "draft" when any has not."""
+
+
+def language_status(forms: Iterable[Form], language: str) -> str:
+    """The lowest translation status of ``language`` across ``forms``.
+
+    "validated" only when every form declares the language validated; a draft, or a
+    form that does not declare the language at all, makes it "draft"."""
+    validated = all(form.spec.languages.get(language) == "validated" for form in forms)
+    return "validated" if validated else "draft"
 
 
 @dataclass(frozen=True)
@@ -51,7 +63,9 @@ class Journey:
         manifest = [{"id": f.id, "version": f.version, "hash": f.hash} for f in self.forms]
         self._session: SealedSession | None = store.start_session(pathway_id, manifest)
         self._session.record(LANGUAGE_RECORD, language)
+        self._session.record(LANGUAGE_STATUS_RECORD, language_status(self.forms, language))
         self.language = language
+        self._languages_used = {language}
 
     @property
     def submission_id(self) -> str:
@@ -73,6 +87,22 @@ class Journey:
         if form.spec.baseline is None:
             return None
         return self._baselines.get(form_id, {})
+
+    def change_language(self, language: str) -> None:
+        """The patient chose another language part-way: show the words in it from now on.
+
+        Answers are codes, so none changes. The language is sealed again (the earlier
+        record stays, in order); its status is the lowest of every language used in
+        this session, as earlier answers were given to those words."""
+        session = self._live()
+        missing = [form.id for form in self.forms if language not in form.spec.languages]
+        if missing:
+            raise ValueError(f"{', '.join(missing)} not written in {language!r}")
+        self._languages_used.add(language)
+        statuses = {language_status(self.forms, used) for used in self._languages_used}
+        session.record(LANGUAGE_RECORD, language)
+        session.record(LANGUAGE_STATUS_RECORD, "draft" if "draft" in statuses else "validated")
+        self.language = language
 
     # ------------------------------------------------------------ answering
 

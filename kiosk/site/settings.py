@@ -7,6 +7,7 @@
     link = "self_check_in"      # reception | self_check_in | anonymous
     idle_seconds = 60           # no touch for this long: "Are you still there?"
     warning_seconds = 30        # then the session ends and the screen resets
+    draft_translations = false  # offer languages whose translation is still a draft
 
     [store]
     outbox_retention_days = 0   # keep acknowledged ciphertext this many days
@@ -41,6 +42,7 @@ class TabletSettings:
     link: str = "self_check_in"
     idle_seconds: int = 60
     warning_seconds: int = 30
+    draft_translations: bool = False
     outbox_retention_days: int = 0
 
     @classmethod
@@ -95,7 +97,7 @@ class TabletSettings:
 
 
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "kiosk": ("pathway", "link", "idle_seconds", "warning_seconds"),
+    "kiosk": ("pathway", "link", "idle_seconds", "warning_seconds", "draft_translations"),
     "store": ("outbox_retention_days",),
 }
 _RANGES = {
@@ -103,12 +105,17 @@ _RANGES = {
     "warning_seconds": (5, 600),
     "outbox_retention_days": (0, MAX_RETENTION_DAYS),
 }
+_SWITCHES = ("draft_translations",)
 assert {key for keys in SECTIONS.values() for key in keys} == {
     f.name for f in fields(TabletSettings)
 }
 
 
 def _checked(where: str, key: str, value: Any) -> Any:
+    if key in _SWITCHES:
+        if not isinstance(value, bool):
+            raise SettingsError(f"{where} must be true or false (no quotes), not {value!r}")
+        return value
     if key in _RANGES:
         low, high = _RANGES[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:

@@ -102,13 +102,17 @@ class KioskWindow(QStackedWidget):
         clinic_list: Callable[[], ClinicList | None] | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         translations: Translations | None = None,
+        draft_translations: bool = False,
     ) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("What Matters"))
         self.store, self.library, self.pathway = store, library, pathway
         self.licences = dict(licences)
+        self.draft_translations = draft_translations
         self.background = background
         self.flow: Flow | None = None
+        self.session_languages: list[str] = []  # those the patient may switch to part-way
+        self._unsaved: Any = None  # a choice not yet saved, kept across a change of language
         self.kiosk_mode = kiosk_mode
         self._may_close = not kiosk_mode
         self.link = link
@@ -122,7 +126,9 @@ class KioskWindow(QStackedWidget):
         self.language = SOURCE_LANGUAGE
         available = self.translations.available()
         self.languages = [
-            code for code in library.pathway_languages(pathway, licences) if code in available
+            code
+            for code in library.pathway_languages(pathway, licences, drafts=draft_translations)
+            if code in available
         ]
         self.attract = AttractScreen(self.start, self.show_pin_pad)
         self.pin_pad = PinPad(pin, background, self._staff_menu, lambda: self.reset(None))
@@ -174,11 +180,11 @@ class KioskWindow(QStackedWidget):
     # ------------------------------------------------------------ reading comfort
     def set_text_size(self, size: str) -> None:
         self.text_size = size
-        apply_theme(self, high_contrast=self.high_contrast, text_size=size)
+        apply_theme(self, high_contrast=self.high_contrast, text_size=size, language=self.language)
 
     def set_high_contrast(self, on: bool) -> None:
         self.high_contrast = on
-        apply_theme(self, high_contrast=on, text_size=self.text_size)
+        apply_theme(self, high_contrast=on, text_size=self.text_size, language=self.language)
 
     # ------------------------------------------------------------ kiosk mode
     def show_pin_pad(self) -> None:
@@ -283,18 +289,32 @@ class KioskWindow(QStackedWidget):
     def start(self) -> None:
         """After "Tap to start": the language screen when there is a choice, else privacy."""
         if len(self.languages) > 1:
-            self._replace_page(LanguageScreen(self.languages, self.choose_language))
+            self._replace_page(
+                LanguageScreen(
+                    self.languages,
+                    self.choose_language,
+                    speaker=self.speaker,
+                    translations=self.translations,
+                )
+            )
             self.idle.start()
         else:
             self.show_privacy()
 
     def choose_language(self, code: str) -> None:
         if code != self.language:
-            self.translations.use(code)
-            self.language = self.translations.current
-            self._build_patient_screens()
-            apply_theme(self, high_contrast=self.high_contrast, text_size=self.text_size)
+            self._use_language(code)
         self.show_privacy()
+
+    def _use_language(self, code: str) -> None:
+        """The kiosk's words, layout direction and fonts in ``code``; fixed screens remade."""
+        self.translations.use(code)  # also turns the layout round for a right-to-left script
+        self.language = self.translations.current
+        self._build_patient_screens()
+        self.privacy.contrast.setChecked(self.high_contrast)  # the remade toggle shows the look
+        apply_theme(
+            self, high_contrast=self.high_contrast, text_size=self.text_size, language=self.language
+        )
 
     def show_privacy(self) -> None:
         self.setCurrentWidget(self.privacy)
@@ -381,9 +401,14 @@ class KioskWindow(QStackedWidget):
             self._check_in = None
 
         language = self.language
-        if language not in self.library.pathway_languages(pathway, self.licences):
+        offered = self.library.pathway_languages(
+            pathway, self.licences, drafts=self.draft_translations
+        )
+        if language not in offered:
             log.error("pathway %s is not written in %s: asking in English", pathway, language)
             language = SOURCE_LANGUAGE
+        available = self.translations.available()
+        self.session_languages = [code for code in offered if code in available]
 
         def start() -> Journey:
             journey = Journey(self.store, self.library, pathway, self.licences, language=language)
@@ -407,12 +432,61 @@ class KioskWindow(QStackedWidget):
 
     def show_step(self) -> None:
         assert self.flow is not None
+        on_language = self.ask_language if len(self.session_languages) > 1 else None
         if self.flow.at_review:
-            self._replace_page(ReviewScreen(self.flow, self.change, self.submit))
+            self._replace_page(
+                ReviewScreen(self.flow, self.change, self.submit, on_language=on_language)
+            )
         else:
             self._replace_page(
-                QuestionScreen(self.flow, self.answer, self.go_back, speaker=self.speaker)
+                QuestionScreen(
+                    self.flow,
+                    self.answer,
+                    self.go_back,
+                    speaker=self.speaker,
+                    on_language=on_language,
+                )
             )
+
+    # ------------------------------------------------------------ language, part-way
+    def ask_language(self) -> None:
+        """The Language button: the choice of language again, the current one shown chosen."""
+        page = self.page
+        self._unsaved = page.value() if isinstance(page, QuestionScreen) else None
+        self._replace_page(
+            LanguageScreen(
+                self.session_languages,
+                self.change_language,
+                speaker=self.speaker,
+                translations=self.translations,
+                current=self.language,
+            )
+        )
+
+    def change_language(self, code: str) -> None:
+        """Back to the same question in ``code``: every answer is kept (they are codes)."""
+        flow = self.flow
+        assert flow is not None
+        if code != self.language:
+            self._use_language(code)
+        language = self.language
+        if flow.journey.language == language:
+            self._show_step_again(flow)
+            return
+        self.background.run(
+            lambda: flow.journey.change_language(language),
+            lambda _: self._show_step_again(flow),
+            self._failed,
+        )
+
+    def _show_step_again(self, flow: Flow) -> None:
+        unsaved, self._unsaved = self._unsaved, None
+        if self.flow is not flow:
+            return  # the session ended (timed out) meanwhile
+        self.show_step()
+        page = self.page
+        if unsaved is not None and isinstance(page, QuestionScreen) and page.input is not None:
+            page.input.set_value(unsaved)
 
     def answer(self, value: Any) -> None:
         flow, page = self.flow, self.page
@@ -484,10 +558,9 @@ class KioskWindow(QStackedWidget):
         if self._check_in is not None:
             self._check_in.forget()
             self._check_in = None
+        self._unsaved = None
         if self.language != SOURCE_LANGUAGE:  # the next patient starts in English
-            self.translations.use(SOURCE_LANGUAGE)
-            self.language = SOURCE_LANGUAGE
-            self._build_patient_screens()
+            self._use_language(SOURCE_LANGUAGE)
         if (self.text_size, self.high_contrast) != ("normal", False):
             self.privacy.contrast.setChecked(False)  # the next patient starts from the default
             self.set_text_size("normal")

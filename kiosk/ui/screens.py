@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,6 +23,7 @@ from kiosk.engine.schema import Item
 from kiosk.journey.flow import Flow, Step
 from kiosk.ui.answer_inputs import TOUCH, AnswerInput, TextInput, TouchButton, input_for
 from kiosk.ui.keyboard import OnScreenKeyboard
+from kiosk.ui.pictograms import GLOBE, icon
 
 if TYPE_CHECKING:
     from kiosk.ui.speech import Speaker
@@ -57,6 +59,42 @@ def wrapped(text: str, name: str = "") -> QLabel:
     if name:
         label.setObjectName(name)
     return label
+
+
+class LanguageButton(TouchButton):
+    """A "Language" button with a globe: reopens the choice of language part-way through.
+
+    The globe is redrawn in the button's text colour whenever the theme changes it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setText(self.tr("Language"))
+        self.setObjectName("language")
+        self.setAccessibleName(self.text())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            side = self.fontMetrics().height()
+            colour = self.palette().color(QPalette.ColorRole.ButtonText)
+            self.setIconSize(QSize(side, side))
+            self.setIcon(icon(GLOBE, colour, side))
+        super().changeEvent(event)
+
+
+def add_header(
+    layout: QVBoxLayout, title: QLabel, on_language: Callable[[], None] | None
+) -> LanguageButton | None:
+    """A screen's title, with the Language button at its end when there is a choice."""
+    if on_language is None:
+        layout.addWidget(title)
+        return None
+    row = QHBoxLayout()
+    row.addWidget(title, 1)
+    button = LanguageButton()
+    button.clicked.connect(on_language)
+    row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+    layout.addLayout(row)
+    return button
 
 
 def show_problem(label: QLabel, text: str) -> None:
@@ -145,7 +183,8 @@ class PrivacyScreen(QWidget):
 
 class QuestionScreen(QWidget):
     """One question: progress, text, help, Read aloud (where a voice for the patient's
-    language is installed), the input, a message beside it, Back and Next."""
+    language is installed), the input, a message beside it, Back and Next; and a
+    Language button when the patient may change language (``on_language``)."""
 
     CHOICE_TYPES = ("single_choice", "yes_no", "multi_choice")
     SENTENCE_ENDS = (".", "?", "!", ":", ";", "…", "۔", "؟")  # Urdu has its own stop and "?"
@@ -157,6 +196,7 @@ class QuestionScreen(QWidget):
         on_back: Callable[[], None],
         *,
         speaker: Speaker | None = None,
+        on_language: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         step = flow.current
@@ -167,7 +207,9 @@ class QuestionScreen(QWidget):
         language = journey.language
         number, total = flow.position()
         layout, footer = scrolling(self)
-        layout.addWidget(wrapped(form.spec.title[language], "form_title"))
+        self.language_button = add_header(
+            layout, wrapped(form.spec.title[language], "form_title"), on_language
+        )
         layout.addWidget(
             wrapped(
                 self.tr("Question %1 of %2").replace("%1", str(number)).replace("%2", str(total)),
@@ -267,15 +309,22 @@ class QuestionScreen(QWidget):
 
 
 class ReviewScreen(QWidget):
-    """Every answer, each with a Change button, then Submit."""
+    """Every answer, each with a Change button, then Submit (and Language, if ``on_language``)."""
 
     def __init__(
-        self, flow: Flow, on_change: Callable[[Step], None], on_submit: Callable[[], None]
+        self,
+        flow: Flow,
+        on_change: Callable[[Step], None],
+        on_submit: Callable[[], None],
+        *,
+        on_language: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         journey = flow.journey
         outer = QVBoxLayout(self)
-        outer.addWidget(wrapped(self.tr("Check your answers"), "title"))
+        self.language_button = add_header(
+            outer, wrapped(self.tr("Check your answers"), "title"), on_language
+        )
         body = QWidget()
         rows = QVBoxLayout(body)
         self.change_buttons: dict[tuple[str, str], QPushButton] = {}

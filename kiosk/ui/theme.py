@@ -5,9 +5,13 @@ The Qt style sheets live in ``resources/theme``. They carry font-size placeholde
 in for the chosen text size. :func:`contrast_ratio` and :func:`color_pairs` let the
 tests hold every colour the sheets declare to WCAG contrast.
 
-Text is set in Andika, bundled in ``resources/fonts``: its letters are hard to
-mistake for one another, and bundling it makes the kiosk look the same on every
-tablet (and the screenshots comparable) whatever fonts the system has.
+Text is set in fonts bundled in ``resources/fonts``, so the kiosk looks the same
+on every tablet (and the screenshots are comparable) whatever fonts the system
+has: Andika for Latin script (its letters are hard to mistake for one another),
+Noto Sans for anything else Latin, Greek or Cyrillic, Noto Naskh Arabic for Urdu
+and Arabic, Noto Sans Bengali for Bengali. The style sheet names them all, the
+patient's script first (:func:`font_families`); Qt takes each character from the
+first family that has it, so no text depends on the tablet's own fonts.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import logging
 import re
 from pathlib import Path
 
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -27,8 +32,26 @@ STANDARD_SHEET = "kiosk.qss"
 HIGH_CONTRAST_SHEET = "kiosk-high-contrast.qss"
 
 FONT_DIR = RESOURCES / "fonts"
-FONT_FAMILY = "Andika"  # the family the style sheets name
-FONT_FILES = ("Andika-Regular.ttf", "Andika-Bold.ttf")
+FONT_FAMILY = "Andika"  # the family the style sheets name; the others are added to it
+FONT_FILES = (
+    "Andika-Regular.ttf",
+    "Andika-Bold.ttf",
+    "NotoSans-Regular.ttf",
+    "NotoSans-Bold.ttf",
+    "NotoNaskhArabic-Regular.ttf",
+    "NotoNaskhArabic-Bold.ttf",
+    "NotoSansBengali-Regular.ttf",
+    "NotoSansBengali-Bold.ttf",
+)
+# Every bundled family, in the order Qt tries them for a character: Andika's
+# plain letters first, Noto Sans for the Latin, Greek and Cyrillic Andika lacks.
+FONT_FAMILIES = ("Andika", "Noto Sans", "Noto Naskh Arabic", "Noto Sans Bengali")
+# A script whose own font must lead, so that its digits, punctuation and line
+# height come from the same design as its letters.
+SCRIPT_FAMILIES = {
+    QLocale.Script.ArabicScript: "Noto Naskh Arabic",  # Urdu, Arabic (and Persian, Pashto)
+    QLocale.Script.BanglaScript: "Noto Sans Bengali",
+}
 
 TEXT_SIZES = {"normal": 20, "large": 26, "extra_large": 32}  # px, body text
 
@@ -53,23 +76,37 @@ def sheet_path(high_contrast: bool) -> Path:
     return THEME_DIR / (HIGH_CONTRAST_SHEET if high_contrast else STANDARD_SHEET)
 
 
-def stylesheet(high_contrast: bool = False, text_size: str = "normal") -> str:
-    """The style sheet for a theme and text size, placeholders filled in."""
+def font_families(language: str = "en") -> list[str]:
+    """The bundled families for text in ``language``: its script's font first, then the rest.
+
+    Every family is listed whatever the language, because a screen mixes scripts
+    (the language screen names each language in itself; a Welsh answer may hold an
+    English word)."""
+    first = SCRIPT_FAMILIES.get(QLocale(language).script())
+    if first is None:
+        return list(FONT_FAMILIES)
+    return [first, *(family for family in FONT_FAMILIES if family != first)]
+
+
+def stylesheet(high_contrast: bool = False, text_size: str = "normal", language: str = "en") -> str:
+    """The style sheet for a theme, text size and language, placeholders filled in."""
     sizes = font_sizes(text_size)
     qss = sheet_path(high_contrast).read_text(encoding="utf-8")
     for placeholder, px in sizes.items():
         qss = qss.replace(placeholder, str(px))
-    return qss
+    families = ", ".join(f'"{family}"' for family in font_families(language))
+    return qss.replace(f'font-family: "{FONT_FAMILY}"', f"font-family: {families}")
 
 
 def apply_theme(
     app_or_widget: QApplication | QWidget,
     high_contrast: bool = False,
     text_size: str = "normal",
+    language: str = "en",
 ) -> None:
     """Style a whole application, or one window and its children."""
     load_fonts()
-    app_or_widget.setStyleSheet(stylesheet(high_contrast, text_size))
+    app_or_widget.setStyleSheet(stylesheet(high_contrast, text_size, language))
 
 
 # ---------------------------------------------------------------- font
@@ -79,7 +116,7 @@ _reported: set[str] = set()
 
 
 def load_fonts() -> bool:
-    """Register the bundled font with Qt, once; True if every face is available.
+    """Register the bundled fonts with Qt, once; True if every face is available.
 
     A missing or unreadable file is logged (once) and otherwise ignored: Qt then
     draws with the system's sans-serif, which is a worse look but not a broken kiosk.

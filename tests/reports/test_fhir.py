@@ -537,9 +537,12 @@ def test_answers_are_codings_integers_and_strings() -> None:
     items = by_link_id(response)
     assert set(items) == set(raw)
     system = f"{BASE}/CodeSystem/about_you-"
-    assert items["ethnicity"]["answer"] == [
-        {"valueCoding": {"system": system + "ethnicity", "code": "A", "display": "White: British"}}
-    ]
+    [ethnicity] = items["ethnicity"]["answer"]
+    translated = ethnicity["valueCoding"].pop("_display")  # the form's other languages
+    assert ethnicity == {
+        "valueCoding": {"system": system + "ethnicity", "code": "A", "display": "White: British"}
+    }
+    assert "Gwyn: Prydeinig" in json.dumps(translated, ensure_ascii=False)
     assert items["postcode"]["answer"] == [{"valueString": "SW1A 1AA"}]
     declined = {"url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason"}
     assert items["year_of_birth"]["answer"] == [
@@ -549,6 +552,7 @@ def test_answers_are_codings_integers_and_strings() -> None:
     assert codes == ["large_print", "other"]
     assert items["accessibility_other"]["answer"] == [{"valueString": "A quiet room, please"}]
     coding = items["interpreter"]["answer"][0]["valueCoding"]
+    assert "Dydw i ddim eisiau ateb" in json.dumps(coding.pop("_display"), ensure_ascii=False)
     assert coding == {
         "system": system + "interpreter",
         "code": "prefer_not",
