@@ -124,7 +124,8 @@ class KioskWindow(QStackedWidget):
         self.enrolment_lost.connect(self._not_enrolled)
         self.translations = translations or Translations()
         self.language = SOURCE_LANGUAGE
-        available = self.translations.available()
+        # The screens' words too must be validated, unless the clinic allows drafts.
+        available = self.translations.available(drafts=draft_translations)
         self.languages = [
             code
             for code in library.pathway_languages(pathway, licences, drafts=draft_translations)
@@ -407,7 +408,7 @@ class KioskWindow(QStackedWidget):
         if language not in offered:
             log.error("pathway %s is not written in %s: asking in English", pathway, language)
             language = SOURCE_LANGUAGE
-        available = self.translations.available()
+        available = self.translations.available(drafts=self.draft_translations)
         self.session_languages = [code for code in offered if code in available]
 
         def start() -> Journey:

@@ -35,6 +35,9 @@ def native_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+STATUS_FILE = "status.toml"
+
+
 class Translations:
     def __init__(self, folder: Path = DEFAULT_FOLDER, *, pseudo_locale: bool | None = None) -> None:
         """``pseudo_locale``: show English pseudo-localised (default: ``KIOSK_PSEUDO_LOCALE``)."""
@@ -45,10 +48,25 @@ class Translations:
         if self.pseudo_locale:
             self.use(SOURCE_LANGUAGE)
 
-    def available(self) -> set[str]:
-        """English and every language with a compiled translation."""
+    def available(self, *, drafts: bool = True) -> set[str]:
+        """English and every language with a compiled translation; with ``drafts``
+        off, only those ``status.toml`` in the folder marks validated."""
         found = {p.stem.removeprefix("kiosk_") for p in self.folder.glob("kiosk_*.qm")}
+        if not drafts:
+            found = {code for code in found if self.status(code) == "validated"}
         return {SOURCE_LANGUAGE} | found
+
+    def status(self, code: str) -> str:
+        """ "validated" or "draft" (the default, also for a missing or unreadable file)."""
+        import tomllib
+
+        try:
+            with (self.folder / STATUS_FILE).open("rb") as handle:
+                languages = tomllib.load(handle).get("languages", {})
+        except (OSError, tomllib.TOMLDecodeError):
+            return "draft"
+        value = languages.get(code) if isinstance(languages, dict) else None
+        return "validated" if value == "validated" else "draft"
 
     def use(self, code: str) -> bool:
         """Show the kiosk's words in ``code`` from now on; False (English kept) if unusable."""

@@ -69,6 +69,8 @@ def translations(tmp_path: Path) -> Translations:
         check=True,
         capture_output=True,
     )
+    # This test's own Welsh words count as checked; the shipped ones are drafts.
+    (folder / "status.toml").write_text('[languages]\ncy = "validated"\n', encoding="utf-8")
     return Translations(folder)
 
 
@@ -148,6 +150,9 @@ def test_a_right_to_left_language_turns_the_screens_round(
     (translations.folder / "kiosk_ur.qm").write_bytes(
         (translations.folder / "kiosk_cy.qm").read_bytes()
     )
+    (translations.folder / "status.toml").write_text(
+        '[languages]\ncy = "validated"\nur = "validated"\n', encoding="utf-8"
+    )
     window = KioskWindow(
         store,
         library(tmp_path, "validated"),
@@ -169,3 +174,27 @@ def test_a_right_to_left_language_turns_the_screens_round(
     finally:
         window.background.wait()
         translations.use("en")
+
+
+def test_draft_screen_words_are_offered_only_when_the_clinic_allows_drafts(
+    qtbot, tmp_path: Path, store: TabletStore, translations: Translations
+) -> None:
+    (translations.folder / "status.toml").write_text('[languages]\ncy = "draft"\n', "utf-8")
+    assert translations.available(drafts=False) == {"en"}
+    assert translations.available() == {"en", "cy"}
+    forms = library(tmp_path, "validated")
+    for drafts, offered in ((False, ["en"]), (True, ["en", "cy"])):
+        win = KioskWindow(
+            store,
+            forms,
+            "visit",
+            {},
+            Background(),
+            StaffPin(store),
+            translations=translations,
+            draft_translations=drafts,
+        )
+        qtbot.addWidget(win)
+        # The form's Welsh is validated here: only the screens' status decides.
+        assert [c for c in win.languages if c != "ur"] == offered
+        win.background.wait()
