@@ -116,6 +116,133 @@
     </message>
 </context>
 <context>
+    <name>EnrolScreen</name>
+    <message>
+        <source>Enrol this tablet</source>
+        <translation>سجّل هذا الجهاز اللوحي</translation>
+    </message>
+    <message>
+        <source>This tablet is not enrolled with a clinic yet. Ask the clinic&apos;s administrator for the clinic&apos;s address and a one-time enrolment code. A code lasts 15 minutes.</source>
+        <translation>هذا الجهاز اللوحي غير مسجل لدى أي عيادة بعد. اطلب من مسؤول العيادة عنوان العيادة ورمز تسجيل يُستخدم مرة واحدة. يبقى الرمز صالحًا 15 دقيقة.</translation>
+    </message>
+    <message>
+        <source>Clinic address</source>
+        <translation>عنوان العيادة</translation>
+    </message>
+    <message>
+        <source>Problem with the clinic address</source>
+        <translation>توجد مشكلة في عنوان العيادة</translation>
+    </message>
+    <message>
+        <source>Enrolment code</source>
+        <translation>رمز التسجيل</translation>
+    </message>
+    <message>
+        <source>Problem with the enrolment code</source>
+        <translation>توجد مشكلة في رمز التسجيل</translation>
+    </message>
+    <message>
+        <source>Tablet name (optional: if left empty, %1)</source>
+        <translation>اسم الجهاز اللوحي (اختياري: إن تُرك فارغًا، %1)</translation>
+    </message>
+    <message>
+        <source>Tablet name</source>
+        <translation>اسم الجهاز اللوحي</translation>
+    </message>
+    <message>
+        <source>Problem with the tablet name</source>
+        <translation>توجد مشكلة في اسم الجهاز اللوحي</translation>
+    </message>
+    <message>
+        <source>Problem with enrolment</source>
+        <translation>توجد مشكلة في التسجيل</translation>
+    </message>
+    <message>
+        <source>Enrolment progress</source>
+        <translation>تقدّم التسجيل</translation>
+    </message>
+    <message>
+        <source>Type %1</source>
+        <translation>اكتب %1</translation>
+    </message>
+    <message>
+        <source>Start the kiosk</source>
+        <translation>شغّل الكشك</translation>
+    </message>
+    <message>
+        <source>Contacting the clinic…</source>
+        <translation>جارٍ الاتصال بالعيادة…</translation>
+    </message>
+    <message>
+        <source>Type the clinic&apos;s address, like https://clinic.example:8443.</source>
+        <translation>اكتب عنوان العيادة، مثل: https://clinic.example:8443</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s address must start with https:// and look like https://clinic.example:8443.</source>
+        <translation>يجب أن يبدأ عنوان العيادة بـ https:// وأن يكون مثل https://clinic.example:8443.</translation>
+    </message>
+    <message>
+        <source>Type the enrolment code from the clinic.</source>
+        <translation>اكتب رمز التسجيل الذي حصلت عليه من العيادة.</translation>
+    </message>
+    <message>
+        <source>That is not an enrolment code. It looks like K7QF-3MZX8TPLW2H9: letters and digits, a hyphen, then more letters and digits.</source>
+        <translation>هذا ليس رمز تسجيل. يبدو الرمز هكذا: K7QF-3MZX8TPLW2H9، أي حروف وأرقام، ثم شرطة، ثم مزيد من الحروف والأرقام.</translation>
+    </message>
+    <message>
+        <source>The tablet&apos;s name may have only letters, digits, spaces and punctuation.</source>
+        <translation>لا يجوز أن يحتوي اسم الجهاز اللوحي إلا على حروف وأرقام ومسافات وعلامات ترقيم.</translation>
+    </message>
+    <message>
+        <source>This tablet already has a device key or a clinic record. To enrol it again, IT must first move its device.key and clinic.json aside.</source>
+        <translation>لدى هذا الجهاز اللوحي مفتاح جهاز أو سجل عيادة بالفعل. لتسجيله مرة أخرى، يجب على قسم تقنية المعلومات أولًا نقل الملفين device.key و clinic.json إلى مكان آخر.</translation>
+    </message>
+    <message>
+        <source>This tablet is now enrolled with the clinic at %1. It has the clinic&apos;s forms and will send answers to the clinic.</source>
+        <translation>أصبح هذا الجهاز اللوحي مسجلًا الآن لدى العيادة على العنوان %1. وصلت إليه نماذج العيادة، وسيرسل الإجابات إلى العيادة.</translation>
+    </message>
+    <message>
+        <source>The clinic does not know this enrolment code. Check it, or ask for a new one.</source>
+        <translation>لا تعرف العيادة رمز التسجيل هذا. تحقق منه، أو اطلب رمزًا جديدًا.</translation>
+    </message>
+    <message>
+        <source>This enrolment code has expired (codes last 15 minutes). Ask for a new one.</source>
+        <translation>انتهت صلاحية رمز التسجيل هذا (تبقى الرموز صالحة 15 دقيقة). اطلب رمزًا جديدًا.</translation>
+    </message>
+    <message>
+        <source>This enrolment code has already been used. Ask for a new one.</source>
+        <translation>سبق استخدام رمز التسجيل هذا. اطلب رمزًا جديدًا.</translation>
+    </message>
+    <message>
+        <source>The clinic did not accept the enrolment code. Check that it was typed exactly; if it was, something between this tablet and the clinic may be intercepting the connection: ask IT to check the network before trying again.</source>
+        <translation>لم تقبل العيادة رمز التسجيل. تحقق من أنه كُتب بدقة؛ فإن كان كذلك، فقد يكون هناك شيء بين هذا الجهاز اللوحي والعيادة يعترض الاتصال: اطلب من قسم تقنية المعلومات فحص الشبكة قبل المحاولة مرة أخرى.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the clinic at %1. Check the address and that this tablet is on the clinic&apos;s network.</source>
+        <translation>تعذّر الوصول إلى العيادة على %1. تحقق من العنوان ومن أن هذا الجهاز اللوحي متصل بشبكة العيادة.</translation>
+    </message>
+    <message>
+        <source>The connection to the clinic may be intercepted: the certificate this tablet was shown is not the clinic&apos;s. Nothing was saved. Ask IT to check the network before trying again.</source>
+        <translation>قد يكون الاتصال بالعيادة معترَضًا: الشهادة التي عُرضت على هذا الجهاز اللوحي ليست شهادة العيادة. لم يُحفظ أي شيء. اطلب من قسم تقنية المعلومات فحص الشبكة قبل المحاولة مرة أخرى.</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s answer was not what this kiosk expects. Nothing was saved. Check that the clinic service and this kiosk are up to date.</source>
+        <translation>لم تكن إجابة العيادة كما يتوقع هذا الكشك. لم يُحفظ أي شيء. تحقق من أن خدمة العيادة وهذا الكشك محدّثان.</translation>
+    </message>
+    <message>
+        <source>The clinic refused to enrol this tablet: %1</source>
+        <translation>رفضت العيادة تسجيل هذا الجهاز اللوحي: %1</translation>
+    </message>
+    <message>
+        <source>Cannot save to the tablet&apos;s data folder (%1).</source>
+        <translation>تعذّر الحفظ في مجلد بيانات الجهاز اللوحي (%1).</translation>
+    </message>
+    <message>
+        <source>Enrolment failed because of a fault in the kiosk. Nothing was saved. Ask IT: the kiosk&apos;s log has the details.</source>
+        <translation>فشل التسجيل بسبب خلل في الكشك. لم يُحفظ أي شيء. اسأل قسم تقنية المعلومات: التفاصيل في سجل الكشك.</translation>
+    </message>
+</context>
+<context>
     <name>FoundScreen</name>
     <message>
         <source>We found an appointment</source>

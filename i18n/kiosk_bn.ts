@@ -116,6 +116,133 @@
     </message>
 </context>
 <context>
+    <name>EnrolScreen</name>
+    <message>
+        <source>Enrol this tablet</source>
+        <translation>এই ট্যাবলেটটি নথিভুক্ত করুন</translation>
+    </message>
+    <message>
+        <source>This tablet is not enrolled with a clinic yet. Ask the clinic&apos;s administrator for the clinic&apos;s address and a one-time enrolment code. A code lasts 15 minutes.</source>
+        <translation>এই ট্যাবলেটটি এখনও কোনো ক্লিনিকে নথিভুক্ত হয়নি। ক্লিনিকের অ্যাডমিনিস্ট্রেটরের কাছে ক্লিনিকের ঠিকানা এবং একবার ব্যবহারযোগ্য একটি নথিভুক্তির কোড চেয়ে নিন। একটি কোড 15 মিনিট কাজ করে।</translation>
+    </message>
+    <message>
+        <source>Clinic address</source>
+        <translation>ক্লিনিকের ঠিকানা</translation>
+    </message>
+    <message>
+        <source>Problem with the clinic address</source>
+        <translation>ক্লিনিকের ঠিকানায় সমস্যা আছে</translation>
+    </message>
+    <message>
+        <source>Enrolment code</source>
+        <translation>নথিভুক্তির কোড</translation>
+    </message>
+    <message>
+        <source>Problem with the enrolment code</source>
+        <translation>নথিভুক্তির কোডে সমস্যা আছে</translation>
+    </message>
+    <message>
+        <source>Tablet name (optional: if left empty, %1)</source>
+        <translation>ট্যাবলেটের নাম (ঐচ্ছিক: খালি রাখলে %1)</translation>
+    </message>
+    <message>
+        <source>Tablet name</source>
+        <translation>ট্যাবলেটের নাম</translation>
+    </message>
+    <message>
+        <source>Problem with the tablet name</source>
+        <translation>ট্যাবলেটের নামে সমস্যা আছে</translation>
+    </message>
+    <message>
+        <source>Problem with enrolment</source>
+        <translation>নথিভুক্তিতে সমস্যা আছে</translation>
+    </message>
+    <message>
+        <source>Enrolment progress</source>
+        <translation>নথিভুক্তির অগ্রগতি</translation>
+    </message>
+    <message>
+        <source>Type %1</source>
+        <translation>%1 লিখুন</translation>
+    </message>
+    <message>
+        <source>Start the kiosk</source>
+        <translation>কিয়স্ক চালু করুন</translation>
+    </message>
+    <message>
+        <source>Contacting the clinic…</source>
+        <translation>ক্লিনিকের সাথে যোগাযোগ করা হচ্ছে…</translation>
+    </message>
+    <message>
+        <source>Type the clinic&apos;s address, like https://clinic.example:8443.</source>
+        <translation>ক্লিনিকের ঠিকানা লিখুন, যেমন: https://clinic.example:8443</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s address must start with https:// and look like https://clinic.example:8443.</source>
+        <translation>ক্লিনিকের ঠিকানা অবশ্যই https:// দিয়ে শুরু হতে হবে এবং দেখতে https://clinic.example:8443 এর মতো হতে হবে।</translation>
+    </message>
+    <message>
+        <source>Type the enrolment code from the clinic.</source>
+        <translation>ক্লিনিক থেকে পাওয়া নথিভুক্তির কোডটি লিখুন।</translation>
+    </message>
+    <message>
+        <source>That is not an enrolment code. It looks like K7QF-3MZX8TPLW2H9: letters and digits, a hyphen, then more letters and digits.</source>
+        <translation>এটি নথিভুক্তির কোড নয়। কোড দেখতে এরকম: K7QF-3MZX8TPLW2H9, অর্থাৎ অক্ষর ও সংখ্যা, একটি হাইফেন, তারপর আরও অক্ষর ও সংখ্যা।</translation>
+    </message>
+    <message>
+        <source>The tablet&apos;s name may have only letters, digits, spaces and punctuation.</source>
+        <translation>ট্যাবলেটের নামে শুধু অক্ষর, সংখ্যা, ফাঁকা জায়গা এবং যতিচিহ্ন থাকতে পারে।</translation>
+    </message>
+    <message>
+        <source>This tablet already has a device key or a clinic record. To enrol it again, IT must first move its device.key and clinic.json aside.</source>
+        <translation>এই ট্যাবলেটে আগে থেকেই একটি ডিভাইস কী বা ক্লিনিকের রেকর্ড আছে। এটিকে আবার নথিভুক্ত করতে হলে আগে IT-কে এর device.key এবং clinic.json ফাইল অন্য জায়গায় সরিয়ে রাখতে হবে।</translation>
+    </message>
+    <message>
+        <source>This tablet is now enrolled with the clinic at %1. It has the clinic&apos;s forms and will send answers to the clinic.</source>
+        <translation>এই ট্যাবলেটটি এখন %1 ঠিকানার ক্লিনিকে নথিভুক্ত হয়েছে। এতে ক্লিনিকের ফর্মগুলো এসেছে এবং এটি উত্তরগুলো ক্লিনিকে পাঠাবে।</translation>
+    </message>
+    <message>
+        <source>The clinic does not know this enrolment code. Check it, or ask for a new one.</source>
+        <translation>ক্লিনিক এই নথিভুক্তির কোডটি চেনে না। কোডটি মিলিয়ে দেখুন, অথবা নতুন একটি কোড চেয়ে নিন।</translation>
+    </message>
+    <message>
+        <source>This enrolment code has expired (codes last 15 minutes). Ask for a new one.</source>
+        <translation>এই নথিভুক্তির কোডের মেয়াদ শেষ হয়ে গেছে (কোড 15 মিনিট কাজ করে)। নতুন একটি কোড চেয়ে নিন।</translation>
+    </message>
+    <message>
+        <source>This enrolment code has already been used. Ask for a new one.</source>
+        <translation>এই নথিভুক্তির কোডটি আগেই ব্যবহার করা হয়েছে। নতুন একটি কোড চেয়ে নিন।</translation>
+    </message>
+    <message>
+        <source>The clinic did not accept the enrolment code. Check that it was typed exactly; if it was, something between this tablet and the clinic may be intercepting the connection: ask IT to check the network before trying again.</source>
+        <translation>ক্লিনিক নথিভুক্তির কোডটি গ্রহণ করেনি। কোডটি হুবহু লেখা হয়েছে কি না মিলিয়ে দেখুন; যদি হয়ে থাকে, তাহলে এই ট্যাবলেট আর ক্লিনিকের মাঝখানে কিছু একটা সংযোগে আড়ি পাততে পারে: আবার চেষ্টা করার আগে IT-কে নেটওয়ার্ক পরীক্ষা করতে বলুন।</translation>
+    </message>
+    <message>
+        <source>Cannot reach the clinic at %1. Check the address and that this tablet is on the clinic&apos;s network.</source>
+        <translation>%1 ঠিকানায় ক্লিনিকের সাথে যোগাযোগ করা যাচ্ছে না। ঠিকানাটি মিলিয়ে দেখুন, আর দেখুন এই ট্যাবলেটটি ক্লিনিকের নেটওয়ার্কে আছে কি না।</translation>
+    </message>
+    <message>
+        <source>The connection to the clinic may be intercepted: the certificate this tablet was shown is not the clinic&apos;s. Nothing was saved. Ask IT to check the network before trying again.</source>
+        <translation>ক্লিনিকের সাথে সংযোগে কেউ আড়ি পাততে পারে: এই ট্যাবলেটকে যে সার্টিফিকেট দেখানো হয়েছে সেটি ক্লিনিকের নয়। কিছুই সংরক্ষণ করা হয়নি। আবার চেষ্টা করার আগে IT-কে নেটওয়ার্ক পরীক্ষা করতে বলুন।</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s answer was not what this kiosk expects. Nothing was saved. Check that the clinic service and this kiosk are up to date.</source>
+        <translation>ক্লিনিকের উত্তর এই কিয়স্কের প্রত্যাশামতো ছিল না। কিছুই সংরক্ষণ করা হয়নি। ক্লিনিকের সার্ভিস এবং এই কিয়স্ক দুটোই হালনাগাদ আছে কি না দেখে নিন।</translation>
+    </message>
+    <message>
+        <source>The clinic refused to enrol this tablet: %1</source>
+        <translation>ক্লিনিক এই ট্যাবলেটটি নথিভুক্ত করতে রাজি হয়নি: %1</translation>
+    </message>
+    <message>
+        <source>Cannot save to the tablet&apos;s data folder (%1).</source>
+        <translation>ট্যাবলেটের ডেটা ফোল্ডারে সংরক্ষণ করা যাচ্ছে না (%1)।</translation>
+    </message>
+    <message>
+        <source>Enrolment failed because of a fault in the kiosk. Nothing was saved. Ask IT: the kiosk&apos;s log has the details.</source>
+        <translation>কিয়স্কের একটি ত্রুটির কারণে নথিভুক্তি ব্যর্থ হয়েছে। কিছুই সংরক্ষণ করা হয়নি। IT-কে জানান: বিস্তারিত কিয়স্কের লগে আছে।</translation>
+    </message>
+</context>
+<context>
     <name>FoundScreen</name>
     <message>
         <source>We found an appointment</source>

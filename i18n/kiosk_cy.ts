@@ -116,6 +116,133 @@
     </message>
 </context>
 <context>
+    <name>EnrolScreen</name>
+    <message>
+        <source>Enrol this tablet</source>
+        <translation>Cofrestru&apos;r llechen hon</translation>
+    </message>
+    <message>
+        <source>This tablet is not enrolled with a clinic yet. Ask the clinic&apos;s administrator for the clinic&apos;s address and a one-time enrolment code. A code lasts 15 minutes.</source>
+        <translation>Dydy&apos;r llechen hon ddim wedi&apos;i chofrestru gyda chlinig eto. Gofynnwch i weinyddwr y clinig am gyfeiriad y clinig a chod cofrestru untro. Mae cod yn para 15 munud.</translation>
+    </message>
+    <message>
+        <source>Clinic address</source>
+        <translation>Cyfeiriad y clinig</translation>
+    </message>
+    <message>
+        <source>Problem with the clinic address</source>
+        <translation>Problem gyda chyfeiriad y clinig</translation>
+    </message>
+    <message>
+        <source>Enrolment code</source>
+        <translation>Cod cofrestru</translation>
+    </message>
+    <message>
+        <source>Problem with the enrolment code</source>
+        <translation>Problem gyda&apos;r cod cofrestru</translation>
+    </message>
+    <message>
+        <source>Tablet name (optional: if left empty, %1)</source>
+        <translation>Enw&apos;r llechen (dewisol: os yw&apos;n wag, %1)</translation>
+    </message>
+    <message>
+        <source>Tablet name</source>
+        <translation>Enw&apos;r llechen</translation>
+    </message>
+    <message>
+        <source>Problem with the tablet name</source>
+        <translation>Problem gydag enw&apos;r llechen</translation>
+    </message>
+    <message>
+        <source>Problem with enrolment</source>
+        <translation>Problem gyda&apos;r cofrestru</translation>
+    </message>
+    <message>
+        <source>Enrolment progress</source>
+        <translation>Cynnydd y cofrestru</translation>
+    </message>
+    <message>
+        <source>Type %1</source>
+        <translation>Teipio %1</translation>
+    </message>
+    <message>
+        <source>Start the kiosk</source>
+        <translation>Dechrau&apos;r ciosg</translation>
+    </message>
+    <message>
+        <source>Contacting the clinic…</source>
+        <translation>Yn cysylltu â&apos;r clinig…</translation>
+    </message>
+    <message>
+        <source>Type the clinic&apos;s address, like https://clinic.example:8443.</source>
+        <translation>Teipiwch gyfeiriad y clinig, fel https://clinic.example:8443.</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s address must start with https:// and look like https://clinic.example:8443.</source>
+        <translation>Rhaid i gyfeiriad y clinig ddechrau gyda https:// ac edrych fel https://clinic.example:8443.</translation>
+    </message>
+    <message>
+        <source>Type the enrolment code from the clinic.</source>
+        <translation>Teipiwch y cod cofrestru a gawsoch gan y clinig.</translation>
+    </message>
+    <message>
+        <source>That is not an enrolment code. It looks like K7QF-3MZX8TPLW2H9: letters and digits, a hyphen, then more letters and digits.</source>
+        <translation>Dydy hwnnw ddim yn god cofrestru. Mae cod yn edrych fel K7QF-3MZX8TPLW2H9: llythrennau a digidau, cysylltnod, yna rhagor o lythrennau a digidau.</translation>
+    </message>
+    <message>
+        <source>The tablet&apos;s name may have only letters, digits, spaces and punctuation.</source>
+        <translation>Dim ond llythrennau, digidau, bylchau ac atalnodau all fod yn enw&apos;r llechen.</translation>
+    </message>
+    <message>
+        <source>This tablet already has a device key or a clinic record. To enrol it again, IT must first move its device.key and clinic.json aside.</source>
+        <translation>Mae gan y llechen hon allwedd dyfais neu gofnod clinig yn barod. I&apos;w chofrestru eto, rhaid i&apos;r adran TG symud ei device.key a&apos;i clinic.json o&apos;r neilltu yn gyntaf.</translation>
+    </message>
+    <message>
+        <source>This tablet is now enrolled with the clinic at %1. It has the clinic&apos;s forms and will send answers to the clinic.</source>
+        <translation>Mae&apos;r llechen hon bellach wedi&apos;i chofrestru gyda&apos;r clinig yn %1. Mae ffurflenni&apos;r clinig ganddi a bydd yn anfon atebion i&apos;r clinig.</translation>
+    </message>
+    <message>
+        <source>The clinic does not know this enrolment code. Check it, or ask for a new one.</source>
+        <translation>Dydy&apos;r clinig ddim yn adnabod y cod cofrestru hwn. Gwiriwch ef, neu gofynnwch am un newydd.</translation>
+    </message>
+    <message>
+        <source>This enrolment code has expired (codes last 15 minutes). Ask for a new one.</source>
+        <translation>Mae&apos;r cod cofrestru hwn wedi dod i ben (mae codau&apos;n para 15 munud). Gofynnwch am un newydd.</translation>
+    </message>
+    <message>
+        <source>This enrolment code has already been used. Ask for a new one.</source>
+        <translation>Mae&apos;r cod cofrestru hwn wedi&apos;i ddefnyddio&apos;n barod. Gofynnwch am un newydd.</translation>
+    </message>
+    <message>
+        <source>The clinic did not accept the enrolment code. Check that it was typed exactly; if it was, something between this tablet and the clinic may be intercepting the connection: ask IT to check the network before trying again.</source>
+        <translation>Wnaeth y clinig ddim derbyn y cod cofrestru. Gwiriwch iddo gael ei deipio&apos;n union; os felly, efallai fod rhywbeth rhwng y llechen hon a&apos;r clinig yn rhyng-gipio&apos;r cysylltiad: gofynnwch i&apos;r adran TG wirio&apos;r rhwydwaith cyn rhoi cynnig arall arni.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the clinic at %1. Check the address and that this tablet is on the clinic&apos;s network.</source>
+        <translation>Methu cyrraedd y clinig yn %1. Gwiriwch y cyfeiriad, a bod y llechen hon ar rwydwaith y clinig.</translation>
+    </message>
+    <message>
+        <source>The connection to the clinic may be intercepted: the certificate this tablet was shown is not the clinic&apos;s. Nothing was saved. Ask IT to check the network before trying again.</source>
+        <translation>Efallai fod y cysylltiad â&apos;r clinig yn cael ei ryng-gipio: nid tystysgrif y clinig yw&apos;r dystysgrif a ddangoswyd i&apos;r llechen hon. Chafodd dim byd ei gadw. Gofynnwch i&apos;r adran TG wirio&apos;r rhwydwaith cyn rhoi cynnig arall arni.</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s answer was not what this kiosk expects. Nothing was saved. Check that the clinic service and this kiosk are up to date.</source>
+        <translation>Doedd ateb y clinig ddim fel mae&apos;r ciosg hwn yn ei ddisgwyl. Chafodd dim byd ei gadw. Gwiriwch fod gwasanaeth y clinig a&apos;r ciosg hwn yn gyfredol.</translation>
+    </message>
+    <message>
+        <source>The clinic refused to enrol this tablet: %1</source>
+        <translation>Gwrthododd y clinig gofrestru&apos;r llechen hon: %1</translation>
+    </message>
+    <message>
+        <source>Cannot save to the tablet&apos;s data folder (%1).</source>
+        <translation>Methu cadw yn ffolder data&apos;r llechen (%1).</translation>
+    </message>
+    <message>
+        <source>Enrolment failed because of a fault in the kiosk. Nothing was saved. Ask IT: the kiosk&apos;s log has the details.</source>
+        <translation>Methodd y cofrestru oherwydd nam yn y ciosg. Chafodd dim byd ei gadw. Gofynnwch i&apos;r adran TG: mae&apos;r manylion yng nghofnod y ciosg.</translation>
+    </message>
+</context>
+<context>
     <name>FoundScreen</name>
     <message>
         <source>We found an appointment</source>

@@ -116,6 +116,133 @@
     </message>
 </context>
 <context>
+    <name>EnrolScreen</name>
+    <message>
+        <source>Enrol this tablet</source>
+        <translation>Zarejestruj ten tablet</translation>
+    </message>
+    <message>
+        <source>This tablet is not enrolled with a clinic yet. Ask the clinic&apos;s administrator for the clinic&apos;s address and a one-time enrolment code. A code lasts 15 minutes.</source>
+        <translation>Ten tablet nie jest jeszcze zarejestrowany w żadnej klinice. Poproś administratora kliniki o adres kliniki i jednorazowy kod rejestracji. Kod jest ważny 15 minut.</translation>
+    </message>
+    <message>
+        <source>Clinic address</source>
+        <translation>Adres kliniki</translation>
+    </message>
+    <message>
+        <source>Problem with the clinic address</source>
+        <translation>Problem z adresem kliniki</translation>
+    </message>
+    <message>
+        <source>Enrolment code</source>
+        <translation>Kod rejestracji</translation>
+    </message>
+    <message>
+        <source>Problem with the enrolment code</source>
+        <translation>Problem z kodem rejestracji</translation>
+    </message>
+    <message>
+        <source>Tablet name (optional: if left empty, %1)</source>
+        <translation>Nazwa tabletu (opcjonalnie: jeśli pole zostanie puste, %1)</translation>
+    </message>
+    <message>
+        <source>Tablet name</source>
+        <translation>Nazwa tabletu</translation>
+    </message>
+    <message>
+        <source>Problem with the tablet name</source>
+        <translation>Problem z nazwą tabletu</translation>
+    </message>
+    <message>
+        <source>Problem with enrolment</source>
+        <translation>Problem z rejestracją</translation>
+    </message>
+    <message>
+        <source>Enrolment progress</source>
+        <translation>Postęp rejestracji</translation>
+    </message>
+    <message>
+        <source>Type %1</source>
+        <translation>Wpisz %1</translation>
+    </message>
+    <message>
+        <source>Start the kiosk</source>
+        <translation>Uruchom kiosk</translation>
+    </message>
+    <message>
+        <source>Contacting the clinic…</source>
+        <translation>Łączenie z kliniką…</translation>
+    </message>
+    <message>
+        <source>Type the clinic&apos;s address, like https://clinic.example:8443.</source>
+        <translation>Wpisz adres kliniki, np. https://clinic.example:8443.</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s address must start with https:// and look like https://clinic.example:8443.</source>
+        <translation>Adres kliniki musi zaczynać się od https:// i wyglądać jak https://clinic.example:8443.</translation>
+    </message>
+    <message>
+        <source>Type the enrolment code from the clinic.</source>
+        <translation>Wpisz kod rejestracji otrzymany z kliniki.</translation>
+    </message>
+    <message>
+        <source>That is not an enrolment code. It looks like K7QF-3MZX8TPLW2H9: letters and digits, a hyphen, then more letters and digits.</source>
+        <translation>To nie jest kod rejestracji. Kod wygląda tak: K7QF-3MZX8TPLW2H9, czyli litery i cyfry, łącznik, a potem kolejne litery i cyfry.</translation>
+    </message>
+    <message>
+        <source>The tablet&apos;s name may have only letters, digits, spaces and punctuation.</source>
+        <translation>Nazwa tabletu może zawierać tylko litery, cyfry, spacje i znaki interpunkcyjne.</translation>
+    </message>
+    <message>
+        <source>This tablet already has a device key or a clinic record. To enrol it again, IT must first move its device.key and clinic.json aside.</source>
+        <translation>Ten tablet ma już klucz urządzenia lub zapis kliniki. Aby zarejestrować go ponownie, dział IT musi najpierw przenieść w inne miejsce jego pliki device.key i clinic.json.</translation>
+    </message>
+    <message>
+        <source>This tablet is now enrolled with the clinic at %1. It has the clinic&apos;s forms and will send answers to the clinic.</source>
+        <translation>Ten tablet jest teraz zarejestrowany w klinice pod adresem %1. Ma formularze kliniki i będzie wysyłać do niej odpowiedzi.</translation>
+    </message>
+    <message>
+        <source>The clinic does not know this enrolment code. Check it, or ask for a new one.</source>
+        <translation>Klinika nie zna tego kodu rejestracji. Sprawdź go albo poproś o nowy.</translation>
+    </message>
+    <message>
+        <source>This enrolment code has expired (codes last 15 minutes). Ask for a new one.</source>
+        <translation>Ten kod rejestracji wygasł (kody są ważne 15 minut). Poproś o nowy.</translation>
+    </message>
+    <message>
+        <source>This enrolment code has already been used. Ask for a new one.</source>
+        <translation>Ten kod rejestracji został już użyty. Poproś o nowy.</translation>
+    </message>
+    <message>
+        <source>The clinic did not accept the enrolment code. Check that it was typed exactly; if it was, something between this tablet and the clinic may be intercepting the connection: ask IT to check the network before trying again.</source>
+        <translation>Klinika nie przyjęła kodu rejestracji. Sprawdź, czy został wpisany dokładnie; jeśli tak, coś między tym tabletem a kliniką może przechwytywać połączenie: przed ponowną próbą poproś dział IT o sprawdzenie sieci.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the clinic at %1. Check the address and that this tablet is on the clinic&apos;s network.</source>
+        <translation>Nie można połączyć się z kliniką pod adresem %1. Sprawdź adres i to, czy ten tablet jest w sieci kliniki.</translation>
+    </message>
+    <message>
+        <source>The connection to the clinic may be intercepted: the certificate this tablet was shown is not the clinic&apos;s. Nothing was saved. Ask IT to check the network before trying again.</source>
+        <translation>Połączenie z kliniką może być przechwytywane: certyfikat pokazany temu tabletowi nie jest certyfikatem kliniki. Nic nie zostało zapisane. Przed ponowną próbą poproś dział IT o sprawdzenie sieci.</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s answer was not what this kiosk expects. Nothing was saved. Check that the clinic service and this kiosk are up to date.</source>
+        <translation>Odpowiedź kliniki nie jest taka, jakiej oczekuje ten kiosk. Nic nie zostało zapisane. Sprawdź, czy usługa kliniki i ten kiosk są aktualne.</translation>
+    </message>
+    <message>
+        <source>The clinic refused to enrol this tablet: %1</source>
+        <translation>Klinika odmówiła zarejestrowania tego tabletu: %1</translation>
+    </message>
+    <message>
+        <source>Cannot save to the tablet&apos;s data folder (%1).</source>
+        <translation>Nie można zapisać w folderze danych tabletu (%1).</translation>
+    </message>
+    <message>
+        <source>Enrolment failed because of a fault in the kiosk. Nothing was saved. Ask IT: the kiosk&apos;s log has the details.</source>
+        <translation>Rejestracja nie powiodła się z powodu błędu w kiosku. Nic nie zostało zapisane. Zgłoś to działowi IT: szczegóły są w dzienniku kiosku.</translation>
+    </message>
+</context>
+<context>
     <name>FoundScreen</name>
     <message>
         <source>We found an appointment</source>

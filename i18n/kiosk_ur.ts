@@ -116,6 +116,133 @@
     </message>
 </context>
 <context>
+    <name>EnrolScreen</name>
+    <message>
+        <source>Enrol this tablet</source>
+        <translation>اس ٹیبلیٹ کو رجسٹر کریں</translation>
+    </message>
+    <message>
+        <source>This tablet is not enrolled with a clinic yet. Ask the clinic&apos;s administrator for the clinic&apos;s address and a one-time enrolment code. A code lasts 15 minutes.</source>
+        <translation>یہ ٹیبلیٹ ابھی کسی کلینک کے ساتھ رجسٹر نہیں ہے۔ کلینک کے منتظم سے کلینک کا پتہ اور ایک بار استعمال ہونے والا رجسٹریشن کوڈ مانگیں۔ کوڈ 15 منٹ تک کارآمد رہتا ہے۔</translation>
+    </message>
+    <message>
+        <source>Clinic address</source>
+        <translation>کلینک کا پتہ</translation>
+    </message>
+    <message>
+        <source>Problem with the clinic address</source>
+        <translation>کلینک کے پتے میں مسئلہ ہے</translation>
+    </message>
+    <message>
+        <source>Enrolment code</source>
+        <translation>رجسٹریشن کوڈ</translation>
+    </message>
+    <message>
+        <source>Problem with the enrolment code</source>
+        <translation>رجسٹریشن کوڈ میں مسئلہ ہے</translation>
+    </message>
+    <message>
+        <source>Tablet name (optional: if left empty, %1)</source>
+        <translation>ٹیبلیٹ کا نام (اختیاری: خالی چھوڑنے پر %1)</translation>
+    </message>
+    <message>
+        <source>Tablet name</source>
+        <translation>ٹیبلیٹ کا نام</translation>
+    </message>
+    <message>
+        <source>Problem with the tablet name</source>
+        <translation>ٹیبلیٹ کے نام میں مسئلہ ہے</translation>
+    </message>
+    <message>
+        <source>Problem with enrolment</source>
+        <translation>رجسٹریشن میں مسئلہ ہے</translation>
+    </message>
+    <message>
+        <source>Enrolment progress</source>
+        <translation>رجسٹریشن کی پیش رفت</translation>
+    </message>
+    <message>
+        <source>Type %1</source>
+        <translation>%1 لکھیں</translation>
+    </message>
+    <message>
+        <source>Start the kiosk</source>
+        <translation>کیوسک شروع کریں</translation>
+    </message>
+    <message>
+        <source>Contacting the clinic…</source>
+        <translation>کلینک سے رابطہ ہو رہا ہے…</translation>
+    </message>
+    <message>
+        <source>Type the clinic&apos;s address, like https://clinic.example:8443.</source>
+        <translation>کلینک کا پتہ لکھیں، مثلاً: https://clinic.example:8443</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s address must start with https:// and look like https://clinic.example:8443.</source>
+        <translation>کلینک کا پتہ https:// سے شروع ہونا چاہیے اور https://clinic.example:8443 جیسا ہونا چاہیے۔</translation>
+    </message>
+    <message>
+        <source>Type the enrolment code from the clinic.</source>
+        <translation>کلینک سے ملنے والا رجسٹریشن کوڈ لکھیں۔</translation>
+    </message>
+    <message>
+        <source>That is not an enrolment code. It looks like K7QF-3MZX8TPLW2H9: letters and digits, a hyphen, then more letters and digits.</source>
+        <translation>یہ رجسٹریشن کوڈ نہیں ہے۔ کوڈ اس طرح کا ہوتا ہے: K7QF-3MZX8TPLW2H9، یعنی حروف اور ہندسے، ایک ہائفن، پھر مزید حروف اور ہندسے۔</translation>
+    </message>
+    <message>
+        <source>The tablet&apos;s name may have only letters, digits, spaces and punctuation.</source>
+        <translation>ٹیبلیٹ کے نام میں صرف حروف، ہندسے، خالی جگہیں اور رموزِ اوقاف ہو سکتے ہیں۔</translation>
+    </message>
+    <message>
+        <source>This tablet already has a device key or a clinic record. To enrol it again, IT must first move its device.key and clinic.json aside.</source>
+        <translation>اس ٹیبلیٹ میں پہلے سے ڈیوائس کی کلید یا کلینک کا ریکارڈ موجود ہے۔ اسے دوبارہ رجسٹر کرنے کے لیے پہلے IT کو اس کی device.key اور clinic.json فائلیں کسی اور جگہ منتقل کرنی ہوں گی۔</translation>
+    </message>
+    <message>
+        <source>This tablet is now enrolled with the clinic at %1. It has the clinic&apos;s forms and will send answers to the clinic.</source>
+        <translation>یہ ٹیبلیٹ اب %1 والے کلینک کے ساتھ رجسٹر ہو گیا ہے۔ اس میں کلینک کے فارم آ گئے ہیں اور یہ جوابات کلینک کو بھیجے گا۔</translation>
+    </message>
+    <message>
+        <source>The clinic does not know this enrolment code. Check it, or ask for a new one.</source>
+        <translation>کلینک اس رجسٹریشن کوڈ کو نہیں پہچانتا۔ اسے چیک کریں، یا نیا کوڈ مانگیں۔</translation>
+    </message>
+    <message>
+        <source>This enrolment code has expired (codes last 15 minutes). Ask for a new one.</source>
+        <translation>اس رجسٹریشن کوڈ کی میعاد ختم ہو گئی ہے (کوڈ 15 منٹ تک کارآمد رہتے ہیں)۔ نیا کوڈ مانگیں۔</translation>
+    </message>
+    <message>
+        <source>This enrolment code has already been used. Ask for a new one.</source>
+        <translation>یہ رجسٹریشن کوڈ پہلے ہی استعمال ہو چکا ہے۔ نیا کوڈ مانگیں۔</translation>
+    </message>
+    <message>
+        <source>The clinic did not accept the enrolment code. Check that it was typed exactly; if it was, something between this tablet and the clinic may be intercepting the connection: ask IT to check the network before trying again.</source>
+        <translation>کلینک نے رجسٹریشن کوڈ قبول نہیں کیا۔ چیک کریں کہ کوڈ بالکل درست لکھا گیا تھا؛ اگر ہاں، تو ہو سکتا ہے کہ اس ٹیبلیٹ اور کلینک کے درمیان کوئی چیز کنکشن میں مداخلت کر رہی ہو: دوبارہ کوشش کرنے سے پہلے IT سے نیٹ ورک چیک کروائیں۔</translation>
+    </message>
+    <message>
+        <source>Cannot reach the clinic at %1. Check the address and that this tablet is on the clinic&apos;s network.</source>
+        <translation>%1 پر کلینک تک رسائی نہیں ہو سکی۔ پتہ چیک کریں، اور یہ بھی کہ یہ ٹیبلیٹ کلینک کے نیٹ ورک پر ہے۔</translation>
+    </message>
+    <message>
+        <source>The connection to the clinic may be intercepted: the certificate this tablet was shown is not the clinic&apos;s. Nothing was saved. Ask IT to check the network before trying again.</source>
+        <translation>ہو سکتا ہے کہ کلینک کے ساتھ کنکشن میں مداخلت کی جا رہی ہو: اس ٹیبلیٹ کو دکھایا گیا سرٹیفکیٹ کلینک کا نہیں ہے۔ کچھ محفوظ نہیں کیا گیا۔ دوبارہ کوشش کرنے سے پہلے IT سے نیٹ ورک چیک کروائیں۔</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s answer was not what this kiosk expects. Nothing was saved. Check that the clinic service and this kiosk are up to date.</source>
+        <translation>کلینک کا جواب ویسا نہیں تھا جیسا یہ کیوسک توقع کرتا ہے۔ کچھ محفوظ نہیں کیا گیا۔ چیک کریں کہ کلینک کی سروس اور یہ کیوسک دونوں تازہ ترین ہیں۔</translation>
+    </message>
+    <message>
+        <source>The clinic refused to enrol this tablet: %1</source>
+        <translation>کلینک نے اس ٹیبلیٹ کو رجسٹر کرنے سے انکار کر دیا: %1</translation>
+    </message>
+    <message>
+        <source>Cannot save to the tablet&apos;s data folder (%1).</source>
+        <translation>ٹیبلیٹ کے ڈیٹا فولڈر میں محفوظ نہیں کیا جا سکا (%1)۔</translation>
+    </message>
+    <message>
+        <source>Enrolment failed because of a fault in the kiosk. Nothing was saved. Ask IT: the kiosk&apos;s log has the details.</source>
+        <translation>کیوسک میں خرابی کی وجہ سے رجسٹریشن نہیں ہو سکی۔ کچھ محفوظ نہیں کیا گیا۔ IT سے رابطہ کریں: تفصیلات کیوسک کے لاگ میں ہیں۔</translation>
+    </message>
+</context>
+<context>
     <name>FoundScreen</name>
     <message>
         <source>We found an appointment</source>

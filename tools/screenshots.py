@@ -53,6 +53,7 @@ from kiosk.envelope.keys import ClinicKeyPair  # noqa: E402
 from kiosk.store import StaffPin, TabletStore  # noqa: E402
 from kiosk.store.clinic_list import Appointment  # noqa: E402
 from kiosk.ui.background import Background  # noqa: E402
+from kiosk.ui.enrol_screen import EnrolScreen  # noqa: E402
 from kiosk.ui.kiosk_window import KioskWindow  # noqa: E402
 from kiosk.ui.language_screen import LanguageScreen  # noqa: E402
 from kiosk.ui.linking_screens import (  # noqa: E402
@@ -203,6 +204,7 @@ SCENES = (
     Scene("timeout-warning", to_timeout_warning),
     Scene("thank-you", to_thank_you),
     Scene("pin-pad", KioskWindow.show_pin_pad),
+    Scene("enrol", page(lambda: EnrolScreen(Path("unused"), Background(), "tablet-1"))),
 )
 
 

@@ -117,6 +117,50 @@ def start_sync(store: TabletStore, data_dir: Path, on_not_enrolled: Callable[[],
     return worker
 
 
+def needs_enrolment(data_dir: Path) -> bool:
+    """Whether the data folder holds no enrolment (a damaged record is not "none": sync
+    reports that one when it starts)."""
+    from kiosk.sync.client import SyncError
+    from kiosk.sync.config import read_clinic_record
+
+    try:
+        return read_clinic_record(data_dir) is None
+    except SyncError:
+        return False
+
+
+def enrol_first(data_dir: Path, windowed: bool, quit_after: int | None) -> bool:
+    """Show the enrolment screen until the tablet is enrolled; False if it was closed first.
+
+    Runs before the tablet store is opened, since enrolment opens it itself."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.background import Background
+    from kiosk.ui.enrol_screen import EnrolScreen
+    from kiosk.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    background = Background()
+    screen = EnrolScreen(data_dir, background)
+    apply_theme(screen)
+    screen.start_kiosk.connect(app.quit)
+    if windowed:
+        screen.resize(1280, 800)
+        screen.show()
+    else:
+        screen.showFullScreen()
+    if quit_after is not None:
+        QTimer.singleShot(quit_after, lambda: app.exit(0))
+    try:
+        app.exec()
+    finally:
+        background.wait()
+        screen.close()
+        screen.deleteLater()
+    return screen.result is not None
+
+
 def form_folders(data_dir: Path) -> list[Path]:
     """The clinic's forms once sync has brought them, else the shipped ones; then the site's."""
     from kiosk.sync.config import clinic_forms_dir
@@ -153,6 +197,21 @@ def run_kiosk(args: argparse.Namespace) -> int:
             data_dir, demo_clinic = prepare_demo(args.demo)
         else:
             data_dir = args.data_dir or paths.data_dir()
+            if needs_enrolment(data_dir):
+                if _no_display():
+                    print(
+                        "kiosk: this tablet is not enrolled, and there is no screen to show "
+                        "the enrolment screen on. Enrol it with 'kiosk enrol URL CODE' "
+                        "(docs/clinic.md), or run the kiosk on the tablet's desktop.",
+                        file=sys.stderr,
+                    )
+                    return 2
+                if not enrol_first(data_dir, args.windowed, args.quit_after):
+                    print(
+                        "kiosk: the tablet was not enrolled, so the kiosk did not start.",
+                        file=sys.stderr,
+                    )
+                    return 0 if args.quit_after is not None else 1
         settings = TabletSettings.load(data_dir / SETTINGS_FILE)
         pathway = args.pathway or settings.pathway
         library = FormLibrary.load(*form_folders(data_dir))
