@@ -354,8 +354,13 @@ def _cell(value: Any, *, free_text: bool) -> Any:
     if isinstance(value, list):
         return ";".join(str(v) for v in value)
     if free_text and isinstance(value, str) and value != PREFER_NOT:
-        return scrub(value)
+        return defuse(scrub(value))
     return value
+
+
+def defuse(text: str) -> str:
+    """Patient text a spreadsheet would run as a formula starts with an apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def data_dictionary(

@@ -290,6 +290,15 @@ def test_only_administrators_export_over_https(clinic: Any, tmp_path: Path) -> N
     assert (tmp_path / "p.csv").read_text().startswith("period,clinic,imd_quintile")
 
 
+def test_free_text_cannot_run_as_a_spreadsheet_formula() -> None:
+    from kiosk.clinic.export import _cell
+
+    assert _cell('=HYPERLINK("http://x")', free_text=True) == '\'=HYPERLINK("http://x")'
+    assert _cell("@SUM(A1)", free_text=True) == "'@SUM(A1)"
+    assert _cell("-2 days of pain", free_text=True) == "'-2 days of pain"
+    assert _cell("I feel fine", free_text=True) == "I feel fine"
+
+
 def test_scrub_catches_the_usual_shapes() -> None:
     assert scrub("ring +44 7700 900123 or 020 7946 0958") == "ring [removed] or [removed]"
     assert scrub("nhs 9434765919 at sw1a 1aa") == "nhs [removed] at [removed]"
