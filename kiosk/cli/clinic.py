@@ -64,6 +64,41 @@ def register(commands: Any) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--day", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD")
     command("rotate-key", "add a new clinic key; older keys are kept", rotate_key)
+    p = sub.add_parser("backup", help="back up a SQLite clinic: database and key files together")
+    p.add_argument("folder", type=Path, metavar="DIR")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.tar")
+    p.set_defaults(handler=backup)
+    p = sub.add_parser("restore", help="restore a backup into a new, empty clinic folder")
+    p.add_argument("archive", type=Path, metavar="FILE.tar")
+    p.add_argument("--to", type=Path, required=True, metavar="DIR")
+    p.set_defaults(handler=restore)
+
+
+def backup(args: argparse.Namespace) -> int:
+    from kiosk.clinic.backup import BackupError, back_up
+
+    try:
+        report = back_up(args.folder, args.out)
+    except (BackupError, OSError) as exc:
+        return _fail(exc)
+    print(
+        f"{report.submissions} submissions and the key files backed up to {report.path} "
+        f"(schema {report.schema}); it holds the keys to patient data: "
+        "keep it as safe as the server"
+    )
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    from kiosk.clinic.backup import BackupError
+    from kiosk.clinic.backup import restore as restore_backup
+
+    try:
+        report = restore_backup(args.archive, args.to)
+    except (BackupError, OSError) as exc:
+        return _fail(exc)
+    print(f"restored {report.submissions} submissions and the key files into {args.to}")
+    return 0
 
 
 def _fail(message: object) -> int:
