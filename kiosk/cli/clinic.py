@@ -1,24 +1,35 @@
 """``kiosk clinic ...``: set up and run the clinic service (docs/clinic.md).
 
-kiosk clinic init DIR --passphrase-file F [--host NAME ...]
-kiosk clinic serve DIR --passphrase-file F [--database URL] [--host H] [--port P]
+Every command names its clinic either with the settings file
+(``--config clinic.toml``, or ``KIOSK_CLINIC_CONFIG``; docs/configuration.md) or
+with the clinic folder and its passphrase file (``DIR --passphrase-file F
+[--database URL]``).
+
+kiosk clinic init CLINIC [--host NAME ...]
+kiosk clinic serve CLINIC [--host H] [--port P]
 kiosk clinic serve --demo DIR          a demo clinic: SQLite, demo users, list and code
-kiosk clinic enrolment-code DIR --passphrase-file F
-kiosk clinic revoke DIR DEVICE_ID --passphrase-file F
-kiosk clinic add-user DIR USERNAME ROLE --passphrase-file F   (password from stdin)
-kiosk clinic clinic-list DIR FILE.csv [--day D] --passphrase-file F
-kiosk clinic rotate-key DIR --passphrase-file F
+kiosk clinic check-config [--config F] check the settings, keys and database; change nothing
+kiosk clinic enrolment-code CLINIC
+kiosk clinic revoke CLINIC DEVICE_ID
+kiosk clinic add-user CLINIC USERNAME ROLE    (password from stdin)
+kiosk clinic clinic-list CLINIC FILE.csv [--day D]
+kiosk clinic rotate-key CLINIC
+kiosk clinic backup CLINIC --out FILE.tar
+kiosk clinic restore FILE.tar (--to DIR [--database URL] | --config F)
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.clinic.config import CONFIG_ENV, ClinicConfig
 from kiosk.site import paths
+from kiosk.site.tomlfile import SettingsError
 
 DEMO_PASSPHRASE = b"demo clinic passphrase - not for real use"
 DEMO_USERS = (
@@ -30,30 +41,35 @@ DEMO_USERS = (
 DEMO_PASSWORD = "demo password 2026"  # noqa: S105 - the demo's published password
 
 
+def clinic_arguments(p: argparse.ArgumentParser, *, folder: bool = True) -> None:
+    if folder:
+        p.add_argument("folder", type=Path, nargs="?", metavar="DIR", help="the clinic folder")
+    p.add_argument("--config", type=Path, default=None, metavar="FILE",
+                   help=f"the clinic's settings file (default: ${CONFIG_ENV})")  # fmt: skip
+    p.add_argument("--passphrase-file", type=Path, default=None, metavar="FILE")
+    p.add_argument("--database", default=None, metavar="URL", help="default: DIR/clinic.db")
+
+
 def register(commands: Any) -> None:
     clinic = commands.add_parser("clinic", help="the clinic service")
     sub = clinic.add_subparsers(dest="clinic_command", metavar="ACTION", required=True)
 
-    def command(name: str, help_text: str, handler: Any, *, folder: bool = True) -> Any:
+    def command(name: str, help_text: str, handler: Any) -> Any:
         p = sub.add_parser(name, help=help_text)
-        if folder:
-            p.add_argument("folder", type=Path, metavar="DIR")
-            p.add_argument("--passphrase-file", type=Path, required=True, metavar="FILE")
-        p.add_argument("--database", default=None, metavar="URL", help="default: DIR/clinic.db")
+        clinic_arguments(p)
         p.set_defaults(handler=handler)
         return p
 
     p = command("init", "make a clinic folder: keys, server key, certificate", init)
     p.add_argument("--host", action="append", default=None, metavar="NAME",
                    help="a name or address tablets use (repeat); default 127.0.0.1")  # fmt: skip
-    p = sub.add_parser("serve", help="run the clinic service over HTTPS")
-    p.add_argument("folder", type=Path, nargs="?", metavar="DIR")
-    p.add_argument("--passphrase-file", type=Path, metavar="FILE")
-    p.add_argument("--database", default=None, metavar="URL")
+    p = command("serve", "run the clinic service over HTTPS", serve)
     p.add_argument("--demo", type=Path, default=None, metavar="DIR")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8443)
-    p.set_defaults(handler=serve)
+    p.add_argument("--host", default=None, help="default: [server] host, or 127.0.0.1")
+    p.add_argument("--port", type=int, default=None, help="default: [server] port, or 8443")
+    p = sub.add_parser("check-config", help="check the settings file, keys and database")
+    clinic_arguments(p, folder=False)
+    p.set_defaults(handler=check_config, folder=None)
     command("enrolment-code", "a one-time code to enrol a tablet (15 minutes)", enrolment_code)
     p = command("revoke", "stop a tablet: its requests are refused", revoke)
     p.add_argument("device_id")
@@ -64,22 +80,50 @@ def register(commands: Any) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--day", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD")
     command("rotate-key", "add a new clinic key; older keys are kept", rotate_key)
-    p = sub.add_parser("backup", help="back up a SQLite clinic: database and key files together")
-    p.add_argument("folder", type=Path, metavar="DIR")
+    p = command("backup", "back up the database and key files together", backup)
     p.add_argument("--out", type=Path, required=True, metavar="FILE.tar")
-    p.set_defaults(handler=backup)
-    p = sub.add_parser("restore", help="restore a backup into a new, empty clinic folder")
+    p = sub.add_parser("restore", help="restore a backup into a new clinic folder and database")
     p.add_argument("archive", type=Path, metavar="FILE.tar")
-    p.add_argument("--to", type=Path, required=True, metavar="DIR")
-    p.set_defaults(handler=restore)
+    p.add_argument("--to", type=Path, default=None, metavar="DIR", help="a new, empty folder")
+    clinic_arguments(p, folder=False)
+    p.set_defaults(handler=restore, folder=None)
+
+
+def _target(args: argparse.Namespace) -> ClinicConfig:
+    """The clinic a command names: a settings file, or DIR with --passphrase-file."""
+    from kiosk.clinic.config import BACKUPS_FOLDER, BackupPolicy
+
+    folder = getattr(args, "folder", None)
+    config_file = args.config
+    if config_file is None and folder is None and os.environ.get(CONFIG_ENV):
+        config_file = Path(os.environ[CONFIG_ENV])
+    if config_file is not None:
+        if folder is not None or args.passphrase_file is not None or args.database is not None:
+            raise SettingsError(
+                "give either the settings file (--config) or the clinic folder with "
+                "--passphrase-file and --database, not both"
+            )
+        return ClinicConfig.load(config_file)
+    if folder is None:
+        raise SettingsError(
+            f"which clinic? Give --config FILE (or set {CONFIG_ENV}), or the clinic folder "
+            "and --passphrase-file"
+        )
+    return ClinicConfig(
+        folder=folder,
+        passphrase_file=args.passphrase_file,
+        database=args.database,
+        backups=BackupPolicy(folder / BACKUPS_FOLDER),
+    )
 
 
 def backup(args: argparse.Namespace) -> int:
     from kiosk.clinic.backup import BackupError, back_up
 
     try:
-        report = back_up(args.folder, args.out)
-    except (BackupError, OSError) as exc:
+        target = _target(args)
+        report = back_up(target.folder, args.out, target.database)
+    except (BackupError, SettingsError, OSError) as exc:
         return _fail(exc)
     print(
         f"{report.submissions} submissions and the key files backed up to {report.path} "
@@ -94,10 +138,21 @@ def restore(args: argparse.Namespace) -> int:
     from kiosk.clinic.backup import restore as restore_backup
 
     try:
-        report = restore_backup(args.archive, args.to)
-    except (BackupError, OSError) as exc:
+        if args.to is not None:
+            if args.config is not None:
+                raise SettingsError("give either --to DIR or --config, not both")
+            folder, database = args.to, args.database
+        else:
+            if args.config is None and not os.environ.get(CONFIG_ENV):
+                raise SettingsError(
+                    "where to? Give --to DIR (a new, empty folder) or --config FILE"
+                )
+            target = _target(args)
+            folder, database = target.folder, target.database
+        report = restore_backup(args.archive, folder, database)
+    except (BackupError, SettingsError, OSError) as exc:
         return _fail(exc)
-    print(f"restored {report.submissions} submissions and the key files into {args.to}")
+    print(f"restored {report.submissions} submissions and the key files into {folder}")
     return 0
 
 
@@ -106,14 +161,10 @@ def _fail(message: object) -> int:
     return 2
 
 
-def _passphrase(args: argparse.Namespace) -> bytes:
-    return bytes(args.passphrase_file.read_bytes().strip())
-
-
 def _open(args: argparse.Namespace) -> Any:
-    from kiosk.clinic.setup import open_service
+    from kiosk.clinic.setup import open_configured
 
-    return open_service(args.folder, _passphrase(args), args.database, paths.form_dirs())
+    return open_configured(_target(args), paths.form_dirs())
 
 
 def _known() -> tuple[type[BaseException], ...]:
@@ -132,7 +183,7 @@ def _known() -> tuple[type[BaseException], ...]:
         EngineError,
         Refused,
         ClinicListError,
-        ValueError,
+        ValueError,  # SettingsError too
     )
 
 
@@ -141,10 +192,13 @@ def init(args: argparse.Namespace) -> int:
     from kiosk.clinic.tls import CERT_FILE, fingerprint_of
 
     try:
-        init_clinic(args.folder, _passphrase(args), args.host or ["127.0.0.1"])
+        target = _target(args)
+        init_clinic(target.folder, target.passphrase(), args.host or ["127.0.0.1"])
     except _known() as exc:
         return _fail(exc)
-    print(f"clinic made in {args.folder}; certificate {fingerprint_of(args.folder / CERT_FILE)}")
+    print(
+        f"clinic made in {target.folder}; certificate {fingerprint_of(target.folder / CERT_FILE)}"
+    )
     return 0
 
 
@@ -204,7 +258,8 @@ def rotate_key(args: argparse.Namespace) -> int:
     from kiosk.clinic.keyring import KeyRing
 
     try:
-        pair = KeyRing.rotate(args.folder, _passphrase(args))
+        target = _target(args)
+        pair = KeyRing.rotate(target.folder, target.passphrase())
     except _known() as exc:
         return _fail(exc)
     print(f"new clinic key {pair.id}; tablets pick it up at their next sync")
@@ -236,7 +291,8 @@ def serve(args: argparse.Namespace) -> int:
 
     try:
         if args.demo is not None:
-            service = prepare_demo_clinic(args.demo, [args.host])
+            host, port = args.host or "127.0.0.1", args.port or 8443
+            service = prepare_demo_clinic(args.demo, [host])
             folder = args.demo
             code = service.issue_code("demo")
             users = ", ".join(username for username, _role in DEMO_USERS)
@@ -246,12 +302,91 @@ def serve(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         else:
-            if args.folder is None or args.passphrase_file is None:
-                return _fail("give the clinic folder and --passphrase-file, or --demo DIR")
-            service, folder = _open(args), args.folder
+            target = _target(args)
+            host, port = args.host or target.host, args.port or target.port
+            service, folder = _open(args), target.folder
     except _known() as exc:
         return _fail(exc)
-    print(f"clinic service on https://{args.host}:{args.port}", file=sys.stderr)
-    server = uvicorn_server(service, folder, args.host, args.port)
+    print(f"clinic service on https://{host}:{port}", file=sys.stderr)
+    server = uvicorn_server(service, folder, host, port)
     server.run()  # type: ignore[attr-defined]
     return 0
+
+
+def check_config(args: argparse.Namespace) -> int:
+    """Check the settings file, the passphrase, the keys and the database; change nothing."""
+    from kiosk.clinic.keyring import KeyRing
+    from kiosk.clinic.server_secrets import SecretError
+    from kiosk.clinic.tls import CERT_FILE, fingerprint_of
+    from kiosk.envelope.errors import EnvelopeError
+
+    try:
+        target = _target(args)
+    except (SettingsError, OSError) as exc:
+        return _fail(exc)
+    problems: list[str] = []
+    print(f"settings: {target.source or target.folder}")
+    if not (target.folder / CERT_FILE).is_file():
+        problems.append(
+            f"{target.folder} holds no clinic yet (no {CERT_FILE}): run kiosk clinic init"
+        )
+    else:
+        certificate = fingerprint_of(target.folder / CERT_FILE)
+        print(f"clinic folder: {target.folder}; certificate {certificate}")
+        try:
+            KeyRing.load(target.folder, target.passphrase())
+            print("passphrase: opens the clinic keys")
+        except (SettingsError, SecretError, EnvelopeError, OSError, ValueError) as exc:
+            problems.append(f"passphrase: {exc}")
+    problems.extend(_check_database(target))
+    policy = target.backup_policy
+    print(
+        f"backups: {policy.folder}"
+        + (f", one before each upgrade, newest {policy.keep} kept" if policy.before_upgrade else "")
+    )
+    print(f"serves: https://{target.host}:{target.port}")
+    for problem in problems:
+        print(f"kiosk: {problem}", file=sys.stderr)
+    return 2 if problems else 0
+
+
+def _check_database(target: ClinicConfig) -> list[str]:
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    url = make_url(target.database_url)
+    shown = url.render_as_string(hide_password=True)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        print(f"database: {shown} (made on first start)")
+        return []
+    if url.get_backend_name() == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    from kiosk.clinic.database import schema_revision
+
+    engine = create_engine(url)
+    try:
+        current = schema_revision(engine)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        return [f"database {shown}: cannot connect ({reason})"]
+    finally:
+        engine.dispose()
+    from kiosk.clinic.database import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+        return [
+            f"database {shown}: made by a newer version of What Matters Kiosk (schema "
+            f"{current}); this version would refuse it"
+        ]
+    if current is None:
+        state = "empty; the schema is made on first start"
+    elif current == head:
+        state = f"schema {current}, up to date"
+    else:
+        state = f"schema {current}; upgraded to {head} on next start, after a backup"
+    print(f"database: {shown} ({state})")
+    return []

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.clinic import _known, _open
+from kiosk.cli.clinic import _known, _open, _target, clinic_arguments
 
 
 def register(commands: Any) -> None:
@@ -26,9 +26,7 @@ def register(commands: Any) -> None:
 
     def command(name: str, help_text: str, handler: Any) -> Any:
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("folder", type=Path, metavar="DIR", help="the clinic folder")
-        p.add_argument("--passphrase-file", type=Path, required=True, metavar="FILE")
-        p.add_argument("--database", default=None, metavar="URL", help="default: DIR/clinic.db")
+        clinic_arguments(p)
         p.add_argument("--user", required=True, metavar="NAME", help="an administrator")
         p.add_argument("--purpose", required=True, metavar="TEXT", help="why (audited)")
         p.add_argument("--out", type=Path, required=True, metavar="FOLDER")
@@ -72,9 +70,10 @@ def register(commands: Any) -> None:
     imd_sub = imd.add_subparsers(dest="imd_command", metavar="ACTION", required=True)
     p = imd_sub.add_parser("import", help="load an ONS postcode-to-LSOA-to-IMD CSV file")
     p.add_argument("file", type=Path)
-    p.add_argument("--clinic", type=Path, required=True, metavar="DIR", help="the clinic folder")
+    p.add_argument("--clinic", type=Path, default=None, metavar="DIR", help="the clinic folder")
+    p.add_argument("--config", type=Path, default=None, metavar="FILE", help="or its settings")
     p.add_argument("--database", default=None, metavar="URL", help="default: DIR/clinic.db")
-    p.set_defaults(handler=imd_import)
+    p.set_defaults(handler=imd_import, passphrase_file=None)
 
 
 def _errors(*more: type[BaseException]) -> tuple[type[BaseException], ...]:
@@ -217,11 +216,12 @@ def imd_import(args: argparse.Namespace) -> int:
     from kiosk.clinic.database import open_database
     from kiosk.clinic.imd import ImdError, import_lookup
 
-    url = args.database or f"sqlite:///{args.clinic / 'clinic.db'}"
     try:
-        if args.database is None and not (args.clinic / "clinic.db").exists():
-            raise FileNotFoundError(f"{args.clinic} holds no clinic database (clinic.db)")
-        engine = open_database(url)
+        args.folder = args.clinic
+        target = _target(args)
+        if target.database is None and not (target.folder / "clinic.db").exists():
+            raise FileNotFoundError(f"{target.folder} holds no clinic database (clinic.db)")
+        engine = open_database(target.database_url)
         report = import_lookup(_Audited(engine), args.file, "command line")
     except _errors(ImdError) as exc:
         return _fail(exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,14 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
-def open_database(url: str) -> Engine:
-    """An engine for ``url``, schema brought up to date. DatabaseError in plain words."""
+# Called with the current and the new schema revision before an existing database
+# is upgraded (the automatic backup); an exception stops the upgrade.
+BeforeUpgrade = Callable[[str, str], object]
+
+
+def open_database(url: str, before_upgrade: BeforeUpgrade | None = None) -> Engine:
+    """An engine for ``url``, schema brought up to date (after ``before_upgrade``,
+    if the database has an older schema). DatabaseError in plain words."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -48,7 +55,7 @@ def open_database(url: str) -> Engine:
     else:
         engine = create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
     try:
-        migrate(engine)
+        migrate(engine, before_upgrade)
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unknown"
@@ -56,6 +63,9 @@ def open_database(url: str) -> Engine:
             f"cannot open the clinic database {parsed.render_as_string(hide_password=True)}: "
             f"{reason}"
         ) from None
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 
@@ -65,9 +75,34 @@ def alembic_config() -> Config:
     return config
 
 
-def migrate(engine: Engine) -> None:
+def schema_revision(engine: Engine) -> str | None:
+    """The database's schema revision (None: an empty database)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    return str(ScriptDirectory.from_config(alembic_config()).get_current_head())
+
+
+def migrate(engine: Engine, before_upgrade: BeforeUpgrade | None = None) -> None:
+    """Bring the schema up to date. A database made by a newer version is refused
+    and left as it is; an older one is first handed to ``before_upgrade``."""
     config = alembic_config()
     script = ScriptDirectory.from_config(config)
+    current = schema_revision(engine)
+    _refuse_newer(current, script)
+    head = script.get_current_head()
+    if current == head:
+        return
+    if current is not None and before_upgrade is not None:
+        try:
+            before_upgrade(current, str(head))
+        except Exception as exc:
+            raise DatabaseError(
+                f"the clinic database needs an upgrade (schema {current} to {head}), but the "
+                f"backup before it failed, so nothing was changed: {exc}"
+            ) from None
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         if sqlite:
@@ -84,14 +119,19 @@ def migrate(engine: Engine) -> None:
                 connection.commit()
 
 
-def _upgrade(connection: Connection, config: Config, script: ScriptDirectory) -> None:
-    current = MigrationContext.configure(connection).get_current_revision()
+def _refuse_newer(current: str | None, script: ScriptDirectory) -> None:
     known = {rev.revision for rev in script.walk_revisions()}
     if current is not None and current not in known:
         raise DatabaseError(
-            f"the clinic database was made by a newer version (schema {current}); "
-            "install that version"
+            f"the clinic database was made by a newer version of What Matters Kiosk "
+            f"(schema {current}; this version knows up to {script.get_current_head()}). "
+            "Install that version or newer; the database was not changed"
         )
+
+
+def _upgrade(connection: Connection, config: Config, script: ScriptDirectory) -> None:
+    current = MigrationContext.configure(connection).get_current_revision()
+    _refuse_newer(current, script)
     if current != script.get_current_head():
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

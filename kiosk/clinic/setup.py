@@ -11,14 +11,13 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.clinic.config import DATABASE_FILE, BackupPolicy, ClinicConfig
 from kiosk.clinic.database import open_database
 from kiosk.clinic.keyring import KeyRing
 from kiosk.clinic.server_secrets import ServerSecrets
 from kiosk.clinic.service import ClinicService
 from kiosk.clinic.tls import CERT_FILE, CERT_KEY_FILE, fingerprint_of, make_certificate
 from kiosk.engine import FormLibrary
-
-DATABASE_FILE = "clinic.db"
 
 
 def init_clinic(folder: Path, passphrase: bytes, hosts: list[str]) -> None:
@@ -32,16 +31,37 @@ def init_clinic(folder: Path, passphrase: bytes, hosts: list[str]) -> None:
 
 
 def open_service(
-    folder: Path, passphrase: bytes, database_url: str | None, forms: list[Path]
+    folder: Path,
+    passphrase: bytes,
+    database_url: str | None,
+    forms: list[Path],
+    backups: BackupPolicy | None = None,
 ) -> ClinicService:
+    """Open the clinic in ``folder``. With ``backups`` (and its ``before_upgrade``), a
+    database with an older schema is backed up into ``backups.folder`` first."""
     url = database_url or f"sqlite:///{folder / DATABASE_FILE}"
+    before = None
+    if backups is not None and backups.before_upgrade:
+        from kiosk.clinic.backup import before_upgrade
+
+        def before(current: str, head: str) -> object:
+            return before_upgrade(folder, url, backups, current, head)
+
+    keys = KeyRing.load(folder, passphrase)  # a wrong passphrase stops before any upgrade
     return ClinicService(
-        open_database(url),
+        open_database(url, before),
         FormLibrary.load(*forms),
         forms,
-        KeyRing.load(folder, passphrase),
+        keys,
         ServerSecrets.load_or_create(folder),
         fingerprint_of(folder / CERT_FILE),
+    )
+
+
+def open_configured(config: ClinicConfig, forms: list[Path]) -> ClinicService:
+    """Open the clinic a settings file describes (automatic backups as it says)."""
+    return open_service(
+        config.folder, config.passphrase(), config.database, forms, config.backup_policy
     )
 
 

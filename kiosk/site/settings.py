@@ -22,18 +22,17 @@ keeps the two in step).
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from kiosk.site.tomlfile import SettingsError, read_sections, switch, text, whole_number
+
+__all__ = ["LINK_MODES", "SETTINGS_FILE", "SettingsError", "TabletSettings"]
+
 SETTINGS_FILE = "tablet.toml"
 MAX_RETENTION_DAYS = 365
 LINK_MODES = ("reception", "self_check_in", "anonymous")
-
-
-class SettingsError(ValueError):
-    """A setting has a value the product cannot use."""
 
 
 @dataclass(frozen=True)
@@ -54,33 +53,10 @@ class TabletSettings:
     def load(cls, path: Path) -> TabletSettings:
         """Read ``path`` (a missing file gives the defaults), then the environment's overrides."""
         try:
-            raw = path.read_bytes()
+            sections = read_sections(path, SECTIONS, _checked)
         except FileNotFoundError:
             return cls.from_environment()
-        except OSError as exc:
-            raise SettingsError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-        try:
-            document = tomllib.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise SettingsError(f"{path}: not a valid TOML file ({exc})") from None
-        values: dict[str, Any] = {}
-        for section, keys in document.items():
-            if section not in SECTIONS:
-                raise SettingsError(
-                    f"{path}: unknown section [{section}] (known: "
-                    + ", ".join(f"[{name}]" for name in SECTIONS)
-                    + ")"
-                )
-            if not isinstance(keys, dict):
-                raise SettingsError(f"{path}: {section} must be a [{section}] table")
-            for key, value in keys.items():
-                if key not in SECTIONS[section]:
-                    raise SettingsError(
-                        f"{path}: unknown key {key!r} in [{section}] (known: "
-                        + ", ".join(SECTIONS[section])
-                        + ")"
-                    )
-                values[key] = _checked(f"{path}: [{section}] {key}", key, value)
+        values = {key: value for keys in sections.values() for key, value in keys.items()}
         return cls(**values)._with_environment()
 
     def _with_environment(self) -> TabletSettings:
@@ -113,18 +89,10 @@ assert {key for keys in SECTIONS.values() for key in keys} == {
 
 def _checked(where: str, key: str, value: Any) -> Any:
     if key in _SWITCHES:
-        if not isinstance(value, bool):
-            raise SettingsError(f"{where} must be true or false (no quotes), not {value!r}")
-        return value
+        return switch(where, value)
     if key in _RANGES:
-        low, high = _RANGES[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise SettingsError(
-                f"{where} must be a whole number from {low} to {high}, not {value!r}"
-            )
-        return value
-    if not isinstance(value, str) or not value.strip():
-        raise SettingsError(f"{where} must be text in quotes, not {value!r}")
+        return whole_number(where, value, *_RANGES[key])
+    value = text(where, value)
     if key == "link" and value not in LINK_MODES:
         raise SettingsError(f"{where} must be one of {', '.join(LINK_MODES)}, not {value!r}")
     return value

@@ -1,0 +1,162 @@
+"""The clinic service's settings: one TOML file (``clinic.toml``), every key documented.
+
+::
+
+    [clinic]
+    folder = "/var/lib/what-matters-clinic"         # required: keys, certificate
+    passphrase_file = "/etc/what-matters-clinic/passphrase"
+    database = "postgresql+psycopg://wmclinic@/whatmatters?host=/run/postgresql"
+
+    [server]
+    host = "127.0.0.1"
+    port = 8443
+
+    [backups]
+    folder = "/var/backups/what-matters-clinic"
+    before_upgrade = true
+    keep = 10
+
+Relative paths are read from the file's own folder. Without ``passphrase_file``
+the passphrase comes from systemd's credential ``passphrase``
+(``$CREDENTIALS_DIRECTORY/passphrase``). A missing file, an unknown section or
+key, a wrong type or a value out of range is refused with a message naming the
+file and the key. docs/configuration.md documents every key (a test keeps the
+two in step); packaging/clinic/clinic.toml is a complete example.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from kiosk.site.tomlfile import SettingsError, read_sections, switch, text, whole_number
+
+CONFIG_ENV = "KIOSK_CLINIC_CONFIG"
+CREDENTIAL = "passphrase"
+DATABASE_FILE = "clinic.db"
+BACKUPS_FOLDER = "backups"
+DEFAULT_KEEP = 10
+
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "clinic": ("folder", "passphrase_file", "database"),
+    "server": ("host", "port"),
+    "backups": ("folder", "before_upgrade", "keep"),
+}
+REQUIRED = (("clinic", "folder"),)
+
+
+@dataclass(frozen=True)
+class BackupPolicy:
+    """Where automatic backups go, whether one is taken before a database upgrade,
+    and how many to keep."""
+
+    folder: Path
+    before_upgrade: bool = True
+    keep: int = DEFAULT_KEEP
+
+
+@dataclass(frozen=True)
+class ClinicConfig:
+    folder: Path
+    passphrase_file: Path | None = None
+    database: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8443
+    backups: BackupPolicy | None = None
+    source: Path | None = None  # the file it came from, for messages
+
+    @property
+    def database_url(self) -> str:
+        return self.database or f"sqlite:///{self.folder / DATABASE_FILE}"
+
+    @property
+    def backup_policy(self) -> BackupPolicy:
+        return self.backups or BackupPolicy(self.folder / BACKUPS_FOLDER)
+
+    def passphrase(self) -> bytes:
+        """The passphrase that opens the clinic keys, from its file or systemd's credential."""
+        if self.passphrase_file is not None:
+            path, named = self.passphrase_file, f"passphrase_file {self.passphrase_file}"
+        else:
+            credentials = os.environ.get("CREDENTIALS_DIRECTORY")
+            if not credentials and self.source is None:
+                raise SettingsError(
+                    "the clinic keys need their passphrase: give --passphrase-file FILE"
+                )
+            if not credentials:
+                raise SettingsError(
+                    f"{self.source}: no [clinic] passphrase_file, and no systemd credential "
+                    f"{CREDENTIAL!r} (LoadCredential={CREDENTIAL}:FILE): the clinic keys "
+                    "cannot be opened"
+                )
+            path = Path(credentials) / CREDENTIAL
+            named = f"the systemd credential {path}"
+        try:
+            secret = path.read_bytes().strip()
+        except FileNotFoundError:
+            raise SettingsError(f"{named} does not exist") from None
+        except OSError as exc:
+            raise SettingsError(f"{named} cannot be read ({exc.strerror or exc})") from None
+        if not secret:
+            raise SettingsError(f"{named} is empty")
+        return bytes(secret)
+
+    @classmethod
+    def load(cls, path: Path) -> ClinicConfig:
+        """Read and check ``path``; SettingsError in plain words if anything is wrong."""
+        try:
+            sections = read_sections(path, SECTIONS, _checked)
+        except FileNotFoundError:
+            raise SettingsError(f"{path}: no such file (the clinic service's settings)") from None
+        for section, key in REQUIRED:
+            if key not in sections.get(section, {}):
+                raise SettingsError(f"{path}: [{section}] {key} is required")
+        base = path.resolve().parent
+        clinic, server, backups = (sections.get(name, {}) for name in SECTIONS)
+
+        def resolved(value: str) -> Path:
+            return (base / Path(value).expanduser()).resolve()
+
+        folder = resolved(clinic["folder"])
+        return cls(
+            folder=folder,
+            passphrase_file=(
+                resolved(clinic["passphrase_file"]) if "passphrase_file" in clinic else None
+            ),
+            database=clinic.get("database"),
+            host=server.get("host", "127.0.0.1"),
+            port=server.get("port", 8443),
+            backups=BackupPolicy(
+                resolved(backups["folder"]) if "folder" in backups else folder / BACKUPS_FOLDER,
+                backups.get("before_upgrade", True),
+                backups.get("keep", DEFAULT_KEEP),
+            ),
+            source=path,
+        )
+
+
+def _checked(where: str, key: str, value: Any) -> Any:
+    if key == "port":
+        return whole_number(where, value, 1, 65535)
+    if key == "keep":
+        return whole_number(where, value, 1, 1000)
+    if key == "before_upgrade":
+        return switch(where, value)
+    value = text(where, value)
+    if key == "database":
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError:
+            backend = None
+        if backend not in ("sqlite", "postgresql"):
+            raise SettingsError(
+                f"{where} must be a SQLite or PostgreSQL database URL, e.g. "
+                f"'postgresql+psycopg://wmclinic@/whatmatters?host=/run/postgresql', "
+                f"not {value!r}"
+            )
+    return value
