@@ -17,7 +17,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import text as sql_text
+from sqlalchemy.exc import SQLAlchemyError
 
+from kiosk import __version__
 from kiosk.clinic.casework import CASEWORKERS, Conflict
 from kiosk.clinic.service import ClinicService, Refused
 from kiosk.clinic.staff import ROLES, TOKEN_TTL_S, StaffMember
@@ -170,9 +173,22 @@ def create_app(service: ClinicService) -> FastAPI:
 
         return Depends(check)
 
-    @app.get(f"{API}/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    @app.get(
+        f"{API}/health",
+        responses={503: {"description": "the clinic database cannot be reached"}},
+    )
+    def health() -> Response:
+        """For monitoring and load balancers: no sign-in, nothing about patients."""
+        try:
+            with service.engine.connect() as connection:
+                schema = connection.execute(sql_text("select version_num from alembic_version"))
+                revision = schema.scalar()
+        except SQLAlchemyError as exc:
+            log.warning("health check: the database cannot be reached (%s)", type(exc).__name__)
+            return JSONResponse(
+                {"status": "unavailable", "reason": "the database cannot be reached"}, 503
+            )
+        return JSONResponse({"status": "ok", "version": __version__, "schema": revision})
 
     @app.post(f"{API}/enrol", status_code=201)
     def enrol(body: EnrolRequest, request: Request) -> dict[str, Any]:

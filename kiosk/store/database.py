@@ -8,6 +8,7 @@ pages. The schema is built and upgraded by the Alembic migrations.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sqlite3
 from pathlib import Path
@@ -68,10 +69,24 @@ def alembic_config() -> Config:
     return config
 
 
+BACKUPS_FOLDER = "backups"
+KEEP_BACKUPS = 3
+
+
 def migrate(engine: Engine, path: Path) -> None:
-    """Bring the schema to the newest revision (tests build it this way too)."""
+    """Bring the schema to the newest revision (tests build it this way too).
+
+    Before an existing database is upgraded, a copy of it is kept in
+    ``backups/`` beside it (the newest three), holding the same ciphertext as the
+    database itself. A database made by a newer version is refused, unchanged."""
     config = alembic_config()
     head = ScriptDirectory.from_config(config).get_current_head()
+    with known_errors(path), engine.connect() as connection:
+        before = MigrationContext.configure(connection).get_current_revision()
+    known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
+    if before is not None and before in known and before != head:
+        with known_errors(path):
+            back_up_before_upgrade(engine, path, before, str(head))
     with known_errors(path), engine.begin() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
@@ -84,6 +99,29 @@ def migrate(engine: Engine, path: Path) -> None:
             log.info("upgrading tablet database from %s to %s", current, head)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+
+
+def back_up_before_upgrade(engine: Engine, path: Path, current: str, head: str) -> Path:
+    """A consistent copy of the database (SQLite's online backup), mode 0600."""
+    folder = path.parent / BACKUPS_FOLDER
+    folder.mkdir(mode=0o700, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    copy = folder / f"{path.stem}-before-{current}-to-{head}-{stamp}.db"
+    copy.touch(mode=0o600, exist_ok=False)
+    raw = engine.raw_connection()
+    try:
+        target = sqlite3.connect(copy)
+        try:
+            raw.driver_connection.backup(target)  # type: ignore[union-attr]
+        finally:
+            target.close()
+    finally:
+        raw.close()
+    log.info("tablet database backed up before upgrading from %s to %s", current, head)
+    by_age = sorted(folder.glob(f"{path.stem}-before-*.db"), key=lambda p: p.stem[-22:])
+    for old in by_age[:-KEEP_BACKUPS]:
+        old.unlink(missing_ok=True)
+    return copy
 
 
 def integrity_check(engine: Engine) -> str:
