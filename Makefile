@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run staff try test lint bench screenshots format clean translations
+.PHONY: run staff try test lint bench screenshots format clean translations package
 
 ## run: the patient kiosk (windowed) with a demo clinic key and the cardiology pathway
 run: $(STAMP)
@@ -64,6 +64,15 @@ translations: $(STAMP)
 	  $(VENV)/bin/pyside6-lrelease -silent -nounfinished i18n/kiosk_$$code.ts -qm i18n/kiosk_$$code.qm || exit 1; \
 	done
 	@echo "i18n/kiosk_*.ts and .qm updated; new strings are marked unfinished for translators (i18n/README.md)"
+
+## package: the tablet kiosk as a one-folder bundle, dist/what-matters-kiosk/ (PyInstaller, packaging/kiosk.spec), then smoke-tested: forms check and an offscreen start with the demo clinic
+BUNDLE := dist/what-matters-kiosk/what-matters-kiosk
+package: $(STAMP)
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller packaging/kiosk.spec
+	$(BUNDLE) forms check
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  QT_QPA_PLATFORM=offscreen KIOSK_DATA_DIR="$$tmp/site" $(BUNDLE) run --demo "$$tmp/demo" --quit-after 3000
+	@echo "dist/what-matters-kiosk/ is ready ($$(du -sh dist/what-matters-kiosk | cut -f1)); packaging/README-bundle.md says what to do with it"
 
 ## bench: run the benchmarks; writes build/bench.json and prints a table
 bench: $(STAMP)

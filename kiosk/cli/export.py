@@ -183,6 +183,11 @@ def report(args: argparse.Namespace) -> int:
             written.append(str(path))
     except _errors(PermissionError) as exc:
         return _fail(exc)
+    except ModuleNotFoundError as exc:  # the tablet bundle leaves out scipy and numpy
+        return _fail(
+            f"the board report needs {exc.name}, which this installation does not have "
+            "(the tablet bundle leaves it out): make the report on the clinic server"
+        )
     print("report written to " + " and ".join(written))
     return 0
 
