@@ -6,6 +6,8 @@ import pytest
 
 from kiosk.site.settings import SettingsError, TabletSettings
 
+pytestmark = pytest.mark.release  # configuration errors are reported plainly
+
 
 def test_default_is_delete_on_acknowledgement(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KIOSK_OUTBOX_RETENTION_DAYS", raising=False)

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from kiosk.clinic.database import alembic_config, open_database
 from kiosk.clinic.models import Base
 
-pytestmark = pytest.mark.clinic
+pytestmark = [pytest.mark.clinic, pytest.mark.release]
 
 
 def test_the_models_match_the_migrations(database_url: str) -> None:
