@@ -21,12 +21,13 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from reportlab.lib.fonts import addMapping  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfmetrics, ttfonts  # type: ignore[import-untyped]
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+from kiosk.site import paths
+
+FONT_DIR = paths.installed("resources") / "fonts"
 
 # What is drawn for a character that no bundled font has.
 REPLACEMENT = "?"

@@ -8,12 +8,24 @@ forms (for example PAM-13) beside the shipped ones.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "what-matters-kiosk"
-_REPO_FORMS = Path(__file__).resolve().parents[2] / "forms"
+_SOURCE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def installed(name: str) -> Path:
+    """A folder shipped with the product (``forms``, ``resources``, ``i18n``): beside
+    the package in a source tree or the tablet bundle, else where an installed
+    wheel puts it (``<prefix>/share/what-matters-kiosk/``)."""
+    beside = _SOURCE_ROOT / name
+    if beside.is_dir():
+        return beside
+    shared = Path(sys.prefix) / "share" / APP_NAME / name
+    return shared if shared.is_dir() else beside
 
 
 def data_dir() -> Path:
@@ -24,7 +36,7 @@ def data_dir() -> Path:
 
 def shipped_forms_dir() -> Path:
     override = os.environ.get("KIOSK_FORMS_DIR")
-    return Path(override) if override else _REPO_FORMS
+    return Path(override) if override else installed("forms")
 
 
 def site_forms_dir() -> Path | None:

@@ -24,9 +24,11 @@ from PySide6.QtCore import QLocale
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.site import paths
+
 log = logging.getLogger(__name__)
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = paths.installed("resources")
 THEME_DIR = RESOURCES / "theme"
 STANDARD_SHEET = "kiosk.qss"
 HIGH_CONTRAST_SHEET = "kiosk-high-contrast.qss"

@@ -18,11 +18,12 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from kiosk.site import paths
 from kiosk.ui import pseudo
 
 log = logging.getLogger(__name__)
 SOURCE_LANGUAGE = "en"
-DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "i18n"
+DEFAULT_FOLDER = paths.installed("i18n")
 
 
 # Qt names a bare "en" after its default region ("American English").
