@@ -136,8 +136,18 @@ def kiosk(
 
 
 def settle(qtbot: Any, window: KioskWindow) -> None:
+    """Wait for the background work, then until the screen's layout stops moving
+    (a text-size change re-lays a screen out over several event-loop turns)."""
     window.background.wait()
-    qtbot.wait(1)
+    last: list[object] = []
+
+    def still() -> bool:
+        now = [w.geometry().getRect() for w in window.currentWidget().findChildren(QWidget)]
+        steady = now == last
+        last[:] = now
+        return steady
+
+    qtbot.waitUntil(still, timeout=2000)
 
 
 def every_screen_value(item: Item) -> Any:
