@@ -29,9 +29,15 @@ FORMS = Path(__file__).resolve().parents[2] / "forms"
 PASSPHRASE = b"a clinic passphrase for tests"
 
 
-def readable(folder: Path, ids: dict[str, str]) -> dict[str, str]:
-    """Open the restored clinic and read every submission's summary (decrypts all)."""
-    service = open_service(folder, PASSPHRASE, None, [FORMS])
+def readable(
+    folder: Path,
+    ids: dict[str, str],
+    url: str | None = None,
+    backups: BackupPolicy | None = None,
+) -> dict[str, str]:
+    """Open the clinic (upgrading it, with ``backups``, if its schema is older) and
+    read every submission's summary (decrypts all)."""
+    service = open_service(folder, PASSPHRASE, url, [FORMS], backups)
     try:
         reader = StaffMember("clinician", "clinician")
         return {
@@ -134,18 +140,6 @@ def another_empty_database(request: pytest.FixtureRequest, url: str, folder: Pat
     return str(make_url(url).set(database=name).render_as_string(hide_password=False))
 
 
-def readable_at(folder: Path, url: str, ids: dict[str, str]) -> dict[str, str]:
-    service = open_service(folder, PASSPHRASE, url, [FORMS])
-    try:
-        reader = StaffMember("clinician", "clinician")
-        return {
-            key: service.casework.summary(reader, sid, None)["submission_id"]
-            for key, sid in ids.items()
-        }
-    finally:
-        service.engine.dispose()
-
-
 def schema_at(url: str) -> str | None:
     engine = create_engine(url)
     try:
@@ -181,7 +175,7 @@ def test_back_up_destroy_restore_on_either_database(
     new_url = another_empty_database(request, database_url, target)
     restored = restore(archive, target, new_url)
     assert restored.submissions == len(clinic.ids)
-    assert readable_at(target, new_url, clinic.ids) == clinic.ids
+    assert readable(target, clinic.ids, new_url) == clinic.ids
     if database_url.startswith("postgresql"):
         # A database already in use is never overwritten.
         with pytest.raises(BackupError, match="is not empty: restore into a new, empty database"):
@@ -219,13 +213,13 @@ def test_an_upgrade_from_the_previous_schema_backs_up_first_and_keeps_every_subm
     policy = BackupPolicy(tmp_path / "backups", before_upgrade=True, keep=2)
 
     # The new version starts: it backs up, then upgrades.
-    assert readable_at_with(folder, database_url, policy, clinic.ids) == clinic.ids
+    assert readable(folder, clinic.ids, database_url, policy) == clinic.ids
     assert schema_at(database_url) == head_revision()
     made = sorted((tmp_path / "backups").iterdir())
     assert [p.name.startswith(f"before-upgrade-0002-to-{head_revision()}-") for p in made] == [True]
     assert made[0].stat().st_mode & 0o777 == 0o600
     # Starting again takes no further backup: the database is up to date.
-    assert readable_at_with(folder, database_url, policy, clinic.ids) == clinic.ids
+    assert readable(folder, clinic.ids, database_url, policy) == clinic.ids
     assert sorted((tmp_path / "backups").iterdir()) == made
 
     # The automatic backup is a whole clinic at the old schema: restore it, and the
@@ -234,21 +228,7 @@ def test_an_upgrade_from_the_previous_schema_backs_up_first_and_keeps_every_subm
     new_url = another_empty_database(request, database_url, target)
     assert restore(made[0], target, new_url).schema == "0002"
     assert schema_at(new_url) == "0002"
-    assert readable_at(target, new_url, clinic.ids) == clinic.ids
-
-
-def readable_at_with(
-    folder: Path, url: str, policy: BackupPolicy, ids: dict[str, str]
-) -> dict[str, str]:
-    service = open_service(folder, PASSPHRASE, url, [FORMS], policy)
-    try:
-        reader = StaffMember("clinician", "clinician")
-        return {
-            key: service.casework.summary(reader, sid, None)["submission_id"]
-            for key, sid in ids.items()
-        }
-    finally:
-        service.engine.dispose()
+    assert readable(target, clinic.ids, new_url) == clinic.ids
 
 
 def test_only_the_newest_automatic_backups_are_kept(
