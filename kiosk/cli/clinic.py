@@ -351,10 +351,11 @@ def check_config(args: argparse.Namespace) -> int:
 
 
 def _check_database(target: ClinicConfig) -> list[str]:
-    from alembic.script import ScriptDirectory
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
+
+    from kiosk.clinic.database import DatabaseError, head_revision, refuse_newer, schema_revision
 
     url = make_url(target.database_url)
     shown = url.render_as_string(hide_password=True)
@@ -363,25 +364,18 @@ def _check_database(target: ClinicConfig) -> list[str]:
         return []
     if url.get_backend_name() == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    from kiosk.clinic.database import schema_revision
-
     engine = create_engine(url)
     try:
         current = schema_revision(engine)
+        refuse_newer(current)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         return [f"database {shown}: cannot connect ({reason})"]
+    except DatabaseError as exc:
+        return [f"database {shown}: {exc}"]
     finally:
         engine.dispose()
-    from kiosk.clinic.database import alembic_config
-
-    script = ScriptDirectory.from_config(alembic_config())
-    head = script.get_current_head()
-    if current is not None and current not in {r.revision for r in script.walk_revisions()}:
-        return [
-            f"database {shown}: made by a newer version of What Matters Kiosk (schema "
-            f"{current}); this version would refuse it"
-        ]
+    head = head_revision()
     if current is None:
         state = "empty; the schema is made on first start"
     elif current == head:

@@ -70,7 +70,9 @@ def register(commands: Any) -> None:
     imd_sub = imd.add_subparsers(dest="imd_command", metavar="ACTION", required=True)
     p = imd_sub.add_parser("import", help="load an ONS postcode-to-LSOA-to-IMD CSV file")
     p.add_argument("file", type=Path)
-    p.add_argument("--clinic", type=Path, default=None, metavar="DIR", help="the clinic folder")
+    p.add_argument(
+        "--clinic", dest="folder", type=Path, default=None, metavar="DIR", help="the clinic folder"
+    )
     p.add_argument("--config", type=Path, default=None, metavar="FILE", help="or its settings")
     p.add_argument("--database", default=None, metavar="URL", help="default: DIR/clinic.db")
     p.set_defaults(handler=imd_import, passphrase_file=None)
@@ -222,7 +224,6 @@ def imd_import(args: argparse.Namespace) -> int:
     from kiosk.clinic.imd import ImdError, import_lookup
 
     try:
-        args.folder = args.clinic
         target = _target(args)
         if target.database is None and not (target.folder / "clinic.db").exists():
             raise FileNotFoundError(f"{target.folder} holds no clinic database (clinic.db)")

@@ -91,7 +91,7 @@ def migrate(engine: Engine, before_upgrade: BeforeUpgrade | None = None) -> None
     config = alembic_config()
     script = ScriptDirectory.from_config(config)
     current = schema_revision(engine)
-    _refuse_newer(current, script)
+    refuse_newer(current, script)
     head = script.get_current_head()
     if current == head:
         return
@@ -119,7 +119,9 @@ def migrate(engine: Engine, before_upgrade: BeforeUpgrade | None = None) -> None
                 connection.commit()
 
 
-def _refuse_newer(current: str | None, script: ScriptDirectory) -> None:
+def refuse_newer(current: str | None, script: ScriptDirectory | None = None) -> None:
+    """DatabaseError if ``current`` is a schema revision this version does not know."""
+    script = script or ScriptDirectory.from_config(alembic_config())
     known = {rev.revision for rev in script.walk_revisions()}
     if current is not None and current not in known:
         raise DatabaseError(
@@ -131,7 +133,7 @@ def _refuse_newer(current: str | None, script: ScriptDirectory) -> None:
 
 def _upgrade(connection: Connection, config: Config, script: ScriptDirectory) -> None:
     current = MigrationContext.configure(connection).get_current_revision()
-    _refuse_newer(current, script)
+    refuse_newer(current, script)
     if current != script.get_current_head():
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -80,16 +80,16 @@ def migrate(engine: Engine, path: Path) -> None:
     ``backups/`` beside it (the newest three), holding the same ciphertext as the
     database itself. A database made by a newer version is refused, unchanged."""
     config = alembic_config()
-    head = ScriptDirectory.from_config(config).get_current_head()
+    script = ScriptDirectory.from_config(config)
+    head = script.get_current_head()
+    known = {rev.revision for rev in script.walk_revisions()}
     with known_errors(path), engine.connect() as connection:
         before = MigrationContext.configure(connection).get_current_revision()
-    known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
     if before is not None and before in known and before != head:
         with known_errors(path):
             back_up_before_upgrade(engine, path, before, str(head))
     with known_errors(path), engine.begin() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
-        known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
         if current is not None and current not in known:
             raise CorruptDatabaseError(
                 f"The database {path} was made by a newer version of this software "
