@@ -21,9 +21,9 @@ from kiosk.engine.checks import check_form
 from kiosk.engine.errors import FormError, Problem
 from kiosk.engine.form import Form
 from kiosk.engine.schema import FormSpec, PathwaysSpec
+from kiosk.engine.yamllimits import MAX_FILE_BYTES
 from kiosk.engine.yamlsource import Located, YamlProblems, load_yaml
 
-MAX_FILE_BYTES = 2_000_000
 Model = TypeVar("Model", bound=BaseModel)
 
 

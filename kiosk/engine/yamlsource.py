@@ -30,6 +30,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from kiosk.engine.errors import Problem
+from kiosk.engine.yamllimits import MAX_DEPTH, LimitExceeded, check_limits
 
 Path = tuple[str | int, ...]
 
@@ -102,7 +103,14 @@ class Located:
 
 
 def load_yaml(text: str, path: str) -> Located:
-    """Parse ``text``; raise FormError-ready problems as ``YamlProblems``."""
+    """Parse ``text``; raise FormError-ready problems as ``YamlProblems``.
+
+    The project's own limits (size, nesting, anchors) are checked on the text
+    first, so their messages do not depend on the installed parser."""
+    try:
+        check_limits(text, path)
+    except LimitExceeded as exc:
+        raise YamlProblems([exc.problem]) from None
     try:
         loader = _Loader(text)  # the pure-Python reader checks every character here
     except yaml.YAMLError as exc:
@@ -155,12 +163,12 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, path: str) -> Problem:
     return Problem(path, 1, f"YAML syntax error: {exc}")
 
 
-MAX_DEPTH = 100
-"""Far deeper than any form; the C composer recurses per level and would crash the process."""
-
-
 def _check_depth(loader: _Loader, path: str) -> None:
-    """Refuse absurdly deep nesting before composing (reads events only: no recursion)."""
+    """Refuse absurdly deep nesting before composing (reads events only: no recursion).
+
+    ``check_limits`` has already refused it on the text; this exact count from the
+    parser's events is the second line, for structures the text scan reads loosely.
+    (The C composer recurses per level and would crash the process.)"""
     depth = 0
     while loader.check_event():
         event = loader.get_event()
