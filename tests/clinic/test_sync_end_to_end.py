@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from kiosk.clinic.models import HeldSubmission, Submission
+from kiosk.clinic.models import AuditEntry, HeldSubmission, Submission
 from kiosk.clinic.service import ClinicService
 from kiosk.clinic.setup import RunningServer, init_clinic, open_service, serve_in_thread
 from kiosk.clinic.tls import CERT_FILE
@@ -133,6 +133,8 @@ class Faults(httpx.BaseTransport):
     def __init__(self, real: httpx.BaseTransport, rng: random.Random, rate: float) -> None:
         self.real, self.rng, self.rate = real, rng, rate
         self.seen: dict[str, int] = dict.fromkeys(self.KINDS, 0)
+        self.replays = 0
+        self.wrong_replays: list[tuple[int, str]] = []  # checked at the end: not swallowed
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         kind = self.rng.choice(self.KINDS[1:]) if self.rng.random() < self.rate else "none"
@@ -152,7 +154,13 @@ class Faults(httpx.BaseTransport):
         if kind == "replay":
             again = self.real.handle_request(request)  # the same signed bytes again
             again.read()
-            assert again.status_code in (401, 200), again.status_code
+            # Once the first copy passed the signature check its nonce is known: exactly
+            # 401 replayed. (A first copy refused for clock skew is refused again so.)
+            first = response.json().get("error") if response.status_code == 401 else None
+            expected = first or "replayed"
+            if again.status_code != 401 or again.json().get("error") != expected:
+                self.wrong_replays.append((again.status_code, again.text[:200]))
+            self.replays += expected == "replayed"
         return response
 
     def close(self) -> None:
@@ -214,6 +222,12 @@ def test_a_thousand_faulty_trials_lose_and_duplicate_nothing(clinic, tmp_path: P
         assert all(count > 0 for count in faults.seen.values()), faults.seen
         assert dying["died"] > 0
         assert len(made) > 100
+        with service.transaction() as db:  # each replay refused and audited as such
+            replayed = db.scalars(select(AuditEntry).where(AuditEntry.outcome == "replayed")).all()
+        assert faults.wrong_replays == []
+        assert len(replayed) == faults.replays > 0
+        device = f"device:{identity.device_id}"
+        assert {(e.actor, e.action) for e in replayed} == {(device, "signed_request")}
     finally:
         syncer.close()
         store.close()
