@@ -35,8 +35,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def _no_server(reason: str) -> NoReturn:
     """Skip the test, or fail it where a server is required (CI)."""
-    if os.environ.get("KIOSK_REQUIRE_POSTGRES") == "1":
-        pytest.fail(f"{reason} (KIOSK_REQUIRE_POSTGRES=1, so this is a failure)")
+    if "1" in (os.environ.get("KIOSK_REQUIRE_POSTGRES"), os.environ.get("KIOSK_CI")):
+        pytest.fail(f"{reason} (KIOSK_REQUIRE_POSTGRES=1 or KIOSK_CI=1, so this is a failure)")
     pytest.skip(
         f"{reason}. `bash .ci/run` starts one; or set KIOSK_TEST_POSTGRES_URL "
         "to a server where this user may create databases"

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from kiosk.engine import AnswerError, Form, FormError, FormLibrary, check_paths, form_from_text
 from kiosk.engine.form import SEVERITY_ORDER
 from kiosk.engine.sample import random_answers
+from tests.conftest import skip_or_fail
 
 from .conftest import HEADER, SHIPPED_FORMS
 
@@ -48,6 +49,15 @@ def shipped_ids() -> list[str]:
 
 def test_some_shipped_forms_load() -> None:
     assert shipped_forms(), "no shipped form loads"
+
+
+def test_every_shipped_form_loads_so_none_is_left_out_of_the_properties() -> None:
+    """shipped_forms() falls back to whichever forms load: outside CI that skips the
+    rest visibly here; in CI (KIOSK_CI=1) a form left out is a failure."""
+    try:
+        FormLibrary.load(SHIPPED_FORMS)
+    except FormError as exc:
+        skip_or_fail(f"some shipped forms do not load, so their properties are not tested: {exc}")
 
 
 def baseline_for(form: Form, rng: random.Random) -> dict[str, object] | None:

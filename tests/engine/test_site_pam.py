@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.engine import Form, FormError, FormLibrary, LicenceRequiredError, load_form
+from tests.conftest import skip_or_fail
 
 from .conftest import SHIPPED_FORMS
 
@@ -218,7 +219,7 @@ def test_no_loaded_shipped_form_is_proprietary() -> None:
     try:
         library = FormLibrary.load(SHIPPED_FORMS)
     except FormError as exc:  # another author's form may be half written
-        pytest.skip(f"the shipped forms do not all load yet: {exc.problems[0]}")
+        skip_or_fail(f"the shipped forms do not all load yet: {exc.problems[0]}")
     for form in library.forms():
         assert not form.spec.licence.proprietary, form.id
         assert not form.id.startswith("pam"), form.id

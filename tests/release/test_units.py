@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import skip_or_fail
+
 pytestmark = pytest.mark.release
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,11 +51,8 @@ CLINIC_HOURS = range(7, 20)  # 07:00 to 19:59: nothing disruptive may be schedul
 
 
 def missing_tool(reason: str) -> None:
-    """Skip where a tool is not installed, except in CI (``KIOSK_CI=1``, set by
-    ``.ci/run``, which installs every one): there a missing tool is a failure."""
-    if os.environ.get("KIOSK_CI") == "1":
-        pytest.fail(f"{reason}; .ci/run should have installed it")
-    pytest.skip(reason)
+    """Skip where a tool is not installed, except in CI (``.ci/run`` installs every one)."""
+    skip_or_fail(reason)
 
 
 # ------------------------------------------------------------------ helpers
