@@ -15,6 +15,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
+from kiosk.store.database import private_database_file
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -48,8 +50,14 @@ def open_database(url: str, before_upgrade: BeforeUpgrade | None = None) -> Engi
     if parsed.get_backend_name() == "postgresql" and parsed.drivername != "postgresql+psycopg":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database:
+        if parsed.database and parsed.database != ":memory:" and "mode=memory" not in url:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                private_database_file(Path(parsed.database))
+            except OSError as exc:
+                raise DatabaseError(
+                    f"cannot open the clinic database {parsed.database}: {exc.strerror or exc}"
+                ) from None
         engine = create_engine(parsed, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
