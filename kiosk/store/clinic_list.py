@@ -3,7 +3,11 @@
 The list is identifiable (names, dates of birth, NHS numbers), so it is kept
 only as AES-GCM ciphertext under a key derived from the tablet's device key
 (:meth:`DeviceIdentity.derive_key`), bound to its day. Saving a day's list
-removes the lists of earlier days: yesterday's patients do not linger.
+removes the lists of earlier days, every store open forgets the lists of days
+before today and the running kiosk does so again at midnight: yesterday's
+patients do not linger. Freed pages are zeroed (``secure_delete``) and the
+write-ahead log is emptied after each removal, and the copy of the database
+kept before an upgrade holds no clinic list (store/database.py).
 
 A list arrives from the clinic (sync) or, until then, from a CSV file with
 ``kiosk tablet clinic-list import``::
@@ -210,6 +214,7 @@ class ClinicLists:
             db.execute(delete(ClinicListRow).where(ClinicListRow.day <= day))
             db.add(ClinicListRow(day=day, sealed=sealed, updated_at=now()))
             append_event(db, "clinic_list_saved", day=day, count=len(clinic_list.appointments))
+        self.store.checkpoint()  # the replaced lists' pages leave the write-ahead log too
 
     def for_day(self, day: dt.date) -> ClinicList | None:
         """The list for ``day``, or None if the tablet has none."""
@@ -230,6 +235,4 @@ class ClinicLists:
 
     def purge_before(self, day: dt.date) -> int:
         """Forget the lists of days before ``day``; how many were removed."""
-        with self.store.transaction() as db:
-            result = db.execute(delete(ClinicListRow).where(ClinicListRow.day < day.isoformat()))
-        return int(getattr(result, "rowcount", 0) or 0)
+        return self.store.purge_clinic_lists(before=day)

@@ -105,7 +105,8 @@ def migrate(engine: Engine, path: Path) -> None:
 
     Before an existing database is upgraded, a copy of it is kept in
     ``backups/`` beside it (the newest three), holding the same ciphertext as the
-    database itself. A database made by a newer version is refused, unchanged."""
+    database itself except the clinic lists. A database made by a newer version
+    is refused, unchanged."""
     config = alembic_config()
     script = ScriptDirectory.from_config(config)
     head = script.get_current_head()
@@ -129,26 +130,52 @@ def migrate(engine: Engine, path: Path) -> None:
 
 
 def back_up_before_upgrade(engine: Engine, path: Path, current: str, head: str) -> Path:
-    """A consistent copy of the database (SQLite's online backup), mode 0600."""
+    """A consistent copy of the database (SQLite's online backup), mode 0600, without
+    the clinic lists.
+
+    Copies may be kept for months, and a clinic list (names, dates of birth, NHS
+    numbers) may stay on the tablet only on its own day, so the list rows are
+    removed from the copy, and the copy rebuilt so no freed page still holds
+    them, before it gets its final name: a copy under a backup's name never
+    holds a clinic list, even after a power cut part-way. The list is the
+    clinic's to send again; nothing a patient entered is left out."""
     folder = path.parent / BACKUPS_FOLDER
     folder.mkdir(mode=0o700, exist_ok=True)
+    for partial in folder.glob("*.db.partial*"):  # a copy a power cut interrupted
+        partial.unlink(missing_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     copy = folder / f"{path.stem}-before-{current}-to-{head}-{stamp}.db"
-    copy.touch(mode=0o600, exist_ok=False)
+    partial = copy.with_name(copy.name + ".partial")
+    partial.touch(mode=0o600, exist_ok=False)
     raw = engine.raw_connection()
     try:
-        target = sqlite3.connect(copy)
+        target = sqlite3.connect(partial)
         try:
             raw.driver_connection.backup(target)  # type: ignore[union-attr]
+            _without_clinic_lists(target)
         finally:
             target.close()
     finally:
         raw.close()
+    partial.replace(copy)
     log.info("tablet database backed up before upgrading from %s to %s", current, head)
     by_age = sorted(folder.glob(f"{path.stem}-before-*.db"), key=lambda p: p.stem[-22:])
     for old in by_age[:-KEEP_BACKUPS]:
         old.unlink(missing_ok=True)
     return copy
+
+
+def _without_clinic_lists(copy: sqlite3.Connection) -> None:
+    """Remove every clinic list from ``copy``; rebuild it so no free page keeps one."""
+    copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+    copy.execute("PRAGMA secure_delete=ON")
+    has_lists = copy.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'clinic_lists'"
+    ).fetchone()[0]
+    if has_lists:
+        copy.execute("DELETE FROM clinic_lists")
+        copy.commit()
+    copy.execute("VACUUM")
 
 
 def integrity_check(engine: Engine) -> str:

@@ -30,6 +30,7 @@ KINDS = frozenset(
         "staff_pin_locked",
         "staff_pin_changed",
         "clinic_list_saved",
+        "clinic_lists_purged",
         "patient_linked",
         "check_in_failed",
     }

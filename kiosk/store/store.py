@@ -2,7 +2,8 @@
 
 Open it with :meth:`TabletStore.open`. On every open, sessions left unfinished
 by a crash or power cut are sealed as ``incomplete`` and queued for the clinic:
-nothing entered is lost, and nothing becomes readable.
+nothing entered is lost, and nothing becomes readable. Every open also forgets
+the clinic lists of days before today (the kiosk does it again at midnight).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 import json
 import logging
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ from kiosk.store.errors import (
 )
 from kiosk.store.events import append_event, now, read_events
 from kiosk.store.lock import DirectoryLock
-from kiosk.store.models import OutboxRow, QuarantineRow, RecordRow, SessionRow
+from kiosk.store.models import ClinicListRow, OutboxRow, QuarantineRow, RecordRow, SessionRow
 from kiosk.store.session import SealedSession
 
 log = logging.getLogger(__name__)
@@ -73,8 +74,10 @@ class TabletStore:
         clinic_key: ClinicPublicKey | None = None,
         *,
         retention_days: int = 0,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> TabletStore:
-        """Open (creating or upgrading) the store and recover unfinished sessions."""
+        """Open (creating or upgrading) the store, recover unfinished sessions and
+        forget the clinic lists of days before ``today()``."""
         if clinic_key is None and (data_dir / CLINIC_KEY_FILE).is_file():
             clinic_key = ClinicPublicKey.load(data_dir / CLINIC_KEY_FILE)
         lock = DirectoryLock(data_dir)
@@ -89,6 +92,7 @@ class TabletStore:
             migrate(store.engine, store.db_path)
             store.recover()
             store.purge_expired()
+            store.purge_clinic_lists(before=today())
         except BaseException:
             store.close()
             raise
@@ -296,6 +300,25 @@ class TabletStore:
         if rows:
             self.checkpoint()
         return len(rows)
+
+    def purge_clinic_lists(self, before: dt.date) -> int:
+        """Forget the clinic lists of days before ``before``; how many were removed.
+
+        ``secure_delete`` zeroes the freed pages and the checkpoint folds the
+        write-ahead log (which still holds the pages as they were) into the
+        database and empties it, so no earlier copy of the ciphertext stays
+        readable in either file."""
+        with self.transaction() as db:
+            days = db.scalars(
+                select(ClinicListRow.day).where(ClinicListRow.day < before.isoformat())
+            ).all()
+            if days:
+                db.execute(delete(ClinicListRow).where(ClinicListRow.day.in_(days)))
+                append_event(db, "clinic_lists_purged", count=len(days))
+        if days:
+            self.checkpoint()
+            log.info("forgot %d earlier day(s)' clinic lists", len(days))
+        return len(days)
 
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the database so deleted pages are overwritten."""

@@ -103,6 +103,7 @@ class KioskWindow(QStackedWidget):
         today: Callable[[], dt.date] = dt.date.today,
         translations: Translations | None = None,
         draft_translations: bool = False,
+        day_check_ms: int = 60_000,
     ) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("What Matters"))
@@ -147,6 +148,13 @@ class KioskWindow(QStackedWidget):
         self.failure_timer = self._timer(
             thanks_ms, lambda: self.reset("abandoned" if self.flow else None)
         )
+        # The store forgot earlier days' clinic lists when it opened; once a new day
+        # begins while the kiosk runs, yesterday's list goes too.
+        self._lists_purged_for = today()
+        self.day_timer = QTimer(self)
+        self.day_timer.setInterval(day_check_ms)
+        self.day_timer.timeout.connect(self._purge_earlier_lists)
+        self.day_timer.start()
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
         apply_theme(self)
         self._show_attract()
@@ -186,6 +194,20 @@ class KioskWindow(QStackedWidget):
     def set_high_contrast(self, on: bool) -> None:
         self.high_contrast = on
         apply_theme(self, high_contrast=on, text_size=self.text_size, language=self.language)
+
+    # ------------------------------------------------------------ a new day
+    def _purge_earlier_lists(self) -> None:
+        day = self._today()
+        if day == self._lists_purged_for:
+            return
+
+        def purged(_: int) -> None:
+            self._lists_purged_for = day
+
+        def failed(exc: Exception) -> None:  # not the patient's problem: tried again next tick
+            log.error("earlier clinic lists not removed yet: %s", type(exc).__name__)
+
+        self.background.run(lambda: self.store.purge_clinic_lists(before=day), purged, failed)
 
     # ------------------------------------------------------------ kiosk mode
     def show_pin_pad(self) -> None:
