@@ -1,6 +1,15 @@
-"""Power cuts: a child process running patient sessions is killed with SIGKILL at
+"""Process death: a child process running patient sessions is killed with SIGKILL at
 200 random points. After each kill the store reopens intact, every answer the
 child had been told was saved is in the outbox (sealed), and nothing is duplicated.
+
+What this proves: the kiosk process may die at any instruction (a crash, the OOM
+killer, a kill from the shell) and recovery loses nothing it promised. What it does
+not prove: survival of a power cut. SIGKILL ends the process but leaves the
+operating system's page cache, which still reaches the disk, so these kills would
+pass even if commits were never flushed. Durability across a power cut comes from
+every connection running WAL with ``synchronous=FULL`` (SQLite fsyncs the WAL before
+a commit returns); ``test_every_connection_runs_wal_with_synchronous_full`` below and
+``tests/store/test_outbox.py::test_every_connection_is_durable`` prove that.
 """
 
 from __future__ import annotations
@@ -9,6 +18,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -18,7 +28,7 @@ import pytest
 
 from kiosk.envelope.envelope import open_envelope
 from kiosk.envelope.keys import ClinicKeyPair
-from kiosk.store import TabletStore
+from kiosk.store import TabletStore, database
 
 pytestmark = [pytest.mark.store, pytest.mark.slow]
 
@@ -34,7 +44,7 @@ from kiosk.engine import FormLibrary
 from kiosk.engine.sample import random_answers
 from kiosk.envelope.keys import ClinicPublicKey
 from kiosk.journey import Journey
-from kiosk.store import TabletStore
+from kiosk.store import TabletStore, database
 
 data_dir, key_text, seed, forms = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 library = FormLibrary.load(Path(forms))
@@ -117,3 +127,29 @@ def test_killed_at_random_points_nothing_promised_is_lost(tmp_path: Path) -> Non
         finally:
             store.close()
     assert promised_total > KILLS  # the kills did land in the middle of real work
+
+
+def test_every_connection_runs_wal_with_synchronous_full(tmp_path: Path) -> None:
+    """The store's own connection set-up turns on WAL and synchronous=FULL, whatever the
+    SQLite library's compiled defaults: a connection that starts with synchronous=OFF
+    and a rollback journal (what a build with other defaults gives) comes out durable.
+    (The library here defaults to FULL already, so only this fails if the PRAGMA goes.)"""
+    raw = sqlite3.connect(tmp_path / "tablet.db")
+    try:
+        raw.execute("PRAGMA synchronous=OFF")
+        raw.execute("PRAGMA journal_mode=DELETE")
+        database._pragmas(raw, None)
+        assert raw.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        raw.close()
+    clinic = ClinicKeyPair.generate()
+    store = TabletStore.open(tmp_path / "data", clinic.public)
+    try:
+        with store.engine.connect() as first, store.engine.connect() as second:
+            for connection in (first, second):
+                pragma = connection.exec_driver_sql
+                assert pragma("PRAGMA synchronous").scalar() == 2
+                assert pragma("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        store.close()
