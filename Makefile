@@ -4,10 +4,15 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run staff try test lint bench screenshots format clean translations package
+.PHONY: run staff try test lint bench screenshots format clean translations package \
+	upgrade-deps system-run system-test
+# Exact versions, with hashes, of every Python package (make upgrade-deps refreshes it).
+LOCK   := requirements.lock
+# The tool that writes the lock file, at a known version.
+UV_VERSION := 0.13.9
 
 ## run: the patient kiosk (windowed) with a demo clinic key and the cardiology pathway
-run: $(STAMP)
+run: system-run $(STAMP)
 	$(VENV)/bin/kiosk run --demo build/demo --windowed
 
 ## staff: the staff console against the demo clinic (demo patients in today's queue)
@@ -18,9 +23,26 @@ staff: $(STAMP)
 try: $(STAMP)
 	$(VENV)/bin/kiosk forms try cardiology
 
-## test: install what the tests need and run the whole suite
-test: $(STAMP)
+## test: install what the tests need (system packages too) and run the whole suite
+test: system-test $(STAMP)
 	$(PY) -m pytest
+
+# The Debian packages each needs, installed with apt-get when missing (as root;
+# otherwise the exact apt-get line is printed and make stops).
+system-run:
+	@PYTHON=$(PYTHON) bash tools/system-packages.sh run
+system-test:
+	@PYTHON=$(PYTHON) bash tools/system-packages.sh test
+
+## upgrade-deps: refresh requirements.lock to the newest releases pyproject.toml allows, reinstall from it and run the whole suite
+upgrade-deps:
+	@test -x build/lock-tools/bin/uv || { $(PYTHON) -m venv build/lock-tools && \
+	  build/lock-tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); }
+	build/lock-tools/bin/uv pip compile --quiet --upgrade --universal --python-version 3.11 \
+	  --all-extras --generate-hashes --custom-compile-command "make upgrade-deps" \
+	  pyproject.toml requirements-build.in -o $(LOCK)
+	rm -rf $(VENV)
+	$(MAKE) test
 
 ## lint: ruff, formatting, mypy (strict for the engine) and the import-linter layering contract
 lint: $(STAMP)
@@ -31,28 +53,7 @@ lint: $(STAMP)
 
 ## screenshots: PNGs of every kiosk screen (normal, high contrast, large text) in docs/screenshots, drawn under Xvfb (installed with apt-get if missing)
 screenshots: $(STAMP)
-# Besides Xvfb, Qt's xcb platform plugin needs these xcb libraries to start at all.
-	@missing=""; \
-	for pair in xvfb-run:xvfb xauth:xauth; do \
-	  command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair##*:}"; \
-	done; \
-	libs=$$( { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null ); \
-	for pair in libxcb-cursor.so.0:libxcb-cursor0 libxcb-icccm.so.4:libxcb-icccm4 \
-	    libxcb-image.so.0:libxcb-image0 libxcb-keysyms.so.1:libxcb-keysyms1 \
-	    libxcb-randr.so.0:libxcb-randr0 libxcb-render-util.so.0:libxcb-render-util0 \
-	    libxcb-shape.so.0:libxcb-shape0 libxcb-xfixes.so.0:libxcb-xfixes0 \
-	    libxcb-xkb.so.1:libxcb-xkb1 libxkbcommon-x11.so.0:libxkbcommon-x11-0 \
-	    libX11-xcb.so.1:libx11-xcb1; do \
-	  echo "$$libs" | grep -q "$${pair%%:*}" || missing="$$missing $${pair##*:}"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	  else \
-	    echo "make screenshots draws under Xvfb. Install it first: apt-get install$$missing"; \
-	    exit 1; \
-	  fi; \
-	fi
+	@bash tools/system-packages.sh screenshots
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) tools/screenshots.py --out docs/screenshots
 
 ## translations: update i18n/kiosk_<code>.ts from the patient kiosk's tr() strings (not kiosk/ui/staff/), then compile the .qm files the kiosk loads
@@ -85,11 +86,13 @@ format: $(STAMP)
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK) requirements-build.in
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "What Matters Kiosk needs Python 3.11 or newer ($(PYTHON) is older)."; exit 1; }
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV) \
-		|| { echo "Cannot create $(VENV). On Debian: apt-get install python3-venv"; exit 1; }
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@test -x $(PY) || { PYTHON=$(PYTHON) bash tools/system-packages.sh venv && $(PYTHON) -m venv $(VENV); }
+# Every package at the version and hash in the lock file, then the project itself
+# (no dependency resolution, no build isolation: nothing comes from outside the lock).
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip check --disable-pip-version-check
 	@touch $(STAMP)
