@@ -24,6 +24,7 @@ def lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.control("H-07-C1")
 def test_import_contracts_are_kept() -> None:
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr

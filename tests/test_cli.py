@@ -44,6 +44,7 @@ def write(path: Path, data: object) -> str:
 # ---------------------------------------------------------------- check
 
 
+@pytest.mark.control("H-01-C2")
 def test_every_shipped_form_passes_check(kiosk) -> None:
     result = kiosk("forms", "check")
     assert result.returncode == 0, result.stdout
@@ -204,6 +205,7 @@ def test_list_shows_every_form_and_licence_status(kiosk) -> None:
     }
 
 
+@pytest.mark.control("H-18-C1")
 def test_mycaw_is_enabled_only_with_a_licence_reference(kiosk) -> None:
     assert kiosk("forms", "enable", "mycaw").returncode == 2  # --licence is required
     result = kiosk("forms", "enable", "mycaw", "--licence", "MM-0042")

@@ -2,7 +2,10 @@
 
 The hazard log (docs/clinical-safety/hazard-log.md) is read in its fixed format:
 every hazard must have controls, every control a verification, every test it
-names must exist, and every risk must be the one the plan's matrix gives. The
+names must exist and carry ``@pytest.mark.control("<control id>")`` (on itself,
+its class or its module's ``pytestmark``; read with ast, so a test renamed, moved
+or stripped of its marker is caught), no test may carry a control marker the log
+does not list it under, and every risk must be the one the plan's matrix gives. The
 safety case must agree with the log, and no link in the file may be broken.
 The checker is shown to fail on small broken logs and documents.
 """
@@ -92,24 +95,64 @@ class Risk:
 # ---------------------------------------------------------------- the checker
 
 
+def _dotted(node: ast.expr) -> str:
+    """``pytest.mark.control`` for the expression ``pytest.mark.control``."""
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _marked_controls(marks: list[ast.expr]) -> set[str]:
+    """The ids in every ``pytest.mark.control("H-NN-CN", ...)`` among ``marks``."""
+    ids: set[str] = set()
+    for mark in marks:
+        if isinstance(mark, ast.List | ast.Tuple):
+            ids |= _marked_controls(list(mark.elts))
+        elif isinstance(mark, ast.Call) and _dotted(mark.func).endswith("mark.control"):
+            ids.update(
+                arg.value
+                for arg in mark.args
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            )
+    return ids
+
+
+def _pytestmark(body: list[ast.stmt]) -> set[str]:
+    """The control ids of a module's or class's ``pytestmark = ...``."""
+    ids: set[str] = set()
+    for statement in body:
+        if isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is not None:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in targets):
+                ids |= _marked_controls([statement.value])
+    return ids
+
+
 @cache
-def defined_tests(path: Path) -> frozenset[str]:
-    """``test_x`` for each module-level test function, ``TestY::test_x`` for each method."""
+def controls_of_tests(path: Path) -> dict[str, frozenset[str]]:
+    """``test_x`` for each module-level test function, ``TestY::test_x`` for each method,
+    with the control ids its markers name (its own, its class's and its module's)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # an old escape sequence in a test is not our concern
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names: set[str] = set()
+    module = _pytestmark(tree.body)
+    found: dict[str, frozenset[str]] = {}
     functions = (ast.FunctionDef, ast.AsyncFunctionDef)
     for node in tree.body:
         if isinstance(node, functions) and node.name.startswith("test"):
-            names.add(node.name)
+            found[node.name] = frozenset(module | _marked_controls(node.decorator_list))
         elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
-            names.update(
-                f"{node.name}::{member.name}"
-                for member in node.body
-                if isinstance(member, functions) and member.name.startswith("test")
-            )
-    return frozenset(names)
+            shared = module | _pytestmark(node.body) | _marked_controls(node.decorator_list)
+            for member in node.body:
+                if isinstance(member, functions) and member.name.startswith("test"):
+                    own = _marked_controls(member.decorator_list)
+                    found[f"{node.name}::{member.name}"] = frozenset(shared | own)
+    return found
+
+
+def defined_tests(path: Path) -> frozenset[str]:
+    """``test_x`` for each module-level test function, ``TestY::test_x`` for each method."""
+    return frozenset(controls_of_tests(path))
 
 
 def missing_test(node: str, root: Path) -> str | None:
@@ -123,6 +166,35 @@ def missing_test(node: str, root: Path) -> str | None:
     if match["name"] not in defined_tests(path):
         return f"names {match['name']}, which {match['path']} does not define"
     return None
+
+
+def unmarked_test(node: str, control_id: str, root: Path) -> str | None:
+    """Why the test ``node`` (which exists) does not carry the marker of ``control_id``."""
+    match = _NODE.match(node)
+    assert match is not None
+    if control_id in controls_of_tests(root / match["path"])[match["name"]]:
+        return None
+    return (
+        f'does not carry @pytest.mark.control("{control_id}") (on the test, its class '
+        "or its module's pytestmark)"
+    )
+
+
+def stray_markers(hazards: list[Hazard], root: Path) -> list[str]:
+    """Every control marker on a test under ``root``/tests that the log does not list
+    under that control: a control renumbered or a test dropped from the log."""
+    listed = {(c.id, node) for h in hazards for c in h.controls for node, _line in c.tests}
+    problems = []
+    for path in sorted((root / "tests").rglob("test_*.py")):
+        relative = path.relative_to(root).as_posix()
+        for name, ids in controls_of_tests(path).items():
+            for control_id in sorted(ids):
+                if (control_id, f"{relative}::{name}") not in listed:
+                    problems.append(
+                        f"{relative}::{name} is marked control({control_id!r}), but the "
+                        f"hazard log does not list it under {control_id}"
+                    )
+    return problems
 
 
 def parse_risk(value: str) -> Risk | None:
@@ -239,7 +311,7 @@ def check_log(
             if not control.tests and not control.manual:
                 problems.append(f"{label}:{control.line}: {control.id} has no verification")
             for node, line in control.tests:
-                reason = missing_test(node, root)
+                reason = missing_test(node, root) or unmarked_test(node, control.id, root)
                 if reason is not None:
                     problems.append(f"{label}:{line}: {control.id}: {node} {reason}")
     return hazards, problems
@@ -285,6 +357,12 @@ def test_the_hazard_log_is_complete_and_every_test_it_names_exists(log: list[Haz
     assert len(log) >= MIN_HAZARDS
     assert all(hazard.controls for hazard in log)
     assert all(control.tests or control.manual for h in log for control in h.controls)
+
+
+def test_every_control_marker_in_the_tests_names_a_control_listing_that_test(
+    log: list[Hazard],
+) -> None:
+    assert stray_markers(log, ROOT) == []
 
 
 def test_every_hazard_has_at_least_one_automated_test(log: list[Hazard]) -> None:
@@ -365,18 +443,53 @@ def fake_hazard(
     )
 
 
-def problems_of(text: str) -> list[str]:
-    return check_log(text, ROOT, label="fake.md", min_hazards=1)[1]
+# A tree with the tests the fake logs name: marked with their controls in the three
+# places a marker may sit (the test, its class, its module's pytestmark).
+FAKE_TESTS = {
+    "tests/test_clinical_safety.py": (
+        "import pytest\n\n"
+        "@pytest.mark.control('H-01-C1', 'H-02-C1', 'H-03-C1')\n"
+        "@pytest.mark.parametrize('x', [1])\n"
+        "def test_the_checker_reports_a_test_that_does_not_exist(x):\n    pass\n\n"
+        "def test_unmarked():\n    pass\n\n"
+        "@pytest.mark.control('H-01-C2')\n"
+        "def test_marked_for_another_control():\n    pass\n\n"
+        "@pytest.mark.control('H-01-C1')\n"
+        "class TestMarkedClass:\n    def test_method(self):\n        pass\n\n"
+        "class TestPlainClass:\n"
+        "    pytestmark = [pytest.mark.slow, pytest.mark.control('H-01-C1')]\n"
+        "    def test_method(self):\n        pass\n"
+    ),
+    "tests/sub/test_module_marked.py": (
+        "import pytest\n\npytestmark = pytest.mark.control('H-01-C1')\n\n"
+        "def test_anything():\n    pass\n"
+    ),
+}
 
 
-def test_a_small_good_log_passes() -> None:
-    hazards, problems = check_log(fake_log(fake_hazard(), fake_hazard("H-02")), min_hazards=2)
+@pytest.fixture(scope="module")
+def fake_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("fake")
+    for relative, text in FAKE_TESTS.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    return root
+
+
+def problems_of(text: str, root: Path) -> list[str]:
+    return check_log(text, root, label="fake.md", min_hazards=1)[1]
+
+
+def test_a_small_good_log_passes(fake_root: Path) -> None:
+    hazards, problems = check_log(
+        fake_log(fake_hazard(), fake_hazard("H-02")), fake_root, min_hazards=2
+    )
     assert problems == []
     assert [h.id for h in hazards] == ["H-01", "H-02"]
     assert hazards[0].controls[0].tests == [(GOOD_NODE, 13)]
 
 
-def test_the_checker_reports_a_test_that_does_not_exist() -> None:
+def test_the_checker_reports_a_test_that_does_not_exist(fake_root: Path) -> None:
     controls = (
         "  - **H-01-C1** A control.\n"
         f"    - test: `{GOOD_NODE}`\n"
@@ -384,7 +497,7 @@ def test_the_checker_reports_a_test_that_does_not_exist() -> None:
         "    - test: `tests/no_such_folder/test_gone.py::test_anything`\n"
         f"    - test: `{BRACKETED}`\n"
     )
-    problems = problems_of(fake_log(fake_hazard(controls=controls)))
+    problems = problems_of(fake_log(fake_hazard(controls=controls)), fake_root)
     assert len(problems) == 3, problems
     assert (
         "test_that_nobody_wrote, which tests/test_clinical_safety.py does not define"
@@ -426,10 +539,47 @@ def test_the_checker_reports_a_test_that_does_not_exist() -> None:
         "too few",
     ],
 )
-def test_the_checker_reports_a_broken_log(text: str, expected: str) -> None:
+def test_the_checker_reports_a_broken_log(fake_root: Path, text: str, expected: str) -> None:
     minimum = MIN_HAZARDS if expected.startswith("1 hazards") else 1
-    problems = check_log(text, ROOT, label="fake.md", min_hazards=minimum)[1]
+    problems = check_log(text, fake_root, label="fake.md", min_hazards=minimum)[1]
     assert any(expected in problem for problem in problems), problems
+
+
+def test_a_control_marker_on_the_test_its_class_or_its_module_counts(fake_root: Path) -> None:
+    controls = "  - **H-01-C1** A control.\n" + "".join(
+        f"    - test: `{node}`\n"
+        for node in (
+            GOOD_NODE,
+            "tests/test_clinical_safety.py::TestMarkedClass::test_method",
+            "tests/test_clinical_safety.py::TestPlainClass::test_method",
+            "tests/sub/test_module_marked.py::test_anything",
+        )
+    )
+    assert problems_of(fake_log(fake_hazard(controls=controls)), fake_root) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["test_unmarked", "test_marked_for_another_control"], ids=["none", "another"]
+)
+def test_the_checker_reports_a_test_without_its_controls_marker(fake_root: Path, name: str) -> None:
+    """A test that exists is not enough: it must carry the marker naming the control."""
+    controls = f"  - **H-01-C1** A control.\n    - test: `tests/test_clinical_safety.py::{name}`\n"
+    [problem] = problems_of(fake_log(fake_hazard(controls=controls)), fake_root)
+    assert problem.startswith("fake.md:13: H-01-C1: ")
+    assert f'{name} does not carry @pytest.mark.control("H-01-C1")' in problem
+
+
+def test_the_checker_reports_a_marker_the_log_does_not_list(fake_root: Path) -> None:
+    hazards, problems = check_log(fake_log(fake_hazard()), fake_root, min_hazards=1)
+    assert problems == []
+    stray = stray_markers(hazards, fake_root)
+    # Listed: only H-01-C1 on GOOD_NODE; every other marker in the tree is stray.
+    assert len(stray) == 6, stray
+    assert (
+        "tests/test_clinical_safety.py::test_marked_for_another_control is marked "
+        "control('H-01-C2'), but the hazard log does not list it under H-01-C2"
+    ) in stray
+    assert not any("test_unmarked" in problem for problem in stray)
 
 
 def test_the_link_check_reports_a_missing_file(tmp_path: Path) -> None:

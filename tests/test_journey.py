@@ -22,6 +22,7 @@ def journey(tmp_path: Path) -> Iterator[Journey]:
     store.close()
 
 
+@pytest.mark.control("H-22-C3")
 def test_answers_are_shown_in_the_patients_words(journey: Journey) -> None:
     journey.answer("social_welfare", "ends_meet", "yes")
     journey.answer("social_welfare", "missed_meal", "prefer_not")

@@ -10,6 +10,7 @@ import pytest
 from kiosk.site.licences import LicenceRegister, LicenceRegisterError
 
 
+@pytest.mark.control("H-18-C5")
 def test_a_recorded_licence_survives_reopening(tmp_path: Path) -> None:
     LicenceRegister(tmp_path).enable("mycaw", "  MM-2026-0042 ")
     assert LicenceRegister(tmp_path).references() == {"mycaw": "MM-2026-0042"}
@@ -24,6 +25,7 @@ def test_disable_removes_only_that_form(tmp_path: Path) -> None:
     assert register.references() == {"pam13": "B"}
 
 
+@pytest.mark.control("H-18-C5")
 @pytest.mark.parametrize("reference", ["", "   ", "x" * 201, "bad\x07ref"])
 def test_unusable_references_are_refused(tmp_path: Path, reference: str) -> None:
     with pytest.raises(LicenceRegisterError):

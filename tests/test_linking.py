@@ -38,6 +38,7 @@ def test_initials_ignore_accents_and_punctuation() -> None:
     assert [initial_of(n) for n in ("Ó'Brien", "'t Hooft", "smith", "Ölmez")] == list("OTSO")
 
 
+@pytest.mark.control("H-03-C1")
 def test_check_in_finds_exactly_one_appointment() -> None:
     check_in = CheckIn(LIST)
     found = check_in.attempt(dt.date(1950, 3, 3), "o")
@@ -45,6 +46,7 @@ def test_check_in_finds_exactly_one_appointment() -> None:
     assert check_in.failures == 0
 
 
+@pytest.mark.control("H-03-C2")
 def test_three_misses_send_the_patient_to_reception() -> None:
     check_in = CheckIn(LIST)
     for tries in (1, 2):
@@ -56,16 +58,19 @@ def test_three_misses_send_the_patient_to_reception() -> None:
     assert check_in.attempt(dt.date(1950, 3, 3), "O") is None
 
 
+@pytest.mark.control("H-03-C1")
 def test_two_people_sharing_date_and_initial_go_to_reception() -> None:
     check_in = CheckIn(LIST)
     assert check_in.attempt(dt.date(1980, 1, 1), "S") is None
     assert check_in.exhausted
 
 
+@pytest.mark.control("H-03-C3")
 def test_no_list_means_reception() -> None:
     assert CheckIn(None).exhausted
 
 
+@pytest.mark.control("H-03-C4")
 @pytest.mark.parametrize(
     ("day", "month", "year", "message"),
     [
@@ -90,6 +95,7 @@ def test_reception_finds_by_nhs_or_hospital_number() -> None:
     assert find_by_number(LIST, "rx1-000123").appointment_id == "A-2"
 
 
+@pytest.mark.control("H-04-C1")
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
@@ -110,6 +116,7 @@ def test_no_list_is_explained() -> None:
         find_by_number(None, "9434765919")
 
 
+@pytest.mark.control("H-03-C6")
 def test_the_sealed_link_holds_numbers_not_names() -> None:
     record = PatientLink("reception", LIST.appointments[0]).record()
     assert record["nhs_number"] == "9434765919" and record["appointment_id"] == "A-1"

@@ -48,6 +48,7 @@ def readable(
         service.engine.dispose()
 
 
+@pytest.mark.control("H-25-C1")
 def test_back_up_destroy_restore_and_every_submission_opens(
     make_staff_clinic: Callable[..., Any], tmp_path: Path
 ) -> None:
@@ -67,6 +68,7 @@ def test_back_up_destroy_restore_and_every_submission_opens(
         restore(archive, restored)
 
 
+@pytest.mark.control("H-25-C1")
 def test_a_damaged_backup_is_refused_and_nothing_is_written(
     make_staff_clinic: Callable[..., Any], tmp_path: Path
 ) -> None:
@@ -154,6 +156,7 @@ def stop(clinic: Any) -> None:
     clinic.service.engine.dispose()
 
 
+@pytest.mark.control("H-25-C1")
 def test_back_up_destroy_restore_on_either_database(
     make_staff_clinic: Callable[..., Any],
     database_url: str,
@@ -199,6 +202,7 @@ def downgrade_to(url: str, revision: str) -> None:
         engine.dispose()
 
 
+@pytest.mark.control("H-25-C2")
 def test_an_upgrade_from_the_previous_schema_backs_up_first_and_keeps_every_submission(
     make_staff_clinic: Callable[..., Any],
     database_url: str,
@@ -247,6 +251,7 @@ def test_only_the_newest_automatic_backups_are_kept(
     assert mine.exists()  # a backup taken by hand is never removed
 
 
+@pytest.mark.control("H-25-C2")
 def test_a_failed_backup_stops_the_upgrade_and_changes_nothing(
     make_staff_clinic: Callable[..., Any], tmp_path: Path
 ) -> None:
@@ -265,6 +270,7 @@ def test_a_failed_backup_stops_the_upgrade_and_changes_nothing(
     assert schema_at(url) == "0002"
 
 
+@pytest.mark.control("H-25-C3")
 def test_a_database_from_a_newer_version_is_refused_plainly(
     make_staff_clinic: Callable[..., Any], tmp_path: Path
 ) -> None:

@@ -39,6 +39,7 @@ def clinic(make_staff_clinic: Callable[..., Any], database_url: str) -> Any:
     return make_staff_clinic(database_url)
 
 
+@pytest.mark.control("H-02-C2")
 def test_queue_puts_the_unsafe_patient_first_then_those_asking_for_help(clinic: Any) -> None:
     with clinic.client("clinician") as staff:
         queue = staff.queue()
@@ -85,6 +86,7 @@ def test_queue_filters_keep_the_day_counts(clinic: Any) -> None:
         assert staff.queue(day=dt.date.today() - dt.timedelta(days=1))["items"] == []
 
 
+@pytest.mark.control("H-24-C1")
 def test_receptionist_sees_who_is_waiting_but_no_flags_or_answers(clinic: Any) -> None:
     with clinic.client("reception") as desk:
         queue = desk.queue()
@@ -97,6 +99,7 @@ def test_receptionist_sees_who_is_waiting_but_no_flags_or_answers(clinic: Any) -
         admin.queue()
 
 
+@pytest.mark.control("H-01-C3")
 def test_summary_explains_flags_and_shows_change_over_time(clinic: Any) -> None:
     with clinic.client("clinician") as staff:
         summary = staff.summary(clinic.ids["urgent"])
@@ -141,6 +144,7 @@ def test_summary_explains_flags_and_shows_change_over_time(clinic: Any) -> None:
         staff.summary("0" * 32)
 
 
+@pytest.mark.control("H-07-C5")
 def test_follow_up_is_rescored_against_the_patients_own_baseline(clinic: Any) -> None:
     with clinic.client("clinician") as staff:
         follow_up = staff.summary(clinic.ids["pain_followup"])
@@ -153,6 +157,7 @@ def test_follow_up_is_rescored_against_the_patients_own_baseline(clinic: Any) ->
     assert '"Back pain at night"' in question["question"]
 
 
+@pytest.mark.control("H-13-C5", "H-24-C2")
 def test_triage_referral_and_outcome_are_kept_and_audited(clinic: Any) -> None:
     sid = clinic.ids["wants_help"]
     with clinic.client("linkworker") as worker:
@@ -192,6 +197,7 @@ def test_triage_referral_and_outcome_are_kept_and_audited(clinic: Any) -> None:
     assert all(r["remote"] == "127.0.0.1" for r in rows if r["actor"].startswith("user:"))
 
 
+@pytest.mark.control("H-13-C1")
 def test_two_staff_saving_at_once_is_a_conflict_not_a_lost_update(clinic: Any) -> None:
     sid = clinic.ids["urgent"]
     with clinic.client("clinician") as first, clinic.client("linkworker") as second:
@@ -209,6 +215,7 @@ def test_two_staff_saving_at_once_is_a_conflict_not_a_lost_update(clinic: Any) -
             second.update_referral(referral["id"], 0, "closed", None)
 
 
+@pytest.mark.control("H-13-C1")
 def test_simultaneous_saves_from_many_threads_let_exactly_one_through(clinic: Any) -> None:
     sid = clinic.ids["routine"]
     clients = [clinic.client("clinician") for _ in range(6)]
@@ -248,6 +255,7 @@ def test_bad_values_are_refused_plainly(clinic: Any) -> None:
             staff.add_referral(sid, "astrologer", dt.date.today())
 
 
+@pytest.mark.control("H-16-C3")
 def test_signing_in_refreshing_and_expired_sessions(clinic: Any) -> None:
     staff = clinic.client()
     with pytest.raises(SignInError, match="username or password is wrong"):
@@ -261,6 +269,7 @@ def test_signing_in_refreshing_and_expired_sessions(clinic: Any) -> None:
     staff.close()
 
 
+@pytest.mark.control("H-24-C1")
 def test_administrator_reads_users_devices_and_audit(clinic: Any) -> None:
     with clinic.client("admin") as admin:
         users = {u["username"]: u["role"] for u in admin.users()}
@@ -273,6 +282,7 @@ def test_administrator_reads_users_devices_and_audit(clinic: Any) -> None:
             admin.summary(clinic.ids["urgent"])
 
 
+@pytest.mark.control("H-01-C5", "H-02-C2")
 def test_a_new_arrival_joins_the_queue(clinic: Any) -> None:
     sid = clinic.tablet.send([dataclasses.replace(DEMO_PATIENTS[0], key="late")])["late"]
     with clinic.client("clinician") as staff:

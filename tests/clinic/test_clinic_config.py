@@ -203,6 +203,7 @@ def test_check_config_finds_a_wrong_passphrase(tmp_path: Path) -> None:
     assert "passphrase:" in checked.stderr and "Traceback" not in checked.stderr
 
 
+@pytest.mark.control("H-25-C4")
 def test_the_health_check_says_when_the_database_is_down(tmp_path: Path) -> None:
     from sqlalchemy import create_engine
 

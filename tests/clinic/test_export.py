@@ -176,6 +176,7 @@ def export(clinic: Any, **options: Any) -> tuple[list[dict[str, str]], str]:
     return list(csv.DictReader(io.StringIO(text))), text + exporter.dictionary()
 
 
+@pytest.mark.control("H-17-C1")
 def test_no_canary_leaves_and_free_text_only_when_asked(clinic: Any) -> None:
     rows, everything = export(clinic)
     assert len(rows) == len(DEMO_PATIENTS) + 2
@@ -195,6 +196,7 @@ def test_no_canary_leaves_and_free_text_only_when_asked(clinic: Any) -> None:
     assert "**This export contains free text**" in everything
 
 
+@pytest.mark.control("H-17-C1")
 def test_rows_carry_derived_not_identifying_values(clinic: Any) -> None:
     rows, _ = export(clinic)
     ours = [r for r in rows if r["clinic"] == "Pain clinic" and r["imd_decile"] == "1"]
@@ -215,6 +217,7 @@ def test_rows_carry_derived_not_identifying_values(clinic: Any) -> None:
     assert len(anonymous) == 1 and anonymous[0]["patient"] == "" and anonymous[0]["visit"] == ""
 
 
+@pytest.mark.control("H-17-C2")
 def test_pseudonyms_are_stable_in_a_project_and_differ_across_projects(clinic: Any) -> None:
     first, _ = export(clinic)
     again, _ = export(clinic)
@@ -228,6 +231,7 @@ def test_pseudonyms_are_stable_in_a_project_and_differ_across_projects(clinic: A
     assert len(set(patients)) == len(patients) - 2  # demo pain patient and canary: 2 visits
 
 
+@pytest.mark.control("H-17-C6")
 def test_shifted_dates_keep_each_patients_intervals(clinic: Any) -> None:
     rows, _ = export(clinic, shift_dates=True)
     today = dt.date.today()
@@ -259,6 +263,7 @@ def test_appointments_are_counted_by_group(clinic: Any) -> None:
     assert CANARY_FAMILY not in appointments_csv.__doc__ + str(counts)
 
 
+@pytest.mark.control("H-17-C5")
 def test_exports_are_audited_with_who_what_and_why(clinic: Any) -> None:
     export(clinic, include_free_text=True)
     with clinic.service.transaction() as db:
@@ -275,6 +280,7 @@ def test_exports_are_audited_with_who_what_and_why(clinic: Any) -> None:
         Exporter(clinic.service, ExportOptions("../etc", PURPOSE))
 
 
+@pytest.mark.control("H-17-C5")
 def test_only_administrators_export_over_https(clinic: Any, tmp_path: Path) -> None:
     with clinic.client("clinician") as clinician, pytest.raises(Forbidden):
         clinician.export_anonymised(tmp_path / "x.csv", "eval-2026", PURPOSE)
@@ -299,6 +305,7 @@ def test_free_text_cannot_run_as_a_spreadsheet_formula() -> None:
     assert _cell("I feel fine", free_text=True) == "I feel fine"
 
 
+@pytest.mark.control("H-17-C3")
 def test_scrub_catches_the_usual_shapes() -> None:
     assert scrub("ring +44 7700 900123 or 020 7946 0958") == "ring [removed] or [removed]"
     assert scrub("nhs 9434765919 at sw1a 1aa") == "nhs [removed] at [removed]"
@@ -355,6 +362,7 @@ def test_the_command_line_exports_and_imports(clinic: Any, tmp_path: Path) -> No
     assert (tmp_path / "out" / "p1-dictionary.md").exists()
 
 
+@pytest.mark.control("H-17-C7")
 def test_fhir_bundles_validate_and_carry_identifiers_only_when_identified(clinic: Any) -> None:
     import json
 

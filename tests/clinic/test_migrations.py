@@ -26,6 +26,7 @@ def test_the_models_match_the_migrations(database_url: str) -> None:
         engine.dispose()
 
 
+@pytest.mark.control("H-25-C2")
 def test_a_first_version_database_with_submissions_is_upgraded(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'clinic.db'}"
     old = create_engine(url)

@@ -117,6 +117,7 @@ def submissions(
     return items
 
 
+@pytest.mark.control("H-01-C3", "H-07-C1", "H-09-C1", "H-15-C6", "H-20-C1")
 def test_a_tablet_enrols_uploads_exactly_once_and_is_revoked(
     clinic, tmp_path: Path, database_url: str
 ) -> None:
@@ -174,6 +175,7 @@ def test_a_tablet_enrols_uploads_exactly_once_and_is_revoked(
     assert {"stored", "duplicate", "conflict", "not_enrolled"} <= set(outcomes)
 
 
+@pytest.mark.control("H-20-C2")
 @pytest.mark.parametrize(
     ("tweak", "error"),
     [
@@ -206,6 +208,7 @@ def test_bad_requests_are_refused_and_audited(clinic, tmp_path: Path, tweak, err
         assert error in db.scalars(select(AuditEntry.outcome)).all()
 
 
+@pytest.mark.control("H-09-C2", "H-20-C2")
 def test_a_replayed_request_is_refused(clinic, tmp_path: Path) -> None:
     service, running = clinic
     tablet = Tablet(running, tmp_path / "clinic")
@@ -216,6 +219,7 @@ def test_a_replayed_request_is_refused(clinic, tmp_path: Path) -> None:
     assert replay.status_code == 401 and replay.json()["error"] == "replayed"
 
 
+@pytest.mark.control("H-20-C4")
 def test_expired_and_wrong_codes_are_refused(clinic, tmp_path: Path) -> None:
     service, running = clinic
     tablet = Tablet(running, tmp_path / "clinic")
@@ -233,6 +237,7 @@ def test_expired_and_wrong_codes_are_refused(clinic, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.control("H-16-C5", "H-24-C2")
 def test_staff_roles_and_lock_out(clinic, tmp_path: Path) -> None:
     service, running = clinic
     http = client(running, tmp_path / "clinic")
@@ -259,6 +264,7 @@ def test_staff_roles_and_lock_out(clinic, tmp_path: Path) -> None:
     assert ("user:ada", "/api/v1/admin/enrolment-codes", "forbidden") in actions
 
 
+@pytest.mark.control("H-08-C4")
 def test_oversized_and_malformed_bodies(clinic, tmp_path: Path) -> None:
     service, running = clinic
     tablet = Tablet(running, tmp_path / "clinic")

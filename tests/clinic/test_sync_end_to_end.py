@@ -77,6 +77,7 @@ def stored(service: ClinicService) -> dict[str, str]:
         }
 
 
+@pytest.mark.control("H-10-C3", "H-20-C1")
 def test_enrol_sync_update_and_revoke(clinic, tmp_path: Path) -> None:
     service, running = clinic
     data_dir = tmp_path / "tablet"
@@ -167,6 +168,7 @@ class Faults(httpx.BaseTransport):
         self.real.close()
 
 
+@pytest.mark.control("H-08-C3", "H-09-C1")
 def test_a_thousand_faulty_trials_lose_and_duplicate_nothing(clinic, tmp_path: Path) -> None:
     service, running = clinic
     folder = tmp_path / "clinic"

@@ -286,6 +286,7 @@ def test_text_is_nfc_normalised(form: Form) -> None:
     assert normal(form, "story", "Cafe\x00\u0301") == "Café"
 
 
+@pytest.mark.control("H-21-C2")
 @pytest.mark.parametrize(
     "hostile",
     [

@@ -409,6 +409,7 @@ scores:
     assert problem.line == forms.line("of: raw")
 
 
+@pytest.mark.control("H-01-C2")
 def test_flag_naming_an_unknown_item(forms: FormWriter) -> None:
     problem = forms.problem(
         TWO_ITEMS
@@ -424,6 +425,7 @@ flags:
     assert problem.line == forms.line("when: thrid")
 
 
+@pytest.mark.control("H-01-C2")
 def test_flag_with_unknown_severity(forms: FormWriter) -> None:
     problem = forms.problem(
         TWO_ITEMS
@@ -611,6 +613,7 @@ def banded_scale(bands: str) -> str:
     )
 
 
+@pytest.mark.control("H-07-C6")
 def test_bands_with_a_gap(forms: FormWriter) -> None:
     problem = forms.problem(
         banded_scale(
@@ -627,6 +630,7 @@ def test_bands_with_a_gap(forms: FormWriter) -> None:
     assert problem.line == forms.line("code: mid")
 
 
+@pytest.mark.control("H-07-C6")
 def test_bands_that_overlap(forms: FormWriter) -> None:
     problem = forms.problem(
         banded_scale(
@@ -641,6 +645,7 @@ def test_bands_that_overlap(forms: FormWriter) -> None:
     assert problem.line == forms.line("code: mid")
 
 
+@pytest.mark.control("H-07-C6")
 def test_bands_that_do_not_cover_the_scale(forms: FormWriter) -> None:
     problems = forms.problems(
         banded_scale(
@@ -738,6 +743,7 @@ def test_non_finite_band_bounds_are_refused(forms: FormWriter) -> None:
 # ---------------------------------------------------------------- languages
 
 
+@pytest.mark.control("H-06-C4")
 def test_declared_language_missing_a_text(forms: FormWriter) -> None:
     problems = forms.problems(
         HEADER.replace(
@@ -952,6 +958,7 @@ def test_unquoted_date_bounds_are_dates(forms: FormWriter) -> None:
     assert form.normalise("seen", "2023-01-01") == "2023-01-01"
 
 
+@pytest.mark.control("H-18-C2")
 def test_proprietary_without_site_licence_required(forms: FormWriter) -> None:
     problem = forms.problem(
         HEADER.replace(

@@ -95,6 +95,7 @@ def check_result(
     json.dumps(result.to_json(), allow_nan=False)
 
 
+@pytest.mark.control("H-07-C6")
 @pytest.mark.parametrize("index", range(len(shipped_forms())), ids=shipped_ids())
 @FAST
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
@@ -419,6 +420,7 @@ def test_hostile_text_answers(item: str, raw: str) -> None:
         assert "\n" not in answer
 
 
+@pytest.mark.control("H-22-C2")
 @SOME
 @given(
     raw=st.one_of(

@@ -71,6 +71,7 @@ def test_min_answered(sums: Form) -> None:
     assert sums.evaluate({"a": 1}).scores["average"] is None
 
 
+@pytest.mark.control("H-07-C4")
 def test_not_scored_is_none_never_zero(sums: Form) -> None:
     scores = sums.evaluate({}).scores
     assert scores == {
@@ -83,6 +84,7 @@ def test_not_scored_is_none_never_zero(sums: Form) -> None:
     assert sums.evaluate({"a": 0, "b": 0, "c": 0, "d": 0}).scores["total"] == 0
 
 
+@pytest.mark.control("H-07-C4")
 def test_mean_is_rounded_half_up(sums: Form) -> None:
     # 2.5 -> 3 (Python's round() would give 2), 3.5 -> 4
     assert sums.evaluate({"a": 2, "b": 3}).scores["average_whole"] == 3
@@ -96,6 +98,7 @@ def test_mean_is_rounded_half_up(sums: Form) -> None:
     assert sums.evaluate({"a": 6, "b": 7, "c": 7}).scores["average"] == 6.67
 
 
+@pytest.mark.control("H-07-C4")
 def test_prefer_not_counts_as_unanswered(forms: FormWriter) -> None:
     form = forms.load(
         "items:\n"
@@ -349,6 +352,7 @@ flags:
     assert form.evaluate({"sleep": 3}).bands == {}
 
 
+@pytest.mark.control("H-07-C3")
 def test_a_mean_between_whole_number_bands_rounds_half_up(forms: FormWriter) -> None:
     form = forms.load(
         "items:\n"
@@ -401,6 +405,7 @@ flags:
 """
 
 
+@pytest.mark.control("H-02-C1")
 def test_flags_are_ordered_urgent_high_routine(forms: FormWriter) -> None:
     form = forms.load(FLAGS)
     result = form.evaluate({"unsafe": "yes", "hungry": "yes", "help": "yes"})
@@ -417,6 +422,7 @@ def test_flags_are_ordered_urgent_high_routine(forms: FormWriter) -> None:
     }
 
 
+@pytest.mark.control("H-22-C5")
 def test_prefer_not_never_raises_a_flag(forms: FormWriter) -> None:
     form = forms.load(FLAGS)
     result = form.evaluate({"unsafe": "prefer_not", "hungry": "prefer_not"})
@@ -434,6 +440,7 @@ def test_any_flag_skip_logic(forms: FormWriter) -> None:
 # ---------------------------------------------------------------- strict and non-strict
 
 
+@pytest.mark.control("H-22-C1")
 def test_strict_evaluation_refuses_answers_to_disabled_items(forms: FormWriter) -> None:
     form = forms.load(FLAGS)
     with pytest.raises(AnswerError) as caught:
@@ -482,6 +489,7 @@ def test_a_chain_of_skips(forms: FormWriter) -> None:
     assert form.evaluate({"a": "no", "b": None}).enabled == ("a", "d")
 
 
+@pytest.mark.control("H-10-C1")
 def test_scored_response_json(forms: FormWriter) -> None:
     form = forms.load(FLAGS)
     result = form.evaluate({"unsafe": "yes"})
@@ -554,6 +562,7 @@ def test_content_hash_ignores_layout_and_comments(forms: FormWriter) -> None:
     assert len(original.hash) == len("sha256:") + 64
 
 
+@pytest.mark.control("H-10-C1")
 @pytest.mark.parametrize(
     ("old", "new"),
     [
@@ -575,6 +584,7 @@ def test_content_hash_changes_with_any_text(forms: FormWriter, old: str, new: st
     assert changed.hash != original.hash
 
 
+@pytest.mark.control("H-10-C1")
 def test_content_hash_changes_with_header_text(forms: FormWriter) -> None:
     original = forms.load(HASHED)
     retitled = forms.load(
@@ -623,6 +633,7 @@ def test_library_gets_a_version(library_dir: Path) -> None:
         library.get("test_form", "2.0")
 
 
+@pytest.mark.control("H-10-C2")
 def test_library_finds_a_form_by_its_hash(library_dir: Path) -> None:
     library = FormLibrary.load(library_dir)
     old = library.get("test_form", "1.0")
@@ -640,6 +651,7 @@ def test_library_unknown_form(library_dir: Path) -> None:
     assert isinstance(UnknownFormError("x"), Exception)
 
 
+@pytest.mark.control("H-10-C2")
 def test_an_old_response_is_rescored_by_its_own_definition(library_dir: Path) -> None:
     library = FormLibrary.load(library_dir)
     stored = library.get("test_form", "1.0").evaluate({"q": "yes"}).to_json()
@@ -647,6 +659,7 @@ def test_an_old_response_is_rescored_by_its_own_definition(library_dir: Path) ->
     assert (form.id, form.version) == ("test_form", "1.0")
 
 
+@pytest.mark.control("H-10-C2")
 def test_library_refuses_one_version_defined_twice(library_dir: Path) -> None:
     shutil.copy(library_dir / "test_form_v1.yaml", library_dir / "copy.yaml")
     with pytest.raises(FormError) as caught:

@@ -136,6 +136,7 @@ def test_too_few_answers_are_not_scored(pam: Form) -> None:
     assert nine == {"pam_raw": None, "pam_score": None, "pam_level": None}
 
 
+@pytest.mark.control("H-18-C3")
 def test_a_raw_sum_missing_from_the_table_is_not_scored(site_dir: Path) -> None:
     table = site_dir / "pam13-conversion.csv"
     table.write_text(
@@ -147,6 +148,7 @@ def test_a_raw_sum_missing_from_the_table_is_not_scored(site_dir: Path) -> None:
     assert scores == {"pam_raw": 30, "pam_score": None, "pam_level": None}
 
 
+@pytest.mark.control("H-18-C3")
 def test_the_conversion_table_must_be_there(site_dir: Path) -> None:
     (site_dir / "pam13-conversion.csv").unlink()
     with pytest.raises(FormError) as caught:
@@ -165,6 +167,7 @@ def test_loaded_beside_the_shipped_forms(site_dir: Path) -> None:
     assert library.by_hash(form.hash) is form
 
 
+@pytest.mark.control("H-18-C3")
 def test_a_pathway_with_the_form_needs_the_site_licence(site_dir: Path) -> None:
     (site_dir / "pathways.yaml").write_text(
         "format: 1\npathways:\n  - id: activation\n    title: Activation clinic\n"
@@ -180,6 +183,7 @@ def test_a_pathway_with_the_form_needs_the_site_licence(site_dir: Path) -> None:
     assert [f.id for f in forms] == ["pam13"]
 
 
+@pytest.mark.control("H-18-C2")
 def test_proprietary_needs_site_licence_required(site_dir: Path) -> None:
     path = site_dir / "pam13.yaml"
     path.write_text(
@@ -203,6 +207,7 @@ def test_the_shipped_folder_exists() -> None:
     assert any(p.suffix == ".yaml" for p in shipped_files())
 
 
+@pytest.mark.control("H-18-C2")
 @pytest.mark.parametrize("path", shipped_files(), ids=lambda p: p.name)
 def test_no_shipped_form_is_proprietary_or_pam(path: Path) -> None:
     assert "pam" not in path.name.lower()
@@ -215,6 +220,7 @@ def test_no_shipped_form_is_proprietary_or_pam(path: Path) -> None:
     assert not any(form_id.lower().startswith("pam") for form_id in ids), path
 
 
+@pytest.mark.control("H-18-C2")
 def test_no_loaded_shipped_form_is_proprietary() -> None:
     try:
         library = FormLibrary.load(SHIPPED_FORMS)

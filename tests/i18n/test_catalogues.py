@@ -96,6 +96,7 @@ def test_the_status_file_says_what_a_draft_is() -> None:
     assert "draft" in STATUS["note"] and "qualified translator" in STATUS["note"]
 
 
+@pytest.mark.control("H-06-C4")
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_placeholders_and_mnemonics_survive_translation(code: str) -> None:
     problems = []

@@ -112,6 +112,7 @@ def test_no_text_field_is_missed_by_the_walk(path: Path) -> None:
     assert not unknown, "texts not checked for languages:\n" + "\n".join(unknown)
 
 
+@pytest.mark.control("H-06-C4")
 @pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
 def test_every_text_is_in_every_shipped_language_unless_that_language_is_a_draft(
     path: Path,
@@ -150,6 +151,7 @@ def test_the_shipped_forms_have_every_text_and_declare_every_translation_a_draft
     }, where(located, ("languages",))
 
 
+@pytest.mark.control("H-06-C4")
 @pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
 def test_placeholders_agree_between_the_english_and_each_translation(path: Path) -> None:
     located = read(path)
@@ -175,6 +177,7 @@ def test_the_follow_up_placeholders_are_really_checked() -> None:
             assert "{baseline.concern_" in text[language], language
 
 
+@pytest.mark.control("H-06-C4")
 @pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
 def test_each_translation_is_written_in_its_own_script(path: Path) -> None:
     located = read(path)
@@ -210,6 +213,7 @@ def test_the_shipped_forms_pass_the_full_engine_check() -> None:
 # ---------------------------------------------------------------- which languages are offered
 
 
+@pytest.mark.control("H-06-C1")
 def test_drafts_are_offered_only_when_the_clinic_allows_them(shipped: FormLibrary) -> None:
     for pathway in shipped.pathways:
         assert shipped.pathway_languages(pathway, ALL_LICENCES) == [SOURCE], pathway
@@ -253,6 +257,7 @@ def two_forms(tmp_path: Path) -> FormLibrary:
     return FormLibrary.load(folder)
 
 
+@pytest.mark.control("H-06-C1")
 def test_a_language_is_offered_only_when_the_whole_pathway_has_it(two_forms: FormLibrary) -> None:
     # cy: validated in one form but a draft in the other; pl and ur: missing from one form.
     assert two_forms.pathway_languages("both", {}) == ["en"]
@@ -261,6 +266,7 @@ def test_a_language_is_offered_only_when_the_whole_pathway_has_it(two_forms: For
     assert two_forms.pathway_languages("first_only", {}, drafts=True) == ["en", "ar", "cy", "pl"]
 
 
+@pytest.mark.control("H-06-C2")
 def test_a_language_s_status_is_the_lowest_across_the_pathway(two_forms: FormLibrary) -> None:
     both = two_forms.pathway_forms("both", {})
     first = two_forms.pathway_forms("first_only", {})
@@ -286,6 +292,7 @@ def tablet(tmp_path: Path, clinic: ClinicKeyPair) -> Iterator[TabletStore]:
     opened.close()
 
 
+@pytest.mark.control("H-06-C2", "H-06-C3")
 def test_a_journey_in_welsh_records_the_language_and_that_it_is_a_draft(
     shipped: FormLibrary, tablet: TabletStore, clinic: ClinicKeyPair
 ) -> None:
@@ -317,6 +324,7 @@ def test_a_journey_in_english_records_a_validated_language(
 # ---------------------------------------------------------------- the kiosk's own choice
 
 
+@pytest.mark.control("H-06-C1")
 @pytest.mark.parametrize("drafts", [False, True])
 def test_the_kiosk_offers_draft_languages_only_when_set_to(
     qtbot, shipped: FormLibrary, tablet: TabletStore, drafts: bool
@@ -337,6 +345,7 @@ def test_the_kiosk_offers_draft_languages_only_when_set_to(
     window.background.wait()
 
 
+@pytest.mark.control("H-06-C2")
 def test_a_draft_language_chosen_on_the_kiosk_is_asked_in_and_sealed_with_its_status(
     qtbot, shipped: FormLibrary, tablet: TabletStore, clinic: ClinicKeyPair
 ) -> None:

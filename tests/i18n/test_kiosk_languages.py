@@ -131,6 +131,7 @@ def centre_x(window: KioskWindow, widget: QWidget) -> int:
 
 
 # ---------------------------------------------------------------- right to left
+@pytest.mark.control("H-19-C5")
 @pytest.mark.parametrize("code", RIGHT_TO_LEFT)
 def test_a_right_to_left_language_turns_the_whole_kiosk_round(
     qtbot: Any, make_kiosk: Callable[..., KioskWindow], code: str
@@ -230,6 +231,7 @@ NORWEGIAN_TS = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
+@pytest.mark.control("H-19-C3")
 def test_speech_uses_a_voice_of_the_patients_language(
     qtbot: Any, tmp_path: Path, lrelease: str, make_kiosk: Callable[..., KioskWindow]
 ) -> None:
@@ -297,6 +299,7 @@ def answer_with(qtbot: Any, window: KioskWindow, value: Any) -> None:
     tap(qtbot, window, "next")
 
 
+@pytest.mark.control("H-06-C3")
 def test_changing_language_part_way_keeps_every_answer(
     qtbot: Any,
     make_kiosk: Callable[..., KioskWindow],
@@ -385,6 +388,7 @@ def test_without_a_choice_of_language_there_is_no_language_button(
     assert window.currentWidget().findChild(QPushButton, "language") is None
 
 
+@pytest.mark.control("H-06-C2")
 def test_the_journey_records_each_language_and_the_lowest_status(
     tablet: TabletStore, library: FormLibrary, clinic: ClinicKeyPair
 ) -> None:
@@ -405,6 +409,7 @@ def test_the_journey_records_each_language_and_the_lowest_status(
     assert status == ["validated", "draft", "draft"]
 
 
+@pytest.mark.control("H-05-C3")
 def test_the_next_patient_starts_in_english_in_the_default_look(
     qtbot: Any, make_kiosk: Callable[..., KioskWindow]
 ) -> None:

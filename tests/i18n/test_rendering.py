@@ -246,6 +246,7 @@ def test_the_check_finds_a_character_no_bundled_font_has(qapp: Any) -> None:
     assert glyph_problems(system, "x")
 
 
+@pytest.mark.control("H-19-C5")
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_every_character_on_every_screen_comes_from_a_bundled_font(
     qtbot: Any, kiosk: KioskWindow, code: str
@@ -273,6 +274,7 @@ def test_every_character_on_every_screen_comes_from_a_bundled_font(
         assert set(SAMPLE_LETTERS[code]) & set(seen), f"none of {SAMPLE_LETTERS[code]} shown"
 
 
+@pytest.mark.control("H-19-C1")
 @pytest.mark.parametrize("size", ["large", "extra_large"])
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_every_screen_fits_its_words_at_large_text(

@@ -81,6 +81,7 @@ def test_scales_run_0_to_6_with_their_anchors(
 # ---------------------------------------------------------------- change scores
 
 
+@pytest.mark.control("H-07-C5")
 @pytest.mark.parametrize(("item", "baseline_item", "change"), PAIRS)
 @pytest.mark.parametrize(
     ("before", "after", "expected"),
@@ -100,6 +101,7 @@ def test_change_is_first_visit_minus_now(
     assert result.scores[change] == expected
 
 
+@pytest.mark.control("H-07-C5")
 def test_positive_change_means_improvement(followup: Form) -> None:
     # Back pain bothered them 5/6, now 2/6: better, so the change is +3.
     result = followup.evaluate(
@@ -192,6 +194,7 @@ def test_follow_up_asks_about_other_things_and_what_mattered(followup: Form) -> 
 # ---------------------------------------------------------------- licence
 
 
+@pytest.mark.control("H-18-C1")
 @pytest.mark.parametrize("form_id", ["mycaw", "mycaw_followup"])
 def test_mycaw_needs_a_site_licence(library: FormLibrary, form_id: str) -> None:
     form = library.get(form_id)
@@ -201,6 +204,7 @@ def test_mycaw_needs_a_site_licence(library: FormLibrary, form_id: str) -> None:
     assert "2007" in (form.spec.source.citation or "")
 
 
+@pytest.mark.control("H-18-C1")
 def test_pain_pathway_refuses_to_start_without_the_licence(library: FormLibrary) -> None:
     with pytest.raises(LicenceRequiredError, match="mycaw"):
         library.pathway_forms("pain", licences={})

@@ -54,17 +54,20 @@ def form(library: FormLibrary) -> Form:
     return library.get("ons4")
 
 
+@pytest.mark.control("H-07-C3")
 @pytest.mark.parametrize("item", POSITIVE_ITEMS)
 @pytest.mark.parametrize(("value", "band"), POSITIVE_EDGES)
 def test_positive_item_bands_at_every_edge(form: Form, item: str, value: int, band: str) -> None:
     assert form.evaluate({item: value}).bands == {item: band}
 
 
+@pytest.mark.control("H-07-C3")
 @pytest.mark.parametrize(("value", "band"), ANXIETY_EDGES)
 def test_anxiety_bands_at_every_edge(form: Form, value: int, band: str) -> None:
     assert form.evaluate({"anxiety": value}).bands == {"anxiety": band}
 
 
+@pytest.mark.control("H-07-C3")
 def test_every_point_of_every_scale_has_a_band(form: Form) -> None:
     for item in ITEMS:
         for value in range(11):
@@ -77,6 +80,7 @@ def test_unanswered_items_have_no_band_and_no_flag(form: Form) -> None:
     assert result.flags == ()
 
 
+@pytest.mark.control("H-01-C1")
 @pytest.mark.parametrize(
     ("anxiety", "flagged"), [(0, False), (4, False), (5, False), (6, True), (10, True)]
 )
@@ -87,6 +91,7 @@ def test_high_anxiety_flag_from_6(form: Form, anxiety: int, flagged: bool) -> No
     )
 
 
+@pytest.mark.control("H-01-C1")
 @pytest.mark.parametrize(
     ("life_satisfaction", "flagged"), [(0, True), (4, True), (5, False), (6, False), (10, False)]
 )
@@ -110,6 +115,7 @@ def test_both_flags_together_with_reasons_for_staff(form: Form) -> None:
     assert all(len(f.reason) > 20 for f in result.flags)
 
 
+@pytest.mark.control("H-22-C2")
 @pytest.mark.parametrize("item", ITEMS)
 @pytest.mark.parametrize("value", [11, -1])
 def test_out_of_range_answers_are_rejected(form: Form, item: str, value: int) -> None:
@@ -125,6 +131,7 @@ def test_scale_ends_are_accepted(form: Form, item: str) -> None:
     assert form.evaluate({item: 10}).answers[item] == 10
 
 
+@pytest.mark.control("H-18-C4")
 @pytest.mark.parametrize("item", ITEMS)
 def test_questions_use_the_exact_ons_wording(form: Form, item: str) -> None:
     assert form.text(item, "en") == ONS_WORDING[item]
@@ -144,6 +151,7 @@ def test_scales_run_0_to_10_with_labelled_ends(form: Form, item: str, low: str, 
     assert anchors == {0: low, 10: high}
 
 
+@pytest.mark.control("H-18-C4")
 def test_the_ogl_credit_is_in_the_licence(form: Form) -> None:
     licence = form.spec.licence
     assert licence.attribution == OGL_CREDIT

@@ -63,6 +63,7 @@ def test_mean_of_the_answered_items_only(form: Form, answers: dict, expected: fl
     assert form.evaluate(answers).scores["semcd_mean"] == expected
 
 
+@pytest.mark.control("H-07-C4")
 @pytest.mark.parametrize(
     "missing", MISSING_SETS, ids=["+".join(sorted(m)) or "none" for m in MISSING_SETS]
 )
@@ -103,6 +104,7 @@ def test_each_item_is_a_1_to_10_confidence_scale(form: Form, item: str) -> None:
     assert form.text(item, "en").startswith("How confident do you feel that you can ")
 
 
+@pytest.mark.control("H-18-C4")
 def test_fatigue_item_has_the_published_wording(form: Form) -> None:
     assert form.text("fatigue", "en") == (
         "How confident do you feel that you can keep the fatigue caused by your disease "

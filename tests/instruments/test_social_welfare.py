@@ -40,6 +40,7 @@ def form(library: FormLibrary) -> Form:
     return library.get("social_welfare")
 
 
+@pytest.mark.control("H-01-C1")
 @pytest.mark.parametrize(
     ("item", "answer"),
     [(item, answer) for item in SCREEN_ITEMS for answer in ANSWERS],
@@ -55,6 +56,7 @@ def test_each_answer_raises_exactly_its_own_flag(form: Form, item: str, answer: 
     assert ("wants_help" in result.enabled) is flagged
 
 
+@pytest.mark.control("H-01-C1")
 @pytest.mark.parametrize("item", SCREEN_ITEMS)
 def test_prefer_not_is_a_valid_answer_and_never_flags(form: Form, item: str) -> None:
     result = form.evaluate({item: "prefer_not"})
@@ -68,6 +70,7 @@ def test_prefer_not_to_every_question_flags_nothing(form: Form) -> None:
     assert result.scores == {"screen_positive": 0}
 
 
+@pytest.mark.control("H-02-C1")
 def test_feel_unsafe_is_urgent_and_staff_see_it_first(form: Form) -> None:
     result = form.evaluate({**ALL_FLAGGING, "wants_help": "yes"})
     assert result.flags[0].id == "feel_unsafe"
@@ -78,6 +81,7 @@ def test_feel_unsafe_is_urgent_and_staff_see_it_first(form: Form) -> None:
     assert {f.severity for f in result.flags[2:]} == {"routine"}
 
 
+@pytest.mark.control("H-02-C1")
 def test_feel_unsafe_comes_first_even_when_answered_last(form: Form) -> None:
     # Dict order of the answers must not matter: severity decides.
     answers = {"carer_impact": "yes", "ends_meet": "yes", "feel_unsafe": "yes"}
@@ -85,6 +89,7 @@ def test_feel_unsafe_comes_first_even_when_answered_last(form: Form) -> None:
     assert result.flags[0].id == "feel_unsafe"
 
 
+@pytest.mark.control("H-01-C4")
 def test_every_flag_has_a_reason_for_staff(form: Form) -> None:
     result = form.evaluate({**ALL_FLAGGING, "wants_help": "yes"})
     assert len(result.flags) == 7
@@ -126,6 +131,7 @@ def test_answering_wants_help_when_not_asked_is_refused(form: Form, answers: dic
     assert caught.value.item_id == "wants_help"
 
 
+@pytest.mark.control("H-22-C1")
 def test_a_changed_answer_drops_wants_help_when_not_strict(form: Form) -> None:
     # The patient flagged, said yes to help, then went back and changed the answer.
     result = form.evaluate({"ends_meet": "no", "wants_help": "yes"}, strict=False)

@@ -17,6 +17,7 @@ def form(library: FormLibrary) -> Form:
     return library.get("what_matters")
 
 
+@pytest.mark.control("H-21-C2")
 @pytest.mark.parametrize("item", LONG_TEXT)
 @pytest.mark.parametrize(
     ("typed", "kept"),

@@ -353,10 +353,12 @@ def test_clinic_install_refuses_unknown_options(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ the tablet
 
 
+@pytest.mark.control("H-26-C3")
 def test_tablet_units_pass_systemd_analyze_verify(tablet: Path) -> None:
     verify(tablet, KIOSK_UNIT)
 
 
+@pytest.mark.control("H-26-C2")
 def test_the_kiosk_runs_full_screen_under_cage_without_vt_switching(
     kiosk_unit: dict[str, list[tuple[str, str]]], tablet: Path
 ) -> None:
@@ -374,6 +376,7 @@ def test_the_kiosk_runs_full_screen_under_cage_without_vt_switching(
     assert env["QT_QPA_PLATFORM"] == "wayland"
 
 
+@pytest.mark.control("H-26-C3")
 def test_the_kiosk_runs_as_its_unprivileged_user_in_a_login_session(
     kiosk_unit: dict[str, list[tuple[str, str]]], tablet: Path
 ) -> None:
@@ -395,6 +398,7 @@ def test_the_kiosk_runs_as_its_unprivileged_user_in_a_login_session(
     assert one(kiosk_unit, "Install", "WantedBy") == "graphical.target"
 
 
+@pytest.mark.control("H-26-C3")
 def test_the_kiosk_comes_back_and_logs_to_the_journal(
     kiosk_unit: dict[str, list[tuple[str, str]]],
 ) -> None:
@@ -417,6 +421,7 @@ def test_the_kiosk_keeps_its_data_in_its_own_private_folder(
     assert not env["HOME"].startswith(env["KIOSK_DATA_DIR"]), "caches stay out of the data"
 
 
+@pytest.mark.control("H-26-C3")
 def test_the_kiosk_is_sandboxed_but_can_reach_screen_and_input(
     kiosk_unit: dict[str, list[tuple[str, str]]], tablet: Path
 ) -> None:
@@ -473,6 +478,7 @@ def test_the_apt_settings_parse(tablet: Path) -> None:
     assert 'Unattended-Upgrade::Automatic-Reboot "true";' in done.stdout
 
 
+@pytest.mark.control("H-26-C2")
 def test_logind_settings_are_ones_logind_knows(tablet: Path) -> None:
     done = run(
         [systemd_analyze(), "cat-config", f"--root={tablet}", "systemd/logind.conf"],
@@ -500,6 +506,7 @@ def test_logind_settings_are_ones_logind_knows(tablet: Path) -> None:
     assert chosen["HandleLidSwitch"] == "ignore"
 
 
+@pytest.mark.control("H-26-C2")
 def test_the_sysrq_key_is_off(tablet: Path) -> None:
     done = run([systemd_analyze(), "cat-config", f"--root={tablet}", "sysctl.d"])
     assert done.returncode == 0, done.stderr

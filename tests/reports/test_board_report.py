@@ -533,6 +533,7 @@ def test_other_clinics_periods_and_no_appointments(
     compare(lines, recount(rows, appointments if with_appointments else None, clinic, first, last))
 
 
+@pytest.mark.control("H-17-C4")
 def test_no_count_between_1_and_7_is_published(export: tuple[Path, Path]) -> None:
     rows, appointments = read(export[0]), read(export[1])
     for clinic in (MAIN, OTHER, ALL_CLINICS):

@@ -42,6 +42,7 @@ def test_counts(count: int, published: str) -> None:
     assert suppress_count(count) == published
 
 
+@pytest.mark.control("H-17-C4")
 def test_every_count_is_zero_star_or_a_multiple_of_five_within_two() -> None:
     for count in range(3000):
         published = suppress_count(count)

@@ -60,6 +60,7 @@ def test_text_is_split_into_runs_by_script() -> None:
     ]
 
 
+@pytest.mark.control("H-21-C3")
 def test_characters_no_font_has_are_replaced_visibly() -> None:
     assert fonts.clean_text("ok 🙂 中 \U000f0000 done") == "ok ? ? ? done"
     # Joiners stay (Bengali and Urdu spelling needs them); bidi controls and

@@ -36,6 +36,7 @@ def test_the_patients_own_words_are_there(summary, printed, read_pdf) -> None:
     assert "What are my options?; What happens next?" in text
 
 
+@pytest.mark.control("H-01-C4", "H-02-C4")
 def test_every_flag_has_its_severity_in_words_and_reason_urgent_first(
     summary, printed, read_pdf
 ) -> None:
@@ -79,10 +80,12 @@ def test_scores_bands_credits_change_and_triage(summary, printed, read_pdf) -> N
         assert expected in text, expected
 
 
+@pytest.mark.control("H-12-C3")
 def test_equality_monitoring_answers_are_not_printed(summary, printed, read_pdf) -> None:
     assert "White: British" not in render(summary, printed, read_pdf).text
 
 
+@pytest.mark.control("H-03-C5", "H-12-C2")
 def test_header_and_page_numbers_on_every_page(long_summary, printed, read_pdf) -> None:
     pdf = render(long_summary, printed, read_pdf)
     assert len(pdf.pages) >= 2
@@ -102,12 +105,14 @@ def test_header_and_page_numbers_on_every_page(long_summary, printed, read_pdf) 
     )
 
 
+@pytest.mark.control("H-12-C3")
 def test_anonymous_sessions_say_so(anonymous_summary, printed, read_pdf) -> None:
     pdf = render(anonymous_summary, printed, read_pdf)
     assert "Anonymous" in pdf.pages[0]
     assert "NHS No." not in pdf.text
 
 
+@pytest.mark.control("H-21-C1")
 @pytest.mark.parametrize("place", ["answer", "name", "notes", "reason"])
 def test_hostile_text_appears_literally(summary, printed, read_pdf, place) -> None:
     hostile = '<b>not bold</b> & <font name=x> &amp; <para> "quoted" ]]>'
@@ -123,6 +128,7 @@ def test_hostile_text_appears_literally(summary, printed, read_pdf, place) -> No
     assert hostile in render(data, printed, read_pdf).flat
 
 
+@pytest.mark.control("H-21-C3")
 def test_very_long_words_are_broken_not_lost(summary, printed, read_pdf) -> None:
     word = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 6
     data = copy.deepcopy(summary)
@@ -133,6 +139,7 @@ def test_very_long_words_are_broken_not_lost(summary, printed, read_pdf) -> None
     assert text.count(word) == 2
 
 
+@pytest.mark.control("H-21-C3")
 def test_patient_words_in_urdu_are_set_in_naskh(urdu_summary, printed, read_pdf) -> None:
     pdf = render(urdu_summary, printed, read_pdf)
     assert "NotoNaskhArabic-Regular" in pdf.base_fonts()
@@ -162,6 +169,7 @@ def test_unknown_codes_are_shown_in_words(summary, printed, read_pdf) -> None:
     assert "Dietitian" in text
 
 
+@pytest.mark.control("H-02-C4")
 def test_flags_are_sorted_urgent_high_routine() -> None:
     flags = [{"severity": s} for s in ("routine", "strange", "high", "urgent", "routine")]
     assert [f["severity"] for f in sorted_flags(flags)] == [
@@ -173,6 +181,7 @@ def test_flags_are_sorted_urgent_high_routine() -> None:
     ]
 
 
+@pytest.mark.control("H-12-C3")
 def test_no_identifiers_in_the_pdf_metadata(summary, printed, read_pdf) -> None:
     pdf = render(summary, printed, read_pdf)
     metadata = " ".join(str(v) for v in (pdf.reader.metadata or {}).values())

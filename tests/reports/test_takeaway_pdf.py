@@ -39,6 +39,7 @@ def test_the_sheet_has_their_words_and_the_questions_to_ask(summary, read_pdf) -
     assert "What are my options? You wanted to ask this." in text
 
 
+@pytest.mark.control("H-12-C1")
 def test_the_sheet_has_nothing_identifying_or_clinical(summary, read_pdf) -> None:
     pdf = read_pdf(takeaway_pdf(summary))
     text = pdf.flat
@@ -66,6 +67,7 @@ def test_the_sheet_has_nothing_identifying_or_clinical(summary, read_pdf) -> Non
     assert "Alex" not in metadata
 
 
+@pytest.mark.control("H-19-C7")
 def test_large_print_is_at_least_16_points(summary, read_pdf) -> None:
     normal = read_pdf(takeaway_pdf(summary))
     large = read_pdf(takeaway_pdf(summary, large_print=True))
@@ -130,6 +132,7 @@ def test_latin_script_translations(summary, read_pdf, language, expected) -> Non
     pdf.assert_no_missing_glyphs()
 
 
+@pytest.mark.control("H-21-C1")
 def test_hostile_text_appears_literally(summary, read_pdf) -> None:
     hostile = "<b>not bold</b> & <font name=x> " + "W" * 300
     data = copy.deepcopy(summary)

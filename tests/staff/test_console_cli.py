@@ -17,6 +17,7 @@ from kiosk.console.client import StaffClient
 pytestmark = pytest.mark.staff
 
 
+@pytest.mark.control("H-23-C4")
 @pytest.mark.parametrize(
     ("args", "said"),
     [

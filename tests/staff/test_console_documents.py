@@ -30,6 +30,7 @@ def text_of(path: Path) -> str:
     return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages)
 
 
+@pytest.mark.control("H-12-C1")
 def test_both_documents_are_saved_with_the_patients_words(
     qtbot, consoles: Consoles, staff_clinic, tmp_path: Path
 ) -> None:
@@ -65,6 +66,7 @@ def test_a_document_that_cannot_be_saved_says_why(
     assert all(button.isEnabled() for button in documents.buttons)
 
 
+@pytest.mark.control("H-12-C4")
 def test_printing_sends_every_page_to_the_printer(
     qtbot, consoles: Consoles, staff_clinic, tmp_path: Path
 ) -> None:

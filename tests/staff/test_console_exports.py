@@ -120,6 +120,7 @@ def test_the_anonymised_export_writes_the_csv_dictionary_and_appointments(
     assert purposes == [f"purpose: {PURPOSE}"]
 
 
+@pytest.mark.control("H-17-C3")
 def test_free_text_is_named_in_the_file_and_warned_about(
     qtbot, consoles: Consoles, staff_clinic, tmp_path: Path
 ) -> None:
@@ -148,6 +149,7 @@ def test_free_text_is_named_in_the_file_and_warned_about(
     assert not panel.free_text_warning.isVisible()
 
 
+@pytest.mark.control("H-17-C5")
 def test_a_too_short_purpose_shows_the_clinics_message_and_writes_nothing(
     qtbot, consoles: Consoles, tmp_path: Path
 ) -> None:
@@ -251,6 +253,7 @@ def test_the_exports_tab_fits_1366x768(qtbot, consoles: Consoles, tmp_path: Path
     assert scroll_bar.maximum() == 0  # all of it on one screen, nothing to scroll to
 
 
+@pytest.mark.control("H-17-C7")
 def test_an_anonymised_fhir_bundle_names_nobody(
     qtbot, consoles: Consoles, staff_clinic, tmp_path: Path
 ) -> None:
@@ -278,6 +281,7 @@ def test_an_anonymised_fhir_bundle_names_nobody(
     assert "ok: fhir_anonymised" in outcomes
 
 
+@pytest.mark.control("H-17-C7")
 def test_an_identified_fhir_bundle_is_confirmed_first(
     qtbot, consoles: Consoles, staff_clinic, tmp_path: Path
 ) -> None:

@@ -36,6 +36,7 @@ def nothing_identifiable(window) -> None:
         assert text not in held
 
 
+@pytest.mark.control("H-13-C4", "H-16-C1")
 def test_inactivity_locks_and_the_same_user_returns_to_the_same_place(
     qtbot, consoles: Consoles, staff_clinic
 ) -> None:
@@ -67,6 +68,7 @@ def test_inactivity_locks_and_the_same_user_returns_to_the_same_place(
     qtbot.waitUntil(lambda: workspace.queue.selected_id() == sid)
 
 
+@pytest.mark.control("H-16-C2")
 def test_a_different_user_unlocking_starts_afresh(qtbot, consoles: Consoles, staff_clinic) -> None:
     window = consoles.open("clinician", lock_after_s=1)
     open_patient(qtbot, window, staff_clinic.ids["wants_help"])
@@ -79,6 +81,7 @@ def test_a_different_user_unlocking_starts_afresh(qtbot, consoles: Consoles, sta
     assert "linkworker (Link worker)" in window.windowTitle()
 
 
+@pytest.mark.control("H-16-C1")
 def test_input_keeps_the_console_unlocked(qtbot, consoles: Consoles) -> None:
     window = consoles.open("clinician", lock_after_s=1.5)
     table = care(window).queue.table
@@ -106,6 +109,7 @@ def test_the_token_is_refreshed_while_the_user_is_active(qtbot, consoles: Consol
     assert window.client.user == refreshes[-1]
 
 
+@pytest.mark.control("H-16-C3")
 def test_an_expired_session_locks_with_a_plain_message(qtbot, consoles: Consoles) -> None:
     window = consoles.open("clinician")
     user = window.client.user

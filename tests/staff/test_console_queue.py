@@ -29,6 +29,7 @@ def column(model: QueueModel, col: int) -> list[str]:
     return [model.index(row, col).data() for row in range(model.rowCount())]
 
 
+@pytest.mark.control("H-01-C4", "H-02-C3")
 def test_the_queue_is_urgent_first_and_the_counts_match(
     qtbot, consoles: Consoles, staff_clinic
 ) -> None:
@@ -67,6 +68,7 @@ def test_the_queue_is_urgent_first_and_the_counts_match(
         assert label.text().endswith(f": {server[key]}")
 
 
+@pytest.mark.control("H-02-C3")
 def test_filters_narrow_the_list_but_not_the_counts(qtbot, consoles: Consoles) -> None:
     window = consoles.open("clinician")
     queue = care(window).queue
@@ -88,6 +90,7 @@ def test_filters_narrow_the_list_but_not_the_counts(qtbot, consoles: Consoles) -
     assert queue.count_labels["total"].text() == "Patients: 2"  # not jumping with the filter
 
 
+@pytest.mark.control("H-01-C5")
 def test_refreshing_keeps_the_readers_place_and_marks_new_arrivals(
     qtbot, consoles: Consoles, staff_clinic
 ) -> None:
@@ -123,6 +126,7 @@ def test_refreshing_keeps_the_readers_place_and_marks_new_arrivals(
     assert queue.model.index(row, QueueModel.PATIENT).data(Qt.ItemDataRole.FontRole) is None
 
 
+@pytest.mark.control("H-01-C5")
 def test_the_queue_refreshes_itself(qtbot, consoles: Consoles, staff_clinic) -> None:
     window = consoles.open("linkworker", queue_refresh_s=0.3)
     queue = care(window).queue

@@ -53,6 +53,7 @@ def test_a_wrong_password_says_so_in_plain_words(qtbot, consoles: Consoles) -> N
     assert window.sign_in_page.button.isEnabled()
 
 
+@pytest.mark.control("H-16-C5")
 def test_a_locked_account_says_so(qtbot, consoles: Consoles) -> None:
     window = consoles.open()
     message = window.sign_in_page.message
@@ -73,6 +74,7 @@ def test_an_unreachable_clinic_says_so(qtbot, consoles: Consoles) -> None:
     assert "\n" not in message.text()
 
 
+@pytest.mark.control("H-24-C1")
 def test_a_receptionist_sees_the_queue_without_flags_and_cannot_open_a_summary(
     qtbot, consoles: Consoles, staff_clinic
 ) -> None:
@@ -96,6 +98,7 @@ def test_a_receptionist_sees_the_queue_without_flags_and_cannot_open_a_summary(
     assert window.workspace.currentWidget() is queue
 
 
+@pytest.mark.control("H-24-C1")
 def test_an_administrator_sees_the_admin_screen_not_the_queue(qtbot, consoles: Consoles) -> None:
     window = consoles.open("admin")
     assert isinstance(window.workspace, AdminView)

@@ -36,6 +36,7 @@ def table_rows(view) -> list[list[str]]:
             for r in range(model.rowCount())]  # fmt: skip
 
 
+@pytest.mark.control("H-01-C4", "H-02-C4", "H-03-C5")
 def test_the_summary_puts_the_patients_words_first_and_explains_the_flags(
     qtbot, consoles: Consoles, staff_clinic
 ) -> None:
@@ -72,6 +73,7 @@ def test_the_summary_puts_the_patients_words_first_and_explains_the_flags(
     assert "This is the patient's first visit: there is no change to show." in texts
 
 
+@pytest.mark.control("H-07-C5")
 def test_the_change_since_the_first_visit_is_charted_and_in_numbers(
     qtbot, consoles: Consoles, staff_clinic
 ) -> None:
@@ -104,6 +106,7 @@ def test_the_change_since_the_first_visit_is_charted_and_in_numbers(
     assert texts[texts.index(semcd_label) + 1] == "6.33"
 
 
+@pytest.mark.control("H-21-C1")
 def test_patient_text_is_shown_as_typed_never_as_markup(
     qtbot, consoles: Consoles, staff_clinic
 ) -> None:

@@ -119,6 +119,7 @@ def _day(day: dt.date) -> str:
     return day.strftime("%d %b %Y").lstrip("0")
 
 
+@pytest.mark.control("H-13-C2")
 def test_a_second_save_on_the_same_version_is_a_conflict_and_loses_nothing(
     qtbot, consoles: Consoles, staff_clinic
 ) -> None:
@@ -164,6 +165,7 @@ def test_a_second_save_on_the_same_version_is_a_conflict_and_loses_nothing(
     assert stored["version"] == 2
 
 
+@pytest.mark.control("H-13-C3")
 def test_a_referral_outcome_saved_twice_is_a_conflict_too(
     qtbot, consoles: Consoles, staff_clinic
 ) -> None:

@@ -154,6 +154,7 @@ def test_sanity_the_scan_finds_a_canary_written_in_clear(
     assert len(scan_files(tmp_path, canary.needles())) >= 3 * len(ENCODINGS)
 
 
+@pytest.mark.control("H-15-C2")
 @pytest.mark.parametrize("ending", ["submit", "abandon", "timed_out", "interrupted"])
 def test_no_canary_in_files_or_logs_after_a_session(
     tmp_path: Path,
@@ -282,6 +283,7 @@ print("not killed", flush=True)
 """
 
 
+@pytest.mark.control("H-15-C2")
 def test_no_canary_after_a_crash_mid_session(
     tmp_path: Path,
     data_dir: Path,

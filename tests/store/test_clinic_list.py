@@ -72,6 +72,7 @@ def test_wrong_columns_are_named() -> None:
         parse_csv(HEADER.replace("pathway", "ward") + ROWS, "list.csv", TODAY)
 
 
+@pytest.mark.control("H-15-C4")
 def test_the_list_is_kept_only_encrypted(tmp_path: Path, store: TabletStore) -> None:
     identity = DeviceIdentity.generate()
     lists = ClinicLists(store, identity.derive_key(KEY_PURPOSE))
@@ -88,6 +89,7 @@ def test_the_list_is_kept_only_encrypted(tmp_path: Path, store: TabletStore) -> 
     assert (event["day"], event["count"]) == ("2026-11-23", 2)
 
 
+@pytest.mark.control("H-15-C4")
 def test_another_device_key_cannot_read_it(store: TabletStore) -> None:
     ClinicLists(store, DeviceIdentity.generate().derive_key(KEY_PURPOSE)).save(
         parse_csv(HEADER + ROWS, "list.csv", TODAY)
@@ -97,6 +99,7 @@ def test_another_device_key_cannot_read_it(store: TabletStore) -> None:
         other.for_day(TODAY)
 
 
+@pytest.mark.control("H-03-C3")
 def test_a_new_day_s_list_forgets_earlier_days(store: TabletStore) -> None:
     lists = ClinicLists(store, DeviceIdentity.generate().derive_key(KEY_PURPOSE))
     lists.save(parse_csv(HEADER + ROWS, "list.csv", TODAY))

@@ -85,6 +85,7 @@ def run_child_and_kill(data_dir: Path, key_text: str, seed: int, delay: float) -
     return out.splitlines()
 
 
+@pytest.mark.control("H-08-C1", "H-09-C3")
 def test_killed_at_random_points_nothing_promised_is_lost(tmp_path: Path) -> None:
     clinic = ClinicKeyPair.generate()
     data_dir = tmp_path / "data"

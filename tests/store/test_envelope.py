@@ -114,6 +114,7 @@ def test_the_clinic_key_opens_what_the_tablet_sealed(
     assert open_envelope(envelope, {clinic.id: clinic.private}).answers() == opened.answers()
 
 
+@pytest.mark.control("H-15-C2")
 def test_the_clear_header_holds_no_answers(store: TabletStore) -> None:
     envelope = submit_small(store)
     assert b"walking" not in envelope
@@ -166,6 +167,7 @@ def test_malformed_envelopes_are_refused(envelope: bytes, clinic: ClinicKeyPair)
 # ------------------------------------------------------------------ single-byte flips
 
 
+@pytest.mark.control("H-14-C1")
 def test_flipping_any_byte_of_any_record_is_detected(
     store: TabletStore, clinic: ClinicKeyPair
 ) -> None:
@@ -187,6 +189,7 @@ def test_flipping_any_byte_of_any_record_is_detected(
     assert open_envelope(encode(document), clinic.private).status == "complete"
 
 
+@pytest.mark.control("H-23-C3")
 @pytest.mark.parametrize("part", ["ephemeral", "nonce", "ciphertext"])
 def test_flipping_any_byte_of_the_wrapped_key_is_detected(
     store: TabletStore, clinic: ClinicKeyPair, part: str
@@ -216,6 +219,7 @@ def test_changing_the_key_id_is_detected(store: TabletStore, clinic: ClinicKeyPa
 # ------------------------------------------------------------------ structural changes
 
 
+@pytest.mark.control("H-14-C1")
 def test_dropping_a_record_is_detected(store: TabletStore, clinic: ClinicKeyPair) -> None:
     document = decode(submit_small(store))
     for index in range(len(document["records"])):
@@ -260,6 +264,7 @@ def interrupted_small(store: TabletStore, clinic: ClinicKeyPair) -> bytes:
         reopened.close()
 
 
+@pytest.mark.control("H-14-C5")
 def test_an_interrupted_submission_can_only_ever_be_incomplete(
     store: TabletStore, clinic: ClinicKeyPair
 ) -> None:
@@ -291,6 +296,7 @@ def test_dropping_and_renumbering_a_record_is_detected(
         open_envelope(encode(forged), clinic.private)
 
 
+@pytest.mark.control("H-14-C1")
 def test_reordering_two_records_is_detected(store: TabletStore, clinic: ClinicKeyPair) -> None:
     document = decode(submit_small(store))
     count = len(document["records"])
@@ -308,6 +314,7 @@ def test_reordering_two_records_is_detected(store: TabletStore, clinic: ClinicKe
                 open_envelope(encode(swapped), clinic.private)
 
 
+@pytest.mark.control("H-14-C1")
 def test_renaming_a_record_is_detected(store: TabletStore, clinic: ClinicKeyPair) -> None:
     document = decode(submit_small(store))
     forged = copy.deepcopy(document)
@@ -316,6 +323,7 @@ def test_renaming_a_record_is_detected(store: TabletStore, clinic: ClinicKeyPair
         open_envelope(encode(forged), clinic.private)
 
 
+@pytest.mark.control("H-14-C1")
 def test_moving_a_record_into_another_submission_is_detected(
     store: TabletStore, clinic: ClinicKeyPair
 ) -> None:
@@ -337,6 +345,7 @@ def test_moving_a_record_into_another_submission_is_detected(
         open_envelope(encode(forged), clinic.private)
 
 
+@pytest.mark.control("H-23-C3")
 def test_swapping_the_submission_id_is_detected(store: TabletStore, clinic: ClinicKeyPair) -> None:
     first = decode(submit_small(store))
     second = decode(submit_small(store))
@@ -351,6 +360,7 @@ def test_swapping_the_submission_id_is_detected(store: TabletStore, clinic: Clin
         open_envelope(encode(forged), clinic.private)
 
 
+@pytest.mark.control("H-14-C1")
 def test_passing_off_an_incomplete_session_as_complete_is_detected(
     store: TabletStore, clinic: ClinicKeyPair
 ) -> None:
@@ -391,6 +401,7 @@ def test_changing_the_clear_end_reason_or_start_time_is_detected(
             open_envelope(encode({**document, **change}), clinic.private)
 
 
+@pytest.mark.control("H-08-C5")
 def test_one_damaged_record_need_not_cost_the_other_answers(
     store: TabletStore, clinic: ClinicKeyPair
 ) -> None:
@@ -404,6 +415,7 @@ def test_one_damaged_record_need_not_cost_the_other_answers(
     assert len(opened.records) == len(document["records"]) - 1
 
 
+@pytest.mark.control("H-23-C3")
 @pytest.mark.parametrize(
     "change",
     [
@@ -430,6 +442,7 @@ def test_changing_the_clear_pathway_or_forms_is_detected(
 # ------------------------------------------------------------------ padding
 
 
+@pytest.mark.control("H-15-C2")
 def test_short_answers_give_equal_ciphertext_lengths(
     store: TabletStore, clinic: ClinicKeyPair
 ) -> None:
@@ -457,6 +470,7 @@ def test_padding_hides_length_within_a_block() -> None:
 # ------------------------------------------------------------------ no private key on the tablet
 
 
+@pytest.mark.control("H-05-C5", "H-15-C1")
 def test_nothing_on_the_tablet_opens_without_the_clinic_private_key(
     store: TabletStore, clinic: ClinicKeyPair, data_dir: Path, scan_files: Scan
 ) -> None:
@@ -498,6 +512,7 @@ def test_nothing_on_the_tablet_opens_without_the_clinic_private_key(
     assert scan_files(data_dir, [b"cardiology"]), "the scan must see the database's contents"
 
 
+@pytest.mark.control("H-08-C1")
 def test_a_session_ended_but_not_filed_before_a_crash_keeps_its_sealed_ending(
     store: TabletStore, clinic: ClinicKeyPair
 ) -> None:

@@ -122,6 +122,7 @@ def test_the_key_file_is_private_pkcs8_pem(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["device.key"]  # no temporary file left
 
 
+@pytest.mark.control("H-15-C5")
 def test_the_key_file_is_0600_even_with_a_permissive_umask(tmp_path: Path) -> None:
     old = os.umask(0)
     try:
@@ -175,6 +176,7 @@ def test_create_refuses_a_key_that_appears_while_writing(
     assert [p.name for p in tmp_path.iterdir()] == ["device.key"]
 
 
+@pytest.mark.control("H-15-C5")
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660, 0o606, 0o700 | 0o004])
 def test_load_refuses_a_key_others_may_read_or_write(tmp_path: Path, mode: int) -> None:
     keys = FileKeyStore(tmp_path)

@@ -88,6 +88,7 @@ def test_no_clinic_key(data_dir: Path) -> None:
 # ------------------------------------------------------------------ tampered ciphertext
 
 
+@pytest.mark.control("H-14-C2")
 def test_a_tampered_record_is_quarantined_not_dropped(
     store: TabletStore, clinic: ClinicKeyPair, data_dir: Path
 ) -> None:
@@ -129,6 +130,7 @@ def test_a_tampered_record_is_quarantined_not_dropped(
         open_envelope(item.envelope, clinic.private)
 
 
+@pytest.mark.control("H-14-C2")
 def test_a_record_from_another_session_is_quarantined(store: TabletStore, data_dir: Path) -> None:
     first = store.start_session("cardiology", FORMS)
     first.answer("what_matters", "priority", "walking")
@@ -149,6 +151,7 @@ def test_a_record_from_another_session_is_quarantined(store: TabletStore, data_d
     assert [q["submission_id"] for q in store.quarantined()] == [second.id]
 
 
+@pytest.mark.control("H-14-C2")
 def test_a_tampered_outbox_envelope_is_quarantined(
     store: TabletStore, clinic: ClinicKeyPair, data_dir: Path
 ) -> None:
@@ -209,6 +212,7 @@ def _made_database(data_dir: Path, clinic: ClinicKeyPair) -> bytes:
     return (data_dir / "tablet.db").read_bytes()
 
 
+@pytest.mark.control("H-14-C3")
 @pytest.mark.parametrize(
     "damage",
     [
@@ -234,6 +238,7 @@ def test_a_corrupt_database_file(data_dir: Path, clinic: ClinicKeyPair, damage: 
     assert (data_dir / "tablet.db").read_bytes() == damaged  # left as it was, for investigation
 
 
+@pytest.mark.control("H-14-C3")
 @pytest.mark.parametrize("page", range(1, 16))
 def test_damage_to_any_page_is_found_on_open(
     data_dir: Path, clinic: ClinicKeyPair, page: int
@@ -295,6 +300,7 @@ def full_disk(store: TabletStore) -> Iterator[None]:
         store.engine.dispose()
 
 
+@pytest.mark.control("H-08-C5")
 def test_disk_full_while_saving_an_answer(
     store: TabletStore, clinic: ClinicKeyPair, request: pytest.FixtureRequest
 ) -> None:
@@ -306,6 +312,7 @@ def test_disk_full_while_saving_an_answer(
     assert_plain(caught.value, "full", "nothing already saved has been lost")
 
 
+@pytest.mark.control("H-08-C5")
 def test_the_answer_saved_before_the_disk_filled_is_kept(
     store: TabletStore, clinic: ClinicKeyPair
 ) -> None:
@@ -395,6 +402,7 @@ def test_a_read_only_database(store: TabletStore, data_dir: Path) -> None:
 # ------------------------------------------------------------------ newer schema
 
 
+@pytest.mark.control("H-14-C3", "H-25-C3")
 def test_a_database_made_by_a_newer_version(data_dir: Path, clinic: ClinicKeyPair) -> None:
     TabletStore.open(data_dir, clinic.public).close()
     db = sqlite(data_dir)
@@ -418,6 +426,7 @@ def test_a_database_made_by_a_newer_version(data_dir: Path, clinic: ClinicKeyPai
 # ------------------------------------------------------------------ receipts
 
 
+@pytest.mark.control("H-08-C2")
 def test_a_receipt_that_does_not_match(store: TabletStore, clinic: ClinicKeyPair) -> None:
     session = store.start_session("cardiology", FORMS)
     session.answer("what_matters", "priority", "walking")

@@ -94,6 +94,7 @@ def test_acknowledge_deletes_the_ciphertext(store: TabletStore, data_dir: Path) 
     assert synced["bytes"] == len(item.envelope)
 
 
+@pytest.mark.control("H-15-C3")
 def test_acknowledged_ciphertext_is_gone_from_every_file(
     store: TabletStore, data_dir: Path, scan_files: Scan
 ) -> None:
@@ -111,6 +112,7 @@ def test_acknowledged_ciphertext_is_gone_from_every_file(
     assert store.integrity() == "ok"
 
 
+@pytest.mark.control("H-09-C3")
 def test_acknowledging_twice_is_harmless(store: TabletStore) -> None:
     item = submit(store, "walking")
     store.acknowledge(item.submission_id, item.envelope_hash)
@@ -213,6 +215,7 @@ def test_expired_ciphertext_is_purged_when_the_store_opens(
 # ------------------------------------------------------------------ the event log
 
 
+@pytest.mark.control("H-14-C4")
 def test_the_event_log_is_append_only(store: TabletStore, data_dir: Path) -> None:
     submit(store, "walking")
     before = store.events()
@@ -278,6 +281,7 @@ def test_the_event_log_refuses_free_text(store: TabletStore) -> None:
 # ------------------------------------------------------------------ durability and schema
 
 
+@pytest.mark.control("H-08-C1")
 def test_every_connection_is_durable(store: TabletStore) -> None:
     with store.engine.connect() as first, store.engine.connect() as second:
         for connection in (first, second):

@@ -154,6 +154,7 @@ def test_acceptable_pins(pin: str) -> None:
     check_pin_rules(pin)
 
 
+@pytest.mark.control("H-15-C5")
 def test_the_tablet_hasher_is_argon2id_at_the_owasp_minimum() -> None:
     hasher = tablet_hasher()
     encoded = hasher.hash(PIN)
@@ -219,6 +220,7 @@ def test_lock_delays() -> None:
     assert lock_seconds(10_000) == 3600
 
 
+@pytest.mark.control("H-04-C4")
 def test_five_wrong_pins_lock(staff: StaffPin, tablet: TabletStore, clock: FakeClock) -> None:
     fail(staff, 4)
     assert staff.seconds_locked() == 0.0  # four wrong PINs in a row are free
@@ -274,6 +276,7 @@ def test_the_delay_doubles_and_is_capped(
     assert locked == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]
 
 
+@pytest.mark.control("H-16-C4")
 def test_the_lock_survives_a_restart(tmp_path: Path, clock: FakeClock) -> None:
     store = TabletStore.open(tmp_path, None)
     try:
@@ -332,6 +335,7 @@ def test_a_clock_put_back_does_not_lengthen_the_lock(staff: StaffPin, clock: Fak
 # ---------------------------------------------------------------- never stored, never logged
 
 
+@pytest.mark.control("H-15-C5")
 def test_the_pin_is_stored_nowhere(
     tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:

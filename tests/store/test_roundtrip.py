@@ -125,6 +125,7 @@ def check_submission(
 # ------------------------------------------------------------------ the four endings
 
 
+@pytest.mark.control("H-22-C4")
 def test_a_submitted_session_opens_exactly(store: TabletStore, clinic: ClinicKeyPair) -> None:
     session = store.start_session("cardiology", FORMS)
     given = fill_in(session)
@@ -175,6 +176,7 @@ def test_an_unknown_abandon_reason_is_refused(store: TabletStore) -> None:
     assert not session.ended
 
 
+@pytest.mark.control("H-08-C1")
 @pytest.mark.parametrize("reopen_with_key", [True, False], ids=["with-key", "without-key"])
 def test_a_session_left_open_is_recovered_as_incomplete(
     store: TabletStore, clinic: ClinicKeyPair, data_dir: Path, reopen_with_key: bool
@@ -204,6 +206,7 @@ def test_a_session_left_open_is_recovered_as_incomplete(
         again.close()
 
 
+@pytest.mark.control("H-05-C4")
 def test_many_sessions_at_once_each_get_only_their_own_answers(
     store: TabletStore, clinic: ClinicKeyPair, data_dir: Path
 ) -> None:
@@ -241,6 +244,7 @@ def test_many_sessions_at_once_each_get_only_their_own_answers(
 # ------------------------------------------------------------------ ended sessions
 
 
+@pytest.mark.control("H-05-C4")
 def test_nothing_more_can_be_recorded_once_a_session_ends(
     store: TabletStore, clinic: ClinicKeyPair
 ) -> None:
@@ -282,6 +286,7 @@ JSON = st.recursive(
 )
 
 
+@pytest.mark.control("H-22-C4")
 @settings(max_examples=200, deadline=None)
 @for_all(value=JSON, seq=st.integers(min_value=1, max_value=10**6), name=st.text(max_size=40))
 def test_any_json_value_seals_and_opens_unchanged(value: Any, seq: int, name: str) -> None:

@@ -76,6 +76,7 @@ def test_random_sessions_are_sealed_for_the_clinic(tmp_path: Path, clinic_keys: 
     )
 
 
+@pytest.mark.control("H-08-C6")
 def test_walking_away_queues_incomplete_sessions(tmp_path: Path, clinic_keys: Path) -> None:
     result = kiosk(
         tmp_path,

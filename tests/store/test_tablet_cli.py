@@ -48,6 +48,7 @@ def test_a_weak_pin_is_refused_plainly(tmp_path: Path) -> None:
     assert "straight run" in result.stderr
 
 
+@pytest.mark.control("H-11-C5")
 def test_status_reports_counts_and_events_without_patient_data(tmp_path: Path) -> None:
     kiosk(tmp_path, "tablet", "set-pin", "--data-dir", "tablet", stdin="284619\n")
     result = kiosk(tmp_path, "tablet", "status", "--data-dir", "tablet")
@@ -61,6 +62,7 @@ def test_status_reports_counts_and_events_without_patient_data(tmp_path: Path) -
     ]
 
 
+@pytest.mark.control("H-14-C4")
 def test_status_is_safe_while_the_kiosk_has_the_store_open(tmp_path: Path) -> None:
     """Only one program may write the store (opening recovers "crashed" sessions, which
     would seal the kiosk's live one); reading the status is always allowed."""

@@ -58,6 +58,7 @@ def previous_version_store(data_dir: Path, clinic: ClinicKeyPair) -> int:
     return rows(data_dir / DATABASE_FILE, "sessions")
 
 
+@pytest.mark.control("H-25-C2")
 def test_an_upgrade_keeps_a_copy_of_the_old_database_first(
     tmp_path: Path, clinic: ClinicKeyPair, scan_files: object
 ) -> None:

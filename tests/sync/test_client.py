@@ -54,6 +54,7 @@ def test_every_request_is_signed_so_the_clinic_can_verify_it(
     assert len(nonces) == 2
 
 
+@pytest.mark.control("H-20-C2")
 def test_the_signature_covers_the_body(
     client: ClinicClient, fake: FakeClinic, store: TabletStore, submit: Submit
 ) -> None:
@@ -84,6 +85,7 @@ def test_a_path_prefix_in_the_clinic_address_is_signed_too(
     assert seen == [b"/wmk/api/v1/tablet/config"]
 
 
+@pytest.mark.control("H-11-C3")
 def test_a_tablet_clock_hours_out_is_corrected_from_the_clinics_time(
     fake: FakeClinic, identity: DeviceIdentity
 ) -> None:
@@ -115,6 +117,7 @@ def test_a_clock_skew_answer_without_the_time_is_a_protocol_error(
         client.config()
 
 
+@pytest.mark.control("H-20-C3")
 def test_an_unknown_or_revoked_tablet_is_told_it_is_not_enrolled(
     fake: FakeClinic, client: ClinicClient, identity: DeviceIdentity
 ) -> None:
@@ -204,6 +207,7 @@ def test_config_uses_the_etag(client: ClinicClient, fake: FakeClinic) -> None:
     assert fake.requests[-1].headers["If-None-Match"] == fake.etag
 
 
+@pytest.mark.control("H-23-C4")
 def test_the_client_needs_https_and_exactly_one_of_certificate_or_transport(
     identity: DeviceIdentity, fake: FakeClinic
 ) -> None:

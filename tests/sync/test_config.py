@@ -72,6 +72,7 @@ def test_a_good_configuration_is_written_and_loads(
     assert record is not None and record.config_etag == '"v1"'
 
 
+@pytest.mark.control("H-15-C4")
 def test_the_clinic_list_is_saved_encrypted_for_the_day(
     applied: dict[str, bytes], store: TabletStore, identity: DeviceIdentity
 ) -> None:
@@ -125,6 +126,7 @@ def test_plain_names_are_accepted() -> None:
     assert not is_plain_name("WHAT_MATTERS.YAML")
 
 
+@pytest.mark.control("H-10-C3")
 def test_forms_that_do_not_load_keep_the_last_good_copy(
     applied: dict[str, bytes],
     good: dict[str, Any],
@@ -141,6 +143,7 @@ def test_forms_that_do_not_load_keep_the_last_good_copy(
     assert sorted(p.name for p in data_dir.iterdir() if "forms" in p.name) == [FORMS_DIR]
 
 
+@pytest.mark.control("H-10-C3")
 def test_a_pathway_naming_a_missing_form_keeps_the_last_good_copy(
     applied: dict[str, bytes],
     good: dict[str, Any],
@@ -175,6 +178,7 @@ def test_a_bad_clinic_list_changes_nothing(
     assert snapshot(data_dir / FORMS_DIR) == applied
 
 
+@pytest.mark.control("H-10-C3")
 def test_an_update_interrupted_between_the_two_renames_is_repaired(
     applied: dict[str, bytes], data_dir: Path
 ) -> None:

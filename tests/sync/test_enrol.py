@@ -95,6 +95,7 @@ def test_enrolment_pins_the_clinic_and_saves_its_key_and_configuration(
         store.close()
 
 
+@pytest.mark.control("H-23-C2")
 def test_the_secret_half_of_the_code_never_travels(run_enrol: Enrol, clinic: FakeClinic) -> None:
     code = clinic.issue_code()
     run_enrol(code)
@@ -207,6 +208,7 @@ def test_refused_codes_say_why_in_plain_words(
     assert_not_enrolled(data_dir)
 
 
+@pytest.mark.control("H-20-C4")
 def test_a_man_in_the_middle_certificate_fails_the_proof(
     run_enrol: Enrol, clinic: FakeClinic, data_dir: Path
 ) -> None:

@@ -93,6 +93,7 @@ def test_the_pinned_clinic_is_reached(
     assert fake.statuses() == [200]
 
 
+@pytest.mark.control("H-23-C1")
 def test_another_certificate_is_refused_before_anything_is_sent(
     fake: FakeClinic, certificate: Certificate, identity: DeviceIdentity, tmp_path: Path
 ) -> None:
@@ -106,6 +107,7 @@ def test_another_certificate_is_refused_before_anything_is_sent(
     assert fake.requests == []
 
 
+@pytest.mark.control("H-23-C1")
 def test_a_certificate_issued_under_the_pinned_one_is_still_not_it(
     fake: FakeClinic, identity: DeviceIdentity, tmp_path: Path
 ) -> None:
@@ -122,6 +124,7 @@ def test_a_certificate_issued_under_the_pinned_one_is_still_not_it(
     assert fake.requests == []
 
 
+@pytest.mark.control("H-23-C1")
 def test_the_pinned_certificate_must_name_the_address_used(
     fake: FakeClinic, identity: DeviceIdentity, tmp_path: Path
 ) -> None:
@@ -162,6 +165,7 @@ def test_enrolment_pins_the_certificate_the_clinic_shows(
     assert clinic.statuses() == [201, 200]
 
 
+@pytest.mark.control("H-23-C2")
 def test_enrolment_through_an_interceptor_is_refused(
     clinic_keys: ClinicKeyPair, certificate: Certificate, data_dir: Path, tmp_path: Path
 ) -> None:

@@ -70,6 +70,7 @@ def waiting(store: TabletStore) -> set[str]:
 # ---------------------------------------------------------------- receipts
 
 
+@pytest.mark.control("H-08-C2")
 def test_the_outbox_reaches_the_clinic_and_is_then_forgotten(
     syncer: Syncer, store: TabletStore, fake: FakeClinic, submit: Submit
 ) -> None:
@@ -84,6 +85,7 @@ def test_the_outbox_reaches_the_clinic_and_is_then_forgotten(
     assert store.counts()["acknowledged"] == 3
 
 
+@pytest.mark.control("H-08-C2")
 def test_a_wrong_receipt_leaves_the_submission_on_the_tablet(
     syncer: Syncer, store: TabletStore, fake: FakeClinic, submit: Submit, data_dir: Path
 ) -> None:
@@ -103,6 +105,7 @@ def test_a_wrong_receipt_leaves_the_submission_on_the_tablet(
     assert fine in fake.envelopes
 
 
+@pytest.mark.control("H-08-C3")
 def test_an_answer_lost_on_the_way_back_costs_only_a_resend(
     syncer: Syncer, store: TabletStore, fake: FakeClinic, submit: Submit
 ) -> None:
@@ -124,6 +127,7 @@ def test_an_answer_lost_on_the_way_back_costs_only_a_resend(
     assert fake.statuses()[-2:] == [200, 200]  # the resend, "stored before", then config
 
 
+@pytest.mark.control("H-08-C4")
 def test_a_conflict_keeps_the_tablet_copy_and_is_not_resent_for_a_day(
     syncer: Syncer,
     store: TabletStore,
@@ -154,6 +158,7 @@ def test_a_conflict_keeps_the_tablet_copy_and_is_not_resent_for_a_day(
     assert waiting(store) == {sid}
 
 
+@pytest.mark.control("H-08-C4")
 def test_a_submission_the_clinic_cannot_open_is_kept_and_held(
     syncer: Syncer, store: TabletStore, fake: FakeClinic, submit: Submit, data_dir: Path
 ) -> None:
@@ -168,6 +173,7 @@ def test_a_submission_the_clinic_cannot_open_is_kept_and_held(
     assert syncer.sync_once().held == 1 and fake.batches == []
 
 
+@pytest.mark.control("H-11-C3")
 def test_the_outbox_goes_in_batches_of_at_most_fifty(
     syncer: Syncer, store: TabletStore, fake: FakeClinic, library: FormLibrary
 ) -> None:
@@ -180,6 +186,7 @@ def test_the_outbox_goes_in_batches_of_at_most_fifty(
     assert report.acknowledged == 53 and store.counts()["outbox"] == 0
 
 
+@pytest.mark.control("H-11-C3")
 def test_a_batch_also_stays_under_the_body_limit() -> None:
     def item(n: int, size: int) -> OutboxItem:
         return OutboxItem(f"{n:032x}", "complete", b"x" * size, "sha256:", 0)
@@ -216,6 +223,7 @@ def test_a_batch_refused_as_too_large_is_set_aside_and_the_rest_still_go(
 # ---------------------------------------------------------------- failures
 
 
+@pytest.mark.control("H-08-C3", "H-11-C1")
 @pytest.mark.parametrize(
     "fault",
     [
@@ -247,6 +255,7 @@ def test_an_unreachable_clinic_leaves_the_outbox_intact(
         assert attempts == 1 and note is not None and note.startswith("ClinicUnreachableError")
 
 
+@pytest.mark.control("H-20-C3")
 def test_a_revoked_tablet_keeps_its_outbox_and_says_so(
     syncer: Syncer, store: TabletStore, fake: FakeClinic, submit: Submit
 ) -> None:
@@ -259,6 +268,7 @@ def test_a_revoked_tablet_keeps_its_outbox_and_says_so(
     assert waiting(store) == {sid}
 
 
+@pytest.mark.control("H-11-C1")
 def test_after_days_offline_everything_is_sent(
     syncer: Syncer, store: TabletStore, fake: FakeClinic, submit: Submit, clock: Clock
 ) -> None:
@@ -281,6 +291,7 @@ def test_after_days_offline_everything_is_sent(
 # ---------------------------------------------------------------- backoff
 
 
+@pytest.mark.control("H-11-C2")
 def test_backoff_grows_exponentially_to_the_cap() -> None:
     backoff = Backoff(random.Random(1))
     ceilings = []
@@ -312,6 +323,7 @@ def test_backoff_resets_on_success_and_survives_any_number_of_failures() -> None
     assert backoff.ceiling() == 2
 
 
+@pytest.mark.control("H-11-C2")
 def test_a_sync_that_works_again_resets_the_backoff(syncer: Syncer, fake: FakeClinic) -> None:
     fake.fault = raising(httpx.ConnectError)
     for _ in range(6):
@@ -376,6 +388,7 @@ def test_the_worker_syncs_at_start_and_again_at_once_when_woken(
     assert not worker.is_alive()
 
 
+@pytest.mark.control("H-11-C2")
 def test_wake_and_stop_never_wait_for_a_sync_in_progress(
     syncer: Syncer, fake: FakeClinic, reports: queue.Queue[SyncReport]
 ) -> None:
@@ -402,6 +415,7 @@ def test_wake_and_stop_never_wait_for_a_sync_in_progress(
     assert reports.qsize() == 1  # stopped after the pass in flight; no further pass
 
 
+@pytest.mark.control("H-08-C3")
 def test_a_bug_in_a_pass_does_not_end_syncing(
     syncer: Syncer, reports: queue.Queue[SyncReport], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -33,6 +33,7 @@ def check_screen(screen: QWidget, seen: set[str]) -> None:
         )
 
 
+@pytest.mark.control("H-19-C4")
 def test_every_screen_of_a_journey_is_accessible(qtbot, window: KioskWindow) -> None:
     seen: set[str] = set()
     for screen in (window.attract, window.privacy, window.timeout, window.pin_pad):
@@ -53,6 +54,7 @@ def test_every_screen_of_a_journey_is_accessible(qtbot, window: KioskWindow) -> 
     assert {"QPushButton", "QLineEdit", "QPlainTextEdit"} <= seen  # the walk met every kind
 
 
+@pytest.mark.control("H-19-C4")
 def test_a_question_can_be_answered_by_keyboard_alone(qtbot, window: KioskWindow) -> None:
     qtbot.mouseClick(window.attract.start, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(window.privacy.agree, Qt.MouseButton.LeftButton)
@@ -63,6 +65,7 @@ def test_a_question_can_be_answered_by_keyboard_alone(qtbot, window: KioskWindow
     qtbot.waitUntil(lambda: window.currentWidget() is not first)
 
 
+@pytest.mark.control("H-05-C3", "H-19-C1")
 def test_text_size_and_contrast_apply_and_reset_for_the_next_patient(
     qtbot, window: KioskWindow
 ) -> None:
@@ -87,6 +90,7 @@ def test_text_size_and_contrast_apply_and_reset_for_the_next_patient(
     assert not window.privacy.contrast.isChecked()
 
 
+@pytest.mark.control("H-19-C4")
 def test_language_check_in_and_staff_screens_are_accessible(qtbot, window: KioskWindow) -> None:
     from tests.ui.test_layout import linking_screens
 

@@ -59,6 +59,7 @@ def text_of(window: KioskWindow, name: str) -> str:
     return " ".join(label.text() for label in page(window).findChildren(QLabel, name))
 
 
+@pytest.mark.control("H-05-C2", "H-19-C6", "H-22-C3")
 def test_cardiology_by_taps_with_skip_logic_review_change_and_submit(
     qtbot, window: KioskWindow, store: TabletStore, clinic: ClinicKeyPair
 ) -> None:
@@ -98,6 +99,7 @@ def test_cardiology_by_taps_with_skip_logic_review_change_and_submit(
     assert window.page is None  # nothing of the session is left on screen
 
 
+@pytest.mark.control("H-22-C1")
 def test_changing_back_withdraws_a_question_that_no_longer_applies(
     qtbot, window: KioskWindow, store: TabletStore, clinic: ClinicKeyPair
 ) -> None:
@@ -118,6 +120,7 @@ def test_changing_back_withdraws_a_question_that_no_longer_applies(
     assert answers == {"social_welfare": {"ends_meet": "no"}}
 
 
+@pytest.mark.control("H-19-C6", "H-22-C2")
 def test_a_refused_answer_is_explained_beside_the_field(qtbot, window: KioskWindow) -> None:
     start(qtbot, window)
     while page(window).step.item_id != "postcode":
@@ -143,6 +146,7 @@ def test_prefer_not_is_offered_on_sensitive_items(
     assert "I don't want to answer" in text_of(window, "review_answer")
 
 
+@pytest.mark.control("H-19-C6")
 def test_every_sensitive_question_offers_i_dont_want_to_answer(qtbot, window: KioskWindow) -> None:
     start(qtbot, window)
     offered: dict[str, bool] = {}

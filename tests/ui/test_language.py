@@ -111,6 +111,7 @@ def texts(window: KioskWindow) -> list[str]:
     return [label.text() for label in window.currentWidget().findChildren(QLabel)]
 
 
+@pytest.mark.control("H-06-C1")
 def test_languages_are_named_in_themselves_and_drafts_are_not_offered(
     qtbot, window: KioskWindow
 ) -> None:
@@ -123,6 +124,7 @@ def test_languages_are_named_in_themselves_and_drafts_are_not_offered(
     assert all(b.accessibleName() for b in screen.findChildren(QPushButton))
 
 
+@pytest.mark.control("H-05-C3")
 def test_the_chosen_language_is_used_and_recorded_then_reset(
     qtbot, window: KioskWindow, store: TabletStore, clinic: ClinicKeyPair
 ) -> None:
@@ -176,6 +178,7 @@ def test_a_right_to_left_language_turns_the_screens_round(
         translations.use("en")
 
 
+@pytest.mark.control("H-06-C1")
 def test_draft_screen_words_are_offered_only_when_the_clinic_allows_drafts(
     qtbot, tmp_path: Path, store: TabletStore, translations: Translations
 ) -> None:

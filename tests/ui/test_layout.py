@@ -55,6 +55,7 @@ def settle(qtbot, window: KioskWindow) -> None:
     qtbot.wait(1)
 
 
+@pytest.mark.control("H-19-C1")
 @pytest.mark.parametrize(("width", "height"), RESOLUTIONS, ids=lambda v: str(v))
 @pytest.mark.parametrize(("contrast", "size"), LOOKS, ids=lambda v: str(v))
 def test_no_screen_clips_its_text(
@@ -144,6 +145,7 @@ def linking_screens():
     }
 
 
+@pytest.mark.control("H-19-C1")
 @pytest.mark.parametrize(("width", "height"), RESOLUTIONS, ids=lambda v: str(v))
 @pytest.mark.parametrize(("contrast", "size"), LOOKS, ids=lambda v: str(v))
 def test_no_language_check_in_or_staff_screen_clips_its_text(

@@ -103,6 +103,7 @@ def submitted_link(qtbot, window: KioskWindow, store: TabletStore, clinic: Clini
     return open_envelope(item.envelope, clinic.private)
 
 
+@pytest.mark.control("H-03-C2")
 def test_self_check_in_finds_the_appointment_without_showing_a_name(
     qtbot, make, store: TabletStore, clinic: ClinicKeyPair
 ) -> None:
@@ -127,6 +128,7 @@ def test_self_check_in_finds_the_appointment_without_showing_a_name(
     assert opened.pathway == "cardiology"
 
 
+@pytest.mark.control("H-03-C2")
 def test_three_misses_say_please_see_reception(qtbot, make, store: TabletStore) -> None:
     window = make("self_check_in")
     tap(qtbot, window, "start")
@@ -149,6 +151,7 @@ def test_three_misses_say_please_see_reception(qtbot, make, store: TabletStore) 
     assert window.currentWidget() is window.attract
 
 
+@pytest.mark.control("H-03-C4")
 def test_an_impossible_date_is_explained_beside_the_field(qtbot, make) -> None:
     window = make("self_check_in")
     tap(qtbot, window, "start")
@@ -162,6 +165,7 @@ def test_an_impossible_date_is_explained_beside_the_field(qtbot, make) -> None:
     assert screen.pages.currentWidget() is screen.birth_page
 
 
+@pytest.mark.control("H-03-C3", "H-11-C4")
 def test_no_clinic_list_sends_the_patient_to_reception(qtbot, make) -> None:
     window = make("self_check_in", clinic_list=None)
     tap(qtbot, window, "start")
@@ -181,6 +185,7 @@ def hand_over(qtbot, window: KioskWindow, number: str) -> None:
     tap(qtbot, window, "find")
 
 
+@pytest.mark.control("H-04-C2", "H-04-C3")
 def test_reception_hands_over_after_checking_name_and_birth_date(
     qtbot, make, store: TabletStore, clinic: ClinicKeyPair
 ) -> None:
@@ -205,6 +210,7 @@ def test_reception_hands_over_after_checking_name_and_birth_date(
     assert not window.attract.start.isVisible()
 
 
+@pytest.mark.control("H-04-C1")
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
@@ -221,6 +227,7 @@ def test_reception_is_told_what_is_wrong_with_a_number(qtbot, make, typed, messa
     assert window.currentWidget() is screen
 
 
+@pytest.mark.control("H-04-C3")
 def test_a_handed_over_tablet_left_alone_resets(qtbot, make) -> None:
     window = make("reception")
     hand_over(qtbot, window, "9434765919")
@@ -244,6 +251,7 @@ def test_anonymous_surveys_ask_no_name_and_link_nothing(
     assert opened.record(LINK_RECORD) == {"method": "anonymous"}
 
 
+@pytest.mark.control("H-20-C3")
 def test_a_revoked_tablet_starts_no_one(qtbot, make) -> None:
     window = make("self_check_in")
     window.enrolment_lost.emit()

@@ -27,6 +27,7 @@ def run(tmp_path: Path, env_extra: dict[str, str], *args: str) -> subprocess.Com
     )
 
 
+@pytest.mark.control("H-15-C1")
 def test_demo_starts_and_keeps_the_clinic_private_key_off_the_tablet(tmp_path: Path) -> None:
     result = run(
         tmp_path, {"QT_QPA_PLATFORM": "offscreen"}, "--demo", "demo", "--quit-after", "300"
@@ -71,6 +72,7 @@ def test_without_a_screen_it_says_so_plainly(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.control("H-18-C1")
 def test_an_unlicensed_pathway_is_refused_before_any_window(tmp_path: Path) -> None:
     result = run(tmp_path, {"QT_QPA_PLATFORM": "offscreen"}, "--demo", "demo", "--pathway", "pain")
     assert result.returncode == 2

@@ -118,6 +118,7 @@ def test_a_question_offers_read_aloud_as_a_named_touch_target(
     assert button.width() >= 48 and button.height() >= 48
 
 
+@pytest.mark.control("H-19-C3")
 def test_tapping_read_aloud_speaks_the_question_and_its_answers(
     qtbot: Any, question: Callable[..., QuestionScreen], speaker: Speaker
 ) -> None:
@@ -135,6 +136,7 @@ def test_tapping_read_aloud_speaks_the_question_and_its_answers(
     assert button.text() == "Read aloud"
 
 
+@pytest.mark.control("H-19-C3")
 def test_a_scale_is_read_with_its_labelled_ends(
     qtbot: Any, question: Callable[..., QuestionScreen], speaker: Speaker
 ) -> None:
@@ -196,6 +198,7 @@ def test_the_spoken_words_are_never_logged(
     assert "unsafe" not in caplog.text
 
 
+@pytest.mark.control("H-19-C3")
 def test_no_button_without_a_voice_for_the_patients_language(
     qtbot: Any, tmp_path: Path, store: TabletStore, speaker: Speaker
 ) -> None:

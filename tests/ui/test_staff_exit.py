@@ -65,6 +65,7 @@ def enter(qtbot, window: KioskWindow, digits: str) -> None:
     qtbot.waitUntil(lambda: window.pin_pad.ok.isEnabled())
 
 
+@pytest.mark.control("H-26-C1")
 def test_closing_is_refused_in_kiosk_mode(qtbot, kiosk) -> None:
     window, _clock = kiosk
     window.close()
@@ -85,6 +86,7 @@ def test_the_right_pin_releases_the_kiosk(qtbot, kiosk) -> None:
     assert not window.isVisible()
 
 
+@pytest.mark.control("H-05-C6", "H-16-C4")
 def test_an_unlocked_menu_left_alone_locks_again(qtbot, kiosk) -> None:
     window, _clock = kiosk
     tap(qtbot, window, "staff")
@@ -97,6 +99,7 @@ def test_an_unlocked_menu_left_alone_locks_again(qtbot, kiosk) -> None:
     assert window.isVisible()
 
 
+@pytest.mark.control("H-04-C4", "H-16-C4")
 def test_five_wrong_pins_lock_with_a_delay(qtbot, kiosk) -> None:
     window, clock = kiosk
     tap(qtbot, window, "staff")
@@ -122,6 +125,7 @@ def test_cancel_returns_to_the_start(qtbot, kiosk) -> None:
     assert window.pin_pad.shown.text() == ""
 
 
+@pytest.mark.control("H-26-C1")
 @pytest.mark.parametrize(
     ("key", "modifier"),
     [
@@ -158,6 +162,7 @@ def test_the_same_shortcuts_work_once_staff_have_unlocked(qtbot, kiosk) -> None:
     assert fired == ["shortcut"]  # proves the check above could fail
 
 
+@pytest.mark.control("H-26-C1")
 def test_kiosk_mode_is_full_screen_and_frameless(qtbot, kiosk) -> None:
     window, _clock = kiosk
     window.enter_kiosk_mode()

@@ -54,6 +54,7 @@ def test_parser_finds_pairs_and_inherits_from_the_page() -> None:
         color_pairs("QLabel { color: #000000; }")
 
 
+@pytest.mark.control("H-19-C2")
 @pytest.mark.parametrize(("high_contrast", "minimum"), THEMES)
 def test_every_text_colour_pair_meets_contrast(high_contrast: bool, minimum: float) -> None:
     pairs = color_pairs(stylesheet(high_contrast, "normal"))
@@ -74,6 +75,7 @@ def test_every_colour_is_hex_so_the_parser_sees_it(high_contrast: bool, minimum:
             assert re.search(r"#[0-9A-Fa-f]{6}\b", line), line
 
 
+@pytest.mark.control("H-19-C2")
 @pytest.mark.parametrize(("high_contrast", "minimum"), THEMES)
 def test_borders_and_focus_stand_out_from_the_page(high_contrast: bool, minimum: float) -> None:
     borders = border_colours(stylesheet(high_contrast, "normal"))

@@ -68,6 +68,7 @@ def visible_text(window: KioskWindow) -> str:
     return "\n".join(texts)
 
 
+@pytest.mark.control("H-05-C1")
 def test_im_still_here_keeps_the_session(qtbot, setup) -> None:
     window, store, _clinic = setup
     type_main_concern(qtbot, window)
@@ -78,6 +79,7 @@ def test_im_still_here_keeps_the_session(qtbot, setup) -> None:
     assert store.counts()["in_progress"] == 1
 
 
+@pytest.mark.control("H-05-C1", "H-08-C6")
 def test_no_response_resets_and_the_next_patient_sees_nothing(qtbot, setup) -> None:
     window, store, clinic = setup
     type_main_concern(qtbot, window)
@@ -99,6 +101,7 @@ def test_no_response_resets_and_the_next_patient_sees_nothing(qtbot, setup) -> N
     assert SECRET not in visible_text(window)
 
 
+@pytest.mark.control("H-05-C1")
 def test_after_a_reset_no_screen_of_the_session_is_left_in_memory(qtbot, setup) -> None:
     import gc
 
