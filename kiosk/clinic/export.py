@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from kiosk.clinic.imd import NOT_STATED, compact_postcode, deciles_for, ethnic_group, quintile
 from kiosk.clinic.models import Flag, Referral, Response, Submission, Triage
+from kiosk.clinic.scrub import REMOVED, scrub
 from kiosk.engine import Form, FormLibrary, UnknownFormError
 from kiosk.engine.answers import PREFER_NOT
 
@@ -88,29 +89,11 @@ AGE_BANDS = (
     (75, "75-84"),
     (85, "85+"),
 )
-REMOVED = "[removed]"
 _CHUNK = 1000
-_SCRUB = (
-    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # email addresses
-    re.compile(r"(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)"),  # NHS numbers (and 10-digit phones)
-    re.compile(r"(?:\+44\s?\(?0?\)?|\b0)\d(?:[\s-]?\d){8,9}\b"),  # UK phone numbers
-    re.compile(
-        r"\b(?:[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|[A-PR-UWYZ][0-9][A-HJKPSTUW]"
-        r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])\s*[0-9][ABD-HJLNP-UW-Z]{2}\b",
-        re.IGNORECASE,
-    ),  # UK postcodes
-)
 
 
 class ExportError(ValueError):
     """An export that cannot be made as asked; the message says why."""
-
-
-def scrub(text: str) -> str:
-    """Free text with NHS numbers, phone numbers, emails and postcodes removed."""
-    for pattern in _SCRUB:
-        text = pattern.sub(REMOVED, text)
-    return text
 
 
 def age_band(year_of_birth: Any, answered_year: int) -> str:

@@ -37,6 +37,17 @@ _POSTCODE = re.compile(
 )
 # Control characters other than newline and tab have no place in an answer.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# Zero-width (non-)joiners change how letters join in Arabic-script and Indic words
+# (Urdu, Arabic, Bengali: languages the kiosk speaks); between such letters they stay.
+_JOINERS = frozenset("\u200c\u200d")
+_JOINING_SCRIPTS = (
+    (0x0600, 0x06FF),  # Arabic (Urdu)
+    (0x0750, 0x077F),  # Arabic Supplement
+    (0x08A0, 0x08FF),  # Arabic Extended-A
+    (0x0900, 0x0DFF),  # Devanagari to Sinhala (Bengali)
+    (0xFB50, 0xFDFF),  # Arabic presentation forms A
+    (0xFE70, 0xFEFF),  # Arabic presentation forms B
+)
 
 
 def allows_prefer_not(item: Item) -> bool:
@@ -142,9 +153,9 @@ def _integer(item: Item, raw: Any, today: dt.date, pattern: re.Pattern[str] | No
 def _text(item: Item, raw: Any, today: dt.date, pattern: re.Pattern[str] | None) -> Answer | None:
     if not isinstance(raw, str):
         raise AnswerError(item.id, "not_text", "takes text")
-    # Remove control characters first: removing one later could leave a letter and its
-    # accent uncombined (not NFC), or two spaces side by side in a short text.
-    text = unicodedata.normalize("NFC", _CONTROL.sub("", raw))
+    # Remove control and format characters first: removing one later could leave a
+    # letter and its accent uncombined (not NFC), or two spaces side by side.
+    text = unicodedata.normalize("NFC", without_format_characters(_CONTROL.sub("", raw)))
     if item.type == "short_text":
         text = " ".join(text.split())
     text = text.strip()
@@ -158,6 +169,35 @@ def _text(item: Item, raw: Any, today: dt.date, pattern: re.Pattern[str] | None)
     if pattern is not None and not pattern.fullmatch(text):
         raise AnswerError(item.id, "pattern", "does not match the expected format")
     return text
+
+
+def without_format_characters(text: str) -> str:
+    """``text`` without invisible format characters (Unicode category Cf).
+
+    They have no place in what a patient typed and staff read: a bidirectional
+    override (U+202A-U+202E, U+2066-U+2069) makes text display in another order
+    than it was typed, and a zero-width character (U+200B-U+200D, U+2060, U+FEFF)
+    or a soft hyphen splits a number or word invisibly, hiding an NHS number from
+    the export's scrub. A zero-width joiner or non-joiner between two letters of
+    an Arabic-script or Indic word is kept, since there it shapes the word."""
+    if not any(unicodedata.category(ch) == "Cf" for ch in text):
+        return text
+    kept = [ch for ch in text if ch in _JOINERS or unicodedata.category(ch) != "Cf"]
+    return "".join(
+        ch
+        for i, ch in enumerate(kept)
+        if ch not in _JOINERS or (_shapes(kept, i - 1) and _shapes(kept, i + 1))
+    )
+
+
+def _shapes(chars: list[str], index: int) -> bool:
+    """Whether ``chars[index]`` is a letter or mark of a script joiners shape."""
+    if not 0 <= index < len(chars):
+        return False
+    ch = chars[index]
+    return unicodedata.category(ch)[0] in "LM" and any(
+        low <= ord(ch) <= high for low, high in _JOINING_SCRIPTS
+    )
 
 
 def _date(item: Item, raw: Any, today: dt.date, pattern: re.Pattern[str] | None) -> Answer:
