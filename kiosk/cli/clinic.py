@@ -16,6 +16,8 @@ kiosk clinic clinic-list CLINIC FILE.csv [--day D]
 kiosk clinic rotate-key CLINIC
 kiosk clinic backup CLINIC --out FILE.tar
 kiosk clinic restore FILE.tar (--to DIR [--database URL] | --config F)
+kiosk clinic held list CLINIC [--all]  submissions held at the clinic for review
+kiosk clinic held reprocess CLINIC (ID | --all)   run them through the clinic again
 """
 
 from __future__ import annotations
@@ -87,6 +89,76 @@ def register(commands: Any) -> None:
     p.add_argument("--to", type=Path, default=None, metavar="DIR", help="a new, empty folder")
     clinic_arguments(p, folder=False)
     p.set_defaults(handler=restore, folder=None)
+    _register_held(sub)
+
+
+def _register_held(sub: Any) -> None:
+    held = sub.add_parser("held", help="submissions held at the clinic: list, re-process")
+    actions = held.add_subparsers(dest="held_command", metavar="ACTION", required=True)
+    p = actions.add_parser("list", help="what is held, when, from which tablet, and why")
+    clinic_arguments(p)
+    p.add_argument("--all", action="store_true", help="also those already re-processed")
+    p.set_defaults(handler=held_list)
+    p = actions.add_parser("reprocess", help="run held submissions through the clinic again")
+    p.add_argument("held_id", nargs="?", metavar="ID", help="a held submission (from list)")
+    clinic_arguments(p)
+    p.add_argument("--all", action="store_true", help="every held submission")
+    p.set_defaults(handler=held_reprocess)
+
+
+def held_list(args: argparse.Namespace) -> int:
+    from kiosk.clinic.held import HeldReview
+
+    try:
+        service = _open(args)
+    except _known() as exc:
+        return _fail(exc)
+    try:
+        entries = HeldReview(service).entries("cli", include_resolved=args.all)
+    except _known() as exc:
+        return _fail(exc)
+    finally:
+        service.engine.dispose()
+    if not entries:
+        print("nothing is held")
+    for e in entries:
+        tablet = f"{e['device_name'] or '?'} ({e['device_id']})"
+        print(f"{e['id']}  {e['submission_id']}  {e['pathway'] or '-'}  received "
+              f"{e['received_at']} from {tablet}: {e['status']}, {e['reason']}")  # fmt: skip
+        if e["resolved_at"]:
+            print(f"    stored {e['resolved_at']} by {e['resolved_by']}")
+    return 0
+
+
+def held_reprocess(args: argparse.Namespace) -> int:
+    from kiosk.clinic.held import HeldReview
+
+    if args.all and args.held_id is not None and args.folder is None:
+        args.folder, args.held_id = Path(args.held_id), None  # "reprocess --all DIR"
+    if args.all == (args.held_id is not None) or not (args.held_id or "0").isdigit():
+        return _fail("name one held submission by its number (from held list), or --all")
+    try:
+        service = _open(args)
+    except _known() as exc:
+        return _fail(exc)
+    try:
+        review = HeldReview(service)
+        if args.all:
+            results = review.reprocess_all("cli")
+        else:
+            results = [review.reprocess("cli", int(args.held_id))]
+    except _known() as exc:
+        return _fail(exc)
+    finally:
+        service.engine.dispose()
+    for r in results:
+        if r["outcome"] == "stored":
+            print(f"{r['id']}  {r['submission_id']}: stored")
+        else:
+            print(f"{r['id']}  {r['submission_id']}: still held ({r['reason']})")
+    if not results:
+        print("nothing is held")
+    return 1 if any(r["outcome"] != "stored" for r in results) else 0
 
 
 def _target(args: argparse.Namespace) -> ClinicConfig:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk import __version__
 from kiosk.clinic.casework import CASEWORKERS, Conflict
+from kiosk.clinic.held import HeldReview
 from kiosk.clinic.service import ClinicService, Refused
 from kiosk.clinic.staff import ROLES, TOKEN_TTL_S, StaffMember
 from kiosk.sync.signing import HEADER_SERVER_TIME
@@ -485,6 +486,43 @@ def create_app(service: ClinicService) -> FastAPI:
         if not service.revoke(device_id[:16], member.actor):
             raise Refused(404, "not_found", "There is no such enrolled tablet.")
         return {"revoked": device_id}
+
+    held = HeldReview(service)
+
+    @app.get(f"{API}/admin/held")
+    def held_list(
+        request: Request,
+        include_resolved: bool = False,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> dict[str, Any]:
+        """Submissions held at the clinic: what, when, from which tablet, why (audited)."""
+        entries = held.entries(
+            member.actor, include_resolved=include_resolved, remote=remote(request)
+        )
+        return {"held": entries}
+
+    @app.post(f"{API}/admin/held/reprocess")
+    def held_reprocess_all(
+        request: Request,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> dict[str, Any]:
+        """Re-process every held submission (after a fix); one result each (audited)."""
+        return {"results": held.reprocess_all(member.actor, remote(request))}
+
+    @app.post(
+        f"{API}/admin/held/{{held_id}}/reprocess",
+        responses={
+            404: {"description": "no such held submission"},
+            409: {"description": "stored already"},
+        },
+    )
+    def held_reprocess(
+        held_id: int,
+        request: Request,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> dict[str, Any]:
+        """Re-process one held submission: stored (resolved), or held with its new reason."""
+        return held.reprocess(member.actor, held_id, remote(request))
 
     @app.post(f"{API}/admin/users", status_code=201)
     def add_user(

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.clinic.intake import Catalogue, why_held
 from kiosk.clinic.keyring import KeyRing
 from kiosk.clinic.models import (
     AuditEntry,
@@ -105,14 +106,20 @@ def now_text() -> str:
 
 @dataclass(frozen=True)
 class Result:
+    """One submission's verdict. ``held``: the kind of reason it is held at the clinic
+    (then ``receipt`` says the clinic keeps this very envelope)."""
+
     id: str
     status: int
     receipt: str | None = None
+    held: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "status": self.status}
         if self.receipt is not None:
             out["receipt"] = self.receipt
+        if self.held is not None:
+            out["held"] = self.held
         return out
 
 
@@ -136,6 +143,7 @@ class ClinicService:
         self.fingerprint = certificate_fingerprint
         self.clock = clock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.catalogue = Catalogue(forms_folders)  # pathways as served, for intake checks
         self.staff = StaffAccounts(self, server_secrets.token_key)
         from kiosk.clinic.casework import Casework
 
@@ -360,7 +368,10 @@ class ClinicService:
     # ------------------------------------------------------------ submissions
 
     def receive(self, device_id: str, items: list[tuple[str, str]]) -> list[Result]:
-        """Store each (id, base64 envelope) exactly once; a result per item, in order."""
+        """Store each (id, base64 envelope) exactly once; a result per item, in order.
+
+        Each item is judged alone: stored, a duplicate, a conflict, or held with its
+        reason; nothing one item does (not even a server error) affects the others."""
         if len(items) > MAX_BATCH:
             raise Refused(413, "batch_too_large", f"send at most {MAX_BATCH} submissions at once")
         return [self._receive_one(device_id, sid, encoded) for sid, encoded in items]
@@ -372,24 +383,59 @@ class ClinicService:
             envelope = base64.b64decode(encoded, validate=True)
         except ValueError:
             return Result(submission_id, 422)
+        return self.receive_envelope(device_id, submission_id, envelope)
+
+    def receive_envelope(
+        self,
+        device_id: str,
+        submission_id: str,
+        envelope: bytes,
+        *,
+        actor: str | None = None,
+        on_stored: Callable[[Session], None] | None = None,
+    ) -> Result:
+        """Store one envelope, or hold it with its reason: a fresh receipt, and the
+        re-processing of a held one (``actor`` the administrator; ``on_stored`` runs in
+        the same transaction when it is stored, or was stored before)."""
         digest = envelope_hash(envelope)
+        actor = actor or f"device:{device_id}"
+        failure: Exception | None = None
         for _attempt in range(3):
             try:
-                return self._store(device_id, submission_id, envelope, digest)
-            except IntegrityError:
-                continue  # the same id arrived at the same moment on another connection
-        raise Refused(503, "busy", "The clinic is busy; try again shortly.")
+                return self._store(device_id, submission_id, envelope, digest, actor, on_stored)
+            except IntegrityError as exc:
+                failure = exc  # the same id arrived at the same moment on another connection
+            except Exception as exc:  # a bug in one item must not stop the rest
+                failure = exc
+                break
+        reason = f"error: {type(failure).__name__}"
+        log.error("submission %s could not be stored (%s); held", submission_id, reason)
+        try:
+            with self.transaction() as db:
+                self._hold(db, device_id, submission_id, envelope, digest, reason, actor)
+        except SQLAlchemyError:
+            raise Refused(503, "busy", "The clinic is busy; try again shortly.") from None
+        return Result(submission_id, 422, digest, "error")
 
-    def _store(self, device_id: str, submission_id: str, envelope: bytes, digest: str) -> Result:
+    def _store(
+        self,
+        device_id: str,
+        submission_id: str,
+        envelope: bytes,
+        digest: str,
+        actor: str,
+        on_stored: Callable[[Session], None] | None,
+    ) -> Result:
         with self.transaction() as db:
             existing = db.get(Submission, submission_id)
             if existing is not None:
                 if existing.envelope_hash == digest:
-                    self.audit(db, f"device:{device_id}", "submission", "duplicate",
-                               target=submission_id)  # fmt: skip
+                    self.audit(db, actor, "submission", "duplicate", target=submission_id)
+                    if on_stored is not None:
+                        on_stored(db)
                     return Result(submission_id, 200, digest)
-                self._hold(db, device_id, submission_id, envelope, digest,
-                           "conflict: a different envelope under an existing id")  # fmt: skip
+                conflict = "conflict: a different envelope under an existing id"
+                self._hold(db, device_id, submission_id, envelope, digest, conflict, actor)
                 return Result(submission_id, 409)
             try:
                 header = read_header(envelope)
@@ -397,10 +443,16 @@ class ClinicService:
                     raise EnvelopeError("the envelope's own id is different")
                 opened = open_envelope(envelope, self.keyring.private_keys(), strict=False)
             except EnvelopeError as exc:
-                self._hold(db, device_id, submission_id, envelope, digest, f"unreadable: {exc}")
-                return Result(submission_id, 422)
+                reason = f"unreadable: {exc}"
+            else:
+                reason = why_held(opened, self.library, self.catalogue) or ""
+            if reason:
+                self._hold(db, device_id, submission_id, envelope, digest, reason, actor)
+                return Result(submission_id, 422, digest, reason.split(":")[0].replace(" ", "_"))
             self._record(db, device_id, opened, envelope, digest)
-            self.audit(db, f"device:{device_id}", "submission", "stored", target=submission_id)
+            self.audit(db, actor, "submission", "stored", target=submission_id)
+            if on_stored is not None:
+                on_stored(db)
         return Result(submission_id, 201, digest)
 
     def _hold(
@@ -411,26 +463,13 @@ class ClinicService:
         envelope: bytes,
         digest: str,
         reason: str,
+        actor: str,
     ) -> None:
-        already = db.scalar(
-            select(HeldSubmission.id).where(
-                HeldSubmission.submission_id == submission_id,
-                HeldSubmission.envelope_hash == digest,
-            )
-        )
-        if already is None:
-            db.add(
-                HeldSubmission(
-                    submission_id=submission_id,
-                    device_id=device_id,
-                    envelope=envelope,
-                    envelope_hash=digest,
-                    reason=reason[:200],
-                    received_at=now_text(),
-                )
-            )
-        self.audit(db, f"device:{device_id}", "submission", reason.split(":")[0],
-                   target=submission_id)  # fmt: skip
+        from kiosk.clinic.held import hold, reason_code
+
+        hold(db, device_id=device_id, submission_id=submission_id, envelope=envelope,
+             digest=digest, reason=reason)  # fmt: skip
+        self.audit(db, actor, "submission", reason_code(reason), target=submission_id)
 
     def _record(
         self, db: Session, device_id: str, opened: OpenedSubmission, envelope: bytes, digest: str

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -26,6 +26,51 @@ from kiosk.engine.answers import PREFER_NOT, option_codes
 from kiosk.engine.schema import Item
 
 TOUCH = 56  # px: above the 48 px minimum, with room to spare
+_CLIPBOARD_KEYS = (
+    QKeySequence.StandardKey.Copy,
+    QKeySequence.StandardKey.Cut,
+    QKeySequence.StandardKey.Paste,
+)
+_MOUSE = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseButtonRelease,
+    QEvent.Type.MouseButtonDblClick,
+}
+_DRAG = {QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop}
+
+
+class _PatientTextGuard(QObject):
+    """Swallows what would carry text between patients: the context menu (copy,
+    paste, select all), the copy, cut and paste keys, middle-click paste of the
+    selection, and drag and drop."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.ContextMenu or kind in _DRAG:
+            return True
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and isinstance(
+            event, QKeyEvent
+        ):
+            return any(event.matches(key) for key in _CLIPBOARD_KEYS)
+        if kind in _MOUSE and isinstance(event, QMouseEvent):
+            return event.button() == Qt.MouseButton.MiddleButton
+        return False
+
+
+def guard_patient_text(editor: QLineEdit | QPlainTextEdit) -> None:
+    """Make ``editor`` safe on a shared tablet: no context menu, no clipboard keys,
+    no middle-click paste, no drag and drop (the kiosk also empties the clipboard at
+    every reset). Every text box a patient or receptionist types in gets this."""
+    guard = _PatientTextGuard(editor)
+    targets: list[QWidget] = [editor]
+    if isinstance(editor, QPlainTextEdit):
+        targets.append(editor.viewport())  # mouse, menu and drop events arrive there
+    else:
+        editor.setDragEnabled(False)
+    for target in targets:
+        target.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        target.setAcceptDrops(False)
+        target.installEventFilter(guard)
 
 
 class TouchButton(QPushButton):
@@ -157,6 +202,7 @@ class TextInput(AnswerInput):
             self.editor = QLineEdit()
             self.editor.setMinimumHeight(TOUCH)
         self.editor.setObjectName("answer_text")
+        guard_patient_text(self.editor)
         self.editor.setAccessibleName(self.tr("Your answer"))
         layout.addWidget(self.editor)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QClipboard, QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from kiosk.engine import AnswerError, FormLibrary
@@ -66,6 +66,16 @@ ESCAPE_KEYS: dict[Qt.Key, Qt.KeyboardModifier | None] = {
     Qt.Key.Key_Menu: None,
 }
 _KEY_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride}
+
+
+def empty_clipboard() -> None:
+    """Forget whatever was copied or selected: nothing of one patient reaches the next."""
+    clipboard = QApplication.clipboard()
+    clipboard.clear(QClipboard.Mode.Clipboard)
+    if clipboard.supportsSelection():  # X11 and Wayland copy any selected text here
+        clipboard.clear(QClipboard.Mode.Selection)
+    if clipboard.supportsFindBuffer():
+        clipboard.clear(QClipboard.Mode.FindBuffer)
 
 
 def is_escape_key(event: QKeyEvent) -> bool:
@@ -414,6 +424,7 @@ class KioskWindow(QStackedWidget):
     # ------------------------------------------------------------ questions
     def begin(self, link: PatientLink | None = None) -> None:
         self.privacy.agree.setEnabled(False)
+        empty_clipboard()  # nor does anything copied before this patient began
         link = link or PatientLink(self.link if self.link == "anonymous" else "unlinked")
         pathway = self.pathway
         if link.appointment is not None and link.appointment.pathway:
@@ -555,6 +566,7 @@ class KioskWindow(QStackedWidget):
 
     def _submitted(self, outcome: Any) -> None:
         self.flow = None
+        empty_clipboard()
         self.session_ended.emit()
         self._replace_page(
             ThanksScreen(outcome.wants_help or outcome.urgent, lambda: self.reset(None))
@@ -582,6 +594,7 @@ class KioskWindow(QStackedWidget):
             self._check_in.forget()
             self._check_in = None
         self._unsaved = None
+        empty_clipboard()
         if self.language != SOURCE_LANGUAGE:  # the next patient starts in English
             self._use_language(SOURCE_LANGUAGE)
         if (self.text_size, self.high_contrast) != ("normal", False):

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.journey.linking import LinkError, birth_date_from
 from kiosk.store.clinic_list import Appointment
+from kiosk.ui.answer_inputs import guard_patient_text
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.screens import big_button, scrolling, show_problem, wrapped
 
@@ -100,6 +101,7 @@ class CheckInScreen(QWidget):
         field.setValidator(QRegularExpressionValidator(r"[0-9]*", field))
         field.setMinimumHeight(56)
         field.installEventFilter(self)
+        guard_patient_text(field)
         return field
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -270,6 +272,7 @@ class HandOverScreen(QWidget):
         self.number.setAccessibleName(self.tr("NHS number or hospital number"))
         self.number.setMaxLength(24)
         self.number.setMinimumHeight(56)
+        guard_patient_text(self.number)
         self.number.returnPressed.connect(lambda: on_find(self.number.text()))
         body.addWidget(self.number)
         self.message = wrapped("", "message")
