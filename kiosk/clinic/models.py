@@ -113,7 +113,10 @@ class Flag(Base):
 
 
 class HeldSubmission(Base):
-    """An upload kept aside for review: a conflicting envelope or one that would not open."""
+    """An upload kept aside for an administrator (kiosk/clinic/held.py): one that would
+    not open, conflicts with a stored envelope, names an unknown pathway or language,
+    gives an answer its form does not allow, or failed to store. Never deleted: once
+    re-processed and stored it is ``resolved``, with who and when."""
 
     __tablename__ = "held_submissions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -123,6 +126,12 @@ class HeldSubmission(Base):
     envelope_hash: Mapped[str] = mapped_column(String(80))
     reason: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(
+        String(16), default="held", server_default=text("'held'"), index=True
+    )  # held | resolved
+    pathway: Mapped[str | None] = mapped_column(String(64), nullable=True)  # from the header
+    resolved_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class ClinicListDay(Base):

@@ -257,6 +257,18 @@ class StaffClient:
     def enrolment_code(self) -> str:
         return str(self._call("POST", "/admin/enrolment-codes")["code"])
 
+    def held(self, *, include_resolved: bool = False) -> list[dict[str, Any]]:
+        """Submissions held at the clinic for review (administrators)."""
+        params = {"include_resolved": "true"} if include_resolved else None
+        return list(self._call("GET", "/admin/held", params=params)["held"])
+
+    def reprocess_held(self, held_id: int) -> dict[str, Any]:
+        """Run one held submission through the clinic again: ``outcome`` stored or held."""
+        return self._call("POST", f"/admin/held/{int(held_id)}/reprocess")
+
+    def reprocess_all_held(self) -> list[dict[str, Any]]:
+        return list(self._call("POST", "/admin/held/reprocess")["results"])
+
     # ------------------------------------------------------------ exports
     def download(self, path: str, params: Mapping[str, Any], out: Path) -> int:
         """Stream an export endpoint's body into ``out`` (written whole or not at all);

@@ -102,11 +102,14 @@ class EnrolmentError(SyncError):
 
 @dataclass(frozen=True)
 class Result:
-    """The clinic's verdict on one submission: 201/200 with a receipt, 409 or 422 without."""
+    """The clinic's verdict on one submission: 201/200 with a receipt, 409 without;
+    422 with a receipt when the clinic holds this envelope for review (``held``: why),
+    without one when it kept nothing (or is older than held receipts)."""
 
     id: str
     status: int
     receipt: str | None
+    held: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,12 +149,16 @@ def parse_results(data: Any, ids: Sequence[str]) -> list[Result]:
         status, receipt = result.get("status"), result.get("receipt")
         if type(status) is not int or status not in _STATUSES:
             raise ProtocolError(f"The clinic gave submission {sent} an unknown status.")
+        held = None
         if status in (200, 201):
             if not isinstance(receipt, str) or not receipt.startswith("sha256:"):
                 raise ProtocolError(f"The clinic stored submission {sent} but gave no receipt.")
+        elif status == 422 and isinstance(receipt, str) and receipt.startswith("sha256:"):
+            why = result.get("held")
+            held = why[:40] if isinstance(why, str) else "held"
         else:
             receipt = None
-        parsed.append(Result(sent, status, receipt))
+        parsed.append(Result(sent, status, receipt, held))
     return parsed
 
 

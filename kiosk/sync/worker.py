@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 HOLD_SECONDS = 24 * 60 * 60
 CONFLICT_NOTE = "conflict: kept at the clinic for review"
 UNREADABLE_NOTE = "unreadable: the clinic could not read it; kept there for review"
+HELD_NOTE = "held at the clinic for review"
 TOO_LARGE_NOTE = "too large: the clinic refused it; will try again later"
 RECEIPT_NOTE = "receipt mismatch: the clinic's receipt is not this envelope's; will send again"
 _BODY_ROOM = MAX_BODY_BYTES - 64 * 1024  # the JSON around the envelopes
@@ -48,7 +49,8 @@ _ITEM_OVERHEAD = 64
 class SyncReport:
     """What one pass did (counts and codes only)."""
 
-    acknowledged: int = 0
+    acknowledged: int = 0  # stored at the clinic, or held there with a receipt
+    held_at_clinic: int = 0  # of those, held there for an administrator
     conflicts: int = 0
     unreadable: int = 0
     failed: int = 0
@@ -124,8 +126,10 @@ class Syncer:
         busy = report.acknowledged or report.conflicts or report.unreadable or report.failed
         log.log(
             logging.INFO if busy or report.config == "applied" else logging.DEBUG,
-            "sync: %d acknowledged, %d conflicts, %d unreadable, %d failed, %d held; config %s",
+            "sync: %d acknowledged (%d held at the clinic), %d conflicts, %d unreadable, "
+            "%d failed, %d held; config %s",
             report.acknowledged,
+            report.held_at_clinic,
             report.conflicts,
             report.unreadable,
             report.failed,
@@ -195,6 +199,21 @@ class Syncer:
                 log.warning("submission %s: receipt mismatch; kept", sid)
                 return False
             report.acknowledged += 1
+            return True
+        if result.status == 422 and result.receipt is not None:
+            # The clinic keeps this very envelope for an administrator (a receipt that
+            # matches says so): resending could never change its answer, so let it go.
+            self.store.record_attempt(sid, HELD_NOTE)
+            try:
+                self.store.acknowledge(sid, result.receipt)
+            except ReceiptMismatchError:
+                self._hold(sid, UNREADABLE_NOTE)
+                report.unreadable += 1
+                log.warning("submission %s: held at the clinic, receipt mismatch; kept", sid)
+                return False
+            report.acknowledged += 1
+            report.held_at_clinic += 1
+            log.warning("submission %s: held at the clinic for review (%s)", sid, result.held)
             return True
         if result.status == 409:
             self._hold(sid, CONFLICT_NOTE)
