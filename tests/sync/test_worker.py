@@ -4,6 +4,7 @@ give up; the worker thread wakes at once and stops promptly."""
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import queue
@@ -17,6 +18,7 @@ import httpx
 import pytest
 
 from kiosk.engine import FormLibrary
+from kiosk.envelope.envelope import envelope_hash
 from kiosk.envelope.keys import ClinicKeyPair
 from kiosk.journey import Journey
 from kiosk.store import TabletStore
@@ -25,6 +27,7 @@ from kiosk.sync.client import ClinicClient
 from kiosk.sync.config import ClinicRecord
 from kiosk.sync.worker import (
     CONFLICT_NOTE,
+    HELD_NOTE,
     HOLD_SECONDS,
     UNREADABLE_NOTE,
     Backoff,
@@ -174,6 +177,64 @@ def test_a_submission_the_clinic_cannot_open_is_kept_and_held(
 
 
 @pytest.mark.control("H-11-C3")
+def held_at_clinic(receipt_of=None) -> Fault:
+    """A clinic that holds every submission for review, with a receipt (as today's
+    clinic answers a submission it keeps aside): 422, the envelope's hash, and why."""
+
+    def answer(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path != "/api/v1/submissions":
+            return None
+        items = json.loads(request.content)["submissions"]
+        return httpx.Response(
+            200,
+            json={
+                "results": [
+                    {
+                        "id": item["id"],
+                        "status": 422,
+                        "receipt": (receipt_of or envelope_hash)(
+                            base64.b64decode(item["envelope"])
+                        ),
+                        "held": "invalid_answer",
+                    }
+                    for item in items
+                ]
+            },
+        )
+
+    return answer
+
+
+def test_a_submission_the_clinic_holds_with_a_receipt_is_let_go_and_not_resent(
+    syncer: Syncer, store: TabletStore, fake: FakeClinic, submit: Submit, data_dir: Path
+) -> None:
+    sid = submit()
+    fake.fault = held_at_clinic()
+
+    report = syncer.sync_once()
+
+    assert report.ok and (report.acknowledged, report.held_at_clinic) == (1, 1)
+    assert waiting(store) == set()
+    assert outbox_row(data_dir, sid)[1] == HELD_NOTE
+    fake.batches.clear()
+    fake.fault = None
+    syncer.sync_once()
+    assert fake.batches == []  # the clinic keeps it: never sent again
+
+
+def test_a_held_answer_whose_receipt_is_not_this_envelope_keeps_the_tablet_copy(
+    syncer: Syncer, store: TabletStore, fake: FakeClinic, submit: Submit, data_dir: Path
+) -> None:
+    sid = submit()
+    fake.fault = held_at_clinic(lambda _envelope: "sha256:" + "0" * 64)
+
+    report = syncer.sync_once()
+
+    assert (report.acknowledged, report.held_at_clinic, report.unreadable) == (0, 0, 1)
+    assert waiting(store) == {sid}
+    assert outbox_row(data_dir, sid) == (2, UNREADABLE_NOTE)
+
+
 def test_the_outbox_goes_in_batches_of_at_most_fifty(
     syncer: Syncer, store: TabletStore, fake: FakeClinic, library: FormLibrary
 ) -> None:
