@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from kiosk.envelope.keys import ClinicKeyPair
 from kiosk.journey.linking import (
     CheckIn,
     LinkError,
+    MissLimit,
     PatientLink,
+    TabletMisses,
     birth_date_from,
     find_by_number,
     initial_of,
 )
+from kiosk.store import TabletStore
 from kiosk.store.clinic_list import Appointment, ClinicList
 
 TODAY = dt.date(2026, 11, 23)
+NOW = dt.datetime.now(dt.UTC)
 
 
 def appointment(n: int, family: str, born: dt.date, **numbers: str) -> Appointment:
@@ -122,3 +129,82 @@ def test_the_sealed_link_holds_numbers_not_names() -> None:
     assert record["nhs_number"] == "9434765919" and record["appointment_id"] == "A-1"
     assert "O'Brien" not in str(record) and "Ó'Brien" not in str(record)
     assert PatientLink("anonymous").record() == {"method": "anonymous"}
+
+
+# ---------------------------------------------------------------- guesses per tablet
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[TabletStore]:
+    opened = TabletStore.open(tmp_path / "tablet", ClinicKeyPair.generate().public)
+    yield opened
+    opened.close()
+
+
+def session(misses: TabletMisses) -> CheckIn:
+    """A new patient's check-in, allowed what the tablet still allows."""
+    return CheckIn(LIST, misses.allowance())
+
+
+def miss(check_in: CheckIn, misses: TabletMisses) -> None:
+    """A wrong guess, counted for the tablet as the kiosk counts it."""
+    assert check_in.attempt(dt.date(1950, 3, 3), "Z") is None
+    misses.record()
+
+
+@pytest.mark.security
+@pytest.mark.control("H-03-C7")
+def test_new_sessions_and_a_restart_give_no_more_guesses(store: TabletStore) -> None:
+    limit = MissLimit(per_hour=5, per_day=20)
+    misses = TabletMisses(store, limit)
+    first = session(misses)
+    for _ in range(3):
+        miss(first, misses)
+    assert first.exhausted  # three in one session, as before
+    second = session(misses)
+    assert second.tries_left == 2  # not three: the tablet has allowed 3 of its 5
+    miss(second, misses)
+
+    data_dir = store.data_dir
+    store.close()  # the kiosk restarts
+    store = TabletStore.open(data_dir)
+    try:
+        misses = TabletMisses(store, limit)
+        third = session(misses)
+        assert third.tries_left == 1
+        miss(third, misses)
+        fourth = session(misses)
+        assert fourth.exhausted and fourth.tries_left == 0
+        # The right answer is not accepted by self check-in any more ...
+        assert fourth.attempt(dt.date(1950, 3, 3), "O") is None
+        # ... but reception can still find the patient.
+        assert find_by_number(LIST, "943 476 5919").appointment_id == "A-1"
+        assert store.count_events("check_in_missed", since=NOW - dt.timedelta(days=1)) == 5
+    finally:
+        store.close()
+
+
+@pytest.mark.security
+@pytest.mark.control("H-03-C7")
+def test_the_limits_are_over_the_last_hour_and_the_last_day(store: TabletStore) -> None:
+    clock = [dt.datetime.now(dt.UTC)]
+    misses = TabletMisses(store, MissLimit(per_hour=2, per_day=3), clock=lambda: clock[0])
+    for _ in range(2):
+        misses.record()
+    assert misses.allowance() == 0
+    clock[0] += dt.timedelta(minutes=61)  # an hour later: one more (the day allows 3)
+    assert misses.allowance() == 1
+    misses.record()
+    clock[0] += dt.timedelta(minutes=61)
+    assert misses.allowance() == 0  # the day's 3 are used
+    clock[0] += dt.timedelta(hours=23)
+    assert misses.allowance() == 2
+
+
+def test_a_limit_allows_what_both_windows_leave() -> None:
+    limit = MissLimit(per_hour=10, per_day=30)
+    assert limit.allowance(0, 0) == 10
+    assert limit.allowance(4, 25) == 5
+    assert limit.allowance(12, 12) == 0
+    assert CheckIn(LIST, 10).tries_left == 3  # never more than three in one session
+    assert CheckIn(LIST, 0).exhausted

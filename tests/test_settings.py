@@ -50,9 +50,11 @@ def test_the_file_sets_the_clinic_s_choices(tmp_path, monkeypatch: pytest.Monkey
         tmp_path,
         '[kiosk]\npathway = "survey"\nlink = "anonymous"\nidle_seconds = 90\n'
         "draft_translations = true\n"
-        "[store]\noutbox_retention_days = 3\n",
+        "[store]\noutbox_retention_days = 3\n"
+        "[check_in]\nmisses_per_hour = 4\nmisses_per_day = 12\n",
     )
     settings = TabletSettings.load(path)
+    assert (settings.misses_per_hour, settings.misses_per_day) == (4, 12)
     assert (settings.pathway, settings.link, settings.idle_seconds) == ("survey", "anonymous", 90)
     assert settings.draft_translations is True
     assert settings.outbox_retention_days == 3
@@ -69,6 +71,8 @@ def test_the_file_sets_the_clinic_s_choices(tmp_path, monkeypatch: pytest.Monkey
         ('[kiosk]\nidle_seconds = "sixty"\n', "idle_seconds must be a whole number from 10"),
         ("[kiosk]\nidle_seconds = 2\n", "idle_seconds must be a whole number from 10 to 3600"),
         ("[kiosk]\nwarning_seconds = true\n", "warning_seconds must be a whole number"),
+        ("[check_in]\nmisses_per_hour = 0\n", "misses_per_hour must be a whole number from 1"),
+        ('[check_in]\nmisses_per_day = "30"\n', "misses_per_day must be a whole number"),
         ("[kiosk]\npathway = 3\n", "pathway must be text"),
         ('[kiosk]\ndraft_translations = "yes"\n', "draft_translations must be true or false"),
         ("[kiosk]\ndraft_translations = 1\n", "draft_translations must be true or false"),

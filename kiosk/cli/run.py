@@ -258,6 +258,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.journey.linking import MissLimit
     from kiosk.ui.background import Background
     from kiosk.ui.kiosk_window import KioskWindow
 
@@ -276,6 +277,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
         link=settings.link,
         clinic_list=clinic_list,
         draft_translations=settings.draft_translations,
+        miss_limit=MissLimit(settings.misses_per_hour, settings.misses_per_day),
     )
     window.staff_unlocked.connect(app.quit)
     try:

@@ -3,6 +3,12 @@
 Pure Python over a :class:`ClinicList`, so the rules are tested without a
 window. Nothing here shows or returns another patient's name: self check-in
 answers with one appointment (its time and clinic) or nothing.
+
+Guessing is limited twice: three misses in one session, and a number of
+misses per tablet in any hour and any day (``[check_in]`` in tablet.toml),
+kept in the tablet's store by :class:`TabletMisses`, so neither starting a new
+session nor restarting the kiosk gives more guesses. Reception hand-over is
+never limited.
 """
 
 from __future__ import annotations
@@ -10,15 +16,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from stdnum.exceptions import ValidationError
 from stdnum.gb import nhs
 
+from kiosk.site.settings import MISSES_PER_DAY, MISSES_PER_HOUR
 from kiosk.store.clinic_list import Appointment, ClinicList
+from kiosk.store.store import TabletStore
 
 MAX_CHECK_IN_TRIES = 3
+MISS_EVENT = "check_in_missed"
 METHODS = ("reception", "self_check_in", "anonymous")
 
 
@@ -56,19 +66,56 @@ def birth_date_from(day: str, month: str, year: str, today: dt.date) -> dt.date:
     return born
 
 
+@dataclass(frozen=True)
+class MissLimit:
+    """How many failed self check-ins one tablet allows, across sessions."""
+
+    per_hour: int = MISSES_PER_HOUR
+    per_day: int = MISSES_PER_DAY
+
+    def allowance(self, last_hour: int, last_day: int) -> int:
+        """How many more misses are allowed, given those of the last hour and day."""
+        return max(0, min(self.per_hour - last_hour, self.per_day - last_day))
+
+
+class TabletMisses:
+    """The tablet's failed self check-ins, as events in its store (append-only, so
+    they cannot be taken back), counted over the last hour and the last day."""
+
+    def __init__(
+        self,
+        store: TabletStore,
+        limit: MissLimit,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
+        self.store, self.limit, self._clock = store, limit, clock
+
+    def allowance(self) -> int:
+        """How many more misses this tablet allows now (0: send patients to reception)."""
+        now = self._clock()
+        last_hour = self.store.count_events(MISS_EVENT, since=now - dt.timedelta(hours=1))
+        last_day = self.store.count_events(MISS_EVENT, since=now - dt.timedelta(days=1))
+        return self.limit.allowance(last_hour, last_day)
+
+    def record(self) -> None:
+        self.store.log_event(MISS_EVENT)
+
+
 class CheckIn:
     """One patient's tries at self check-in: date of birth and first letter of the surname.
 
     A match must be exactly one appointment on today's list; two people sharing
-    both (or no list at all) send the patient to reception, as do three misses."""
+    both (or no list at all) send the patient to reception, as do three misses,
+    or as many as the tablet still allows (``allowed``, from :class:`TabletMisses`)."""
 
-    def __init__(self, clinic_list: ClinicList | None) -> None:
+    def __init__(self, clinic_list: ClinicList | None, allowed: int = MAX_CHECK_IN_TRIES) -> None:
         self._list = clinic_list
         self.failures = 0
+        self._allowed = max(0, min(MAX_CHECK_IN_TRIES, allowed))
 
     @property
     def exhausted(self) -> bool:
-        return self._list is None or self.failures >= MAX_CHECK_IN_TRIES
+        return self._list is None or self.failures >= self._allowed
 
     def attempt(self, birth_date: dt.date, initial: str) -> Appointment | None:
         if self.exhausted:
@@ -84,7 +131,7 @@ class CheckIn:
             return found[0]
         self.failures += 1
         if len(found) > 1:  # ambiguous: only reception can tell them apart
-            self.failures = MAX_CHECK_IN_TRIES
+            self.failures = self._allowed
         return None
 
     def refuse(self) -> None:
@@ -93,7 +140,7 @@ class CheckIn:
 
     @property
     def tries_left(self) -> int:
-        return 0 if self._list is None else max(0, MAX_CHECK_IN_TRIES - self.failures)
+        return 0 if self._list is None else max(0, self._allowed - self.failures)
 
     def forget(self) -> None:
         self._list = None

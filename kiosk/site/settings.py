@@ -12,6 +12,10 @@
     [store]
     outbox_retention_days = 0   # keep acknowledged ciphertext this many days
 
+    [check_in]
+    misses_per_hour = 10        # failed self check-ins the tablet allows in any hour
+    misses_per_day = 30         # ... and in any 24 hours; then "Please see reception"
+
 ``KIOSK_OUTBOX_RETENTION_DAYS`` in the environment overrides
 ``[store] outbox_retention_days``. A missing file means every default; an
 unknown key, a wrong type or a value out of range is refused with a message
@@ -28,10 +32,19 @@ from typing import Any
 
 from kiosk.site.tomlfile import SettingsError, read_sections, switch, text, whole_number
 
-__all__ = ["LINK_MODES", "SETTINGS_FILE", "SettingsError", "TabletSettings"]
+__all__ = [
+    "LINK_MODES",
+    "MISSES_PER_DAY",
+    "MISSES_PER_HOUR",
+    "SETTINGS_FILE",
+    "SettingsError",
+    "TabletSettings",
+]
 
 SETTINGS_FILE = "tablet.toml"
 MAX_RETENTION_DAYS = 365
+MISSES_PER_HOUR = 10  # failed self check-ins per tablet (kiosk.journey.linking)
+MISSES_PER_DAY = 30
 LINK_MODES = ("reception", "self_check_in", "anonymous")
 
 
@@ -43,6 +56,8 @@ class TabletSettings:
     warning_seconds: int = 30
     draft_translations: bool = False
     outbox_retention_days: int = 0
+    misses_per_hour: int = MISSES_PER_HOUR
+    misses_per_day: int = MISSES_PER_DAY
 
     @classmethod
     def from_environment(cls) -> TabletSettings:
@@ -75,11 +90,14 @@ class TabletSettings:
 SECTIONS: dict[str, tuple[str, ...]] = {
     "kiosk": ("pathway", "link", "idle_seconds", "warning_seconds", "draft_translations"),
     "store": ("outbox_retention_days",),
+    "check_in": ("misses_per_hour", "misses_per_day"),
 }
 _RANGES = {
     "idle_seconds": (10, 3600),
     "warning_seconds": (5, 600),
     "outbox_retention_days": (0, MAX_RETENTION_DAYS),
+    "misses_per_hour": (1, 1000),
+    "misses_per_day": (1, 10000),
 }
 _SWITCHES = ("draft_translations",)
 assert {key for keys in SECTIONS.values() for key in keys} == {

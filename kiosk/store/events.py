@@ -33,6 +33,7 @@ KINDS = frozenset(
         "clinic_lists_purged",
         "patient_linked",
         "check_in_failed",
+        "check_in_missed",
     }
 )
 DETAIL_KEYS = frozenset(

@@ -39,7 +39,14 @@ from kiosk.store.errors import (
 )
 from kiosk.store.events import append_event, now, read_events
 from kiosk.store.lock import DirectoryLock
-from kiosk.store.models import ClinicListRow, OutboxRow, QuarantineRow, RecordRow, SessionRow
+from kiosk.store.models import (
+    ClinicListRow,
+    EventRow,
+    OutboxRow,
+    QuarantineRow,
+    RecordRow,
+    SessionRow,
+)
 from kiosk.store.session import SealedSession
 
 log = logging.getLogger(__name__)
@@ -364,6 +371,17 @@ class TabletStore:
         """Append an event (short codes and counts only; never patient data)."""
         with self.transaction() as db:
             append_event(db, kind, submission_id, **detail)
+
+    def count_events(self, kind: str, since: dt.datetime) -> int:
+        """How many events of ``kind`` were logged at or after ``since`` (aware, any zone)."""
+        stamp = since.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+        with self.transaction() as db:
+            count = db.scalar(
+                select(func.count())
+                .select_from(EventRow)
+                .where(EventRow.kind == kind, EventRow.at >= stamp)
+            )
+        return int(count or 0)
 
     def events(self, kind: str | None = None) -> list[dict[str, Any]]:
         with self.transaction() as db:

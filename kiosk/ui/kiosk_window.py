@@ -19,7 +19,14 @@ from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 from kiosk.engine import AnswerError, FormLibrary
 from kiosk.journey import Journey
 from kiosk.journey.flow import Flow, Step
-from kiosk.journey.linking import CheckIn, LinkError, PatientLink, find_by_number
+from kiosk.journey.linking import (
+    CheckIn,
+    LinkError,
+    MissLimit,
+    PatientLink,
+    TabletMisses,
+    find_by_number,
+)
 from kiosk.store import StaffPin, TabletStore
 from kiosk.store.clinic_list import Appointment, ClinicList
 from kiosk.ui.background import Background
@@ -114,6 +121,7 @@ class KioskWindow(QStackedWidget):
         translations: Translations | None = None,
         draft_translations: bool = False,
         day_check_ms: int = 60_000,
+        miss_limit: MissLimit | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("What Matters"))
@@ -130,6 +138,7 @@ class KioskWindow(QStackedWidget):
         self._clinic_list = clinic_list or (lambda: None)
         self._today = today
         self._check_in: CheckIn | None = None
+        self._misses = TabletMisses(store, miss_limit or MissLimit())
         self._handed_over: Appointment | None = None
         self.enrolled = True
         self.enrolment_lost.connect(self._not_enrolled)
@@ -360,14 +369,20 @@ class KioskWindow(QStackedWidget):
             self.begin(PatientLink("anonymous"))
         elif self.link == "self_check_in":
             self.privacy.agree.setEnabled(False)
-            self.background.run(self._clinic_list, self._check_in_ready, self._no_list)
+            self.background.run(
+                lambda: (self._clinic_list(), self._misses.allowance()),
+                self._check_in_ready,
+                self._no_list,
+            )
         else:
             self._see_reception()
 
     # ------------------------------------------------------------ self check-in
-    def _check_in_ready(self, clinic_list: ClinicList | None) -> None:
+    def _check_in_ready(self, ready: tuple[ClinicList | None, int]) -> None:
+        """The list and how many misses the tablet still allows; none: reception."""
         self.privacy.agree.setEnabled(True)
-        self._check_in = CheckIn(clinic_list)
+        clinic_list, allowed = ready
+        self._check_in = CheckIn(clinic_list, allowed)
         if self._check_in.exhausted:
             self._see_reception()
         else:
@@ -375,7 +390,7 @@ class KioskWindow(QStackedWidget):
 
     def _no_list(self, exc: Exception) -> None:
         self.privacy.agree.setEnabled(True)
-        log.error("clinic list unavailable: %s", type(exc).__name__)
+        log.error("self check-in unavailable: %s", type(exc).__name__)
         self._see_reception()
 
     def _check(self, born: dt.date, letter: str) -> None:
@@ -401,6 +416,9 @@ class KioskWindow(QStackedWidget):
     def _missed(self) -> None:
         check_in = self._check_in
         assert check_in is not None
+        # Counted for the whole tablet, durably; the next session's count is read after
+        # this write, since the background helper runs work in order.
+        self.background.run(self._misses.record, lambda _: None, self._failed)
         if check_in.exhausted:
             self.background.run(
                 lambda: self.store.log_event("check_in_failed", count=check_in.failures),

@@ -64,6 +64,7 @@ def written(draw: st.DrawFn, number: str) -> str:
     return "".join(pieces)
 
 
+@pytest.mark.control("H-17-C3")
 @given(data=st.data(), number=nhs_numbers())
 @SOME
 def test_any_nhs_number_however_written_is_removed(data: st.DataObject, number: str) -> None:
@@ -95,6 +96,7 @@ def test_any_nhs_number_however_written_is_removed(data: st.DataObject, number: 
         "\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19",  # full-width
     ],
 )
+@pytest.mark.control("H-17-C3")
 def test_the_reported_disguises_are_removed(text: str) -> None:
     assert scrub(f"my number is {text} thanks") == f"my number is {REMOVED} thanks"
 

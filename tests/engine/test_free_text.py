@@ -50,6 +50,7 @@ def form(tmp_path_factory: pytest.TempPathFactory) -> Form:
     return FormWriter(folder).load(FORM)
 
 
+@pytest.mark.control("H-21-C2")
 @pytest.mark.parametrize("invisible", FORMAT_CHARACTERS)
 @pytest.mark.parametrize("item_id", ["name", "story"])
 def test_every_format_character_is_removed(form: Form, item_id: str, invisible: str) -> None:
@@ -58,6 +59,7 @@ def test_every_format_character_is_removed(form: Form, item_id: str, invisible: 
     assert form.normalise(item_id, typed, today=TODAY) == "NHS 9434765919, Ann Smith"
 
 
+@pytest.mark.control("H-21-C2")
 def test_text_reads_as_it_is_stored(form: Form) -> None:
     # Shown with the override, this reads "I feel safe at home"; staff now read what was typed.
     typed = "I feel \u202eemoh ta efasnu\u202c"

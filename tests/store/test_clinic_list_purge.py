@@ -43,6 +43,7 @@ def pieces(ciphertext: bytes) -> list[bytes]:
     return [ciphertext[i : i + 24] for i in range(0, len(ciphertext) - 24, 24)]
 
 
+@pytest.mark.control("H-15-C4")
 def test_a_list_from_nine_days_ago_is_gone_after_open(
     data_dir: Path, clinic: ClinicKeyPair
 ) -> None:
@@ -87,6 +88,7 @@ def test_today_s_and_later_lists_stay(data_dir: Path, clinic: ClinicKeyPair) -> 
         store.close()
 
 
+@pytest.mark.control("H-15-C4")
 def test_a_purge_leaves_no_copy_of_the_list_in_the_files(store: TabletStore) -> None:
     """Removing the row is not enough: SQLite keeps freed pages, and the write-ahead
     log keeps the pages as they were, until they are overwritten."""
@@ -100,6 +102,7 @@ def test_a_purge_leaves_no_copy_of_the_list_in_the_files(store: TabletStore) -> 
     assert find_in_files(store.data_dir, pieces(sealed)) == []
 
 
+@pytest.mark.control("H-15-C4")
 def test_the_copy_kept_before_an_upgrade_holds_no_clinic_list(store: TabletStore) -> None:
     today = dt.date.today()
     ClinicLists(store, DeviceIdentity.generate().derive_key(KEY_PURPOSE)).save(

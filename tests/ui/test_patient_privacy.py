@@ -7,15 +7,32 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from argon2 import PasswordHasher
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+)
 
-from kiosk.store import TabletStore
+from kiosk.engine import FormLibrary
+from kiosk.journey.linking import MissLimit
+from kiosk.store import StaffPin, TabletStore
 from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists, parse_csv
 from kiosk.store.identity import DeviceIdentity
+from kiosk.ui.background import Background
 from kiosk.ui.kiosk_window import KioskWindow
-from kiosk.ui.linking_screens import CheckInScreen, HandOverScreen
+from kiosk.ui.linking_screens import (
+    CheckInScreen,
+    HandOverConfirmScreen,
+    HandOverScreen,
+    SeeReceptionScreen,
+    StaffMenu,
+)
 from kiosk.ui.screens import QuestionScreen, ReviewScreen, ThanksScreen
 
 pytestmark = [pytest.mark.ui, pytest.mark.security]
@@ -24,12 +41,15 @@ LIST = (
     "A-1,09:30,Heart clinic,Zebedee-Quill,Winifred,1950-03-03,9434765919,,\n"
 )
 SECRET = "Canary words only this patient typed"
+PIN = "284619"
+HOUR = dt.timedelta(hours=1)
 _CTRL, _SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 COPY_KEYS = [(Qt.Key.Key_C, _CTRL), (Qt.Key.Key_Insert, _CTRL)]
 CUT_KEYS = [(Qt.Key.Key_X, _CTRL), (Qt.Key.Key_Delete, _SHIFT)]
 PASTE_KEYS = [(Qt.Key.Key_V, _CTRL), (Qt.Key.Key_Insert, _SHIFT)]
 
 
+@pytest.mark.control("H-15-C4")
 def test_the_running_kiosk_forgets_yesterday_s_list_after_midnight(
     qtbot, store: TabletStore, make_window: Callable[..., KioskWindow]
 ) -> None:
@@ -97,6 +117,7 @@ def assert_no_context_menu(qtbot, editor: QLineEdit | QPlainTextEdit) -> None:
     assert QApplication.activePopupWidget() is None
 
 
+@pytest.mark.control("H-05-C7")
 def test_no_patient_text_box_has_a_context_menu(
     qtbot, make_window: Callable[..., KioskWindow]
 ) -> None:
@@ -112,6 +133,7 @@ def test_no_patient_text_box_has_a_context_menu(
     assert_no_context_menu(qtbot, short_text)
 
 
+@pytest.mark.control("H-05-C7")
 def test_no_check_in_or_hand_over_box_has_a_context_menu(qtbot) -> None:
     for screen in (
         CheckInScreen(lambda *_: None, lambda: None),
@@ -128,6 +150,7 @@ def test_no_check_in_or_hand_over_box_has_a_context_menu(qtbot) -> None:
                 assert field.contextMenuPolicy() == Qt.ContextMenuPolicy.NoContextMenu
 
 
+@pytest.mark.control("H-05-C7")
 def test_the_keyboard_cannot_copy_or_paste_patient_text(
     qtbot, make_window: Callable[..., KioskWindow]
 ) -> None:
@@ -150,6 +173,7 @@ def test_the_keyboard_cannot_copy_or_paste_patient_text(
     assert editor.toPlainText() == ""
 
 
+@pytest.mark.control("H-05-C7")
 def test_a_reset_empties_the_clipboard_so_the_next_patient_pastes_nothing(
     qtbot, make_window: Callable[..., KioskWindow]
 ) -> None:
@@ -173,6 +197,7 @@ def test_a_reset_empties_the_clipboard_so_the_next_patient_pastes_nothing(
     assert editor.toPlainText() == ""
 
 
+@pytest.mark.control("H-05-C7")
 @pytest.mark.parametrize("ending", ["finish", "staff"])
 def test_every_other_ending_empties_the_clipboard_too(
     qtbot, make_window: Callable[..., KioskWindow], ending: str
@@ -189,3 +214,88 @@ def test_every_other_ending_empties_the_clipboard_too(
     else:
         window.reset("abandoned")  # what the staff menu's "Back to the start" calls
     assert QApplication.clipboard().text() == ""
+
+
+# ---------------------------------------------------------------- guesses per tablet
+
+
+def shown_text(window: KioskWindow) -> str:
+    return " ".join(
+        label.text() for label in window.currentWidget().findChildren(QLabel) if label.isVisible()
+    )
+
+
+def begin_check_in(qtbot, window: KioskWindow) -> None:
+    tap(qtbot, window, "start")
+    tap(qtbot, window, "agree")
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), CheckInScreen | SeeReceptionScreen))
+
+
+def guess(qtbot, window: KioskWindow, digits: str, letter: str) -> None:
+    for digit in digits:
+        tap(qtbot, window, f"digit_{digit}")
+    tap(qtbot, window, "next")
+    tap(qtbot, window, f"letter_{letter}")
+
+
+@pytest.mark.control("H-03-C7")
+def test_the_tablet_stops_taking_guesses_and_says_see_reception(
+    qtbot, store: TabletStore, library: FormLibrary
+) -> None:
+    pin = StaffPin(store, hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    pin.set_pin(PIN)
+    today = dt.date.today()
+    clinic_list = parse_csv(LIST, "list.csv", today)
+    window = KioskWindow(
+        store,
+        library,
+        "cardiology",
+        {},
+        Background(),
+        pin,
+        link="self_check_in",
+        clinic_list=lambda: clinic_list,
+        today=lambda: today,
+        miss_limit=MissLimit(per_hour=4, per_day=30),
+    )
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+
+    begin_check_in(qtbot, window)  # patient 1: three wrong guesses
+    for _ in range(3):
+        guess(qtbot, window, "04031950", "Z")
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), SeeReceptionScreen))
+    tap(qtbot, window, "finish")
+
+    begin_check_in(qtbot, window)  # patient 2 (or patient 1 again): one more, not three
+    assert isinstance(window.currentWidget(), CheckInScreen)
+    guess(qtbot, window, "05031950", "Z")
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), SeeReceptionScreen))
+    tap(qtbot, window, "finish")
+    window.background.wait()
+    assert store.count_events("check_in_missed", dt.datetime.now(dt.UTC) - HOUR) == 4
+
+    begin_check_in(qtbot, window)  # the right person now: self check-in is closed
+    assert isinstance(window.currentWidget(), SeeReceptionScreen)
+    assert window.currentWidget() is not window.failure
+    assert "Please see reception" in shown_text(window)
+    assert "wrong" not in shown_text(window).casefold()
+    tap(qtbot, window, "finish")
+
+    # Reception hands the tablet over as usual.
+    tap(qtbot, window, "staff")
+    for digit in PIN:
+        tap(qtbot, window, f"digit_{digit}")
+    tap(qtbot, window, "ok")
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), StaffMenu))
+    tap(qtbot, window, "hand_over")
+    qtbot.keyClicks(window.currentWidget().findChild(QLineEdit, "number"), "9434765919")
+    tap(qtbot, window, "find")
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), HandOverConfirmScreen))
+    tap(qtbot, window, "confirm")
+    tap(qtbot, window, "start")
+    tap(qtbot, window, "agree")
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), QuestionScreen))
+    window.reset("abandoned")
+    window.background.wait()
