@@ -1,6 +1,7 @@
 """The administrator's screen: staff users (list, add), tablets (list, revoke), a new
-enrolment code, the audit log (:mod:`kiosk.ui.staff.audit_log`), and exports and
-reports (:mod:`kiosk.ui.staff.exports_panel`).
+enrolment code, held submissions (:mod:`kiosk.ui.staff.held_panel`), the audit log
+(:mod:`kiosk.ui.staff.audit_log`), and exports and reports
+(:mod:`kiosk.ui.staff.exports_panel`).
 
 Administrators see no patient data: the audit log names submissions by id only.
 """
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from kiosk.ui.staff import words
 from kiosk.ui.staff.audit_log import AuditLog
 from kiosk.ui.staff.exports_panel import ExportsPanel
+from kiosk.ui.staff.held_panel import HeldPanel
 from kiosk.ui.staff.look import say
 from kiosk.ui.staff.session import Session
 from kiosk.ui.staff.tables import TextTableModel, table_view
@@ -49,7 +51,7 @@ def _yes(value: Any) -> str:
 
 
 class AdminView(QTabWidget):
-    """``loaded(what)`` after each list arrives: "users", "devices", "audit", "code"."""
+    """``loaded(what)`` after each list arrives: "users", "devices", "held", "audit", "code"."""
 
     loaded = Signal(str)
 
@@ -60,6 +62,9 @@ class AdminView(QTabWidget):
         self.addTab(self._users_tab(), self.tr("&Users"))
         self.addTab(self._devices_tab(), self.tr("&Tablets"))
         self.addTab(self._code_tab(), self.tr("&Enrolment code"))
+        self.held = HeldPanel(session)
+        self.held.loaded.connect(lambda: self.loaded.emit("held"))
+        self.addTab(self.held, self.tr("He&ld submissions"))
         self.audit_log = AuditLog(session)
         self.audit_log.loaded.connect(lambda: self.loaded.emit("audit"))
         self.audit, self.audit_table = self.audit_log.model, self.audit_log.table
@@ -74,6 +79,7 @@ class AdminView(QTabWidget):
     def start(self) -> None:
         self.load_users()
         self.load_devices()
+        self.held.load()
         self.audit_log.load()
 
     def stop(self) -> None:
@@ -84,6 +90,7 @@ class AdminView(QTabWidget):
         for model in (self.users, self.devices, self.audit):
             model.set_rows([])
         self.code.clear()
+        self.held.forget()
         self.exports.forget()
 
     def place(self) -> int:
