@@ -42,6 +42,7 @@ from kiosk.clinic.models import (
 from kiosk.clinic.server_secrets import ServerSecrets
 from kiosk.clinic.staff import StaffAccounts
 from kiosk.engine import FormLibrary, UnknownFormError
+from kiosk.engine.answers import FREE_TEXT_TYPES
 from kiosk.envelope.envelope import (
     END_RECORD,
     OpenedSubmission,
@@ -574,6 +575,12 @@ class ClinicService:
                 spec = form.spec.baseline
                 baseline = self.baseline_answers(db, patient_key, spec.form, list(spec.items))
             result = form.evaluate(answers, baseline=baseline, strict=False)
+            # Free text as the engine keeps it (no invisible format characters), even
+            # from a tablet that sent it uncleaned: staff read only what was typed.
+            answers = {
+                k: form.normalise(k, v) if form.items[k].type in FREE_TEXT_TYPES else v
+                for k, v in answers.items()
+            }
             scores, bands = dict(result.scores), dict(result.bands)
             ours = result.to_json()
             theirs = tablet_summary.get(form_id)

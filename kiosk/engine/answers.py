@@ -26,6 +26,8 @@ PREFER_NOT = "prefer_not"
 Answer = str | int | list[str]
 
 DEFAULT_MAX_LENGTH = {"short_text": 200, "long_text": 2000}
+FREE_TEXT_TYPES = frozenset(DEFAULT_MAX_LENGTH)
+"""The item types whose answers are the patient's own words."""
 MAX_INTEGER = 999_999_999
 
 # UK postcode, after removing spaces and upper-casing: outward code (2-4) + inward (3).
