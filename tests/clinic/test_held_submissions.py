@@ -92,6 +92,7 @@ def tampered_visit(
     language: Any = "en",
     answers: Mapping[str, Mapping[str, Any]] | None = None,
     manifest: list[dict[str, str]] | None = None,
+    summary: Any = None,
 ) -> str:
     """A visit sealed by a compromised tablet: its own store and keys, so the clinic opens
     it like any other, but with a pathway, language or answers the tablet's screens would
@@ -106,7 +107,7 @@ def tampered_visit(
     for form_id, given in chosen.items():
         for item_id, value in given.items():
             session.answer(form_id, item_id, value)
-    session.submit({})
+    session.submit({} if summary is None else summary)
     return session.id
 
 
@@ -152,13 +153,29 @@ def test_a_bad_submission_between_two_good_ones_is_held_and_the_good_ones_stored
 
 
 @pytest.mark.security
-def test_a_server_error_storing_one_submission_touches_no_other(clinic: Clinic) -> None:
-    """The tablet names the same form twice: storing it breaks a database constraint
-    part-way through. That one item is rolled back and held; the others are stored."""
-    forms = clinic.tablet.library.pathway_forms("cardiology", DEMO_LICENCES)
-    twice = [{"id": f.id, "version": f.version, "hash": f.hash} for f in (forms[0], forms[0])]
+@pytest.mark.parametrize(
+    ("tampering", "error"),
+    [
+        # the same form twice: storing it breaks a database constraint part-way through
+        ("manifest", "IntegrityError"),
+        # the tablet's scores are not a mapping: the clinic's own code fails on them
+        ("summary", "AttributeError"),
+    ],
+    ids=["constraint", "bug"],
+)
+def test_a_server_error_storing_one_submission_touches_no_other(
+    clinic: Clinic, tampering: str, error: str
+) -> None:
+    """That one item is rolled back and held with the error's type; the others are stored."""
+    first = clinic.tablet.library.pathway_forms("cardiology", DEMO_LICENCES)[0]
+    twice = [{"id": first.id, "version": first.version, "hash": first.hash}] * 2
+    changes: dict[str, Any] = (
+        {"manifest": twice, "answers": {}}
+        if tampering == "manifest"
+        else {"summary": ["not", "a", "summary"]}
+    )
     good = clinic.tablet.answer(URGENT)
-    bad = tampered_visit(clinic.tablet, manifest=twice, answers={})
+    bad = tampered_visit(clinic.tablet, **changes)
     other = clinic.tablet.answer(WANTS_HELP)
 
     report = clinic.tablet.syncer.sync_once()
@@ -166,7 +183,7 @@ def test_a_server_error_storing_one_submission_touches_no_other(clinic: Clinic) 
     assert report.ok and report.acknowledged == 3 and clinic.tablet.store.pending() == []
     assert clinic.stored() == {good, other}  # no half-stored row for the bad one
     [held] = clinic.held()
-    assert (held.submission_id, held.reason) == (bad, "error: IntegrityError")
+    assert (held.submission_id, held.reason) == (bad, f"error: {error}")
     assert "feel_unsafe" in flags_seen_by_staff(clinic, good)
 
 
