@@ -88,6 +88,21 @@ def hold(
     )
 
 
+def resolve(db: Session, submission_id: str, digest: str, actor: str) -> None:
+    """This envelope is stored: any held copy of it is resolved (kept, with who and when).
+
+    Runs in the storing transaction, whether an administrator re-processed it or a
+    tablet sent it again once the fault was fixed."""
+    for row in db.scalars(
+        select(HeldSubmission).where(
+            HeldSubmission.submission_id == submission_id,
+            HeldSubmission.envelope_hash == digest,
+            HeldSubmission.status == HELD,
+        )
+    ):
+        row.status, row.resolved_at, row.resolved_by = RESOLVED, now_text(), actor[:100]
+
+
 class HeldReview:
     """An administrator's view of held submissions, and re-processing them."""
 
@@ -147,18 +162,8 @@ class HeldReview:
 
     def _reprocess(self, actor: str, row: HeldSubmission, remote: str | None) -> dict[str, Any]:
         held_id = row.id
-
-        def resolved(db: Session) -> None:
-            current = db.get(HeldSubmission, held_id)
-            if current is not None and current.status == HELD:
-                current.status, current.resolved_at, current.resolved_by = (
-                    RESOLVED,
-                    now_text(),
-                    actor[:100],
-                )
-
         result = self.service.receive_envelope(
-            row.device_id, row.submission_id, row.envelope, actor=actor, on_stored=resolved
+            row.device_id, row.submission_id, row.envelope, actor=actor
         )
         with self.service.transaction() as db:
             current = db.get(HeldSubmission, held_id)

@@ -393,17 +393,16 @@ class ClinicService:
         envelope: bytes,
         *,
         actor: str | None = None,
-        on_stored: Callable[[Session], None] | None = None,
     ) -> Result:
         """Store one envelope, or hold it with its reason: a fresh receipt, and the
-        re-processing of a held one (``actor`` the administrator; ``on_stored`` runs in
-        the same transaction when it is stored, or was stored before)."""
+        re-processing of a held one (``actor``: the administrator). Once it is stored
+        (now or before), any held copy of this very envelope is marked resolved."""
         digest = envelope_hash(envelope)
         actor = actor or f"device:{device_id}"
         failure: Exception | None = None
         for _attempt in range(3):
             try:
-                return self._store(device_id, submission_id, envelope, digest, actor, on_stored)
+                return self._store(device_id, submission_id, envelope, digest, actor)
             except IntegrityError as exc:
                 failure = exc  # the same id arrived at the same moment on another connection
             except Exception as exc:  # a bug in one item must not stop the rest
@@ -425,15 +424,15 @@ class ClinicService:
         envelope: bytes,
         digest: str,
         actor: str,
-        on_stored: Callable[[Session], None] | None,
     ) -> Result:
+        from kiosk.clinic.held import resolve
+
         with self.transaction() as db:
             existing = db.get(Submission, submission_id)
             if existing is not None:
                 if existing.envelope_hash == digest:
                     self.audit(db, actor, "submission", "duplicate", target=submission_id)
-                    if on_stored is not None:
-                        on_stored(db)
+                    resolve(db, submission_id, digest, actor)
                     return Result(submission_id, 200, digest)
                 conflict = "conflict: a different envelope under an existing id"
                 self._hold(db, device_id, submission_id, envelope, digest, conflict, actor)
@@ -452,8 +451,7 @@ class ClinicService:
                 return Result(submission_id, 422, digest, reason.split(":")[0].replace(" ", "_"))
             self._record(db, device_id, opened, envelope, digest)
             self.audit(db, actor, "submission", "stored", target=submission_id)
-            if on_stored is not None:
-                on_stored(db)
+            resolve(db, submission_id, digest, actor)
         return Result(submission_id, 201, digest)
 
     def _hold(
