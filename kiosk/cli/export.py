@@ -128,7 +128,8 @@ def anonymised(args: argparse.Namespace) -> int:
         exporter = start_export(service, options, actor, remote="command line")
         suffix = "-free-text" if options.include_free_text else ""
         csv_path = args.out / f"{options.project}-anonymised{suffix}.csv"
-        rows = _write(csv_path, exporter.csv_chunks()) - 1
+        assert exporter.run is not None
+        rows = _write(csv_path, exporter.run.csv(exporter)) - 1
         dictionary = args.out / f"{options.project}-dictionary{suffix}.md"
         _write(dictionary, [exporter.dictionary()])
     except _errors(ExportError, PermissionError) as exc:
@@ -149,9 +150,10 @@ def fhir(args: argparse.Namespace) -> int:
         service = _open(args)
         actor = _administrator(service, args.user)
         args.out.mkdir(parents=True, exist_ok=True)
-        start_export(service, options, actor, what=what, remote="command line")
+        run = start_export(service, options, actor, what=what, remote="command line").run
+        assert run is not None
         path = args.out / f"{options.project}-fhir{'-identified' if args.identified else ''}.json"
-        _write(path, fhir_chunks(service, options, identified=args.identified))
+        _write(path, run.fhir(fhir_chunks(service, options, identified=args.identified)))
     except _errors(ExportError, PermissionError) as exc:
         return _fail(exc)
     print(f"FHIR bundle written to {path}")

@@ -23,12 +23,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from kiosk import __version__
 from kiosk.clinic.casework import CASEWORKERS, Conflict
 from kiosk.clinic.held import HeldReview
+from kiosk.clinic.limits import MAX_BODY, STAFF_BODY, UNSIGNED_BODY, BodyLimits, client_of
 from kiosk.clinic.service import ClinicService, Refused
 from kiosk.clinic.staff import ROLES, TOKEN_TTL_S, StaffMember
 from kiosk.sync.signing import HEADER_SERVER_TIME
 
 log = logging.getLogger(__name__)
-MAX_BODY = 8 * 1024 * 1024
 API = "/api/v1"
 
 
@@ -92,10 +92,31 @@ def create_app(service: ClinicService) -> FastAPI:
         "See docs/sync-protocol.md.",
     )
 
+    async def body_too_large(scope: dict[str, Any]) -> None:
+        await run_in_threadpool(
+            service.audit_now, "anonymous", scope.get("path", ""), "too_large",
+            remote=client_of(scope),
+        )  # fmt: skip
+
+    app.add_middleware(
+        BodyLimits,
+        limits={
+            f"{API}/submissions": MAX_BODY,  # signed: sealed envelopes from a tablet
+            f"{API}/tablet/config": MAX_BODY,
+            f"{API}/auth/token": UNSIGNED_BODY,  # anyone may send these
+            f"{API}/enrol": UNSIGNED_BODY,
+        },
+        default=STAFF_BODY,
+        refused=body_too_large,
+    )
+
     @app.exception_handler(Refused)
     async def refused(_request: Request, exc: Refused) -> JSONResponse:
         clock = service.clock() if exc.status in (401, 403) else None
-        return _error(exc.status, exc.code, exc.message, clock)
+        answer = _error(exc.status, exc.code, exc.message, clock)
+        if exc.retry_after is not None:
+            answer.headers["Retry-After"] = str(exc.retry_after)
+        return answer
 
     @app.exception_handler(Conflict)
     async def conflict(_request: Request, exc: Conflict) -> JSONResponse:
@@ -110,8 +131,12 @@ def create_app(service: ClinicService) -> FastAPI:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         where = ", ".join(".".join(str(p) for p in e.get("loc", ())) for e in exc.errors()[:3])
+        actor = getattr(request.state, "actor", "anonymous")  # set once signed in
+        await run_in_threadpool(
+            service.audit_now, actor, request.url.path, "malformed", remote=remote(request)
+        )
         return _error(422, "malformed", f"the request body is not as expected ({where})")
 
     @app.exception_handler(Exception)
@@ -122,19 +147,8 @@ def create_app(service: ClinicService) -> FastAPI:
     def remote(request: Request) -> str | None:
         return request.client.host if request.client else None
 
-    async def too_large(request: Request) -> Refused:
-        await run_in_threadpool(
-            service.audit_now, "anonymous", request.url.path, "too_large", remote=remote(request)
-        )
-        return Refused(413, "too_large", "the request body is too large")
-
     async def signed_body(request: Request) -> tuple[str, bytes]:
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > MAX_BODY:
-            raise await too_large(request)
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            raise await too_large(request)
+        body = await request.body()  # BodyLimits refuses one over MAX_BODY as it arrives
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         device = await run_in_threadpool(
             service.authenticate,
@@ -170,6 +184,7 @@ def create_app(service: ClinicService) -> FastAPI:
                     remote=remote(request),
                 )
                 raise Refused(403, "forbidden", "Your role may not do this.")
+            request.state.actor = member.actor
             return member
 
         return Depends(check)
@@ -339,8 +354,11 @@ def create_app(service: ClinicService) -> FastAPI:
         return {"entries": entries}
 
     @app.get(f"{API}/admin/users")
-    def users(member: StaffMember = staff("administrator")) -> dict[str, Any]:  # noqa: B008
-        return {"users": service.casework.users()}
+    def users(
+        request: Request,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> dict[str, Any]:
+        return {"users": service.casework.users(member, remote(request))}
 
     def export_options(project: str, purpose: str, free_text: bool, shift_dates: bool) -> Any:
         from kiosk.clinic.export import ExportError, ExportOptions
@@ -369,9 +387,10 @@ def create_app(service: ClinicService) -> FastAPI:
 
         options = export_options(project, purpose, free_text, shift_dates)
         exporter = start_export(service, options, member.actor, remote=remote(request))
+        assert exporter.run is not None
         name = f"{options.project}-anonymised{'-free-text' if free_text else ''}.csv"
         return StreamingResponse(
-            exporter.csv_chunks(),
+            exporter.run.csv(exporter),  # audited again when the stream ends
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
@@ -393,10 +412,11 @@ def create_app(service: ClinicService) -> FastAPI:
 
         options = export_options(project, purpose, free_text, False)
         what = "fhir_identified" if identified else "fhir_anonymised"
-        start_export(service, options, member.actor, what=what, remote=remote(request))
+        run = start_export(service, options, member.actor, what=what, remote=remote(request)).run
+        assert run is not None
         name = f"{options.project}-fhir{'-identified' if identified else ''}.json"
         return StreamingResponse(
-            fhir_chunks(service, options, identified=identified),
+            run.fhir(fhir_chunks(service, options, identified=identified)),
             media_type="application/fhir+json",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
@@ -440,6 +460,7 @@ def create_app(service: ClinicService) -> FastAPI:
 
     @app.get(f"{API}/admin/exports/dictionary.md", response_class=PlainTextResponse)
     def export_dictionary(
+        request: Request,
         project: Annotated[str, Query(max_length=64)],
         free_text: bool = False,
         member: StaffMember = staff("administrator"),  # noqa: B008
@@ -447,9 +468,12 @@ def create_app(service: ClinicService) -> FastAPI:
         from kiosk.clinic.export import Exporter
 
         options = export_options(project, "the data dictionary", free_text, False)
-        return PlainTextResponse(
-            Exporter(service, options).dictionary(), media_type="text/markdown; charset=utf-8"
-        )
+        text = Exporter(service, options).dictionary()
+        service.audit_now(
+            member.actor, "read_dictionary", "ok", target=f"project {project}",
+            remote=remote(request),
+        )  # fmt: skip
+        return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
 
     @app.get(f"{API}/admin/exports/appointments.csv", response_class=PlainTextResponse)
     def export_appointments(
@@ -464,8 +488,11 @@ def create_app(service: ClinicService) -> FastAPI:
         return PlainTextResponse(text, media_type="text/csv; charset=utf-8")
 
     @app.get(f"{API}/admin/devices")
-    def devices(member: StaffMember = staff("administrator")) -> dict[str, Any]:  # noqa: B008
-        return {"devices": service.casework.devices()}
+    def devices(
+        request: Request,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> dict[str, Any]:
+        return {"devices": service.casework.devices(member, remote(request))}
 
     @app.get(f"{API}/flags")
     def flags(

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
@@ -104,6 +105,20 @@ class Casework:
         self.titles = {p.id: p.title for p in service.library.pathways.values()}
 
     # ------------------------------------------------------------ helpers
+    @contextmanager
+    def _refusals_audited(
+        self, member: StaffMember, action: str, target: str, remote: str | None
+    ) -> Iterator[None]:
+        """Audit a refusal (404, 422) after its transaction has rolled back, so the
+        row is kept; a refusal's audit is never the reason the request fails."""
+        from kiosk.clinic.service import Refused
+
+        try:
+            yield
+        except Refused as refusal:
+            self.service.audit_now(member.actor, action, refusal.code, target=target, remote=remote)
+            raise
+
     def _open(self, sealed: bytes | None, context: str) -> Any:
         return None if sealed is None else self.service.secrets.open(sealed, context)
 
@@ -372,12 +387,13 @@ class Casework:
         )
 
     def summary(self, member: StaffMember, sid: str, remote: str | None) -> dict[str, Any]:
+        with self._refusals_audited(member, "read_summary", sid, remote):
+            return self._summary(member, sid, remote)
+
+    def _summary(self, member: StaffMember, sid: str, remote: str | None) -> dict[str, Any]:
         with self.service.transaction() as db:
             row = db.get(Submission, sid)
             if row is None:
-                self.service.audit(
-                    db, member.actor, "read_summary", "not_found", target=sid[:64], remote=remote
-                )
                 raise _refused(404, "not_found", "There is no such submission.")
             link = self._open(row.identifiers, f"submissions/{sid}/identifiers")
             responses = self._responses(db, sid)
@@ -416,6 +432,19 @@ class Casework:
 
     # ------------------------------------------------------------ triage
     def save_triage(
+        self,
+        member: StaffMember,
+        sid: str,
+        version: int,
+        status: str,
+        owner: str | None,
+        notes: str,
+        remote: str | None,
+    ) -> dict[str, Any]:
+        with self._refusals_audited(member, "triage", sid, remote):
+            return self._save_triage(member, sid, version, status, owner, notes, remote)
+
+    def _save_triage(
         self,
         member: StaffMember,
         sid: str,
@@ -484,6 +513,18 @@ class Casework:
         notes: str,
         remote: str | None,
     ) -> dict[str, Any]:
+        with self._refusals_audited(member, "referral_added", sid, remote):
+            return self._add_referral(member, sid, kind, referred_on, notes, remote)
+
+    def _add_referral(
+        self,
+        member: StaffMember,
+        sid: str,
+        kind: str,
+        referred_on: str,
+        notes: str,
+        remote: str | None,
+    ) -> dict[str, Any]:
         if kind not in REFERRAL_KINDS:
             raise _refused(422, "bad_value", f"kind must be one of {', '.join(REFERRAL_KINDS)}")
         day = _day(referred_on, "referred_on")
@@ -517,6 +558,21 @@ class Casework:
             return self._referral_json(row)
 
     def update_referral(
+        self,
+        member: StaffMember,
+        referral_id: int,
+        version: int,
+        outcome: str,
+        outcome_on: str | None,
+        notes: str,
+        remote: str | None,
+    ) -> dict[str, Any]:
+        with self._refusals_audited(member, "referral_updated", f"referral {referral_id}", remote):
+            return self._update_referral(
+                member, referral_id, version, outcome, outcome_on, notes, remote
+            )
+
+    def _update_referral(
         self,
         member: StaffMember,
         referral_id: int,
@@ -610,10 +666,10 @@ class Casework:
             self.service.audit(db, member.actor, "read_audit", "ok", target=target, remote=remote)
         return entries
 
-    def users(self) -> list[dict[str, Any]]:
+    def users(self, member: StaffMember, remote: str | None = None) -> list[dict[str, Any]]:
         now = self.service.clock()
         with self.service.transaction() as db:
-            return [
+            users = [
                 {
                     "username": u.username,
                     "role": u.role,
@@ -622,10 +678,14 @@ class Casework:
                 }
                 for u in db.scalars(select(User).order_by(User.username))
             ]
+            self.service.audit(
+                db, member.actor, "read_users", "ok", target=f"{len(users)} users", remote=remote
+            )
+        return users
 
-    def devices(self) -> list[dict[str, Any]]:
+    def devices(self, member: StaffMember, remote: str | None = None) -> list[dict[str, Any]]:
         with self.service.transaction() as db:
-            return [
+            devices = [
                 {
                     "id": d.id,
                     "name": d.name,
@@ -635,6 +695,15 @@ class Casework:
                 }
                 for d in db.scalars(select(Device).order_by(Device.enrolled_at))
             ]
+            self.service.audit(
+                db,
+                member.actor,
+                "read_devices",
+                "ok",
+                target=f"{len(devices)} tablets",
+                remote=remote,
+            )
+        return devices
 
     def count_today(self) -> int:
         with self.service.transaction() as db:

@@ -158,6 +158,8 @@ class Exporter:
             if item.type in FREE_TEXT_TYPES
         )
         self.columns = FIXED_COLUMNS + tuple(name for name, _f, _k, _i in self.instrument)
+        self.rows_written = 0
+        self.run: ExportRun | None = None  # set by start_export
 
     def _instrument_columns(self) -> list[tuple[str, str, str, str]]:
         """(column, form id, "answer" | "score", item or score id), in form order."""
@@ -315,7 +317,9 @@ class Exporter:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=self.columns, lineterminator="\n")
         writer.writeheader()
+        self.rows_written = 0
         for count, row in enumerate(self.rows(), 1):
+            self.rows_written = count
             writer.writerow(row)
             if count % 500 == 0:
                 yield buffer.getvalue()
@@ -448,7 +452,9 @@ def start_export(
     what: str = "anonymised_csv",
     remote: str | None = None,
 ) -> Exporter:
-    """An exporter, after writing who, what and why to the audit table."""
+    """An exporter, after writing who, what and why to the audit table ("started: ...").
+    Stream it through ``exporter.run`` (``run.csv(exporter)``, ``run.fhir(chunks)``) so
+    that its outcome is audited too when the stream ends."""
     exporter = Exporter(service, options)
     flags = [
         name
@@ -458,17 +464,57 @@ def start_export(
         )
         if on
     ]
+    target = f"project {options.project}" + (f" with {', '.join(flags)}" if flags else "")
+    # In the request's own transaction: an export that cannot be audited does not start.
     with service.transaction() as db:
         service.audit(
             db,
             actor,
             "export",
-            "ok: " + what,
-            target=f"project {options.project}" + (f" with {', '.join(flags)}" if flags else ""),
+            "started: " + what,
+            target=target,
             remote=remote,
             detail=f"purpose: {options.purpose.strip()}",
         )
+    exporter.run = ExportRun(service, actor, what, target, remote)
     return exporter
+
+
+@dataclass(frozen=True)
+class ExportRun:
+    """An export that has been audited as started; ``stream`` audits how it ended:
+    "ok" with how many rows or entries went out, or "failed" if the stream broke
+    (an error, or the other end went away), with what had gone out by then."""
+
+    service: ClinicService
+    actor: str
+    what: str
+    target: str
+    remote: str | None
+
+    def stream(self, chunks: Iterator[str], count: Any, unit: str) -> Iterator[str]:
+        pieces, outcome = 0, "failed"
+        try:
+            for piece in chunks:
+                pieces += 1
+                yield piece
+            outcome = "ok"
+        finally:
+            self.service.audit_now(
+                self.actor,
+                "export",
+                f"{outcome}: {self.what}",
+                target=self.target,
+                remote=self.remote,
+                detail=f"{count(pieces)} {unit}",
+            )
+
+    def fhir(self, chunks: Iterator[str]) -> Iterator[str]:
+        """A bundle from :func:`fhir_chunks`: one piece per entry, with its opening and end."""
+        return self.stream(chunks, lambda pieces: max(pieces - 2, 0), "entries")
+
+    def csv(self, exporter: Exporter) -> Iterator[str]:
+        return self.stream(exporter.csv_chunks(), lambda _p: exporter.rows_written, "rows")
 
 
 def fhir_chunks(

@@ -25,6 +25,8 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.clinic.audit_flood import AnonymousFlood
+from kiosk.clinic.audit_flood import Row as AuditRow
 from kiosk.clinic.intake import Catalogue, why_held
 from kiosk.clinic.keyring import KeyRing
 from kiosk.clinic.models import (
@@ -89,6 +91,14 @@ def local_day(timestamp: str) -> str | None:
         return None
 
 
+def _fit(column: str, value: str | None) -> str | None:
+    """``value`` cut to the length of the audit table's ``column``."""
+    if value is None:
+        return None
+    length = getattr(AuditEntry.__table__.c[column].type, "length", None)
+    return value[:length] if length else value
+
+
 def _short(value: Any, limit: int) -> str | None:
     return str(value)[:limit] if value not in (None, "") else None
 
@@ -96,9 +106,12 @@ def _short(value: Any, limit: int) -> str | None:
 class Refused(Exception):
     """A request the service refuses: HTTP status, an error code and plain words."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, *, retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.retry_after = retry_after  # seconds, sent as Retry-After
 
 
 def now_text() -> str:
@@ -144,6 +157,7 @@ class ClinicService:
         self.fingerprint = certificate_fingerprint
         self.clock = clock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._anonymous = AnonymousFlood()  # coalesces anonymous refusals in the audit
         self.catalogue = Catalogue(forms_folders)  # pathways as served, for intake checks
         self.staff = StaffAccounts(self, server_secrets.token_key)
         from kiosk.clinic.casework import Casework
@@ -166,21 +180,41 @@ class ClinicService:
         remote: str | None = None,
         detail: str | None = None,
     ) -> None:
-        db.add(
-            AuditEntry(
-                at=now_text(),
-                actor=actor[:100],
-                action=action,
-                target=target[:100] if target else None,
-                outcome=outcome[:40],
-                remote=remote[:64] if remote else None,
-                detail=detail[:400] if detail else None,
-            )
-        )
+        """Add an audit row to ``db``'s transaction: it is written with the work it
+        records, or not at all. Every field is cut to its column's length here (a
+        request's path can be any length)."""
+        fields = {
+            "actor": actor,
+            "action": action,
+            "target": target or None,
+            "outcome": outcome,
+            "remote": remote or None,
+            "detail": detail or None,
+        }
+        db.add(AuditEntry(at=now_text(), **{k: _fit(k, v) for k, v in fields.items()}))
 
     def audit_now(self, actor: str, action: str, outcome: str, **where: str | None) -> None:
-        with self.transaction() as db:
-            self.audit(db, actor, action, outcome, **where)
+        """Audit a refusal (or anything not tied to a transaction) in its own
+        transaction. Never the reason a request fails: if the row cannot be written
+        the failure is logged and the request's own answer stands. Anonymous
+        refusals are coalesced per address and outcome (kiosk.clinic.audit_flood)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        target, remote = where.get("target"), where.get("remote")
+        rows = [AuditRow(action, target, remote, outcome, where.get("detail"))]
+        if actor == "anonymous":
+            rows = self._anonymous.admit(action, target, remote, outcome, self.clock())
+        try:
+            with self.transaction() as db:
+                for row in rows:
+                    self.audit(
+                        db, actor, row.action, row.outcome,
+                        target=row.target, remote=row.remote, detail=row.detail,
+                    )  # fmt: skip
+        except SQLAlchemyError as exc:
+            log.error(
+                "an audit row could not be written (%s); outcome %s", type(exc).__name__, outcome
+            )
 
     # ------------------------------------------------------------ enrolment
 

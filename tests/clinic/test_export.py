@@ -172,7 +172,8 @@ def clinic(make_staff_clinic: Callable[..., Any], database_url: str, tmp_path: P
 def export(clinic: Any, **options: Any) -> tuple[list[dict[str, str]], str]:
     chosen = ExportOptions(**{"project": "eval-2026", "purpose": PURPOSE, **options})
     exporter = start_export(clinic.service, chosen, "user:admin")
-    text = "".join(exporter.csv_chunks())
+    assert exporter.run is not None
+    text = "".join(exporter.run.csv(exporter))
     return list(csv.DictReader(io.StringIO(text))), text + exporter.dictionary()
 
 
@@ -265,15 +266,15 @@ def test_appointments_are_counted_by_group(clinic: Any) -> None:
 
 @pytest.mark.control("H-17-C5")
 def test_exports_are_audited_with_who_what_and_why(clinic: Any) -> None:
-    export(clinic, include_free_text=True)
+    rows, _text = export(clinic, include_free_text=True)
     with clinic.service.transaction() as db:
-        entry = db.scalars(
-            select(AuditEntry).where(AuditEntry.action == "export").order_by(AuditEntry.id.desc())
-        ).first()
-    assert entry is not None
-    assert (entry.actor, entry.outcome) == ("user:admin", "ok: anonymised_csv")
-    assert entry.target == "project eval-2026 with free text"
-    assert entry.detail == f"purpose: {PURPOSE}"
+        started, finished = db.scalars(
+            select(AuditEntry).where(AuditEntry.action == "export").order_by(AuditEntry.id)
+        ).all()
+    assert (started.actor, started.outcome) == ("user:admin", "started: anonymised_csv")
+    assert started.target == "project eval-2026 with free text"
+    assert started.detail == f"purpose: {PURPOSE}"
+    assert (finished.outcome, finished.detail) == ("ok: anonymised_csv", f"{len(rows)} rows")
     with pytest.raises(ExportError, match="say why"):
         Exporter(clinic.service, ExportOptions("eval-2026", "because"))
     with pytest.raises(ExportError, match="project name"):
