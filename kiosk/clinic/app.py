@@ -79,6 +79,26 @@ class ReferralUpdate(BaseModel):
     notes: str = Field(default="", max_length=10_000)
 
 
+def _inlined(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema with its ``$defs`` put in place: in an OpenAPI document a
+    ``#/$defs/...`` reference would point at the document's root, where nothing is."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inline(defs[ref.removeprefix("#/$defs/")])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value) for value in node]
+        return node
+
+    inlined: dict[str, Any] = inline(schema)
+    return inlined
+
+
 def _error(status: int, code: str, message: str, server_time: float | None = None) -> JSONResponse:
     headers = {HEADER_SERVER_TIME: str(int(server_time))} if server_time is not None else None
     return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
@@ -225,7 +245,7 @@ def create_app(service: ClinicService) -> FastAPI:
         openapi_extra={
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": SubmissionBatch.model_json_schema()}},
+                "content": {"application/json": {"schema": _inlined(SubmissionBatch)}},
             }
         },
     )
