@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.engine import AnswerError, EngineError, FormLibrary, UnknownFormError
-from kiosk.engine.library import PATHWAYS_FILE
+from kiosk.engine.library import PATHWAYS_FILE, check_paths
 from kiosk.engine.loader import load_pathways
 from kiosk.envelope.envelope import OpenedSubmission
 
@@ -39,38 +39,57 @@ def shown(value: Any) -> str:
 class Catalogue:
     """The pathways and languages the clinic serves, read from its forms folders.
 
-    Read again whenever a pathways file changes, so a pathway added for the
-    tablets (which are served the files as they are now) is known here too."""
+    Read again whenever a file there changes: tablets are served the files as they
+    are now, so a pathway or a form version (with its languages) added for them is
+    known here at once, without restarting the service."""
 
     folders: list[Path]
-    _signature: tuple[tuple[str, float], ...] | None = None
+    _signature: tuple[tuple[str, int, int], ...] | None = None
     _pathways: frozenset[str] = field(default_factory=frozenset)
+    _languages: frozenset[str] = field(default_factory=frozenset)
 
     def pathways(self, library: FormLibrary) -> frozenset[str]:
-        files = [folder / PATHWAYS_FILE for folder in self.folders]
-        signature = tuple((str(f), f.stat().st_mtime) for f in files if f.is_file())
-        if signature != self._signature:
-            known: set[str] = set()
-            for file, _mtime in signature:
-                try:
-                    spec, _ = load_pathways(Path(file))
-                except (EngineError, OSError) as exc:
-                    log.warning("pathways file not readable (%s); using the loaded ones", exc)
-                    continue
-                known.update(pathway.id for pathway in spec.pathways)
-            self._pathways, self._signature = frozenset(known), signature
+        self._refresh()
         return self._pathways | frozenset(library.pathways)
 
+    def languages(self, library: FormLibrary, forms: Iterable[Mapping[str, Any]]) -> set[str]:
+        """Every language of a form the clinic serves or knows, or this submission names."""
+        self._refresh()
+        offered = set(self._languages)
+        offered.update(code for form in library.forms() for code in form.spec.languages)
+        for entry in forms:
+            try:
+                offered.update(library.by_hash(str(entry.get("hash"))).spec.languages)
+            except UnknownFormError:
+                continue
+        return offered
 
-def languages(library: FormLibrary, forms: Iterable[Mapping[str, Any]]) -> set[str]:
-    """Every language a form of the clinic, or a form this submission names, is written in."""
-    offered = {code for form in library.forms() for code in form.spec.languages}
-    for entry in forms:
+    def _refresh(self) -> None:
+        files = sorted(
+            f for folder in self.folders if folder.is_dir() for f in folder.glob("*.yaml")
+        )
         try:
-            offered.update(library.by_hash(str(entry.get("hash"))).spec.languages)
-        except UnknownFormError:
-            continue
-    return offered
+            signature = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+        except OSError:
+            return  # a file is being replaced: use what was read last
+        if signature == self._signature:
+            return
+        self._signature = signature
+        report = check_paths([str(folder) for folder in self.folders])
+        if report.problems:
+            log.warning("forms folders have %d problems; checking with what loads",
+                        len(report.problems))  # fmt: skip
+        self._languages = frozenset(code for form in report.forms for code in form.spec.languages)
+        pathways: set[str] = set()
+        for file in files:
+            if file.name != PATHWAYS_FILE:
+                continue
+            try:
+                spec, _ = load_pathways(file)
+            except (EngineError, OSError):
+                continue  # check_paths has reported it
+            pathways.update(pathway.id for pathway in spec.pathways)
+        self._pathways = frozenset(pathways)
 
 
 def why_held(opened: OpenedSubmission, library: FormLibrary, catalogue: Catalogue) -> str | None:
@@ -79,7 +98,7 @@ def why_held(opened: OpenedSubmission, library: FormLibrary, catalogue: Catalogu
         return f"unknown pathway: {shown(opened.pathway)} is not a clinic pathway"
     language = opened.record(LANGUAGE_RECORD)
     if language is not None and (
-        not isinstance(language, str) or language not in languages(library, opened.forms)
+        not isinstance(language, str) or language not in catalogue.languages(library, opened.forms)
     ):
         return f"unknown language: {shown(language)} is not a language of the clinic's forms"
     answers = opened.answers()

@@ -15,11 +15,12 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from kiosk.cli.demo_patients import DEMO_LICENCES, DEMO_PATIENTS, DemoTablet
 from kiosk.cli.main import main
-from kiosk.clinic.models import AuditEntry, HeldSubmission, Submission
+from kiosk.clinic.models import AuditEntry, HeldSubmission, Response, Submission
 from kiosk.clinic.service import ClinicService
 from kiosk.clinic.setup import RunningServer, init_clinic, open_service, serve_in_thread
 from kiosk.clinic.tls import CERT_FILE
@@ -215,6 +216,78 @@ def test_a_language_that_is_not_text_is_held(clinic: Clinic) -> None:
     clinic.tablet.syncer.sync_once()
     [held] = clinic.held()
     assert held.submission_id == bad and held.reason.startswith("unknown language: ")
+
+
+def ons4_in_somali(folder: Path) -> None:
+    """A newer ONS4 version that adds a language no other clinic form has (Somali)."""
+    form = yaml.safe_load((FORMS / "ons4.yaml").read_text(encoding="utf-8"))
+
+    def add(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("en"), str):
+                node["so"] = node["en"]  # a placeholder translation: the test needs the code
+            for value in node.values():
+                add(value)
+        elif isinstance(node, list):
+            for value in node:
+                add(value)
+
+    add(form)
+    form["languages"]["so"], form["version"] = "draft", "9.1"
+    folder.mkdir(exist_ok=True)
+    (folder / "ons4-so.yaml").write_text(
+        yaml.safe_dump(form, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+
+
+def somali_visit(clinic: Clinic, tmp_path: Path) -> str:
+    """A tablet that has the newer ONS4 answers it in Somali."""
+    ons4_in_somali(tmp_path / "tablet-forms")
+    clinic.tablet.library = FormLibrary.load(FORMS, tmp_path / "tablet-forms")
+    return tampered_visit(
+        clinic.tablet, language="so", answers={"ons4": {"life_satisfaction": 2, "anxiety": 9}}
+    )
+
+
+def ons4_known(clinic: Clinic, sid: str) -> bool:
+    with clinic.service.transaction() as db:
+        known = db.scalar(
+            select(Response.form_known).where(
+                Response.submission_id == sid, Response.form_id == "ons4"
+            )
+        )
+    return bool(known)
+
+
+def test_a_language_added_with_a_form_version_is_accepted_without_a_restart(
+    clinic: Clinic, tmp_path: Path
+) -> None:
+    ons4_in_somali(clinic.forms)  # the clinic serves it to its tablets from now on
+    sid = somali_visit(clinic, tmp_path)
+
+    report = clinic.tablet.syncer.sync_once()
+
+    assert report.ok and report.held_at_clinic == 0
+    assert clinic.stored() == {sid} and clinic.held() == []
+
+
+def test_reprocessing_after_adding_the_missing_form_version_stores_and_scores_it(
+    clinic: Clinic, tmp_path: Path
+) -> None:
+    sid = somali_visit(clinic, tmp_path)
+    clinic.tablet.syncer.sync_once()
+    [held] = held_by_api(clinic)
+    assert held["reason"].startswith("unknown language: 'so'")
+
+    ons4_in_somali(clinic.forms)
+    with clinic.staff("admin") as admin:
+        assert admin.reprocess_all_held() == [
+            {"id": held["id"], "submission_id": sid, "outcome": "stored", "reason": None}
+        ]
+    assert clinic.stored() == {sid}
+    # the clinic read its forms again: the new version scored it and raised its flags
+    assert ons4_known(clinic, sid)
+    assert {"high_anxiety", "low_life_satisfaction"} <= flags_seen_by_staff(clinic, sid)
 
 
 # ---------------------------------------------------------------- administrators
