@@ -41,10 +41,13 @@ CREDENTIAL = "passphrase"
 DATABASE_FILE = "clinic.db"
 BACKUPS_FOLDER = "backups"
 DEFAULT_KEEP = 10
+# argon2id needs 64 MiB for each password it checks: how many at once, how many may wait.
+PASSWORD_CHECKS_AT_ONCE = 2
+PASSWORD_CHECKS_WAITING = 8
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "clinic": ("folder", "passphrase_file", "database"),
-    "server": ("host", "port"),
+    "server": ("host", "port", "password_checks_at_once", "password_checks_waiting"),
     "backups": ("folder", "before_upgrade", "keep"),
 }
 REQUIRED = (("clinic", "folder"),)
@@ -67,6 +70,8 @@ class ClinicConfig:
     database: str | None = None
     host: str = "127.0.0.1"
     port: int = 8443
+    password_checks_at_once: int = PASSWORD_CHECKS_AT_ONCE
+    password_checks_waiting: int = PASSWORD_CHECKS_WAITING
     backups: BackupPolicy | None = None
     source: Path | None = None  # the file it came from, for messages
 
@@ -131,6 +136,8 @@ class ClinicConfig:
             database=clinic.get("database"),
             host=server.get("host", "127.0.0.1"),
             port=server.get("port", 8443),
+            password_checks_at_once=server.get("password_checks_at_once", PASSWORD_CHECKS_AT_ONCE),
+            password_checks_waiting=server.get("password_checks_waiting", PASSWORD_CHECKS_WAITING),
             backups=BackupPolicy(
                 resolved(backups["folder"]) if "folder" in backups else folder / BACKUPS_FOLDER,
                 backups.get("before_upgrade", True),
@@ -143,6 +150,10 @@ class ClinicConfig:
 def _checked(where: str, key: str, value: Any) -> Any:
     if key == "port":
         return whole_number(where, value, 1, 65535)
+    if key == "password_checks_at_once":
+        return whole_number(where, value, 1, 64)
+    if key == "password_checks_waiting":
+        return whole_number(where, value, 0, 1000)
     if key == "keep":
         return whole_number(where, value, 1, 1000)
     if key == "before_upgrade":

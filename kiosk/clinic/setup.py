@@ -59,10 +59,15 @@ def open_service(
 
 
 def open_configured(config: ClinicConfig, forms: list[Path]) -> ClinicService:
-    """Open the clinic a settings file describes (automatic backups as it says)."""
-    return open_service(
+    """Open the clinic a settings file describes (automatic backups, and how many
+    password checks may run at once, as it says)."""
+    service = open_service(
         config.folder, config.passphrase(), config.database, forms, config.backup_policy
     )
+    service.staff.limit_password_checks(
+        config.password_checks_at_once, config.password_checks_waiting
+    )
+    return service
 
 
 @dataclass

@@ -35,6 +35,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import and_, case, select, update
 
+from kiosk.clinic.config import PASSWORD_CHECKS_AT_ONCE, PASSWORD_CHECKS_WAITING
 from kiosk.clinic.models import User
 
 if TYPE_CHECKING:
@@ -44,8 +45,6 @@ ROLES = ("receptionist", "clinician", "link_worker", "administrator")
 TOKEN_TTL_S = 15 * 60
 MAX_FAILURES = 5
 LOCK_S = 15 * 60
-PASSWORD_CHECKS_AT_ONCE = 2  # argon2id: 64 MiB each while it runs
-PASSWORD_CHECKS_WAITING = 8
 PASSWORD_WAIT_S = 10.0
 BUSY_RETRY_S = 5
 _UNKNOWN_NAMES_KEPT = 10_000
