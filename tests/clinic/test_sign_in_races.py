@@ -243,3 +243,31 @@ def test_the_password_check_settings_reach_the_service(tmp_path: Path) -> None:
         assert (service.staff.gate.at_once, service.staff.gate.waiting) == (3, 0)
     finally:
         service.engine.dispose()
+
+
+def test_an_unknown_username_answers_like_a_real_one(tmp_path: Path) -> None:
+    """Guessing at a name that does not exist looks the same as at one that does:
+    five 401s, then 429 locked; so lock-out does not tell who has an account."""
+    folder = tmp_path / "clinic"
+    service = make_clinic(folder, f"sqlite:///{folder / 'clinic.db'}", cheap_hasher())
+    running = serve_in_thread(service, folder)
+    context = ssl.create_default_context(cafile=str(folder / CERT_FILE))
+    try:
+        with httpx.Client(verify=context, base_url=running.url) as http:
+            answers = {
+                name: [
+                    http.post(
+                        f"{API}/auth/token", json={"username": name, "password": f"guess {n}"}
+                    )
+                    for n in range(MAX_FAILURES + 1)
+                ]
+                for name in ("root", "nobody")
+            }
+        shown = {
+            name: [(a.status_code, a.json()) for a in replies] for name, replies in answers.items()
+        }
+        assert shown["root"] == shown["nobody"]
+        assert [status for status, _body in shown["nobody"]] == [401] * MAX_FAILURES + [429]
+    finally:
+        running.stop()
+        service.engine.dispose()
