@@ -268,9 +268,7 @@ class ClinicService:
                         "The enrolment code is wrong, or something between the tablet and "
                         "the clinic shows a different certificate.",
                     )
-            if refusal is not None:
-                self.audit(db, "anonymous", "enrol", refusal.code, target=code_id, remote=remote)
-            else:
+            if refusal is None:
                 assert code is not None
                 code.used_at, code.used_by = now_text(), device_id
                 existing = db.get(Device, device_id)
@@ -286,7 +284,8 @@ class ClinicService:
                     )
                 )
                 self.audit(db, f"device:{device_id}", "enrol", "ok", target=code_id, remote=remote)
-        if refusal is not None:
+        if refusal is not None:  # audited apart, so that a flood of guesses is coalesced
+            self.audit_now("anonymous", "enrol", refusal.code, target=code_id, remote=remote)
             raise refusal
         return {
             "device_id": device_id,

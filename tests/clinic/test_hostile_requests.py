@@ -286,22 +286,34 @@ def test_an_export_that_breaks_off_is_audited_as_failed(sqlite_clinic: Any) -> N
     assert outcomes == ["started: anonymised_csv", "failed: anonymised_csv"]
 
 
-def test_an_anonymous_flood_writes_a_bounded_number_of_audit_rows(sqlite_clinic: Any) -> None:
-    clinic = sqlite_clinic
+def test_an_anonymous_flood_writes_a_bounded_number_of_audit_rows(
+    make_staff_clinic: Callable[..., Any], database_url: str
+) -> None:
+    clinic = make_staff_clinic(database_url)
     before = len(audit_rows(clinic, actor="anonymous"))
+    from kiosk.store.identity import DeviceIdentity
+
+    key = DeviceIdentity.generate().public_key_text()
+    guess = {"code_id": "ZZZZ", "device_key": key, "proof": "0" * 64}
     with httpx.Client(verify=tls(clinic), base_url=clinic.url) as http:
         for n in range(500):
             assert http.get(f"{API}/queue", params={"n": n}).status_code == 401
+        for _ in range(50):  # guessing enrolment codes
+            assert http.post(f"{API}/enrol", json=guess).status_code == 403
         flood = audit_rows(clinic, actor="anonymous")[before:]
-        assert [(r.action, r.outcome) for r in flood] == [(f"{API}/queue", "no_token")]
-        # A minute later the count of the rest is written, in one row.
+        assert [(r.action, r.outcome) for r in flood] == [
+            (f"{API}/queue", "no_token"),
+            ("enrol", "unknown_code"),
+        ]
+        # A minute later the count of the rest is written, in one row each.
         real_clock = clinic.service.clock
         clinic.service.clock = lambda: real_clock() + 61
         assert http.get(f"{API}/flags").status_code == 401
     flood = audit_rows(clinic, actor="anonymous")[before:]
-    assert len(flood) == 3
-    assert flood[1].detail is not None and flood[1].detail.startswith("499 more like this")
-    assert flood[2].action == f"{API}/flags"
+    assert len(flood) == 5
+    counts = sorted(r.detail or "" for r in flood[2:4])
+    assert counts[0].startswith("49 more like this") and counts[1].startswith("499 more like this")
+    assert flood[4].action == f"{API}/flags"
 
 
 def test_a_broken_audit_table_does_not_turn_a_refusal_into_a_server_error(
