@@ -198,8 +198,6 @@ class ClinicService:
         transaction. Never the reason a request fails: if the row cannot be written
         the failure is logged and the request's own answer stands. Anonymous
         refusals are coalesced per address and outcome (kiosk.clinic.audit_flood)."""
-        from sqlalchemy.exc import SQLAlchemyError
-
         target, remote = where.get("target"), where.get("remote")
         rows = [AuditRow(action, target, remote, outcome, where.get("detail"))]
         if actor == "anonymous":

@@ -317,9 +317,9 @@ def test_an_anonymous_flood_writes_a_bounded_number_of_audit_rows(
 
 
 def test_a_broken_audit_table_does_not_turn_a_refusal_into_a_server_error(
-    sqlite_clinic: Any,
+    make_staff_clinic: Callable[..., Any], database_url: str
 ) -> None:
-    clinic = sqlite_clinic
+    clinic = make_staff_clinic(database_url)
     clinician, admin = token_of(clinic, "clinician"), token_of(clinic, "admin")
     with clinic.service.engine.begin() as connection:
         connection.execute(text("ALTER TABLE audit RENAME TO audit_away"))
