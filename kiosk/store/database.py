@@ -107,6 +107,8 @@ def migrate(engine: Engine, path: Path) -> None:
     ``backups/`` beside it (the newest three), holding the same ciphertext as the
     database itself except the clinic lists. A database made by a newer version
     is refused, unchanged."""
+    with known_errors(path):
+        remove_partial_copies(path.parent / BACKUPS_FOLDER)
     config = alembic_config()
     script = ScriptDirectory.from_config(config)
     head = script.get_current_head()
@@ -141,8 +143,7 @@ def back_up_before_upgrade(engine: Engine, path: Path, current: str, head: str) 
     clinic's to send again; nothing a patient entered is left out."""
     folder = path.parent / BACKUPS_FOLDER
     folder.mkdir(mode=0o700, exist_ok=True)
-    for partial in folder.glob("*.db.partial*"):  # a copy a power cut interrupted
-        partial.unlink(missing_ok=True)
+    remove_partial_copies(folder)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     copy = folder / f"{path.stem}-before-{current}-to-{head}-{stamp}.db"
     partial = copy.with_name(copy.name + ".partial")
@@ -165,9 +166,17 @@ def back_up_before_upgrade(engine: Engine, path: Path, current: str, head: str) 
     return copy
 
 
+def remove_partial_copies(folder: Path) -> None:
+    """Remove copies a power cut left half made: they may still hold a clinic list."""
+    for partial in folder.glob("*.db.partial*"):
+        partial.unlink(missing_ok=True)
+
+
 def _without_clinic_lists(copy: sqlite3.Connection) -> None:
     """Remove every clinic list from ``copy``; rebuild it so no free page keeps one."""
-    copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+    # One self-contained file: no -wal beside it, and no rollback journal on disk holding
+    # the rows being deleted (an interrupted copy is thrown away, so none is needed).
+    copy.execute("PRAGMA journal_mode=MEMORY")
     copy.execute("PRAGMA secure_delete=ON")
     has_lists = copy.execute(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'clinic_lists'"

@@ -88,13 +88,25 @@ def test_today_s_and_later_lists_stay(data_dir: Path, clinic: ClinicKeyPair) -> 
         store.close()
 
 
+def long_list(appointments: int) -> str:
+    """A clinic's day: this many made-up appointments (a big list spans many pages)."""
+    rows = [LIST.splitlines()[1]] + [
+        f"B-{n},10:{n % 60:02d},Heart clinic,Family{n},Given{n},1960-01-01,,H-{n:05d},"
+        for n in range(appointments - 1)
+    ]
+    return LIST.splitlines()[0] + "\n" + "\n".join(rows) + "\n"
+
+
 @pytest.mark.control("H-15-C4")
-def test_a_purge_leaves_no_copy_of_the_list_in_the_files(store: TabletStore) -> None:
+@pytest.mark.parametrize("appointments", [1, 600])
+def test_a_purge_leaves_no_copy_of_the_list_in_the_files(
+    store: TabletStore, appointments: int
+) -> None:
     """Removing the row is not enough: SQLite keeps freed pages, and the write-ahead
     log keeps the pages as they were, until they are overwritten."""
     today = dt.date.today()
     lists = ClinicLists(store, DeviceIdentity.generate().derive_key(KEY_PURPOSE))
-    lists.save(parse_csv(LIST, "list.csv", today))
+    lists.save(parse_csv(long_list(appointments), "list.csv", today))
     sealed = sealed_of(store, today)
     assert find_in_files(store.data_dir, pieces(sealed)) != []  # the test can see it
     assert lists.purge_before(today + dt.timedelta(days=1)) == 1
@@ -126,3 +138,18 @@ def test_the_copy_kept_before_an_upgrade_holds_no_clinic_list(store: TabletStore
     assert find_in_files(copy.parent, pieces(sealed)) == []
     # The tablet itself still has today's list.
     assert sealed_of(store, today) == sealed
+
+
+def test_a_copy_a_power_cut_left_half_made_is_removed_on_open(
+    data_dir: Path, clinic: ClinicKeyPair
+) -> None:
+    TabletStore.open(data_dir, clinic.public).close()
+    backups = data_dir / BACKUPS_FOLDER
+    backups.mkdir()
+    left = [backups / "tablet-before-0002-to-0003-x.db.partial", backups / "x.db.partial-journal"]
+    for path in left:
+        path.write_bytes(b"a half-made copy, perhaps with a clinic list in it")
+    kept = backups / "tablet-before-0001-to-0002-20261101T000000000000Z.db"
+    kept.write_bytes(b"a finished copy")
+    TabletStore.open(data_dir, clinic.public).close()
+    assert sorted(backups.iterdir()) == [kept]
