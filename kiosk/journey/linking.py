@@ -32,7 +32,7 @@ MISS_EVENT = "check_in_missed"
 METHODS = ("reception", "self_check_in", "anonymous")
 
 
-class LinkError(ValueError):
+class LinkError(Exception):
     """Why a number or date cannot be used. ``code`` lets a screen show its own
     (translated) words; the message is the English fallback."""
 
