@@ -138,3 +138,12 @@ def test_ordinary_text_is_left_alone() -> None:
     assert scrub(text) == text
     urdu = "میں\u200cنے"  # a non-joiner that shapes an Urdu word stays
     assert scrub(urdu) == urdu
+
+
+@given(
+    st.text(alphabet=st.characters(exclude_categories=("Nd", "Cf", "Cs"), exclude_characters="@"))
+)
+@SOME
+def test_text_without_digits_or_emails_is_left_alone(text: str) -> None:
+    # No digit, no @, nothing invisible: nothing to remove (a postcode needs digits).
+    assert scrub(text) == text
