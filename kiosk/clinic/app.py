@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response, Streami
 from pydantic import BaseModel, Field
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.requests import ClientDisconnect
 
 from kiosk import __version__
 from kiosk.clinic.casework import CASEWORKERS, Conflict
@@ -158,6 +159,13 @@ def create_app(service: ClinicService) -> FastAPI:
             service.audit_now, actor, request.url.path, "malformed", remote=remote(request)
         )
         return _error(422, "malformed", f"the request body is not as expected ({where})")
+
+    @app.exception_handler(ClientDisconnect)
+    async def hung_up(request: Request, _exc: ClientDisconnect) -> Response:
+        # The client hung up before its whole request arrived (a dropped connection):
+        # nothing was done and nobody is left to answer; not a fault of the service.
+        log.info("a client hung up before its request arrived (%s)", request.url.path[:80])
+        return Response(status_code=400)
 
     @app.exception_handler(Exception)
     async def failed(_request: Request, exc: Exception) -> JSONResponse:
