@@ -74,7 +74,6 @@ class Catalogue:
             return  # a file is being replaced: use what was read last
         if signature == self._signature:
             return
-        self._signature = signature
         report = check_paths([str(folder) for folder in self.folders])
         if report.problems:
             log.warning("forms folders have %d problems; checking with what loads",
@@ -90,6 +89,7 @@ class Catalogue:
                 continue  # check_paths has reported it
             pathways.update(pathway.id for pathway in spec.pathways)
         self._pathways = frozenset(pathways)
+        self._signature = signature  # last: another thread never sees it with older sets
 
 
 def why_held(opened: OpenedSubmission, library: FormLibrary, catalogue: Catalogue) -> str | None:
