@@ -125,6 +125,7 @@ def held_by_api(clinic: Clinic) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- one bad item in a batch
 
 
+@pytest.mark.control("H-08-C7")
 @pytest.mark.security
 def test_a_bad_submission_between_two_good_ones_is_held_and_the_good_ones_stored(
     clinic: Clinic,
@@ -164,6 +165,7 @@ def test_a_bad_submission_between_two_good_ones_is_held_and_the_good_ones_stored
     ],
     ids=["constraint", "bug"],
 )
+@pytest.mark.control("H-08-C7")
 def test_a_server_error_storing_one_submission_touches_no_other(
     clinic: Clinic, tampering: str, error: str
 ) -> None:
@@ -271,6 +273,7 @@ def test_a_language_added_with_a_form_version_is_accepted_without_a_restart(
     assert clinic.stored() == {sid} and clinic.held() == []
 
 
+@pytest.mark.control("H-08-C7")
 def test_reprocessing_after_adding_the_missing_form_version_stores_and_scores_it(
     clinic: Clinic, tmp_path: Path
 ) -> None:
@@ -303,6 +306,7 @@ def add_pathway(forms: Path, pathway: str) -> None:
     )
 
 
+@pytest.mark.control("H-08-C7")
 def test_an_administrator_reprocesses_a_held_submission_after_adding_its_pathway(
     clinic: Clinic,
 ) -> None:
@@ -368,6 +372,7 @@ def cli(clinic: Clinic, tmp_path: Path, *args: str) -> list[str]:
     ]  # fmt: skip
 
 
+@pytest.mark.control("H-08-C7")
 def test_the_command_line_lists_and_reprocesses_held_submissions(
     clinic: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
 ) -> None:

@@ -108,6 +108,7 @@ def test_the_table_names_its_columns_and_says_who_stored_a_resolved_one() -> Non
     assert model.held_id(0) == 7 and model.index(0, 0).data(HeldModel.HeldIdRole) == 7
 
 
+@pytest.mark.control("H-08-C7")
 def test_an_administrator_sees_held_submissions_and_reprocesses_one_after_a_fix(
     qtbot, consoles: Consoles, held_clinic: HeldClinic
 ) -> None:

@@ -12,6 +12,7 @@ import random
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -176,8 +177,7 @@ def test_a_submission_the_clinic_cannot_open_is_kept_and_held(
     assert syncer.sync_once().held == 1 and fake.batches == []
 
 
-@pytest.mark.control("H-11-C3")
-def held_at_clinic(receipt_of=None) -> Fault:
+def held_at_clinic(receipt_of: Callable[[bytes], str] | None = None) -> Fault:
     """A clinic that holds every submission for review, with a receipt (as today's
     clinic answers a submission it keeps aside): 422, the envelope's hash, and why."""
 
@@ -205,6 +205,7 @@ def held_at_clinic(receipt_of=None) -> Fault:
     return answer
 
 
+@pytest.mark.control("H-08-C4")
 def test_a_submission_the_clinic_holds_with_a_receipt_is_let_go_and_not_resent(
     syncer: Syncer, store: TabletStore, fake: FakeClinic, submit: Submit, data_dir: Path
 ) -> None:
@@ -222,6 +223,7 @@ def test_a_submission_the_clinic_holds_with_a_receipt_is_let_go_and_not_resent(
     assert fake.batches == []  # the clinic keeps it: never sent again
 
 
+@pytest.mark.control("H-08-C4")
 def test_a_held_answer_whose_receipt_is_not_this_envelope_keeps_the_tablet_copy(
     syncer: Syncer, store: TabletStore, fake: FakeClinic, submit: Submit, data_dir: Path
 ) -> None:
@@ -235,6 +237,7 @@ def test_a_held_answer_whose_receipt_is_not_this_envelope_keeps_the_tablet_copy(
     assert outbox_row(data_dir, sid) == (2, UNREADABLE_NOTE)
 
 
+@pytest.mark.control("H-11-C3")
 def test_the_outbox_goes_in_batches_of_at_most_fifty(
     syncer: Syncer, store: TabletStore, fake: FakeClinic, library: FormLibrary
 ) -> None:
