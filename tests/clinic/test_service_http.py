@@ -209,6 +209,7 @@ def test_bad_requests_are_refused_and_audited(clinic, tmp_path: Path, tweak, err
 
 
 @pytest.mark.control("H-09-C2", "H-20-C2")
+@pytest.mark.security
 def test_a_replayed_request_is_refused(clinic, tmp_path: Path) -> None:
     service, running = clinic
     tablet = Tablet(running, tmp_path / "clinic")

@@ -168,6 +168,7 @@ class Faults(httpx.BaseTransport):
         self.real.close()
 
 
+@pytest.mark.security
 @pytest.mark.control("H-08-C3", "H-09-C1")
 def test_a_thousand_faulty_trials_lose_and_duplicate_nothing(clinic, tmp_path: Path) -> None:
     service, running = clinic
