@@ -29,6 +29,7 @@ from kiosk.clinic.models import Flag, Referral, Response, Submission, Triage
 from kiosk.clinic.scrub import REMOVED, scrub
 from kiosk.engine import Form, FormLibrary, UnknownFormError
 from kiosk.engine.answers import PREFER_NOT
+from kiosk.reports.csv_cells import safe_cell, safe_mapping
 
 if TYPE_CHECKING:
     from kiosk.clinic.service import ClinicService
@@ -320,7 +321,7 @@ class Exporter:
         self.rows_written = 0
         for count, row in enumerate(self.rows(), 1):
             self.rows_written = count
-            writer.writerow(row)
+            writer.writerow(safe_mapping(row))  # every text cell: pathway, clinic, ...
             if count % 500 == 0:
                 yield buffer.getvalue()
                 buffer.seek(0)
@@ -347,7 +348,7 @@ def _cell(value: Any, *, free_text: bool) -> Any:
 
 def defuse(text: str) -> str:
     """Patient text a spreadsheet would run as a formula starts with an apostrophe."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return str(safe_cell(text))
 
 
 def data_dictionary(

@@ -32,6 +32,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from kiosk.clinic.models import AppointmentCount, ImdPostcode
+from kiosk.reports.csv_cells import safe_row
 from kiosk.store.clinic_list import ClinicList
 
 if TYPE_CHECKING:
@@ -229,5 +230,5 @@ def appointments_csv(db: Session, since: dt.date | None = None) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["period", "clinic", "imd_quintile", "ethnic_group", "appointments"])
     for (period, clinic, q, group), n in sorted(totals.items()):
-        writer.writerow([period, clinic, q or "", group, n])
+        writer.writerow(safe_row([period, clinic, q or "", group, n]))
     return out.getvalue()

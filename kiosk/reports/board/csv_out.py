@@ -13,24 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from kiosk.reports.board.compute import ALL_CLINICS, BoardFigures, compute_figures
 from kiosk.reports.board.publish import FIELDS, published_lines
-
-# A text cell starting with one of these is read as a formula by spreadsheets.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _safe(text: str) -> str:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay."""
-    if text.startswith(_FORMULA_START) and not _is_number(text):
-        return "'" + text
-    return text
+from kiosk.reports.csv_cells import safe_row
 
 
 def figures_csv(figures: BoardFigures) -> str:
@@ -39,7 +22,7 @@ def figures_csv(figures: BoardFigures) -> str:
     writer = csv.writer(buffer)
     writer.writerow(FIELDS)
     for line in published_lines(figures):
-        writer.writerow([_safe(cell) for cell in line])
+        writer.writerow(safe_row(line))
     return buffer.getvalue()
 
 
