@@ -361,6 +361,7 @@ def prepare_demo_clinic(folder: Path, hosts: list[str]) -> Any:
 def serve(args: argparse.Namespace) -> int:
     from kiosk.clinic.setup import uvicorn_server
 
+    options = None
     try:
         if args.demo is not None:
             host, port = args.host or "127.0.0.1", args.port or 8443
@@ -376,11 +377,11 @@ def serve(args: argparse.Namespace) -> int:
         else:
             target = _target(args)
             host, port = args.host or target.host, args.port or target.port
-            service, folder = _open(args), target.folder
+            service, folder, options = _open(args), target.folder, target.server_options
     except _known() as exc:
         return _fail(exc)
     print(f"clinic service on https://{host}:{port}", file=sys.stderr)
-    server = uvicorn_server(service, folder, host, port)
+    server = uvicorn_server(service, folder, host, port, options)
     server.run()  # type: ignore[attr-defined]
     return 0
 

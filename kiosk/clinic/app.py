@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -105,12 +107,31 @@ def _error(status: int, code: str, message: str, server_time: float | None = Non
     return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
 
 
-def create_app(service: ClinicService) -> FastAPI:
+def attachment(name: str) -> dict[str, str]:
+    """The Content-Disposition header offering ``name`` as a download (RFC 6266).
+
+    The plain ``filename`` is ASCII letters, digits, dot, hyphen and underscore only,
+    so no value can close the quotes or add a second parameter; a name with anything
+    else also gets ``filename*`` in UTF-8, percent-encoded."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name) or "download"
+    header = f'attachment; filename="{fallback}"'
+    if fallback != name:
+        header += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return {"Content-Disposition": header}
+
+
+def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
+    """The HTTP API over ``service``. ``api_docs`` ([server] api_docs in clinic.toml)
+    serves ``/docs``, ``/redoc`` and ``/openapi.json``; without it they are 404 (the
+    description is still ``app.openapi()`` in-process)."""
     app = FastAPI(
         title="What Matters Kiosk clinic service",
         version="1",
         description="Receives the tablets' sealed submissions; serves staff. "
         "See docs/sync-protocol.md.",
+        docs_url="/docs" if api_docs else None,
+        redoc_url="/redoc" if api_docs else None,
+        openapi_url="/openapi.json" if api_docs else None,
     )
 
     async def body_too_large(scope: dict[str, Any]) -> None:
@@ -420,7 +441,7 @@ def create_app(service: ClinicService) -> FastAPI:
         return StreamingResponse(
             exporter.run.csv(exporter),  # audited again when the stream ends
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            headers=attachment(name),
         )
 
     @app.get(
@@ -446,7 +467,7 @@ def create_app(service: ClinicService) -> FastAPI:
         return StreamingResponse(
             run.fhir(fhir_chunks(service, options, identified=identified)),
             media_type="application/fhir+json",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            headers=attachment(name),
         )
 
     @app.get(
@@ -466,6 +487,8 @@ def create_app(service: ClinicService) -> FastAPI:
 
         if kind not in ("pdf", "csv"):
             raise Refused(404, "not_found", "A report is board.pdf or board.csv.")
+        if project is not None:  # it names the file: the export's rule for project names
+            export_options(project, "the board report's file name", False, False)
         try:
             body = board_report(
                 service,
@@ -483,7 +506,7 @@ def create_app(service: ClinicService) -> FastAPI:
         return Response(
             body,
             media_type=media,
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            headers=attachment(name),
         )
 
     @app.get(f"{API}/admin/exports/dictionary.md", response_class=PlainTextResponse)

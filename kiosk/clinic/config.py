@@ -10,6 +10,8 @@
     [server]
     host = "127.0.0.1"
     port = 8443
+    trusted_proxies = []                            # addresses whose X-Forwarded-For counts
+    api_docs = false                                # /docs, /redoc, /openapi.json
 
     [backups]
     folder = "/var/backups/what-matters-clinic"
@@ -26,8 +28,9 @@ two in step); packaging/clinic/clinic.toml is a complete example.
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +50,14 @@ PASSWORD_CHECKS_WAITING = 8
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "clinic": ("folder", "passphrase_file", "database"),
-    "server": ("host", "port", "password_checks_at_once", "password_checks_waiting"),
+    "server": (
+        "host",
+        "port",
+        "trusted_proxies",
+        "api_docs",
+        "password_checks_at_once",
+        "password_checks_waiting",
+    ),
     "backups": ("folder", "before_upgrade", "keep"),
 }
 REQUIRED = (("clinic", "folder"),)
@@ -64,6 +74,21 @@ class BackupPolicy:
 
 
 @dataclass(frozen=True)
+class ServerOptions:
+    """How the HTTPS service treats what a client says about itself.
+
+    ``trusted_proxies``: addresses or networks whose ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` headers are believed; from anyone else (and from
+    everyone when it is empty, the default) those headers are ignored and the
+    connection's own address is what the audit log records.
+    ``api_docs``: serve the interactive API pages (``/docs``, ``/redoc``) and
+    ``/openapi.json``; off by default."""
+
+    trusted_proxies: tuple[str, ...] = ()
+    api_docs: bool = False
+
+
+@dataclass(frozen=True)
 class ClinicConfig:
     folder: Path
     passphrase_file: Path | None = None
@@ -74,6 +99,7 @@ class ClinicConfig:
     password_checks_waiting: int = PASSWORD_CHECKS_WAITING
     backups: BackupPolicy | None = None
     source: Path | None = None  # the file it came from, for messages
+    server_options: ServerOptions = field(default_factory=ServerOptions)
 
     @property
     def database_url(self) -> str:
@@ -144,6 +170,9 @@ class ClinicConfig:
                 backups.get("keep", DEFAULT_KEEP),
             ),
             source=path,
+            server_options=ServerOptions(
+                tuple(server.get("trusted_proxies", ())), server.get("api_docs", False)
+            ),
         )
 
 
@@ -156,8 +185,10 @@ def _checked(where: str, key: str, value: Any) -> Any:
         return whole_number(where, value, 0, 1000)
     if key == "keep":
         return whole_number(where, value, 1, 1000)
-    if key == "before_upgrade":
+    if key in ("before_upgrade", "api_docs"):
         return switch(where, value)
+    if key == "trusted_proxies":
+        return trusted_proxies(where, value)
     value = text(where, value)
     if key == "database":
         try:
@@ -171,3 +202,23 @@ def _checked(where: str, key: str, value: Any) -> Any:
                 f"not {value!r}"
             )
     return value
+
+
+def trusted_proxies(where: str, value: Any) -> list[str]:
+    """A list of IP addresses or networks (``"10.1.2.3"``, ``"10.1.2.0/24"``)."""
+    if not isinstance(value, list):
+        raise SettingsError(
+            f'{where} must be a list of addresses in quotes, e.g. ["10.1.2.3"], not {value!r}'
+        )
+    checked = []
+    for entry in value:
+        if not isinstance(entry, str):
+            raise SettingsError(f"{where}: {entry!r} must be an address in quotes")
+        try:
+            checked.append(str(ipaddress.ip_network(entry.strip(), strict=False)))
+        except ValueError:
+            raise SettingsError(
+                f'{where}: {entry!r} is not an IP address or network (e.g. "10.1.2.3" or '
+                f'"10.1.2.0/24"; names and * are not accepted)'
+            ) from None
+    return checked

@@ -66,6 +66,7 @@ log = logging.getLogger(__name__)
 LINK_RECORD = "_link/patient"
 LANGUAGE_RECORD = "_session/language"
 CODE_TTL_S = 15 * 60
+FORGET_NONCES_EVERY_S = 60
 MAX_BATCH = 50
 _SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed
@@ -114,6 +115,10 @@ class Refused(Exception):
         self.retry_after = retry_after  # seconds, sent as Retry-After
 
 
+def _replayed() -> Refused:
+    return Refused(401, "replayed", "This request was sent before.")
+
+
 def now_text() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
@@ -159,6 +164,7 @@ class ClinicService:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._anonymous = AnonymousFlood()  # coalesces anonymous refusals in the audit
         self.catalogue = Catalogue(forms_folders)  # pathways as served, for intake checks
+        self._nonces_forgotten_at = float("-inf")  # the first signed request prunes
         self.staff = StaffAccounts(self, server_secrets.token_key)
         from kiosk.clinic.casework import Casework
 
@@ -320,37 +326,62 @@ class ClinicService:
             self.audit_now("anonymous", "signed_request", "unsigned", target=path, remote=remote)
             raise Refused(401, "unsigned", str(exc)) from None
         actor = f"device:{signed.device_id}"
-        with self.transaction() as db:
-            device = db.get(Device, signed.device_id)
-            refusal: Refused | None = None
-            if device is None or device.revoked_at is not None:
-                refusal = Refused(403, "not_enrolled", "This tablet is not enrolled.")
-            elif not verify_signature(
-                parse_public_key_text(device.public_key),
-                signed.signature,
-                canonical_request(method, path, body, signed.timestamp, signed.nonce),
-            ):
-                refusal = Refused(401, "bad_signature", "The request's signature is wrong.")
-            elif abs(signed.timestamp - self.clock()) > CLOCK_WINDOW_S:
-                refusal = Refused(
-                    401, "clock_skew", "The tablet's clock is too far from the clinic's."
-                )
-            elif db.get(Nonce, (signed.device_id, signed.nonce)) is not None:
-                refusal = Refused(401, "replayed", "This request was sent before.")
-            if refusal is not None:
-                self.audit(db, actor, "signed_request", refusal.code, target=path, remote=remote)
-            else:
-                assert device is not None
-                db.add(Nonce(device_id=signed.device_id, nonce=signed.nonce, seen_at=self.clock()))
-                device.last_seen_at = now_text()
+        refusal: Refused | None = None
+        try:
+            with self.transaction() as db:
+                device = db.get(Device, signed.device_id)
+                if device is None or device.revoked_at is not None:
+                    refusal = Refused(403, "not_enrolled", "This tablet is not enrolled.")
+                elif not verify_signature(
+                    parse_public_key_text(device.public_key),
+                    signed.signature,
+                    canonical_request(method, path, body, signed.timestamp, signed.nonce),
+                ):
+                    refusal = Refused(401, "bad_signature", "The request's signature is wrong.")
+                elif abs(signed.timestamp - self.clock()) > CLOCK_WINDOW_S:
+                    refusal = Refused(
+                        401, "clock_skew", "The tablet's clock is too far from the clinic's."
+                    )
+                elif db.get(Nonce, (signed.device_id, signed.nonce)) is not None:
+                    refusal = _replayed()
+                if refusal is not None:
+                    self.audit(
+                        db, actor, "signed_request", refusal.code, target=path, remote=remote
+                    )
+                else:
+                    assert device is not None
+                    db.add(
+                        Nonce(device_id=signed.device_id, nonce=signed.nonce, seen_at=self.clock())
+                    )
+                    device.last_seen_at = now_text()
+                    db.flush()
+        except IntegrityError:
+            # The same nonce reached another connection (or service process) at the same
+            # moment: the table's key lets only one of them in; this one is a replay.
+            refusal = _replayed()
+            self.audit_now(actor, "signed_request", refusal.code, target=path, remote=remote)
         if refusal is not None:
             raise refusal
+        if self.clock() - self._nonces_forgotten_at >= FORGET_NONCES_EVERY_S:
+            self.forget_old_nonces()
         return signed.device_id
 
-    def forget_old_nonces(self) -> None:
-        """Nonces older than twice the clock window can no longer be replayed (timestamps)."""
-        with self.transaction() as db:
-            db.execute(delete(Nonce).where(Nonce.seen_at < self.clock() - 2 * CLOCK_WINDOW_S))
+    def forget_old_nonces(self) -> int:
+        """Forget nonces older than twice the clock window: a request that old is refused
+        for its timestamp, so its nonce is no longer needed to refuse a replay. Runs at
+        service start and at most once a minute from ``authenticate``; returns how many
+        were forgotten. A failure is logged, never the reason a request fails."""
+        now = self.clock()
+        self._nonces_forgotten_at = now
+        try:
+            with self.transaction() as db:
+                forgotten = db.execute(
+                    delete(Nonce).where(Nonce.seen_at < now - 2 * CLOCK_WINDOW_S)
+                )
+        except SQLAlchemyError as exc:
+            log.warning("old nonces could not be forgotten this time (%s)", type(exc).__name__)
+            return 0
+        return int(getattr(forgotten, "rowcount", 0) or 0)
 
     # ------------------------------------------------------------ configuration
 

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.clinic.config import DATABASE_FILE, BackupPolicy, ClinicConfig
+from kiosk.clinic.config import DATABASE_FILE, BackupPolicy, ClinicConfig, ServerOptions
 from kiosk.clinic.database import open_database
 from kiosk.clinic.keyring import KeyRing
 from kiosk.clinic.server_secrets import ServerSecrets
@@ -83,25 +83,46 @@ class RunningServer:
         self.thread.join(timeout=10)
 
 
-def uvicorn_server(service: ClinicService, folder: Path, host: str, port: int) -> object:
+def uvicorn_server(
+    service: ClinicService,
+    folder: Path,
+    host: str,
+    port: int,
+    options: ServerOptions | None = None,
+) -> object:
+    """The HTTPS server for ``service`` (not yet started); nonces too old to matter are
+    forgotten first.
+
+    Forwarding headers (``X-Forwarded-For``, ``X-Forwarded-Proto``) are believed only
+    from ``options.trusted_proxies``; with none (the default) uvicorn's own default,
+    which believes any client connecting from 127.0.0.1, is switched off, so a client
+    behind a local TLS pass-through proxy cannot write an address into the audit log."""
     import uvicorn
 
     from kiosk.clinic.app import create_app
 
+    options = options or ServerOptions()
+    service.forget_old_nonces()
     config = uvicorn.Config(
-        create_app(service),
+        create_app(service, api_docs=options.api_docs),
         host=host,
         port=port,
         ssl_certfile=str(folder / CERT_FILE),
         ssl_keyfile=str(folder / CERT_KEY_FILE),
         log_level="warning",
         access_log=False,
+        proxy_headers=bool(options.trusted_proxies),
+        forwarded_allow_ips=list(options.trusted_proxies),
     )
     return uvicorn.Server(config)
 
 
 def serve_in_thread(
-    service: ClinicService, folder: Path, host: str = "127.0.0.1", port: int = 0
+    service: ClinicService,
+    folder: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    options: ServerOptions | None = None,
 ) -> RunningServer:
     """Start serving on a background thread; returns once it accepts connections."""
     import socket
@@ -111,7 +132,7 @@ def serve_in_thread(
         with socket.socket() as probe:
             probe.bind((host, 0))
             port = probe.getsockname()[1]
-    server = uvicorn_server(service, folder, host, port)
+    server = uvicorn_server(service, folder, host, port, options)
     thread = threading.Thread(target=server.run, daemon=True, name="clinic-service")  # type: ignore[attr-defined]
     thread.start()
     deadline = time.monotonic() + 15

@@ -186,12 +186,11 @@ def open_envelope(
             opened.records.append((record.seq, record.name, value))
     finally:
         wipe(data_key)
-    if strict or not opened.failed:
-        _check_status(opened)
+    _check_status(opened, len(records))
     return opened
 
 
-def _check_status(opened: OpenedSubmission) -> None:
+def _check_status(opened: OpenedSubmission, count: int) -> None:
     """The clear header must agree with the sealed start and end records.
 
     A session that ended normally (submitted, abandoned, timed out) ends with a
@@ -200,19 +199,30 @@ def _check_status(opened: OpenedSubmission) -> None:
     record (the key was gone); it is always reported as incomplete, interrupted.
     A session that ended but was not yet filed when the power went is recovered
     as "interrupted" by the tablet; its sealed end record then decides.
+
+    With records that failed to open (``strict=False``), each of the two that did
+    open is still checked: one broken answer must not let a changed header through.
+    Only a start or end record that itself failed goes unchecked (it is reported
+    in ``failed``).
     """
     sid = opened.submission_id
     if opened.status not in STATUSES:
         raise MalformedEnvelope(f"submission {sid}: unknown status")
-    if not opened.records or opened.records[0][1] != START_RECORD:
-        raise TamperedError(f"submission {sid}: the start record is missing")
-    start = opened.records[0][2]
-    if not isinstance(start, dict) or (
-        start.get("pathway"),
-        start.get("forms"),
-        start.get("started_at"),
-    ) != (opened.pathway, opened.forms, opened.started_at):
-        raise TamperedError(f"submission {sid}: the clear header does not match its sealed start")
+    failed = {seq for seq, _name in opened.failed}
+    if 1 not in failed:
+        if not opened.records or opened.records[0][:2] != (1, START_RECORD):
+            raise TamperedError(f"submission {sid}: the start record is missing")
+        start = opened.records[0][2]
+        if not isinstance(start, dict) or (
+            start.get("pathway"),
+            start.get("forms"),
+            start.get("started_at"),
+        ) != (opened.pathway, opened.forms, opened.started_at):
+            raise TamperedError(
+                f"submission {sid}: the clear header does not match its sealed start"
+            )
+    if count in failed:
+        return  # the last record did not open: nothing to compare the status with
     last_name, last_value = opened.records[-1][1], opened.records[-1][2]
     if last_name != END_RECORD:
         if (opened.status, opened.end_reason) != ("incomplete", "interrupted"):

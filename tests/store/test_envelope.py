@@ -415,6 +415,37 @@ def test_one_damaged_record_need_not_cost_the_other_answers(
     assert len(opened.records) == len(document["records"]) - 1
 
 
+def damage(record: dict[str, Any]) -> None:
+    """One bit of the record's ciphertext flipped: it no longer opens."""
+    record["sealed"] = b64(flipped(base64.b64decode(record["sealed"]), 20, 0x01))
+
+
+@pytest.mark.security
+@pytest.mark.parametrize(
+    ("broken", "change"),
+    [
+        pytest.param(1, {"pathway": "oncology"}, id="answer-broken-pathway-changed"),
+        pytest.param(1, {"started_at": "2020-01-01T00:00:00+00:00"}, id="answer-broken-start"),
+        pytest.param(1, {"end_reason": "timed_out"}, id="answer-broken-end-reason"),
+        pytest.param(-1, {"pathway": "oncology"}, id="end-broken-pathway-changed"),
+        pytest.param(0, {"end_reason": "timed_out"}, id="start-broken-end-reason"),
+    ],
+)
+def test_a_changed_header_is_detected_even_beside_a_broken_record(
+    store: TabletStore, clinic: ClinicKeyPair, broken: int, change: dict[str, str]
+) -> None:
+    """An attacker breaks one record so the lenient opening kicks in, hoping the
+    header is then taken on trust: every start or end record that did open is
+    still compared with it."""
+    document = decode(abandon_small(store))
+    damage(document["records"][broken])
+    # Untouched apart from the broken record, the rest still opens...
+    assert open_envelope(encode(document), clinic.private, strict=False).failed
+    # ...but not with a changed header.
+    with pytest.raises(TamperedError, match=r"header|end record|sealed start"):
+        open_envelope(encode({**document, **change}), clinic.private, strict=False)
+
+
 @pytest.mark.control("H-23-C3")
 @pytest.mark.parametrize(
     "change",
