@@ -14,7 +14,7 @@ import re
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
@@ -595,7 +595,7 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
         },
     )
     def held_reprocess(
-        held_id: int,
+        held_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
         request: Request,
         member: StaffMember = staff("administrator"),  # noqa: B008
     ) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from kiosk.clinic.models import AuditEntry, HeldSubmission, Response, Submission
 from kiosk.clinic.service import ClinicService
 from kiosk.clinic.setup import RunningServer, init_clinic, open_service, serve_in_thread
 from kiosk.clinic.tls import CERT_FILE
-from kiosk.console.client import Forbidden, StaffClient
+from kiosk.console.client import BadRequest, Forbidden, StaffClient
 from kiosk.engine import FormLibrary
 from kiosk.journey.journey import LANGUAGE_RECORD, LINK_RECORD
 
@@ -361,6 +361,15 @@ def test_only_an_administrator_sees_or_reprocesses_held_submissions(clinic: Clin
             .where(AuditEntry.actor == "user:clinician", AuditEntry.outcome == "forbidden")
         )
     assert refused == 3
+
+
+@pytest.mark.security
+def test_a_held_number_out_of_range_is_refused_plainly(clinic: Clinic) -> None:
+    """Not a server error: the database's integers are smaller than Python's."""
+    with clinic.staff("admin") as admin:
+        for held_id in ("0", "-1", str(2**31), str(10**30), "x"):
+            with pytest.raises(BadRequest):
+                admin._call("POST", f"/admin/held/{held_id}/reprocess")
 
 
 def cli(clinic: Clinic, tmp_path: Path, *args: str) -> list[str]:
