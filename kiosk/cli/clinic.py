@@ -135,7 +135,8 @@ def held_reprocess(args: argparse.Namespace) -> int:
 
     if args.all and args.held_id is not None and args.folder is None:
         args.folder, args.held_id = Path(args.held_id), None  # "reprocess --all DIR"
-    if args.all == (args.held_id is not None) or not (args.held_id or "0").isdigit():
+    number = args.held_id or "0"
+    if args.all == (args.held_id is not None) or not number.isdigit() or int(number) >= 2**31:
         return _fail("name one held submission by its number (from held list), or --all")
     try:
         service = _open(args)

@@ -405,5 +405,7 @@ def test_the_command_line_lists_and_reprocesses_held_submissions(
     assert clinic.stored() == {first}
     assert main(cli(clinic, tmp_path, "reprocess", "999")) == 2
     assert "no such held submission" in capsys.readouterr().err.lower()
+    assert main(cli(clinic, tmp_path, "reprocess", str(10**30))) == 2
+    assert "by its number" in capsys.readouterr().err
     assert {e.actor for e in clinic.audit("reprocess_held")} == {"cli"}
     assert [e.actor for e in clinic.audit("read_held")] == ["cli"]
