@@ -21,7 +21,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from kiosk.clinic.models import Device, HeldSubmission
 from kiosk.clinic.service import Refused, now_text
@@ -115,6 +115,7 @@ class HeldReview:
         """Held submissions, oldest first (what, when, from which tablet, why); audited."""
         query = (
             select(HeldSubmission, Device.name)
+            .options(defer(HeldSubmission.envelope))  # up to 8 MiB each: never listed
             .outerjoin(Device, Device.id == HeldSubmission.device_id)
             .order_by(HeldSubmission.id)
         )
@@ -143,25 +144,27 @@ class HeldReview:
                                    target=str(held_id), remote=remote)  # fmt: skip
         if refusal is not None:
             raise refusal
-        assert row is not None
         self._reload_forms()
-        return self._reprocess(actor, row, remote)
+        return self._reprocess(actor, held_id, remote)
 
     def reprocess_all(self, actor: str, remote: str | None = None) -> list[dict[str, Any]]:
         """Re-process every held submission, oldest first; one result each."""
         with self.service.transaction() as db:
-            rows = list(
+            ids = list(
                 db.scalars(
-                    select(HeldSubmission)
+                    select(HeldSubmission.id)
                     .where(HeldSubmission.status == HELD)
                     .order_by(HeldSubmission.id)
                 )
             )
         self._reload_forms()
-        return [self._reprocess(actor, row, remote) for row in rows]
+        return [self._reprocess(actor, held_id, remote) for held_id in ids]
 
-    def _reprocess(self, actor: str, row: HeldSubmission, remote: str | None) -> dict[str, Any]:
-        held_id = row.id
+    def _reprocess(self, actor: str, held_id: int, remote: str | None) -> dict[str, Any]:
+        """One envelope at a time, so re-processing many never holds them all in memory."""
+        with self.service.transaction() as db:
+            row = db.get(HeldSubmission, held_id)
+            assert row is not None
         result = self.service.receive_envelope(
             row.device_id, row.submission_id, row.envelope, actor=actor
         )
