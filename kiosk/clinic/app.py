@@ -11,14 +11,14 @@ import datetime as dt
 import json
 import logging
 import re
-from typing import Annotated, Any
-from urllib.parse import quote
+from typing import Annotated, Any, Self
+from urllib.parse import quote, unquote_to_bytes
 
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import ClientDisconnect
@@ -33,50 +33,70 @@ from kiosk.sync.signing import HEADER_SERVER_TIME
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
+MAX_ID = 2**31 - 1  # the largest row id or version every database's integer column holds
 
 
-class EnrolRequest(BaseModel):
+class Body(BaseModel):
+    """A request body. No text in it may hold a NUL character: PostgreSQL cannot store
+    one, so it is refused here (422) for every body, before it reaches a query."""
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> Self:
+        for name, value in self:
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError(f"{name} holds a NUL character")
+        return self
+
+
+def no_nul_in_url(request: Request) -> None:
+    """The path and query of every request: no NUL character (decoded or %00)."""
+    query = unquote_to_bytes(request.url.query)
+    if "\x00" in request.url.path or b"\x00" in query:
+        raise Refused(422, "bad_value", "The address holds a NUL character.")
+
+
+class EnrolRequest(Body):
     code_id: str = Field(min_length=1, max_length=8)
     device_key: str = Field(min_length=1, max_length=80)
     name: str = Field(default="", max_length=80)
     proof: str = Field(min_length=64, max_length=64, pattern="^[0-9a-f]+$")
 
 
-class SubmissionItem(BaseModel):
+class SubmissionItem(Body):
     id: str = Field(max_length=64)
     envelope: str = Field(max_length=MAX_BODY)
 
 
-class SubmissionBatch(BaseModel):
+class SubmissionBatch(Body):
     submissions: list[SubmissionItem] = Field(max_length=50)
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(Body):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
 
 
-class NewUser(BaseModel):
+class NewUser(Body):
     username: str = Field(min_length=2, max_length=64)
     role: str = Field(description="one of " + ", ".join(ROLES))
     password: str = Field(min_length=12, max_length=256)
 
 
-class TriageUpdate(BaseModel):
-    version: int = Field(ge=0)
+class TriageUpdate(Body):
+    version: int = Field(ge=0, le=MAX_ID)
     status: str = Field(max_length=16)
     owner: str | None = Field(default=None, max_length=64)
     notes: str = Field(default="", max_length=10_000)
 
 
-class NewReferral(BaseModel):
+class NewReferral(Body):
     kind: str = Field(max_length=32)
     referred_on: str = Field(max_length=10, description="YYYY-MM-DD")
     notes: str = Field(default="", max_length=10_000)
 
 
-class ReferralUpdate(BaseModel):
-    version: int = Field(ge=0)
+class ReferralUpdate(Body):
+    version: int = Field(ge=0, le=MAX_ID)
     outcome: str = Field(max_length=20)
     outcome_on: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD")
     notes: str = Field(default="", max_length=10_000)
@@ -132,6 +152,7 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
         docs_url="/docs" if api_docs else None,
         redoc_url="/redoc" if api_docs else None,
         openapi_url="/openapi.json" if api_docs else None,
+        dependencies=[Depends(no_nul_in_url)],
     )
 
     async def body_too_large(scope: dict[str, Any]) -> None:
@@ -374,7 +395,7 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
 
     @app.put(f"{API}/referrals/{{referral_id}}")
     def update_referral(
-        referral_id: int,
+        referral_id: Annotated[int, Path(ge=1, le=MAX_ID)],
         body: ReferralUpdate,
         request: Request,
         member: StaffMember = staff(*CASEWORKERS),  # noqa: B008
