@@ -391,16 +391,22 @@ def test_fhir_bundles_validate_and_carry_identifiers_only_when_identified(clinic
         assert canary not in text, canary
     assert NHS_NUMBER_SYSTEM not in text
     identified_options = ExportOptions("eval-2026", "Send to the clinical record system")
-    start_export(clinic.service, identified_options, "user:admin", what="fhir_identified")
-    identified = "".join(fhir_chunks(clinic.service, identified_options, identified=True))
-    validate(json.loads(identified))
+    run = start_export(clinic.service, identified_options, "user:admin", what="fhir_identified").run
+    assert run is not None
+    identified = "".join(run.fhir(fhir_chunks(clinic.service, identified_options, identified=True)))
+    bundle = json.loads(identified)
+    validate(bundle)
     assert CANARY_NHS in identified and NHS_NUMBER_SYSTEM in identified
     with clinic.service.transaction() as db:
-        entry = db.scalars(
+        started, finished = db.scalars(
             select(AuditEntry).where(AuditEntry.action == "export").order_by(AuditEntry.id.desc())
-        ).first()
-    assert entry is not None and entry.outcome == "ok: fhir_identified"
-    assert entry.detail == "purpose: Send to the clinical record system"
+        ).all()[1::-1]
+    assert started.outcome == "started: fhir_identified"
+    assert started.detail == "purpose: Send to the clinical record system"
+    assert (finished.outcome, finished.detail) == (
+        "ok: fhir_identified",
+        f"{len(bundle['entry'])} entries",
+    )
 
 
 def test_fhir_over_https_for_administrators(clinic: Any, tmp_path: Path) -> None:
