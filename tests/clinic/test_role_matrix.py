@@ -360,6 +360,7 @@ def test_every_route_is_in_the_table(make_staff_clinic: Callable[..., Any]) -> N
     assert app_routes(clinic) == set(ROUTES)
 
 
+@pytest.mark.control("H-24-C1", "H-24-C2")
 def test_every_route_for_every_caller(matrix_clinic: Any) -> None:
     clinic, disabled_token, tablet, revoked, spare = matrix_clinic
     service = clinic.service

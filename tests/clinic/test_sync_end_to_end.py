@@ -169,7 +169,7 @@ class Faults(httpx.BaseTransport):
 
 
 @pytest.mark.security
-@pytest.mark.control("H-08-C3", "H-09-C1")
+@pytest.mark.control("H-08-C3", "H-09-C1", "H-09-C2")
 def test_a_thousand_faulty_trials_lose_and_duplicate_nothing(clinic, tmp_path: Path) -> None:
     service, running = clinic
     folder = tmp_path / "clinic"

@@ -211,6 +211,7 @@ def at_clinic(clinic: ClinicProcess) -> tuple[dict[str, str], Counter[str], int]
     return stored, audited, held
 
 
+@pytest.mark.control("H-08-C3", "H-09-C1")
 def test_a_thousand_real_network_faults_lose_and_duplicate_nothing(
     clinic_process: ClinicProcess, tmp_path: Path
 ) -> None:
