@@ -19,7 +19,8 @@ from typing import Any
 
 MAX_BODY = 8 * 1024 * 1024  # a batch of sealed submissions from a tablet
 UNSIGNED_BODY = 4 * 1024  # sign-in and enrolment: anyone may send these
-STAFF_BODY = 64 * 1024  # staff JSON: triage notes are at most 10,000 characters
+# Staff JSON: notes of 10,000 characters, each up to 12 bytes as a JSON escape pair.
+STAFF_BODY = 128 * 1024
 
 Scope = dict[str, Any]
 Message = dict[str, Any]

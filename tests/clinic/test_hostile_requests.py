@@ -134,6 +134,24 @@ def test_a_60_mib_chunked_body_is_refused_after_little_of_it_is_read(sqlite_clin
     assert (row.actor, row.action, row.remote) == ("anonymous", f"{API}/submissions", "127.0.0.1")
 
 
+def test_the_longest_notes_staff_may_write_still_fit_the_limit(sqlite_clinic: Any) -> None:
+    """The limit refuses floods, never real work: 10,000 characters of notes, each
+    sent as a JSON escape pair (the worst case), are saved."""
+    import json
+
+    from kiosk.clinic.casework import MAX_NOTES
+
+    clinic = sqlite_clinic
+    sid = next(iter(clinic.ids.values()))
+    body = json.dumps({"version": 0, "status": "in_review", "notes": "\U0001f600" * MAX_NOTES})
+    assert len(body) > 100_000
+    headers = {**token_of(clinic, "clinician"), "Content-Type": "application/json"}
+    with httpx.Client(verify=tls(clinic), base_url=clinic.url) as http:
+        saved = http.put(f"{API}/submissions/{sid}/triage", headers=headers, content=body)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["notes"] == "\U0001f600" * MAX_NOTES
+
+
 def test_a_declared_length_over_the_limit_is_refused_before_the_body(sqlite_clinic: Any) -> None:
     clinic = sqlite_clinic
     status, answer, sent = raw_request(
