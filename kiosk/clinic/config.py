@@ -12,6 +12,8 @@
     port = 8443
     trusted_proxies = []                            # addresses whose X-Forwarded-For counts
     api_docs = false                                # /docs, /redoc, /openapi.json
+    proxy_protocol_port = 8444                      # optional: nginx with proxy_protocol on
+    proxy_protocol_from = ["127.0.0.1"]
 
     [backups]
     folder = "/var/backups/what-matters-clinic"
@@ -55,6 +57,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "port",
         "trusted_proxies",
         "api_docs",
+        "proxy_protocol_port",
+        "proxy_protocol_from",
         "password_checks_at_once",
         "password_checks_waiting",
     ),
@@ -82,10 +86,15 @@ class ServerOptions:
     everyone when it is empty, the default) those headers are ignored and the
     connection's own address is what the audit log records.
     ``api_docs``: serve the interactive API pages (``/docs``, ``/redoc``) and
-    ``/openapi.json``; off by default."""
+    ``/openapi.json``; off by default.
+    ``proxy_protocol_port``: a second port taking connections that start with a
+    PROXY protocol header naming the client (nginx ``proxy_protocol on;``), only
+    from ``proxy_protocol_from``; None: no such port."""
 
     trusted_proxies: tuple[str, ...] = ()
     api_docs: bool = False
+    proxy_protocol_port: int | None = None
+    proxy_protocol_from: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
 
 
 @dataclass(frozen=True)
@@ -171,7 +180,10 @@ class ClinicConfig:
             ),
             source=path,
             server_options=ServerOptions(
-                tuple(server.get("trusted_proxies", ())), server.get("api_docs", False)
+                tuple(server.get("trusted_proxies", ())),
+                server.get("api_docs", False),
+                server.get("proxy_protocol_port"),
+                tuple(server.get("proxy_protocol_from", ServerOptions.proxy_protocol_from)),
             ),
         )
 
@@ -187,8 +199,10 @@ def _checked(where: str, key: str, value: Any) -> Any:
         return whole_number(where, value, 1, 1000)
     if key in ("before_upgrade", "api_docs"):
         return switch(where, value)
-    if key == "trusted_proxies":
+    if key in ("trusted_proxies", "proxy_protocol_from"):
         return trusted_proxies(where, value)
+    if key == "proxy_protocol_port":
+        return whole_number(where, value, 1, 65535)
     value = text(where, value)
     if key == "database":
         try:

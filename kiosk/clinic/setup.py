@@ -114,6 +114,12 @@ def uvicorn_server(
         proxy_headers=bool(options.trusted_proxies),
         forwarded_allow_ips=list(options.trusted_proxies),
     )
+    if options.proxy_protocol_port is not None:
+        from kiosk.clinic.proxy_protocol import server_with_proxy_port
+
+        return server_with_proxy_port(
+            config, options.proxy_protocol_port, options.proxy_protocol_from
+        )
     return uvicorn.Server(config)
 
 

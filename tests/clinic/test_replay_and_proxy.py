@@ -313,6 +313,125 @@ def test_a_configured_proxy_is_believed_and_no_one_else(
     assert refused_sign_in(elsewhere, "203.0.113.9") == ["127.0.0.1"]
 
 
+def over_proxy_protocol(clinic: Clinic, port: int, header: bytes) -> bytes:
+    """What nginx with ``proxy_protocol on;`` does: a header, then the client's TLS
+    bytes untouched; here carrying a sign-in with a wrong password."""
+    body = json.dumps({"username": "admin", "password": "not the password"}).encode()
+    request = (
+        b"POST /api/v1/auth/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nConnection: close\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+    context = ssl.create_default_context(cafile=str(clinic.folder / CERT_FILE))
+    answer = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        try:
+            raw.sendall(header)
+            tls = Tls(raw, context)
+            tls.send(request)
+            while chunk := tls.receive():
+                answer += chunk
+        except (OSError, EOFError):  # ssl.SSLError and ConnectionError too: cut off
+            pass
+    return answer
+
+
+class Tls:
+    """TLS over a socket that has already carried something in clear (memory BIOs,
+    so a connection the service cuts off leaves no half-made SSL socket behind)."""
+
+    def __init__(self, raw: socket.socket, context: ssl.SSLContext) -> None:
+        self.raw, self.incoming, self.outgoing = raw, ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.tls = context.wrap_bio(self.incoming, self.outgoing, server_hostname="127.0.0.1")
+        while True:
+            try:
+                self.tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                self.flush()
+                self.fill()
+        self.flush()
+
+    def flush(self) -> None:
+        if data := self.outgoing.read():
+            self.raw.sendall(data)
+
+    def fill(self) -> None:
+        data = self.raw.recv(65536)
+        if not data:
+            raise EOFError
+        self.incoming.write(data)
+
+    def send(self, data: bytes) -> None:
+        self.tls.write(data)
+        self.flush()
+
+    def receive(self) -> bytes:
+        while True:
+            try:
+                return self.tls.read(65536)
+            except ssl.SSLWantReadError:
+                try:
+                    self.fill()
+                except EOFError:
+                    return b""
+            except ssl.SSLZeroReturnError:
+                return b""
+
+
+V1 = b"PROXY TCP4 203.0.113.9 127.0.0.1 56324 443\r\n"
+V2 = (
+    b"\r\n\r\n\x00\r\nQUIT\n\x21\x11\x00\x0c"
+    + socket.inet_aton("198.51.100.4")
+    + socket.inet_aton("127.0.0.1")
+    + (40000).to_bytes(2, "big")
+    + (443).to_bytes(2, "big")
+)
+
+
+def test_the_proxy_protocol_port_records_the_address_the_proxy_names(
+    start_clinic: Callable[..., Clinic],
+) -> None:
+    """Behind nginx's TLS pass-through with ``proxy_protocol on;`` the audit log
+    records the tablet's or console's own address, from a v1 or a v2 header."""
+    port = free_port()
+    clinic = start_clinic(ServerOptions(proxy_protocol_port=port))
+    assert over_proxy_protocol(clinic, port, V1).startswith(b"HTTP/1.1 401")
+    assert over_proxy_protocol(clinic, port, V2).startswith(b"HTTP/1.1 401")
+    assert [row.remote for row in audit_rows(clinic.service, action="login")] == [
+        "203.0.113.9",
+        "198.51.100.4",
+    ]
+    # The ordinary HTTPS port is unchanged, and takes no PROXY header.
+    assert refused_sign_in(clinic, "192.0.2.1")[-1] == "127.0.0.1"
+    assert over_proxy_protocol(clinic, int(clinic.running.url.rsplit(":", 1)[1]), V1) == b""
+
+
+def test_the_proxy_protocol_port_takes_headers_only_from_its_proxy(
+    start_clinic: Callable[..., Clinic],
+) -> None:
+    """Anyone else reaching that port could claim any address: they are cut off
+    before TLS, as is a connection that does not start with a valid header."""
+    port = free_port()
+    elsewhere = start_clinic(
+        ServerOptions(proxy_protocol_port=port, proxy_protocol_from=("192.0.2.7",))
+    )
+    assert over_proxy_protocol(elsewhere, port, V1) == b""
+    other_port = free_port()
+    clinic = start_clinic(ServerOptions(proxy_protocol_port=other_port))
+    for bad in (
+        b"",  # TLS straight away
+        b"GET / HTTP/1.1\r\n",
+        b"PROXY TCP4 not-an-address 127.0.0.1 1 443\r\n",
+        b"PROXY TCP4 " + b"1" * 200 + b"\r\n",  # longer than any v1 line
+        V2[:14] + b"\xff\xff" + b"\x00" * 64,  # announces 64 KiB of header
+    ):
+        assert over_proxy_protocol(clinic, other_port, bad) == b""
+    assert audit_rows(elsewhere.service, action="login") == []
+    assert audit_rows(clinic.service, action="login") == []
+
+
 # ------------------------------------------------------------------ API pages
 
 
@@ -419,3 +538,30 @@ def test_a_changed_header_beside_a_broken_record_is_held_not_stored(
         held = db.scalars(select(HeldSubmission)).all()
     assert [(h.submission_id, h.envelope) for h in held] == [(sid, forged)]
     assert "header" in held[0].reason
+
+
+def test_the_server_settings_are_read_and_checked(tmp_path: Path) -> None:
+    from kiosk.clinic.config import ClinicConfig
+    from kiosk.site.tomlfile import SettingsError
+
+    path = tmp_path / "clinic.toml"
+    path.write_text(
+        '[clinic]\nfolder = "clinic"\n[server]\ntrusted_proxies = ["10.1.2.0/24"]\n'
+        'api_docs = true\nproxy_protocol_port = 8444\nproxy_protocol_from = ["10.1.2.3"]\n',
+        encoding="utf-8",
+    )
+    assert ClinicConfig.load(path).server_options == ServerOptions(
+        ("10.1.2.0/24",), True, 8444, ("10.1.2.3/32",)
+    )
+    path.write_text('[clinic]\nfolder = "clinic"\n', encoding="utf-8")
+    assert ClinicConfig.load(path).server_options == ServerOptions()
+    for bad, says in (
+        ('trusted_proxies = ["*"]', "is not an IP address or network"),
+        ('trusted_proxies = "10.1.2.3"', "must be a list of addresses"),
+        ('proxy_protocol_from = ["proxy.example"]', "is not an IP address or network"),
+        ("proxy_protocol_port = 0", "whole number from 1 to 65535"),
+        ('api_docs = "yes"', "true or false"),
+    ):
+        path.write_text(f'[clinic]\nfolder = "clinic"\n[server]\n{bad}\n', encoding="utf-8")
+        with pytest.raises(SettingsError, match=says):
+            ClinicConfig.load(path)
