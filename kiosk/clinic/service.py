@@ -327,9 +327,11 @@ class ClinicService:
             raise Refused(401, "unsigned", str(exc)) from None
         actor = f"device:{signed.device_id}"
         refusal: Refused | None = None
+        unknown = False  # a device id nobody enrolled: anyone can make one up
         try:
             with self.transaction() as db:
                 device = db.get(Device, signed.device_id)
+                unknown = device is None
                 if device is None or device.revoked_at is not None:
                     refusal = Refused(403, "not_enrolled", "This tablet is not enrolled.")
                 elif not verify_signature(
@@ -344,11 +346,11 @@ class ClinicService:
                     )
                 elif db.get(Nonce, (signed.device_id, signed.nonce)) is not None:
                     refusal = _replayed()
-                if refusal is not None:
+                if refusal is not None and not unknown:
                     self.audit(
                         db, actor, "signed_request", refusal.code, target=path, remote=remote
                     )
-                else:
+                elif refusal is None:
                     assert device is not None
                     db.add(
                         Nonce(device_id=signed.device_id, nonce=signed.nonce, seen_at=self.clock())
@@ -360,6 +362,8 @@ class ClinicService:
             # moment: the table's key lets only one of them in; this one is a replay.
             refusal = _replayed()
             self.audit_now(actor, "signed_request", refusal.code, target=path, remote=remote)
+        if refusal is not None and unknown:  # coalesced like every anonymous refusal
+            self.audit_now("anonymous", "signed_request", refusal.code, target=path, remote=remote)
         if refusal is not None:
             raise refusal
         if self.clock() - self._nonces_forgotten_at >= FORGET_NONCES_EVERY_S:

@@ -7,10 +7,13 @@ raw sockets where an ordinary HTTP client would refuse to send what is needed.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
+import secrets
 import socket
 import ssl
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -318,20 +321,29 @@ def test_an_anonymous_flood_writes_a_bounded_number_of_audit_rows(
             assert http.get(f"{API}/queue", params={"n": n}).status_code == 401
         for _ in range(50):  # guessing enrolment codes
             assert http.post(f"{API}/enrol", json=guess).status_code == 403
+        for _ in range(50):  # signed by tablets nobody enrolled: any 16 hex digits
+            made_up = {
+                "X-Device-Id": secrets.token_hex(8),
+                "X-Timestamp": str(int(time.time())),
+                "X-Nonce": secrets.token_hex(16),
+                "X-Signature": base64.b64encode(bytes(64)).decode(),
+            }
+            assert http.get(f"{API}/tablet/config", headers=made_up).status_code == 403
         flood = audit_rows(clinic, actor="anonymous")[before:]
         assert [(r.action, r.outcome) for r in flood] == [
             (f"{API}/queue", "no_token"),
             ("enrol", "unknown_code"),
+            ("signed_request", "not_enrolled"),
         ]
         # A minute later the count of the rest is written, in one row each.
         real_clock = clinic.service.clock
         clinic.service.clock = lambda: real_clock() + 61
         assert http.get(f"{API}/flags").status_code == 401
     flood = audit_rows(clinic, actor="anonymous")[before:]
-    assert len(flood) == 5
-    counts = sorted(r.detail or "" for r in flood[2:4])
-    assert counts[0].startswith("49 more like this") and counts[1].startswith("499 more like this")
-    assert flood[4].action == f"{API}/flags"
+    assert len(flood) == 7
+    counts = sorted(r.detail or "" for r in flood[3:6])
+    assert [c.split(" more like this")[0] for c in counts] == ["49", "49", "499"]
+    assert flood[6].action == f"{API}/flags"
 
 
 def test_a_broken_audit_table_does_not_turn_a_refusal_into_a_server_error(
