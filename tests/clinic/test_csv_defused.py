@@ -68,6 +68,7 @@ def hostile_clinic(make_staff_clinic: Callable[..., object]):
     return clinic
 
 
+@pytest.mark.control("H-27-C7")
 def test_every_csv_the_clinic_writes_is_defused(hostile_clinic, tmp_path: Path) -> None:
     admin = hostile_clinic.client("admin")
     month = dt.date.today().isoformat()[:7]

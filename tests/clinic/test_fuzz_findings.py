@@ -66,6 +66,7 @@ def clinic(make_staff_clinic: Callable[..., Any], database_url: str) -> Any:
     return make_staff_clinic(database_url)
 
 
+@pytest.mark.control("H-27-C6")
 def test_nul_bytes_and_huge_numbers_anywhere_are_never_a_server_error(clinic: Any) -> None:
     import json
 

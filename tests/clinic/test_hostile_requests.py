@@ -117,6 +117,7 @@ def sqlite_clinic(make_staff_clinic: Callable[..., Any]) -> Any:
     return make_staff_clinic()
 
 
+@pytest.mark.control("H-27-C1")
 def test_a_60_mib_chunked_body_is_refused_after_little_of_it_is_read(sqlite_clinic: Any) -> None:
     clinic = sqlite_clinic
     for method, path, limit in (
@@ -155,6 +156,7 @@ def test_the_longest_notes_staff_may_write_still_fit_the_limit(sqlite_clinic: An
     assert saved.json()["notes"] == "\U0001f600" * MAX_NOTES
 
 
+@pytest.mark.control("H-27-C1")
 def test_a_declared_length_over_the_limit_is_refused_before_the_body(sqlite_clinic: Any) -> None:
     clinic = sqlite_clinic
     status, answer, sent = raw_request(
@@ -170,6 +172,7 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body(sqlite_clin
     assert status == 413 and b"too_large" in answer and sent == 0
 
 
+@pytest.mark.control("H-27-C1")
 def test_a_content_length_that_lies_does_not_let_the_body_in(sqlite_clinic: Any) -> None:
     """A small declared length, then 60 MiB: the server reads what was declared and
     takes the rest as a broken next request; it never reads the 60 MiB."""
@@ -191,6 +194,7 @@ def test_a_content_length_that_lies_does_not_let_the_body_in(sqlite_clinic: Any)
         assert http.get(f"{clinic.url}{API}/health").status_code == 200
 
 
+@pytest.mark.control("H-27-C6")
 def test_a_bearer_token_with_non_ascii_bytes_is_refused_not_a_crash(sqlite_clinic: Any) -> None:
     clinic = sqlite_clinic
     token = token_of(clinic, "clinician")["Authorization"].encode()
@@ -202,6 +206,7 @@ def test_a_bearer_token_with_non_ascii_bytes_is_refused_not_a_crash(sqlite_clini
     assert audit_rows(clinic, action=f"{API}/queue", outcome="no_token")
 
 
+@pytest.mark.control("H-27-C5")
 def test_refusals_and_reads_are_audited_and_long_paths_fit(
     make_staff_clinic: Callable[..., Any], database_url: str
 ) -> None:
@@ -270,6 +275,7 @@ def test_refusals_and_reads_are_audited_and_long_paths_fit(
         assert {("read_users", "ok"), ("read_devices", "ok"), ("read_dictionary", "ok")} <= reads
 
 
+@pytest.mark.control("H-27-C5")
 def test_an_export_is_audited_as_started_then_with_its_outcome(
     make_staff_clinic: Callable[..., Any], database_url: str
 ) -> None:
@@ -307,6 +313,7 @@ def test_an_export_that_breaks_off_is_audited_as_failed(sqlite_clinic: Any) -> N
     assert outcomes == ["started: anonymised_csv", "failed: anonymised_csv"]
 
 
+@pytest.mark.control("H-27-C5")
 def test_an_anonymous_flood_writes_a_bounded_number_of_audit_rows(
     make_staff_clinic: Callable[..., Any], database_url: str
 ) -> None:
@@ -346,6 +353,7 @@ def test_an_anonymous_flood_writes_a_bounded_number_of_audit_rows(
     assert flood[6].action == f"{API}/flags"
 
 
+@pytest.mark.control("H-27-C5")
 def test_a_broken_audit_table_does_not_turn_a_refusal_into_a_server_error(
     make_staff_clinic: Callable[..., Any], database_url: str
 ) -> None:

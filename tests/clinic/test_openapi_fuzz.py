@@ -91,6 +91,7 @@ def fuzzed_clinic(make_staff_clinic: Callable[..., Any], database_url: str) -> A
     return make_staff_clinic(database_url)
 
 
+@pytest.mark.control("H-27-C6")
 def test_no_generated_request_gets_a_server_error_even_signed_in(fuzzed_clinic: Any) -> None:
     clinic = fuzzed_clinic
     service = clinic.service

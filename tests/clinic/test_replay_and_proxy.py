@@ -212,6 +212,7 @@ def race(
     answers.append((response.status_code, error))
 
 
+@pytest.mark.control("H-09-C2")
 def test_one_nonce_sent_to_two_processes_at_once_is_let_in_exactly_once(
     two_processes: tuple[ClinicService, list[str], Path],
 ) -> None:
@@ -296,6 +297,7 @@ def refused_sign_in(clinic: Clinic, forged: str) -> list[str | None]:
     return [row.remote for row in audit_rows(clinic.service, action="login")]
 
 
+@pytest.mark.control("H-27-C4")
 def test_a_forged_forwarded_for_is_not_believed(start_clinic: Callable[..., Clinic]) -> None:
     """By default no proxy is trusted, not even one on 127.0.0.1 (uvicorn's default):
     a client reaching the service through the TLS pass-through proxy, which
@@ -304,6 +306,7 @@ def test_a_forged_forwarded_for_is_not_believed(start_clinic: Callable[..., Clin
     assert refused_sign_in(clinic, "203.0.113.9") == ["127.0.0.1"]
 
 
+@pytest.mark.control("H-27-C4")
 def test_a_configured_proxy_is_believed_and_no_one_else(
     start_clinic: Callable[..., Clinic],
 ) -> None:
@@ -408,6 +411,7 @@ def test_the_proxy_protocol_port_records_the_address_the_proxy_names(
     assert over_proxy_protocol(clinic, int(clinic.running.url.rsplit(":", 1)[1]), V1) == b""
 
 
+@pytest.mark.control("H-27-C4")
 def test_the_proxy_protocol_port_takes_headers_only_from_its_proxy(
     start_clinic: Callable[..., Clinic],
 ) -> None:
@@ -435,6 +439,7 @@ def test_the_proxy_protocol_port_takes_headers_only_from_its_proxy(
 # ------------------------------------------------------------------ API pages
 
 
+@pytest.mark.control("H-27-C8")
 @pytest.mark.parametrize("path", ["/docs", "/redoc", "/openapi.json"])
 def test_the_api_pages_are_off_unless_turned_on(
     start_clinic: Callable[..., Clinic], path: str
@@ -450,6 +455,7 @@ def test_the_api_pages_are_off_unless_turned_on(
 # ------------------------------------------------------------------ file names
 
 
+@pytest.mark.control("H-27-C7")
 def test_a_report_name_cannot_carry_a_second_file_name(
     start_clinic: Callable[..., Clinic],
 ) -> None:
@@ -508,6 +514,7 @@ def one_submission(tmp_path: Path, clinic_key: str) -> tuple[str, bytes]:
         store.close()
 
 
+@pytest.mark.control("H-23-C3")
 def test_a_changed_header_beside_a_broken_record_is_held_not_stored(
     start_clinic: Callable[..., Clinic], tmp_path: Path
 ) -> None:

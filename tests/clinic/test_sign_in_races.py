@@ -97,6 +97,7 @@ def check_no_extra_tries(answers: list[httpx.Response], service: Any) -> None:
     assert len(tried) == checked and audit.count("locked") == len(answers) - checked
 
 
+@pytest.mark.control("H-27-C3")
 def test_parallel_wrong_passwords_get_no_more_tries_than_one_by_one(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -164,6 +165,7 @@ def service_process(
         assert "Traceback" not in err, err
 
 
+@pytest.mark.control("H-27-C3")
 def test_guesses_split_across_two_service_processes_get_no_extra_tries(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -192,6 +194,7 @@ def peak_memory_mib(pid: int) -> float:
     return int(line.split()[1]) / 1024
 
 
+@pytest.mark.control("H-27-C2")
 def test_a_flood_of_sign_ins_cannot_exhaust_the_servers_memory(tmp_path: Path) -> None:
     """30 sign-ins at once, each needing a full argon2id check (64 MiB): without a
     bound they take about 2 GB at once; with the default bound (2 at once, 8
@@ -245,6 +248,7 @@ def test_the_password_check_settings_reach_the_service(tmp_path: Path) -> None:
         service.engine.dispose()
 
 
+@pytest.mark.control("H-27-C3")
 def test_an_unknown_username_answers_like_a_real_one(tmp_path: Path) -> None:
     """Guessing at a name that does not exist looks the same as at one that does:
     five 401s, then 429 locked; so lock-out does not tell who has an account."""

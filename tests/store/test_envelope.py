@@ -431,6 +431,7 @@ def damage(record: dict[str, Any]) -> None:
         pytest.param(0, {"end_reason": "timed_out"}, id="start-broken-end-reason"),
     ],
 )
+@pytest.mark.control("H-23-C3")
 def test_a_changed_header_is_detected_even_beside_a_broken_record(
     store: TabletStore, clinic: ClinicKeyPair, broken: int, change: dict[str, str]
 ) -> None:
