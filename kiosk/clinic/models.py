@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -151,6 +152,31 @@ class User(Base):
     locked_until: Mapped[float] = mapped_column(default=0.0)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[str] = mapped_column(String(32))
+    # After an administrator's reset: every route but changing the password is refused.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    last_sign_in_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # JSON list of the clinic names (as in the clinic list) the user may see; NULL: all.
+    clinics: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class StaffSession(Base):
+    """One sign-in, on the server: a token is good only while its session is open, has
+    not passed ``ends_at`` (an absolute lifetime refresh cannot extend) and carries the
+    session's current ``token_serial`` (refreshing retires the token before)."""
+
+    __tablename__ = "staff_sessions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[str] = mapped_column(String(32))
+    ends_at: Mapped[float] = mapped_column()
+    token_serial: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    ended_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # signed_out | expired | disabled | role_changed | password_reset | password_changed
+    # | clinics_changed
+    ended_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    remote: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class AuditEntry(Base):

@@ -55,6 +55,8 @@ _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 class StaffMember:
     username: str
     role: str
+    # The clinics (names as in the clinic list) this member may see; None: every clinic.
+    clinics: tuple[str, ...] | None = None
 
     @property
     def actor(self) -> str:

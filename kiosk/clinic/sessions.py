@@ -1,0 +1,25 @@
+"""Staff sessions on the server: what makes a token stop working before it expires.
+
+A token names its session and the session's token serial. Signing out, an
+administrator disabling the user, changing their role or clinics, or resetting
+their password ends the session (or every session of that user) here, at once,
+on every service process sharing the database.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from kiosk.clinic.models import StaffSession
+
+
+def end_sessions(db: Session, user_id: int, reason: str, at: str) -> int:
+    """End every open session of ``user_id`` (``reason`` as in StaffSession.ended_reason);
+    how many were open."""
+    result = db.execute(
+        update(StaffSession)
+        .where(StaffSession.user_id == user_id, StaffSession.ended_at.is_(None))
+        .values(ended_at=at, ended_reason=reason[:40])
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
