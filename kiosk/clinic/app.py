@@ -28,7 +28,7 @@ from kiosk.clinic.casework import CASEWORKERS, Conflict
 from kiosk.clinic.held import HeldReview
 from kiosk.clinic.limits import MAX_BODY, STAFF_BODY, UNSIGNED_BODY, BodyLimits, client_of
 from kiosk.clinic.service import ClinicService, Refused
-from kiosk.clinic.staff import ROLES, TOKEN_TTL_S, StaffMember
+from kiosk.clinic.staff import PASSWORD_CHANGE_ROUTES, ROLES, StaffMember, iso_time
 from kiosk.sync.signing import HEADER_SERVER_TIME
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,11 @@ class SubmissionBatch(Body):
 class LoginRequest(Body):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
+
+
+class PasswordChange(Body):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
 
 
 class NewUser(Body):
@@ -230,6 +235,8 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
         )
         return device, body
 
+    password_change_paths = {f"{API}{path}" for path in PASSWORD_CHANGE_ROUTES}
+
     def staff(*roles: str) -> Any:
         async def check(
             request: Request, authorization: Annotated[str | None, Header()] = None
@@ -245,6 +252,19 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
                     remote=remote(request),
                 )
                 raise Refused(401, "not_signed_in", "Sign in first.")
+            if member.must_change_password and request.url.path not in password_change_paths:
+                await run_in_threadpool(
+                    service.audit_now,
+                    member.actor,
+                    request.url.path,
+                    "password_change_required",
+                    remote=remote(request),
+                )
+                raise Refused(
+                    403,
+                    "password_change_required",
+                    "Change your password before you do anything else.",
+                )
             if member.role not in roles:
                 await run_in_threadpool(
                     service.audit_now,
@@ -323,13 +343,18 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
 
     def token_answer(token: str) -> dict[str, Any]:
         member = service.staff.check(token)
-        assert member is not None
+        claims = service.staff.claims(token)
+        ends_at = service.staff.session_end(member) if member is not None else None
+        if member is None or claims is None or ends_at is None:
+            raise Refused(401, "not_signed_in", "Sign in first.")  # ended meanwhile
         return {
             "token": token,
             "token_type": "bearer",
-            "expires_in": TOKEN_TTL_S,
+            "expires_in": max(0, int(claims["exp"] - service.clock())),
             "username": member.username,
             "role": member.role,
+            "must_change_password": member.must_change_password,
+            "session_ends_at": iso_time(ends_at),
         }
 
     @app.post(f"{API}/auth/token")
@@ -337,8 +362,29 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
         return token_answer(service.staff.login(body.username, body.password, remote(request)))
 
     @app.post(f"{API}/auth/refresh")
-    def refresh(member: StaffMember = staff(*ROLES)) -> dict[str, Any]:  # noqa: B008
-        return token_answer(service.staff.issue(member))
+    def refresh(request: Request, member: StaffMember = staff(*ROLES)) -> dict[str, Any]:  # noqa: B008
+        """A fresh token for the same session; the one sent is refused from now on. The
+        session's end does not move: ``expires_in`` never reaches past it."""
+        return token_answer(service.staff.issue(member, remote(request)))
+
+    @app.post(f"{API}/auth/sign-out", status_code=204)
+    def sign_out(request: Request, member: StaffMember = staff(*ROLES)) -> Response:  # noqa: B008
+        """End this session on the server: its tokens are refused (401) from now on."""
+        service.staff.sign_out(member, remote(request))
+        return Response(status_code=204)
+
+    @app.post(f"{API}/auth/password")
+    def change_password(
+        body: PasswordChange,
+        request: Request,
+        member: StaffMember = staff(*ROLES),  # noqa: B008
+    ) -> dict[str, Any]:
+        """Change your own password (the current one is required). Ends your other
+        sessions; answers a fresh token for this one."""
+        token = service.staff.change_password(
+            member, body.current_password, body.new_password, remote(request)
+        )
+        return {"changed": True, **token_answer(token)}
 
     @app.get(f"{API}/queue")
     def queue(

@@ -20,6 +20,9 @@
     before_upgrade = true
     keep = 10
 
+    [staff]
+    session_hours = 10                              # a sign-in lasts this long (1-24)
+
 Relative paths are read from the file's own folder. Without ``passphrase_file``
 the passphrase comes from systemd's credential ``passphrase``
 (``$CREDENTIALS_DIRECTORY/passphrase``). A missing file, an unknown section or
@@ -49,6 +52,7 @@ DEFAULT_KEEP = 10
 # argon2id needs 64 MiB for each password it checks: how many at once, how many may wait.
 PASSWORD_CHECKS_AT_ONCE = 2
 PASSWORD_CHECKS_WAITING = 8
+SESSION_HOURS = 10  # a working shift: how long a staff sign-in lasts, refreshes or not
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "clinic": ("folder", "passphrase_file", "database"),
@@ -63,6 +67,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "password_checks_waiting",
     ),
     "backups": ("folder", "before_upgrade", "keep"),
+    "staff": ("session_hours",),
 }
 REQUIRED = (("clinic", "folder"),)
 
@@ -106,6 +111,7 @@ class ClinicConfig:
     port: int = 8443
     password_checks_at_once: int = PASSWORD_CHECKS_AT_ONCE
     password_checks_waiting: int = PASSWORD_CHECKS_WAITING
+    session_hours: int = SESSION_HOURS
     backups: BackupPolicy | None = None
     source: Path | None = None  # the file it came from, for messages
     server_options: ServerOptions = field(default_factory=ServerOptions)
@@ -157,7 +163,7 @@ class ClinicConfig:
             if key not in sections.get(section, {}):
                 raise SettingsError(f"{path}: [{section}] {key} is required")
         base = path.resolve().parent
-        clinic, server, backups = (sections.get(name, {}) for name in SECTIONS)
+        clinic, server, backups, staff = (sections.get(name, {}) for name in SECTIONS)
 
         def resolved(value: str) -> Path:
             return (base / Path(value).expanduser()).resolve()
@@ -173,6 +179,7 @@ class ClinicConfig:
             port=server.get("port", 8443),
             password_checks_at_once=server.get("password_checks_at_once", PASSWORD_CHECKS_AT_ONCE),
             password_checks_waiting=server.get("password_checks_waiting", PASSWORD_CHECKS_WAITING),
+            session_hours=staff.get("session_hours", SESSION_HOURS),
             backups=BackupPolicy(
                 resolved(backups["folder"]) if "folder" in backups else folder / BACKUPS_FOLDER,
                 backups.get("before_upgrade", True),
@@ -195,6 +202,8 @@ def _checked(where: str, key: str, value: Any) -> Any:
         return whole_number(where, value, 1, 64)
     if key == "password_checks_waiting":
         return whole_number(where, value, 0, 1000)
+    if key == "session_hours":
+        return whole_number(where, value, 1, 24)
     if key == "keep":
         return whole_number(where, value, 1, 1000)
     if key in ("before_upgrade", "api_docs"):

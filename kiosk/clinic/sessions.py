@@ -23,3 +23,20 @@ def end_sessions(db: Session, user_id: int, reason: str, at: str) -> int:
         .values(ended_at=at, ended_reason=reason[:40])
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def end_other_sessions(
+    db: Session, user_id: int, keep_session_id: str, reason: str, at: str
+) -> int:
+    """End every open session of ``user_id`` but ``keep_session_id`` (the one making the
+    change: a user who changes their own password stays signed in there); how many."""
+    result = db.execute(
+        update(StaffSession)
+        .where(
+            StaffSession.user_id == user_id,
+            StaffSession.ended_at.is_(None),
+            StaffSession.id != keep_session_id,
+        )
+        .values(ended_at=at, ended_reason=reason[:40])
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -67,6 +67,7 @@ def open_configured(config: ClinicConfig, forms: list[Path]) -> ClinicService:
     service.staff.limit_password_checks(
         config.password_checks_at_once, config.password_checks_waiting
     )
+    service.staff.session_hours = config.session_hours
     return service
 
 

@@ -1,8 +1,21 @@
-"""Staff accounts: roles, argon2id passwords, lock-out, short-lived signed tokens.
+"""Staff accounts: roles, argon2id passwords, lock-out, short-lived signed tokens,
+sessions that end on the server.
 
-Tokens are ``<base64 JSON {u, r, exp}>.<HMAC-SHA256>`` under a key derived from
-the server key, valid for ``TOKEN_TTL_S``. Five wrong passwords in a row lock
-the account for ``LOCK_S``; every login attempt is audited.
+Tokens are ``<base64 JSON {u, r, s, n, exp}>.<HMAC-SHA256>`` under a key derived
+from the server key, valid for ``TOKEN_TTL_S``: ``s`` names the server-side
+session (``staff_sessions``) and ``n`` its token serial. A token is accepted only
+while its session is open, has not passed the session's absolute end (``[staff]
+session_hours`` after signing in; refreshing never extends it) and carries the
+session's current serial: refreshing adds one to the serial, so the token before
+stops working at once, on every service process sharing the database. Signing
+out, an own password change (the user's other sessions) and an administrator's
+disable, role change or reset end sessions (kiosk/clinic/sessions.py). Five wrong
+passwords in a row lock the account for ``LOCK_S``; every login attempt is audited.
+
+A per-source throttle stands beside the per-account lock: ``SOURCE_FAILURES``
+failed sign-ins from one address within ``SOURCE_WINDOW_S`` and that address is
+answered 429 ``slow_down`` (with ``Retry-After``) before any password is
+checked, whatever username it tries; other addresses are unaffected.
 
 A sign-in takes its try from the database before the password is checked: one
 ``UPDATE ... RETURNING`` adds it to the account's failure count (the database
@@ -20,10 +33,12 @@ few run at once, a few more wait a short time, and the rest are answered 429
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import json
 import re
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -35,8 +50,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import and_, case, select, update
 
-from kiosk.clinic.config import PASSWORD_CHECKS_AT_ONCE, PASSWORD_CHECKS_WAITING
-from kiosk.clinic.models import User
+from kiosk.clinic.config import (
+    PASSWORD_CHECKS_AT_ONCE,
+    PASSWORD_CHECKS_WAITING,
+    SESSION_HOURS,
+)
+from kiosk.clinic.models import StaffSession, User
+from kiosk.clinic.passwords import check_new_password
+from kiosk.clinic.sessions import end_other_sessions
 
 if TYPE_CHECKING:
     from kiosk.clinic.service import ClinicService
@@ -48,6 +69,11 @@ LOCK_S = 15 * 60
 PASSWORD_WAIT_S = 10.0
 BUSY_RETRY_S = 5
 _UNKNOWN_NAMES_KEPT = 10_000
+SOURCE_FAILURES = 20
+SOURCE_WINDOW_S = 15 * 60
+_SOURCES_KEPT = 10_000
+# The only routes a user who must change their password may call.
+PASSWORD_CHANGE_ROUTES = ("/auth/password", "/auth/sign-out", "/auth/refresh")
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 
 
@@ -57,6 +83,11 @@ class StaffMember:
     role: str
     # The clinics (names as in the clinic list) this member may see; None: every clinic.
     clinics: tuple[str, ...] | None = None
+    # The server-side session the token names and the serial it carried (None: a
+    # member not yet signed in; ``issue`` starts a session for them).
+    session: str | None = None
+    serial: int = 0
+    must_change_password: bool = False
 
     @property
     def actor(self) -> str:
@@ -129,6 +160,47 @@ class _UnknownNames:
             return failures
 
 
+class _Sources:
+    """Failed sign-ins per source address in a fixed window (bounded: the oldest
+    addresses are forgotten first). A try is taken before the password is checked
+    and given back if the sign-in succeeds, so parallel guesses get no extra tries."""
+
+    def __init__(self, limit: int = SOURCE_FAILURES, window_s: float = SOURCE_WINDOW_S):
+        self.limit, self.window_s = limit, window_s
+        self._lock = threading.Lock()
+        self._tries: OrderedDict[str, tuple[int, float]] = OrderedDict()
+
+    def take_try(self, source: str, now: float) -> int | None:
+        """None if the try is allowed (and counted), else seconds until the window ends."""
+        with self._lock:
+            count, started = self._tries.pop(source, (0, now))
+            if now - started >= self.window_s:
+                count, started = 0, now
+            if count >= self.limit:
+                self._tries[source] = (count, started)
+                return max(1, int(started + self.window_s - now + 0.999))
+            self._tries[source] = (count + 1, started)
+            while len(self._tries) > _SOURCES_KEPT:
+                self._tries.popitem(last=False)
+            return None
+
+    def give_back(self, source: str) -> None:
+        with self._lock:
+            if source in self._tries:
+                count, started = self._tries[source]
+                self._tries[source] = (max(0, count - 1), started)
+
+
+def iso_time(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat(timespec="seconds")
+
+
+def _not_signed_in() -> Exception:
+    from kiosk.clinic.service import Refused
+
+    return Refused(401, "not_signed_in", "Sign in first.")
+
+
 class StaffAccounts:
     def __init__(
         self, service: ClinicService, token_key: bytes, hasher: PasswordHasher | None = None
@@ -138,6 +210,8 @@ class StaffAccounts:
         self.hasher = hasher or PasswordHasher()
         self.gate = PasswordGate()
         self._unknown = _UnknownNames()
+        self.sources = _Sources()
+        self.session_hours = SESSION_HOURS
 
     def limit_password_checks(self, at_once: int, waiting: int) -> None:
         """How many password hashes may run at once, and how many may wait
@@ -153,8 +227,8 @@ class StaffAccounts:
             )
         if role not in ROLES:
             raise Refused(422, "bad_role", f"role must be one of {', '.join(ROLES)}")
-        if len(password) < 12:
-            raise Refused(422, "weak_password", "a password must be at least 12 characters")
+        if (weak := check_new_password(password, username)) is not None:
+            raise Refused(422, "weak_password", weak)
         with self.service.transaction() as db:
             if db.scalar(select(User.id).where(User.username == username)) is not None:
                 raise Refused(409, "user_exists", f"there is already a user {username}")
@@ -171,42 +245,75 @@ class StaffAccounts:
             self.service.audit(db, actor, "add_user", "ok", target=f"{username} ({role})")
 
     def login(self, username: str, password: str, remote: str | None) -> str:
+        """Sign in: a fresh session (ending ``session_hours`` from now) and its first token."""
         from kiosk.clinic.service import Refused
 
         now = self.service.clock()
         actor = f"user:{username[:64]}"
+        source = remote or "unknown"
+        wait = self.sources.take_try(source, now)
+        if wait is not None:
+            self.service.audit_now(actor, "login", "slow_down", remote=remote)
+            raise Refused(
+                429,
+                "slow_down",
+                "Too many failed sign-ins from this computer. Try again later.",
+                retry_after=wait,
+            )
         try:
             with self.gate.turn():
-                outcome, role = self._attempt(username, password, now)
+                outcome, taken = self._attempt(username, password, now)
         except Refused as busy:
+            self.sources.give_back(source)  # not a failed sign-in: nothing was checked
             self.service.audit_now(actor, "login", busy.code, remote=remote)
             raise
-        self.service.audit_now(actor, "login", outcome, remote=remote)
-        if outcome == "locked":
-            raise Refused(429, "locked", "Too many wrong passwords. Try again in 15 minutes.")
         if outcome != "ok":
+            self.service.audit_now(actor, "login", outcome, remote=remote)
+            if outcome == "locked":
+                raise Refused(429, "locked", "Too many wrong passwords. Try again in 15 minutes.")
             raise Refused(401, "bad_login", "The username or password is wrong.")
-        return self._token(username, role, now + TOKEN_TTL_S)
+        self.sources.give_back(source)
+        from kiosk.clinic.service import now_text
 
-    def _attempt(self, username: str, password: str, now: float) -> tuple[str, str]:
-        """(audit outcome, role): "ok", "wrong_password", "wrong_password_locked" (the
-        last try), "locked" (no try left: the password was not checked), "unknown_user"."""
+        session = secrets.token_hex(16)
+        ends_at = now + self.session_hours * 3600
+        with self.service.transaction() as db:
+            db.execute(
+                update(User)
+                .where(User.id == taken.id)
+                .values(failures=0, locked_until=0.0, last_sign_in_at=now_text())
+            )
+            db.add(
+                StaffSession(
+                    id=session,
+                    user_id=taken.id,
+                    started_at=iso_time(now),
+                    ends_at=ends_at,
+                    token_serial=0,
+                    remote=(remote or "")[:64] or None,
+                )
+            )
+            self.service.audit(db, actor, "login", "ok", remote=remote)
+        return self._token(username, taken.role, session, 0, min(now + TOKEN_TTL_S, ends_at))
+
+    def _attempt(self, username: str, password: str, now: float) -> tuple[str, Any]:
+        """(audit outcome, the account's row): "ok", "wrong_password",
+        "wrong_password_locked" (the last try), "locked" (no try left: the password was
+        not checked), "unknown_user" (row None)."""
         taken = self._take_try(username, now)
         if taken is None or taken.disabled:
             if self._unknown.take_try(username, now) > MAX_FAILURES:
-                return "locked", ""
+                return "locked", None
             self.hasher.hash(password)  # the same work as a real check: no user enumeration
-            return "unknown_user", ""
+            return "unknown_user", None
         if taken.failures > MAX_FAILURES:
-            return "locked", taken.role
+            return "locked", taken
         try:
             self.hasher.verify(taken.password_hash, password)
         except (VerificationError, InvalidHashError):
             last = taken.failures >= MAX_FAILURES
-            return ("wrong_password_locked" if last else "wrong_password"), taken.role
-        with self.service.transaction() as db:
-            db.execute(update(User).where(User.id == taken.id).values(failures=0, locked_until=0.0))
-        return "ok", taken.role
+            return ("wrong_password_locked" if last else "wrong_password"), taken
+        return "ok", taken
 
     def _take_try(self, username: str, now: float) -> Any:
         """Count this try against the account before its password is checked, in one
@@ -238,19 +345,138 @@ class StaffAccounts:
         with self.service.transaction() as db:
             return db.execute(statement).first()
 
-    def issue(self, member: StaffMember) -> str:
-        """A fresh token for someone already signed in (the console refreshes while in use)."""
-        return self._token(member.username, member.role, self.service.clock() + TOKEN_TTL_S)
+    def issue(self, member: StaffMember, remote: str | None = None) -> str:
+        """A fresh token for someone already signed in (the console refreshes while in
+        use): the session's serial goes up by one, so the token before is refused from
+        now on; the session's end stays where it is. A member with no session yet (the
+        command line, tests) gets a new one. 401 ``not_signed_in`` if the session has
+        ended, passed its end or moved on (another refresh got there first)."""
+        now = self.service.clock()
+        if member.session is None:
+            return self._start_session(member, now, remote)
+        row = self._refreshed(member, now)
+        if row is None:
+            raise _not_signed_in()
+        serial, ends_at = row
+        return self._token(
+            member.username, member.role, member.session, serial, min(now + TOKEN_TTL_S, ends_at)
+        )
 
-    def _token(self, username: str, role: str, expires: float) -> str:
-        body = base64.urlsafe_b64encode(
-            json.dumps({"u": username, "r": role, "exp": int(expires)}).encode()
-        ).decode()
+    def _refreshed(self, member: StaffMember, now: float) -> tuple[int, float] | None:
+        statement = (
+            update(StaffSession)
+            .where(
+                StaffSession.id == member.session,
+                StaffSession.token_serial == member.serial,
+                StaffSession.ended_at.is_(None),
+                StaffSession.ends_at > now,
+            )
+            .values(token_serial=StaffSession.token_serial + 1)
+            .returning(StaffSession.token_serial, StaffSession.ends_at)
+            .execution_options(synchronize_session=False)
+        )
+        with self.service.transaction() as db:
+            row = db.execute(statement).first()
+        return None if row is None else (int(row[0]), float(row[1]))
+
+    def _start_session(self, member: StaffMember, now: float, remote: str | None) -> str:
+        session = secrets.token_hex(16)
+        ends_at = now + self.session_hours * 3600
+        with self.service.transaction() as db:
+            user_id = db.scalar(select(User.id).where(User.username == member.username))
+            if user_id is None:
+                raise _not_signed_in()
+            db.add(
+                StaffSession(
+                    id=session,
+                    user_id=user_id,
+                    started_at=iso_time(now),
+                    ends_at=ends_at,
+                    token_serial=0,
+                    remote=(remote or "")[:64] or None,
+                )
+            )
+        return self._token(
+            member.username, member.role, session, 0, min(now + TOKEN_TTL_S, ends_at)
+        )
+
+    def sign_out(self, member: StaffMember, remote: str | None) -> None:
+        """End the member's session on the server: every token of it is refused from now."""
+        now = self.service.clock()
+        with self.service.transaction() as db:
+            db.execute(
+                update(StaffSession)
+                .where(StaffSession.id == member.session, StaffSession.ended_at.is_(None))
+                .values(ended_at=iso_time(now), ended_reason="signed_out")
+                .execution_options(synchronize_session=False)
+            )
+            self.service.audit(db, member.actor, "sign_out", "ok", remote=remote)
+
+    def change_password(
+        self, member: StaffMember, current: str, new: str, remote: str | None
+    ) -> str:
+        """The member changes their own password: the current one must be right (a wrong
+        one counts against the account like a wrong sign-in); the new one must pass the
+        password policy. Clears a forced change, ends the member's other sessions and
+        answers a fresh token for this one."""
+        from kiosk.clinic.service import Refused
+
+        now = self.service.clock()
+        action = "change_password"
+        try:
+            with self.gate.turn():
+                outcome, taken = self._attempt(member.username, current, now)
+        except Refused as busy:
+            self.service.audit_now(member.actor, action, busy.code, remote=remote)
+            raise
+        if outcome == "locked":
+            self.service.audit_now(member.actor, action, "locked", remote=remote)
+            raise Refused(429, "locked", "Too many wrong passwords. Try again in 15 minutes.")
+        if outcome != "ok":
+            self.service.audit_now(member.actor, action, "bad_password", remote=remote)
+            raise Refused(401, "bad_password", "Your current password is wrong.")
+        reason = check_new_password(new, member.username)
+        if reason is None and new == current:
+            reason = "The new password must be different from the current one."
+        if reason is not None:
+            with self.service.transaction() as db:  # the right current password: tries back
+                db.execute(
+                    update(User).where(User.id == taken.id).values(failures=0, locked_until=0.0)
+                )
+            self.service.audit_now(member.actor, action, "weak_password", remote=remote)
+            raise Refused(422, "weak_password", reason)
+        with self.gate.turn():
+            password_hash = self.hasher.hash(new)
+        with self.service.transaction() as db:
+            db.execute(
+                update(User)
+                .where(User.id == taken.id)
+                .values(
+                    password_hash=password_hash,
+                    must_change_password=False,
+                    failures=0,
+                    locked_until=0.0,
+                )
+            )
+            ended = end_other_sessions(
+                db, taken.id, member.session or "", "password_changed", iso_time(now)
+            )
+            self.service.audit(
+                db, member.actor, action, f"ok: {ended} other sessions ended", remote=remote
+            )
+        fresh = StaffMember(member.username, member.role, member.clinics, member.session,
+                            member.serial)  # fmt: skip
+        return self.issue(fresh, remote)
+
+    def _token(self, username: str, role: str, session: str, serial: int, expires: float) -> str:
+        claims = {"u": username, "r": role, "s": session, "n": serial, "exp": int(expires)}
+        body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode()
         mac = hmac.new(self._key, body.encode(), hashlib.sha256).hexdigest()
         return f"{body}.{mac}"
 
-    def check(self, token: str) -> StaffMember | None:
-        """The staff member a token belongs to, or None if it is forged, expired or disabled."""
+    def claims(self, token: str) -> dict[str, Any] | None:
+        """The signed claims of a well-formed, unexpired token (not yet checked against
+        its session), or None."""
         if not token.isascii():  # a header may carry any Latin-1 byte
             return None
         body, _, mac = token.partition(".")
@@ -261,10 +487,67 @@ class StaffAccounts:
             claims = json.loads(base64.urlsafe_b64decode(body.encode()))
         except ValueError:
             return None
-        if not isinstance(claims, dict) or claims.get("exp", 0) < self.service.clock():
+        if not isinstance(claims, dict) or not isinstance(claims.get("exp"), int):
             return None
+        if claims["exp"] < self.service.clock():
+            return None
+        if not isinstance(claims.get("s"), str) or not isinstance(claims.get("n"), int):
+            return None
+        return claims
+
+    def check(self, token: str) -> StaffMember | None:
+        """The staff member a token belongs to, or None if it is forged or expired, its
+        session has ended, passed its end or been refreshed since, or the user is
+        disabled or has another role now. One read by the session's primary key."""
+        claims = self.claims(token)
+        if claims is None:
+            return None
+        now = self.service.clock()
+        statement = (
+            select(
+                StaffSession.token_serial,
+                StaffSession.ends_at,
+                StaffSession.ended_at,
+                User.username,
+                User.role,
+                User.disabled,
+                User.must_change_password,
+                User.clinics,
+            )
+            .join(User, User.id == StaffSession.user_id)
+            .where(StaffSession.id == claims["s"])
+        )
         with self.service.transaction() as db:
-            user = db.scalar(select(User).where(User.username == claims.get("u")))
-            if user is None or user.disabled or user.role != claims.get("r"):
-                return None
-            return StaffMember(user.username, user.role)
+            row = db.execute(statement).first()
+        if row is None or row.ended_at is not None or row.ends_at <= now:
+            return None
+        if row.token_serial != claims["n"] or row.username != claims.get("u"):
+            return None
+        if row.disabled or row.role != claims.get("r"):
+            return None
+        return StaffMember(
+            row.username,
+            row.role,
+            _clinics(row.clinics),
+            session=claims["s"],
+            serial=claims["n"],
+            must_change_password=bool(row.must_change_password),
+        )
+
+    def session_end(self, member: StaffMember) -> float | None:
+        with self.service.transaction() as db:
+            return db.scalar(select(StaffSession.ends_at).where(StaffSession.id == member.session))
+
+
+def _clinics(stored: str | None) -> tuple[str, ...] | None:
+    """users.clinics: a JSON list of clinic names, or NULL for every clinic. Anything
+    unreadable limits the user to no clinic at all (never to every clinic)."""
+    if stored is None:
+        return None
+    try:
+        names = json.loads(stored)
+    except ValueError:
+        return ()
+    if not isinstance(names, list):
+        return ()
+    return tuple(str(name) for name in names)
