@@ -139,6 +139,18 @@ ROUTES: dict[str, Route] = {
         lambda c: Call(f"{API}/submissions", body={"submissions": []}),
     ),
     f"POST {API}/auth/refresh": Route(ROLES, 200, None, lambda c: Call(f"{API}/auth/refresh")),
+    f"POST {API}/auth/sign-out": Route(
+        ROLES, 204, ("sign_out", "ok"), lambda c: Call(f"{API}/auth/sign-out")
+    ),
+    f"POST {API}/auth/password": Route(
+        ROLES,
+        401,  # a wrong current password: nobody's password changes here
+        ("change_password", "bad_password"),
+        lambda c: Call(
+            f"{API}/auth/password",
+            body={"current_password": "not my password", "new_password": NEW_PASSWORD},
+        ),
+    ),
     f"GET {API}/queue": Route(
         ("clinician", "link_worker", "receptionist"),
         200,
