@@ -7,22 +7,27 @@ Known errors carry plain words for staff and never patient data::
     ConsoleError
     ├── SignInError        wrong username or password, or the account is locked
     ├── SessionExpired     the token expired or was refused: sign in again
+    ├── WrongPassword      the current password given to change it is wrong
     ├── Forbidden          this role may not do this
+    │   └── PasswordChangeRequired  choose a new password before anything else
     ├── NotFound           no such submission, referral or tablet
     ├── EditConflict       someone else saved first; ``current`` is what they saved
     ├── BadRequest         the clinic refused a value (``code``, plain message)
     └── ClinicUnavailable  cannot reach the clinic, a time-out, or a server error
+
+Each carries the clinic's error ``code`` (e.g. ``last_administrator``) when it gave one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import quote
 
 import httpx
 
@@ -58,7 +63,9 @@ URGENCY_LABELS = {0: "Urgent", 1: "Wants help", 2: "Flagged", 3: "No flags"}
 
 
 class ConsoleError(Exception):
-    """A known problem, in plain words for staff."""
+    """A known problem, in plain words for staff; ``code``: the clinic's error code."""
+
+    code = ""
 
 
 class SignInError(ConsoleError):
@@ -69,7 +76,15 @@ class SessionExpired(ConsoleError):
     pass
 
 
+class WrongPassword(ConsoleError):
+    pass
+
+
 class Forbidden(ConsoleError):
+    pass
+
+
+class PasswordChangeRequired(Forbidden):
     pass
 
 
@@ -95,10 +110,26 @@ class ClinicUnavailable(ConsoleError):
 
 @dataclass(frozen=True)
 class SignedIn:
+    """A token answer; ``session_ends_at``: when the session ends however active the user
+    is (ISO time); ``must_change_password``: nothing else works until it is changed."""
+
     username: str
     role: str
     token: str
     expires_in: int
+    must_change_password: bool = False
+    session_ends_at: str | None = None
+
+    @classmethod
+    def from_answer(cls, body: Mapping[str, Any]) -> SignedIn:
+        return cls(
+            str(body["username"]),
+            str(body["role"]),
+            str(body["token"]),
+            int(body["expires_in"]),
+            bool(body.get("must_change_password", False)),
+            body.get("session_ends_at"),
+        )
 
 
 class StaffClient:
@@ -161,16 +192,30 @@ class StaffClient:
     def sign_in(self, username: str, password: str) -> SignedIn:
         body = self._call("POST", "/auth/token", {"username": username, "password": password},
                           signing_in=True)  # fmt: skip
-        self.user = SignedIn(body["username"], body["role"], body["token"], body["expires_in"])
+        self.user = SignedIn.from_answer(body)
         return self.user
 
     def refresh(self) -> SignedIn:
         body = self._call("POST", "/auth/refresh")
-        self.user = SignedIn(body["username"], body["role"], body["token"], body["expires_in"])
+        self.user = SignedIn.from_answer(body)
         return self.user
 
     def sign_out(self) -> None:
-        self.user = None
+        """End the session at the clinic. The token is forgotten first, so it is gone
+        even when the clinic cannot be reached (the clinic ends it at its absolute end)."""
+        user, self.user = self.user, None
+        if user is not None:
+            self._call("POST", "/auth/sign-out", token=user.token)
+
+    def change_password(self, current: str, new: str) -> SignedIn:
+        """Change one's own password; the clinic answers with a fresh token, used from
+        now on (the user's other sessions end). ``WrongPassword`` if ``current`` is
+        wrong, ``BadRequest`` (``weak_password``) saying why ``new`` is refused."""
+        body = self._call(
+            "POST", "/auth/password", {"current_password": current, "new_password": new}
+        )
+        self.user = SignedIn.from_answer(body)
+        return self.user
 
     # ------------------------------------------------------------ staff work
     def queue(
@@ -243,10 +288,33 @@ class StaffClient:
     def users(self) -> list[dict[str, Any]]:
         return list(self._call("GET", "/admin/users")["users"])
 
-    def add_user(self, username: str, role: str, password: str) -> dict[str, Any]:
-        return self._call(
-            "POST", "/admin/users", {"username": username, "role": role, "password": password}
-        )
+    def add_user(
+        self, username: str, role: str, password: str, clinics: Sequence[str] | None = None
+    ) -> dict[str, Any]:
+        """``clinics``: the clinics the account is limited to; None for every clinic."""
+        body: dict[str, Any] = {"username": username, "role": role, "password": password}
+        if clinics is not None:
+            body["clinics"] = list(clinics)
+        return self._call("POST", "/admin/users", body)
+
+    def disable_user(self, username: str) -> dict[str, Any]:
+        return self._call("POST", f"/admin/users/{_segment(username)}/disable")
+
+    def enable_user(self, username: str) -> dict[str, Any]:
+        return self._call("POST", f"/admin/users/{_segment(username)}/enable")
+
+    def reset_password(self, username: str) -> str:
+        """A one-time password for ``username``, who must change it on signing in."""
+        path = f"/admin/users/{_segment(username)}/reset-password"
+        return str(self._call("POST", path)["one_time_password"])
+
+    def set_role(self, username: str, role: str) -> dict[str, Any]:
+        return self._call("PUT", f"/admin/users/{_segment(username)}/role", {"role": role})
+
+    def set_clinics(self, username: str, clinics: Sequence[str] | None) -> dict[str, Any]:
+        """Limit ``username`` to ``clinics``; None: every clinic."""
+        body = {"clinics": list(clinics) if clinics is not None else None}
+        return self._call("PUT", f"/admin/users/{_segment(username)}/clinics", body)
 
     def devices(self) -> list[dict[str, Any]]:
         return list(self._call("GET", "/admin/devices")["devices"])
@@ -375,12 +443,15 @@ class StaffClient:
         *,
         params: Mapping[str, Any] | None = None,
         signing_in: bool = False,
+        token: str | None = None,
     ) -> dict[str, Any]:
         headers = {}
         if not signing_in:
-            if self.user is None:
-                raise SessionExpired("Sign in first.")
-            headers["Authorization"] = f"Bearer {self.user.token}"
+            if token is None:
+                if self.user is None:
+                    raise SessionExpired("Sign in first.")
+                token = self.user.token
+            headers["Authorization"] = f"Bearer {token}"
         try:
             response = self._http.request(
                 method, API + path, json=body, params=params, headers=headers
@@ -394,6 +465,11 @@ class StaffClient:
                 f"Cannot reach the clinic service ({_why(exc)}). Check the network and try again."
             ) from None
         return _answer(response, signing_in)
+
+
+def _segment(name: str) -> str:
+    """A username as one path segment, whatever it holds."""
+    return quote(name, safe="")
 
 
 def _why(exc: httpx.TransportError) -> str:
@@ -411,6 +487,8 @@ def _answer(response: httpx.Response, signing_in: bool) -> dict[str, Any]:
     except ValueError:
         body = None
     status = response.status_code
+    if status == 204:
+        return {}
     if 200 <= status < 300:
         if not isinstance(body, dict):
             raise ClinicUnavailable("The clinic service gave an answer this console cannot read.")
@@ -418,20 +496,32 @@ def _answer(response: httpx.Response, signing_in: bool) -> dict[str, Any]:
     error = body if isinstance(body, dict) else {}
     code = str(error.get("error") or status)
     message = str(error.get("message") or f"The clinic service refused the request ({code}).")
+    problem = _problem(status, code, message, error, signing_in)
+    problem.code = code
+    raise problem
+
+
+def _problem(
+    status: int, code: str, message: str, error: Mapping[str, Any], signing_in: bool
+) -> ConsoleError:
     if signing_in and status in (401, 429):
-        raise SignInError(message)
+        return SignInError(message)
+    if status == 401 and code == "bad_password":
+        return WrongPassword(message)
     if status == 401:
-        raise SessionExpired("Your session has ended. Sign in again.")
+        return SessionExpired("Your session has ended. Sign in again.")
+    if status == 403 and code == "password_change_required":
+        return PasswordChangeRequired(message)
     if status == 403:
-        raise Forbidden(message)
+        return Forbidden(message)
     if status == 404:
-        raise NotFound(message)
-    if status == 409:
+        return NotFound(message)
+    if status == 409 and "current" in error:
         current = error.get("current")
-        raise EditConflict(message, current if isinstance(current, dict) else {})
+        return EditConflict(message, current if isinstance(current, dict) else {})
     if status >= 500:
-        raise ClinicUnavailable(
+        return ClinicUnavailable(
             "The clinic service had a problem (HTTP "
             f"{status}). Nothing was lost; try again in a moment."
         )
-    raise BadRequest(code, message)
+    return BadRequest(code, message)

@@ -1,6 +1,7 @@
-"""The administrator's screen: staff users (list, add), tablets (list, revoke), a new
-enrolment code, held submissions (:mod:`kiosk.ui.staff.held_panel`), the audit log
-(:mod:`kiosk.ui.staff.audit_log`), and exports and reports
+"""The administrator's screen: staff accounts (:mod:`kiosk.ui.staff.accounts_panel`),
+tablets (list, revoke), a new enrolment code, held submissions
+(:mod:`kiosk.ui.staff.held_panel`), the audit log (:mod:`kiosk.ui.staff.audit_log`), and
+exports and reports
 (:mod:`kiosk.ui.staff.exports_panel`).
 
 Administrators see no patient data: the audit log names submissions by id only.
@@ -11,13 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.staff import words
+from kiosk.ui.staff.accounts_panel import AccountsPanel
 from kiosk.ui.staff.audit_log import AuditLog
 from kiosk.ui.staff.exports_panel import ExportsPanel
 from kiosk.ui.staff.held_panel import HeldPanel
@@ -42,14 +41,6 @@ def _message() -> QLabel:
     return label
 
 
-def _yes(value: Any) -> str:
-    return (
-        QCoreApplication.translate("StaffConsole", "Yes")
-        if value
-        else QCoreApplication.translate("StaffConsole", "No")
-    )
-
-
 class AdminView(QTabWidget):
     """``loaded(what)`` after each list arrives: "users", "devices", "held", "audit", "code"."""
 
@@ -59,7 +50,10 @@ class AdminView(QTabWidget):
         super().__init__()
         self.session = session
         self.setAccessibleName(self.tr("Administration"))
-        self.addTab(self._users_tab(), self.tr("&Users"))
+        self.accounts = AccountsPanel(session)
+        self.accounts.loaded.connect(lambda: self.loaded.emit("users"))
+        self.users, self.users_table = self.accounts.model, self.accounts.table
+        self.addTab(self.accounts, self.tr("Acco&unts"))
         self.addTab(self._devices_tab(), self.tr("&Tablets"))
         self.addTab(self._code_tab(), self.tr("&Enrolment code"))
         self.held = HeldPanel(session)
@@ -77,7 +71,7 @@ class AdminView(QTabWidget):
         self.addTab(scroll, self.tr("Exp&orts and reports"))
 
     def start(self) -> None:
-        self.load_users()
+        self.accounts.load()
         self.load_devices()
         self.held.load()
         self.audit_log.load()
@@ -87,7 +81,8 @@ class AdminView(QTabWidget):
 
     def forget(self) -> None:
         """Clear the lists (the audit log names submissions)."""
-        for model in (self.users, self.devices, self.audit):
+        self.accounts.forget()
+        for model in (self.devices, self.audit):
             model.set_rows([])
         self.code.clear()
         self.held.forget()
@@ -95,92 +90,6 @@ class AdminView(QTabWidget):
 
     def place(self) -> int:
         return self.currentIndex()
-
-    # ------------------------------------------------------------ users
-    def _users_tab(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.users = TextTableModel(
-            [self.tr("Username"), self.tr("Role"), self.tr("Locked out"), self.tr("Disabled")]
-        )
-        self.users_table = table_view(self.users, self.tr("Staff users"))
-        layout.addWidget(self.users_table, 1)
-        form = QFormLayout()
-        self.new_username = QLineEdit()
-        self.new_username.setAccessibleName(self.tr("New user's username"))
-        self.new_role = QComboBox()
-        for code in words.ROLES:
-            self.new_role.addItem(words.role(code), code)
-        self.new_role.setAccessibleName(self.tr("New user's role"))
-        self.new_password = QLineEdit()
-        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.new_password.setAccessibleName(self.tr("New user's password"))
-        self.new_password.setPlaceholderText(self.tr("12 characters or more"))
-        for text, widget in (
-            (self.tr("User&name"), self.new_username),
-            (self.tr("&Role"), self.new_role),
-            (self.tr("&Password"), self.new_password),
-        ):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
-        layout.addLayout(form)
-        row = QHBoxLayout()
-        self.users_message = _message()
-        row.addWidget(self.users_message, 1)
-        self.add_user_button = QPushButton(self.tr("A&dd user"))
-        self.add_user_button.setObjectName("primary")
-        self.add_user_button.setAccessibleName(self.tr("Add user"))
-        self.add_user_button.clicked.connect(self.add_user)
-        self.new_password.returnPressed.connect(self.add_user)
-        row.addWidget(self.add_user_button)
-        layout.addLayout(row)
-        return page
-
-    def load_users(self) -> None:
-        client = self.session.client
-        self.session.run(
-            self,
-            client.users,
-            self._users_loaded,
-            lambda exc: say(self.users_message, words.problem(exc)),
-        )
-
-    def _users_loaded(self, users: Sequence[dict[str, Any]]) -> None:
-        self.users.set_rows(
-            [
-                [
-                    u["username"],
-                    words.role(u["role"]),
-                    _yes(u.get("locked")),
-                    _yes(u.get("disabled")),
-                ]
-                for u in users
-            ],
-            [u["username"] for u in users],
-        )
-        self.loaded.emit("users")
-
-    def add_user(self) -> None:
-        username, password = self.new_username.text().strip(), self.new_password.text()
-        role = str(self.new_role.currentData())
-        if not username or not password:
-            say(self.users_message, self.tr("Enter a username and a password."))
-            return
-        client = self.session.client
-
-        def added(_user: Any) -> None:
-            self.new_username.clear()
-            self.new_password.clear()
-            say(self.users_message, self.tr("%1 added.").replace("%1", username), problem=False)
-            self.load_users()
-
-        self.session.run(
-            self,
-            lambda: client.add_user(username, role, password),
-            added,
-            lambda exc: say(self.users_message, words.problem(exc)),
-        )
 
     # ------------------------------------------------------------ tablets
     def _devices_tab(self) -> QWidget:

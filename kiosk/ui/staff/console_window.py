@@ -14,6 +14,12 @@ goes back where they were (unsaved triage notes included); anyone else starts
 afresh. While the user is active the token is refreshed every
 ``token_refresh_s``; if the clinic ends the session anyway the console locks
 with a plain message.
+
+Signing out, locking and closing the window end the session at the clinic too
+(``POST /auth/sign-out``), so its token is worthless afterwards. Someone signing
+in with a one-time password an administrator gave them sees only the
+:class:`~kiosk.ui.staff.password_change.ForcedChangePage` until they choose their
+own (or sign out); anyone signed in can "Change my password" from the status bar.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from kiosk.ui.staff import words
 from kiosk.ui.staff.admin_view import AdminView
 from kiosk.ui.staff.care_view import CarePlace, CareWorkspace
 from kiosk.ui.staff.look import SHEET
+from kiosk.ui.staff.password_change import ChangePasswordDialog, ForcedChangePage
 from kiosk.ui.staff.session import IdleWatcher, Session
 from kiosk.ui.staff.sign_in import SignInPage
 from kiosk.ui.theme import load_fonts
@@ -60,6 +67,8 @@ class StaffConsoleWindow(QMainWindow):
         self.session: Session | None = None
         self._last_tick = time.monotonic()
         self.workspace: CareWorkspace | AdminView | None = None
+        self.forced: ForcedChangePage | None = None
+        self.password_dialog: ChangePasswordDialog | None = None
         self._locked: tuple[str, Any] | None = None  # (username, where they were)
         load_fonts()
         self.setStyleSheet(SHEET)
@@ -71,9 +80,13 @@ class StaffConsoleWindow(QMainWindow):
         self.who = QLabel()
         self.who.setAccessibleName(self.tr("Signed in as"))
         self.statusBar().addWidget(self.who, 1)
+        self.password_button = QPushButton(self.tr("Change &my password…"))
+        self.password_button.setAccessibleName(self.tr("Change my password"))
+        self.password_button.clicked.connect(self.change_password)
+        self.statusBar().addPermanentWidget(self.password_button)
         self.sign_out_button = QPushButton(self.tr("Si&gn out"))
         self.sign_out_button.setAccessibleName(self.tr("Sign out"))
-        self.sign_out_button.clicked.connect(self.sign_out)
+        self.sign_out_button.clicked.connect(lambda: self.sign_out())
         self.statusBar().addPermanentWidget(self.sign_out_button)
         self.idle = IdleWatcher(self, lock_after_s, self.lock)
         app = QApplication.instance()
@@ -110,12 +123,49 @@ class StaffConsoleWindow(QMainWindow):
             if locked_user == user.username:
                 place = locked_place
         self.sign_in_page.password.clear()
-        self._start(user, place)
-
-    def _start(self, user: SignedIn, place: Any) -> None:
         session = Session(self.client, self.background, user)
         session.expired.connect(self._expired)
         self.session = session
+        if user.must_change_password:
+            self._force_change(session, place)
+        else:
+            self._start(session, place)
+
+    def _force_change(self, session: Session, place: Any) -> None:
+        """Only the new-password screen (and signing out) until the password is changed."""
+
+        def changed(_user: SignedIn) -> None:
+            self._drop_forced()
+            self._start(session, place)
+
+        self.forced = ForcedChangePage(session, changed, self.sign_out)
+        self.pages.addWidget(self.forced)
+        self.pages.setCurrentWidget(self.forced)
+        self._show_who(session.user, self.tr("must choose a new password"))
+        self.password_button.hide()
+        self.idle.start()
+        self._last_tick = time.monotonic()
+        self.token_timer.start()
+        self.forced.start()
+
+    def _drop_forced(self) -> None:
+        if self.forced is not None:
+            self.forced.form.clear()
+            self.pages.removeWidget(self.forced)
+            self.forced.hide()
+            self.forced.setParent(None)
+            self.forced.deleteLater()
+            self.forced = None
+
+    def _show_who(self, user: SignedIn, note: str = "") -> None:
+        title = self.tr("%1 (%2)").replace("%1", user.username).replace("%2", words.role(user.role))
+        self.setWindowTitle(self.tr("Staff console: %1").replace("%1", title))
+        who = self.tr("Signed in as %1").replace("%1", title)
+        self.who.setText(f"{who}: {note}" if note else who)
+        self.sign_out_button.show()
+
+    def _start(self, session: Session, place: Any) -> None:
+        user = session.user
         workspace: CareWorkspace | AdminView
         if user.role == "administrator":
             workspace = AdminView(session)
@@ -131,10 +181,8 @@ class StaffConsoleWindow(QMainWindow):
         self.workspace = workspace
         self.pages.addWidget(workspace)
         self.pages.setCurrentWidget(workspace)
-        title = self.tr("%1 (%2)").replace("%1", user.username).replace("%2", words.role(user.role))
-        self.setWindowTitle(self.tr("Staff console: %1").replace("%1", title))
-        self.who.setText(self.tr("Signed in as %1").replace("%1", title))
-        self.sign_out_button.show()
+        self._show_who(user)
+        self.password_button.show()
         self.idle.start()
         self._last_tick = time.monotonic()
         self.token_timer.start()
@@ -151,6 +199,9 @@ class StaffConsoleWindow(QMainWindow):
 
     def lock(self, message: str = "") -> None:
         """Take down every screen holding patient data and ask for the password again."""
+        if self.session is not None and self.forced is not None:
+            self.sign_out(message)  # nowhere to go back to before the password is changed
+            return
         if self.session is None or self.workspace is None:
             return
         username = self.session.username
@@ -159,11 +210,24 @@ class StaffConsoleWindow(QMainWindow):
         self.who.setText(self.tr("Locked: %1 was signed in").replace("%1", username))
         self.sign_in_page.ask(username, message)
 
-    def sign_out(self) -> None:
+    def sign_out(self, message: str = "") -> None:
         self._locked = None
         self._end_session()
         self.sign_in_page.username.clear()
-        self.sign_in_page.ask()
+        self.sign_in_page.ask(message=message)
+
+    def change_password(self) -> None:
+        """ "Change my password": a dialog over the screen the user is on."""
+        if self.session is None or self.workspace is None:
+            return
+        if self.password_dialog is None:
+            dialog = ChangePasswordDialog(self, self.session)
+            dialog.accepted.connect(
+                lambda: self.statusBar().showMessage(self.tr("Your password is changed."), 10_000)
+            )
+            self.password_dialog = dialog
+        self.password_dialog.open()
+        self.password_dialog.form.current.setFocus()
 
     def _expired(self, message: str) -> None:
         self.lock(message or self.tr("Your session has ended. Sign in again to carry on."))
@@ -172,7 +236,15 @@ class StaffConsoleWindow(QMainWindow):
         if self.session is not None:
             self.session.end()
             self.session = None
-        self.client.sign_out()
+        if self.password_dialog is not None:
+            self.password_dialog.close()
+            self.password_dialog.deleteLater()
+            self.password_dialog = None
+        self._drop_forced()
+        if self.client.user is not None:
+            # In turn with the other calls (after any under way, before the next sign-in);
+            # the client forgets the token even if the clinic cannot be told.
+            self.background.run(self.client.sign_out, lambda _none: None, _not_told)
         self.idle.stop()
         self.token_timer.stop()
         if self.workspace is not None:
@@ -192,6 +264,7 @@ class StaffConsoleWindow(QMainWindow):
         self.setWindowTitle(self.tr("Staff console: What Matters Kiosk"))
         self.who.setText(self.tr("Not signed in"))
         self.sign_out_button.hide()
+        self.password_button.hide()
 
     def _refresh_token(self) -> None:
         """Every ``token_refresh_s``: a fresh token if there was input since the last time."""
@@ -211,3 +284,9 @@ class StaffConsoleWindow(QMainWindow):
         self._locked = None
         self._end_session()
         super().closeEvent(event)
+
+
+def _not_told(exc: Exception) -> None:
+    """The clinic did not hear of the sign-out; the session ends there at its absolute end
+    or when its token is next refused. Nothing to show: the user has gone."""
+    log.info("the clinic could not be told of a sign-out: %s", type(exc).__name__)

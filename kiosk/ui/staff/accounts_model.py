@@ -1,0 +1,108 @@
+"""The staff accounts an administrator looks after, one row each (``GET /admin/users``).
+
+Every column is words: the state and "Must change password" are written out, never
+shown by colour alone; the last sign-in is in this computer's time zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from kiosk.ui.staff import words
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def clinics_text(clinics: Sequence[str] | None) -> str:
+    """``All clinics`` for an account not limited to any; else the names, in order."""
+    if clinics is None:
+        return words.tr("All clinics")
+    return ", ".join(str(name) for name in clinics)
+
+
+class AccountsModel(QAbstractTableModel):
+    """One row per account, in the clinic's order; ``key(row)`` is the username."""
+
+    USERNAME, ROLE, STATE, LAST_SIGN_IN, CLINICS, PASSWORD = range(6)
+    UsernameRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.accounts: list[dict[str, Any]] = []
+        self.titles = {
+            self.USERNAME: self.tr("Username"),
+            self.ROLE: self.tr("Role"),
+            self.STATE: self.tr("State"),
+            self.LAST_SIGN_IN: self.tr("Last signed in"),
+            self.CLINICS: self.tr("Clinics"),
+            self.PASSWORD: self.tr("Password"),
+        }
+
+    def set_accounts(self, accounts: Sequence[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self.accounts = list(accounts)
+        self.endResetModel()
+
+    def key(self, row: int) -> str:
+        return str(self.accounts[row]["username"])
+
+    def account(self, row: int) -> dict[str, Any]:
+        return self.accounts[row]
+
+    def row_of(self, username: str) -> int | None:
+        return next((i for i, a in enumerate(self.accounts) if a["username"] == username), None)
+
+    def active_administrators(self) -> int:
+        return sum(1 for a in self.accounts if a["role"] == "administrator" and self.is_active(a))
+
+    @staticmethod
+    def is_active(account: dict[str, Any]) -> bool:
+        if "state" in account:
+            return bool(account["state"] == "active")
+        return not account.get("disabled")  # a clinic from before account states
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.accounts)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.titles)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.titles[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.accounts):
+            return None
+        account = self.accounts[index.row()]
+        if role == self.UsernameRole:
+            return account["username"]
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return self.text(account, index.column())
+        return None
+
+    def text(self, account: dict[str, Any], column: int) -> str:
+        if column == self.USERNAME:
+            return str(account["username"])
+        if column == self.ROLE:
+            return words.role(str(account["role"]))
+        if column == self.STATE:
+            return self.tr("Active") if self.is_active(account) else self.tr("Disabled")
+        if column == self.LAST_SIGN_IN:
+            return words.moment(account.get("last_sign_in")) or self.tr("Never")
+        if column == self.CLINICS:
+            clinics = account.get("clinics")
+            return clinics_text(clinics if isinstance(clinics, list) else None)
+        if account.get("must_change_password"):
+            return self.tr("Must change password")
+        return ""
