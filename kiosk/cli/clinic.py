@@ -18,6 +18,8 @@ kiosk clinic backup CLINIC --out FILE.tar
 kiosk clinic restore FILE.tar (--to DIR [--database URL] | --config F)
 kiosk clinic held list CLINIC [--all]  submissions held at the clinic for review
 kiosk clinic held reprocess CLINIC (ID | --all)   run them through the clinic again
+kiosk clinic users list|add|disable|enable|reset-password|set-role CLINIC ...
+                                       staff accounts (kiosk/cli/users.py)
 """
 
 from __future__ import annotations
@@ -90,6 +92,9 @@ def register(commands: Any) -> None:
     clinic_arguments(p, folder=False)
     p.set_defaults(handler=restore, folder=None)
     _register_held(sub)
+    from kiosk.cli import users
+
+    users.register(sub, clinic_arguments)
 
 
 def _register_held(sub: Any) -> None:

@@ -84,7 +84,14 @@ class PasswordChange(Body):
 class NewUser(Body):
     username: str = Field(min_length=2, max_length=64)
     role: str = Field(description="one of " + ", ".join(ROLES))
-    password: str = Field(min_length=12, max_length=256)
+    password: str = Field(min_length=1, max_length=256, description="kiosk/clinic/passwords.py")
+    clinics: list[Annotated[str, Field(max_length=80)]] | None = Field(
+        default=None, max_length=100, description="the clinics the user may see; null: all"
+    )
+
+
+class NewRole(Body):
+    role: str = Field(max_length=20, description="one of " + ", ".join(ROLES))
 
 
 class TriageUpdate(Body):
@@ -474,7 +481,7 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
         request: Request,
         member: StaffMember = staff("administrator"),  # noqa: B008
     ) -> dict[str, Any]:
-        return {"users": service.casework.users(member, remote(request))}
+        return {"users": service.accounts.list_users(member.actor, remote(request))}
 
     def export_options(project: str, purpose: str, free_text: bool, shift_dates: bool) -> Any:
         from kiosk.clinic.export import ExportError, ExportOptions
@@ -672,9 +679,59 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
     @app.post(f"{API}/admin/users", status_code=201)
     def add_user(
         body: NewUser,
+        request: Request,
         member: StaffMember = staff("administrator"),  # noqa: B008
     ) -> dict[str, Any]:
-        service.staff.add(body.username, body.role, body.password, member.actor)
+        service.accounts.add(
+            body.username, body.role, body.password, member.actor,
+            clinics=body.clinics, remote=remote(request),
+        )  # fmt: skip
         return {"username": body.username, "role": body.role}
+
+    account_errors: dict[int | str, dict[str, Any]] = {
+        404: {"description": "no such user"},
+        409: {"description": "it would leave no active administrator"},
+    }
+
+    @app.post(f"{API}/admin/users/{{username}}/disable", responses=account_errors)
+    def disable_user(
+        username: Annotated[str, Path(max_length=64)],
+        request: Request,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> dict[str, Any]:
+        """Disable an account (someone left): every session of theirs ends at once."""
+        service.accounts.disable(username, member.actor, remote(request))
+        return {"username": username, "state": "disabled"}
+
+    @app.post(f"{API}/admin/users/{{username}}/enable", responses=account_errors)
+    def enable_user(
+        username: Annotated[str, Path(max_length=64)],
+        request: Request,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> dict[str, Any]:
+        service.accounts.enable(username, member.actor, remote(request))
+        return {"username": username, "state": "active"}
+
+    @app.post(f"{API}/admin/users/{{username}}/reset-password", responses=account_errors)
+    def reset_password(
+        username: Annotated[str, Path(max_length=64)],
+        request: Request,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> dict[str, Any]:
+        """A one-time password, shown this once, to be changed at the next sign-in;
+        every session of the user's ends."""
+        one_time = service.accounts.reset_password(username, member.actor, remote(request))
+        return {"username": username, "one_time_password": one_time}
+
+    @app.put(f"{API}/admin/users/{{username}}/role", responses=account_errors)
+    def set_role(
+        username: Annotated[str, Path(max_length=64)],
+        body: NewRole,
+        request: Request,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> dict[str, Any]:
+        """Change a user's role; every session of theirs ends."""
+        service.accounts.set_role(username, body.role, member.actor, remote(request))
+        return {"username": username, "role": body.role}
 
     return app

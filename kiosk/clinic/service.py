@@ -169,6 +169,9 @@ class ClinicService:
         from kiosk.clinic.casework import Casework
 
         self.casework = Casework(self)
+        from kiosk.clinic.accounts import Accounts
+
+        self.accounts = Accounts(self)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -259,6 +259,31 @@ ROUTES: dict[str, Route] = {
         lambda c: Call(f"{API}/admin/held/1/reprocess"),
     ),
     f"POST {API}/admin/users": Route(("administrator",), 201, ("add_user", "ok"), _new_user),
+    # "moved": a receptionist the administrator disables, enables, resets and moves.
+    f"POST {API}/admin/users/{{username}}/disable": Route(
+        ("administrator",),
+        200,
+        ("user_disabled", "ok"),
+        lambda c: Call(f"{API}/admin/users/moved/disable"),
+    ),
+    f"POST {API}/admin/users/{{username}}/enable": Route(
+        ("administrator",),
+        200,
+        ("user_enabled", "ok"),
+        lambda c: Call(f"{API}/admin/users/moved/enable"),
+    ),
+    f"POST {API}/admin/users/{{username}}/reset-password": Route(
+        ("administrator",),
+        200,
+        ("password_reset", "ok"),
+        lambda c: Call(f"{API}/admin/users/moved/reset-password"),
+    ),
+    f"PUT {API}/admin/users/{{username}}/role": Route(
+        ("administrator",),
+        200,
+        ("role_changed", "ok: clinician"),
+        lambda c: Call(f"{API}/admin/users/moved/role", body={"role": "clinician"}),
+    ),
 }
 
 
@@ -316,6 +341,7 @@ def matrix_clinic(make_staff_clinic: Callable[..., Any], database_url: str, tmp_
     service = clinic.service
     # A clinician whose account is disabled after their token was issued.
     service.staff.add("gone", "clinician", STAFF_PASSWORD, "user:setup")
+    service.staff.add("moved", "receptionist", STAFF_PASSWORD, "user:setup")
     with client_from(clinic.url, clinic.certificate) as http:
         answer = http.post(
             f"{API}/auth/token", json={"username": "gone", "password": STAFF_PASSWORD}
