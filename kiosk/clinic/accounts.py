@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select, true, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from kiosk.clinic.models import AppointmentCount, User
@@ -188,24 +189,29 @@ class Accounts:
                     "characters, or null for every clinic.",
                 )
             staff = self.service.staff
+            exists = _refused(409, "user_exists", f"There is already a user {username}.")
             with self.service.transaction() as db:
                 self._check_password(db, password, username)
                 if db.scalar(select(User.id).where(User.username == username)) is not None:
-                    raise _refused(409, "user_exists", f"There is already a user {username}.")
-                with staff.gate.turn():
-                    password_hash = staff.hasher.hash(password)
-                db.add(
-                    User(
-                        username=username,
-                        role=role,
-                        password_hash=password_hash,
-                        created_at=now_text(),
-                        clinics=None if clinics is None else json.dumps(sorted(set(clinics))),
+                    raise exists
+            with staff.gate.turn():  # outside any transaction: hashing takes a while
+                password_hash = staff.hasher.hash(password)
+            try:
+                with self.service.transaction() as db:
+                    db.add(
+                        User(
+                            username=username,
+                            role=role,
+                            password_hash=password_hash,
+                            created_at=now_text(),
+                            clinics=None if clinics is None else json.dumps(sorted(set(clinics))),
+                        )
                     )
-                )
-                self.service.audit(
-                    db, actor, "add_user", "ok", target=f"{username} ({role})", remote=remote
-                )
+                    self.service.audit(
+                        db, actor, "add_user", "ok", target=f"{username} ({role})", remote=remote
+                    )
+            except IntegrityError:  # added by someone else meanwhile (the name is unique)
+                raise exists from None
 
     def disable(self, username: str, actor: str, remote: str | None = None) -> None:
         from kiosk.clinic.service import now_text

@@ -291,6 +291,15 @@ def race(*work: Callable[[], object]) -> list[str]:
     return outcomes
 
 
+def test_the_same_user_added_at_once_is_added_once(clinic: Clinic) -> None:
+    accounts = clinic.service.accounts
+    outcomes = race(
+        *[lambda: accounts.add("twin", "clinician", PASSWORD, "user:admin") for _ in range(4)]
+    )
+    assert sorted(outcomes) == ["ok", "user_exists", "user_exists", "user_exists"]
+    assert clinic.audit("add_user").count(("user:admin", "twin", "user_exists")) == 3
+
+
 # ------------------------------------------------------------ who may
 
 
