@@ -18,7 +18,7 @@ kiosk clinic backup CLINIC --out FILE.tar
 kiosk clinic restore FILE.tar (--to DIR [--database URL] | --config F)
 kiosk clinic held list CLINIC [--all]  submissions held at the clinic for review
 kiosk clinic held reprocess CLINIC (ID | --all)   run them through the clinic again
-kiosk clinic users list|add|disable|enable|reset-password|set-role CLINIC ...
+kiosk clinic users list|add|disable|enable|reset-password|set-role|set-clinics CLINIC ...
                                        staff accounts (kiosk/cli/users.py)
 """
 
@@ -94,7 +94,7 @@ def register(commands: Any) -> None:
     _register_held(sub)
     from kiosk.cli import users
 
-    users.register(sub, clinic_arguments)
+    register_set_clinics(users.register(sub, clinic_arguments))
 
 
 def _register_held(sub: Any) -> None:
@@ -463,3 +463,41 @@ def _check_database(target: ClinicConfig) -> list[str]:
         state = f"schema {current}; upgraded to {head} on next start, after a backup"
     print(f"database: {shown} ({state})")
     return []
+
+
+# ---------------------------------------------------------------- users set-clinics
+def register_set_clinics(actions: Any) -> None:
+    """``kiosk clinic users set-clinics CLINIC USERNAME (NAME ... | --all)``, added to the
+    ``users`` actions."""
+    p = actions.add_parser(
+        "set-clinics",
+        help="limit a user to some clinics (names as in the clinic list), or --all; "
+        "ends their sessions",
+    )
+    clinic_arguments(p)
+    p.add_argument("username")
+    p.add_argument("clinics", nargs="*", metavar="NAME", help="a clinic name (repeat)")
+    p.add_argument("--all", action="store_true", help="every clinic (no limit)")
+    p.set_defaults(handler=users_set_clinics)
+
+
+def users_set_clinics(args: argparse.Namespace) -> int:
+    from kiosk.clinic.scope import set_clinics
+
+    if args.all == bool(args.clinics):
+        return _fail("name the clinics the user may see, or give --all (not both)")
+    try:
+        service = _open(args)
+    except _known() as exc:
+        return _fail(exc)
+    try:
+        names = set_clinics(
+            service, args.username, None if args.all else list(args.clinics), "cli", "command line"
+        )
+    except _known() as exc:
+        return _fail(exc)
+    finally:
+        service.engine.dispose()
+    where = "every clinic" if names is None else ", ".join(names)
+    print(f"{args.username} now sees {where}; their sessions have ended")
+    return 0

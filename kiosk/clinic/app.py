@@ -94,6 +94,13 @@ class NewRole(Body):
     role: str = Field(max_length=20, description="one of " + ", ".join(ROLES))
 
 
+class ClinicsUpdate(Body):
+    clinics: list[str] | None = Field(
+        max_length=500,
+        description="the clinic names (as in the clinic list) the user may see; null: all",
+    )
+
+
 class TriageUpdate(Body):
     version: int = Field(ge=0, le=MAX_ID)
     status: str = Field(max_length=16)
@@ -483,10 +490,16 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
     ) -> dict[str, Any]:
         return {"users": service.accounts.list_users(member.actor, remote(request))}
 
-    def export_options(project: str, purpose: str, free_text: bool, shift_dates: bool) -> Any:
+    def export_options(
+        project: str,
+        purpose: str,
+        free_text: bool,
+        shift_dates: bool,
+        clinics: tuple[str, ...] | None = None,
+    ) -> Any:
         from kiosk.clinic.export import ExportError, ExportOptions
 
-        options = ExportOptions(project, purpose, free_text, shift_dates)
+        options = ExportOptions(project, purpose, free_text, shift_dates, clinics)
         try:
             options.check()
         except ExportError as exc:
@@ -508,7 +521,7 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
     ) -> StreamingResponse:
         from kiosk.clinic.export import start_export
 
-        options = export_options(project, purpose, free_text, shift_dates)
+        options = export_options(project, purpose, free_text, shift_dates, member.clinics)
         exporter = start_export(service, options, member.actor, remote=remote(request))
         assert exporter.run is not None
         name = f"{options.project}-anonymised{'-free-text' if free_text else ''}.csv"
@@ -533,7 +546,7 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
     ) -> StreamingResponse:
         from kiosk.clinic.export import fhir_chunks, start_export
 
-        options = export_options(project, purpose, free_text, False)
+        options = export_options(project, purpose, free_text, False, member.clinics)
         what = "fhir_identified" if identified else "fhir_anonymised"
         run = start_export(service, options, member.actor, what=what, remote=remote(request)).run
         assert run is not None
@@ -572,6 +585,7 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
                 kind=kind,
                 actor=member.actor,
                 remote=remote(request),
+                clinics=member.clinics,
             )
         except ValueError as exc:
             raise Refused(422, "bad_value", str(exc)) from None
@@ -605,10 +619,10 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
         request: Request,
         member: StaffMember = staff("administrator"),  # noqa: B008
     ) -> PlainTextResponse:
-        from kiosk.clinic.imd import appointments_csv
+        from kiosk.clinic.export import scoped_appointments_csv
 
         with service.transaction() as db:
-            text = appointments_csv(db)
+            text = scoped_appointments_csv(db, member.clinics)
             service.audit(db, member.actor, "export", "ok: appointments", remote=remote(request))
         return PlainTextResponse(text, media_type="text/csv; charset=utf-8")
 
@@ -624,7 +638,7 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
         request: Request,
         member: StaffMember = staff("clinician", "link_worker"),  # noqa: B008
     ) -> dict[str, Any]:
-        return {"flags": service.open_flags(member.actor, remote(request))}
+        return {"flags": service.open_flags(member, remote(request))}
 
     @app.post(f"{API}/admin/enrolment-codes", status_code=201)
     def new_code(member: StaffMember = staff("administrator")) -> dict[str, Any]:  # noqa: B008
@@ -733,5 +747,18 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
         """Change a user's role; every session of theirs ends."""
         service.accounts.set_role(username, body.role, member.actor, remote(request))
         return {"username": username, "role": body.role}
+
+    @app.put(f"{API}/admin/users/{{username}}/clinics")
+    def set_user_clinics(
+        username: Annotated[str, Path(max_length=64)],
+        body: ClinicsUpdate,
+        request: Request,
+        member: StaffMember = staff("administrator"),  # noqa: B008
+    ) -> dict[str, Any]:
+        """Limit a user to some clinics (null: every clinic); ends all their sessions."""
+        from kiosk.clinic.scope import set_clinics
+
+        clinics = set_clinics(service, username, body.clinics, member.actor, remote(request))
+        return {"username": username, "clinics": None if clinics is None else list(clinics)}
 
     return app

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
+from kiosk.clinic import scope
 from kiosk.clinic.models import (
     AuditEntry,
     ClinicListDay,
@@ -116,7 +117,9 @@ class Casework:
         try:
             yield
         except Refused as refusal:
-            self.service.audit_now(member.actor, action, refusal.code, target=target, remote=remote)
+            # Another clinic's submission answers as a missing one but is audited apart.
+            outcome = getattr(refusal, "audit_outcome", refusal.code)
+            self.service.audit_now(member.actor, action, outcome, target=target, remote=remote)
             raise
 
     def _open(self, sealed: bytes | None, context: str) -> Any:
@@ -241,7 +244,7 @@ class Casework:
                     Triage.version,
                 )
                 .outerjoin(Triage, Triage.submission_id == Submission.id)
-                .where(Submission.day == day_text)
+                .where(Submission.day == day_text, scope.visible(member))
             )
             rows = db.execute(query).all()
             clinics = sorted({r[5] for r in rows if r[5]})
@@ -344,7 +347,12 @@ class Casework:
         return out
 
     def _history(
-        self, db: Session, patient_key: str | None, sid: str, responses: list[StoredResponse]
+        self,
+        db: Session,
+        member: StaffMember,
+        patient_key: str | None,
+        sid: str,
+        responses: list[StoredResponse],
     ) -> list[dict[str, Any]]:
         if patient_key is None:
             rows: Iterable[tuple[str, str, str]] = db.execute(
@@ -355,7 +363,7 @@ class Casework:
         else:
             rows = db.execute(
                 select(Submission.id, Submission.started_at, Submission.pathway)
-                .where(Submission.patient_key == patient_key)
+                .where(Submission.patient_key == patient_key, scope.visible(member))
                 .order_by(Submission.started_at)
             ).all()
         history = []
@@ -373,7 +381,7 @@ class Casework:
         return history
 
     def _baseline_for(
-        self, db: Session, row: Submission, response: StoredResponse
+        self, db: Session, member: StaffMember, row: Submission, response: StoredResponse
     ) -> dict[str, Any] | None:
         try:
             form = self.service.library.by_hash(response.form_hash)
@@ -383,7 +391,12 @@ class Casework:
         if spec is None:
             return None
         return self.service.baseline_answers(
-            db, row.patient_key, spec.form, list(spec.items), before=row.started_at
+            db,
+            row.patient_key,
+            spec.form,
+            list(spec.items),
+            before=row.started_at,
+            where=scope.visible(member),
         )
 
     def summary(self, member: StaffMember, sid: str, remote: str | None) -> dict[str, Any]:
@@ -392,14 +405,12 @@ class Casework:
 
     def _summary(self, member: StaffMember, sid: str, remote: str | None) -> dict[str, Any]:
         with self.service.transaction() as db:
-            row = db.get(Submission, sid)
-            if row is None:
-                raise _refused(404, "not_found", "There is no such submission.")
+            row = scope.submission(db, member, sid, "There is no such submission.")
             link = self._open(row.identifiers, f"submissions/{sid}/identifiers")
             responses = self._responses(db, sid)
             flags = self._flags(db, [sid])[sid]
             library = self.service.library
-            history = self._history(db, row.patient_key, sid, responses)
+            history = self._history(db, member, row.patient_key, sid, responses)
             referrals = db.scalars(
                 select(Referral).where(Referral.submission_id == sid).order_by(Referral.id)
             ).all()
@@ -418,7 +429,7 @@ class Casework:
                 **what_matters(library, responses),
                 "flags": flags,
                 "forms": [
-                    form_section(library, r, flags, self._baseline_for(db, row, r))
+                    form_section(library, r, flags, self._baseline_for(db, member, row, r))
                     for r in responses
                 ],
                 "essentials": essentials(library, responses),
@@ -461,8 +472,7 @@ class Casework:
         owner = (owner or "").strip()[:64] or None
         conflict: Conflict | None = None
         with self.service.transaction() as db:
-            if db.get(Submission, sid) is None:
-                raise _refused(404, "not_found", "There is no such submission.")
+            scope.submission(db, member, sid, "There is no such submission.")
             if (
                 owner is not None
                 and db.scalar(select(User.id).where(User.username == owner)) is None
@@ -533,8 +543,7 @@ class Casework:
         if len(notes) > MAX_NOTES:
             raise _refused(422, "bad_value", f"notes may be at most {MAX_NOTES} characters")
         with self.service.transaction() as db:
-            if db.get(Submission, sid) is None:
-                raise _refused(404, "not_found", "There is no such submission.")
+            scope.submission(db, member, sid, "There is no such submission.")
             now = _now()
             row = Referral(
                 submission_id=sid,
@@ -591,6 +600,7 @@ class Casework:
             row = db.get(Referral, referral_id)
             if row is None:
                 raise _refused(404, "not_found", "There is no such referral.")
+            scope.submission(db, member, row.submission_id, "There is no such referral.")
             done = _changed(
                 db.execute(
                     update(Referral)

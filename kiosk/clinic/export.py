@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from kiosk.clinic.imd import NOT_STATED, compact_postcode, deciles_for, ethnic_group, quintile
 from kiosk.clinic.models import Flag, Referral, Response, Submission, Triage
+from kiosk.clinic.scope import describe, within
 from kiosk.clinic.scrub import REMOVED, scrub
 from kiosk.engine import Form, FormLibrary, UnknownFormError
 from kiosk.engine.answers import PREFER_NOT
@@ -118,6 +119,8 @@ class ExportOptions:
     purpose: str
     include_free_text: bool = False
     shift_dates: bool = False
+    # The clinics the exporting user is limited to (kiosk/clinic/scope.py); None: all.
+    clinics: tuple[str, ...] | None = None
 
     def check(self) -> None:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", self.project):
@@ -190,7 +193,10 @@ class Exporter:
             Submission.language,
             Submission.link_method,
             Submission.status,
-        ).order_by(Submission.patient_key, Submission.started_at, Submission.id)
+        )
+        query = query.where(within(self.options.clinics)).order_by(
+            Submission.patient_key, Submission.started_at, Submission.id
+        )
         last_patient: str | None = None
         visit = 0
         with self.service.transaction() as db:
@@ -466,6 +472,9 @@ def start_export(
         if on
     ]
     target = f"project {options.project}" + (f" with {', '.join(flags)}" if flags else "")
+    detail = f"purpose: {options.purpose.strip()}"
+    if options.clinics is not None:  # a scoped administrator exports their clinics only
+        detail += f"; clinics: {describe(options.clinics)}"
     # In the request's own transaction: an export that cannot be audited does not start.
     with service.transaction() as db:
         service.audit(
@@ -475,7 +484,7 @@ def start_export(
             "started: " + what,
             target=target,
             remote=remote,
-            detail=f"purpose: {options.purpose.strip()}",
+            detail=detail,
         )
     exporter.run = ExportRun(service, actor, what, target, remote)
     return exporter
@@ -557,7 +566,8 @@ def fhir_chunks(
             Submission.language,
             Submission.patient_key,
             Submission.identifiers,
-        ).order_by(Submission.started_at, Submission.id)
+        )
+        query = query.where(within(options.clinics)).order_by(Submission.started_at, Submission.id)
         for chunk in db.execute(query.execution_options(yield_per=_CHUNK)).partitions(_CHUNK):
             ids = [row.id for row in chunk]
             responses: dict[str, list[Any]] = {sid: [] for sid in ids}
@@ -624,6 +634,7 @@ def board_report(
     kind: str,
     actor: str,
     remote: str | None = None,
+    clinics: tuple[str, ...] | None = None,
 ) -> bytes:
     """The equity and outcomes report (docs/board-report.md), as a PDF or CSV, computed
     from the anonymised CSV itself, so every figure can be checked against an export.
@@ -635,9 +646,12 @@ def board_report(
 
     if kind not in ("pdf", "csv"):
         raise ExportError("a report is a pdf or a csv")
-    exporter = Exporter(service, ExportOptions("board-report", "the equity and outcomes report"))
+    options = ExportOptions("board-report", "the equity and outcomes report", clinics=clinics)
+    exporter = Exporter(service, options)
     with service.transaction() as db:
         appointments = list(csv.DictReader(io.StringIO(appointments_csv(db))))
+    if clinics is not None:  # a scoped administrator's report counts their clinics only
+        appointments = [a for a in appointments if a.get("clinic") in clinics]
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
         for piece in exporter.csv_chunks():
             spool.write(piece)
@@ -658,6 +672,22 @@ def board_report(
             f"ok: board_report_{kind}",
             target=f"{clinic or ALL_CLINICS} {first}..{last}"[:100],
             remote=remote,
-            detail="aggregate figures, small numbers suppressed",
+            detail="aggregate figures, small numbers suppressed"
+            + ("" if clinics is None else f"; clinics: {describe(clinics)}"),
         )
     return figures_pdf(figures) if kind == "pdf" else figures_csv(figures).encode("utf-8")
+
+
+def scoped_appointments_csv(db: Any, clinics: tuple[str, ...] | None) -> str:
+    """The appointments CSV (counts by month, clinic and group), only of ``clinics``
+    for an administrator limited to some clinics (None: every clinic)."""
+    from kiosk.clinic.imd import appointments_csv
+
+    text = appointments_csv(db)
+    if clinics is None:
+        return text
+    rows = list(csv.reader(io.StringIO(text)))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows(rows[:1] + [row for row in rows[1:] if row[1] in clinics])
+    return out.getvalue()

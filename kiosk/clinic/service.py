@@ -42,7 +42,7 @@ from kiosk.clinic.models import (
     Triage,
 )
 from kiosk.clinic.server_secrets import ServerSecrets
-from kiosk.clinic.staff import StaffAccounts
+from kiosk.clinic.staff import StaffAccounts, StaffMember
 from kiosk.engine import FormLibrary, UnknownFormError
 from kiosk.engine.answers import FREE_TEXT_TYPES
 from kiosk.envelope.envelope import (
@@ -598,9 +598,11 @@ class ClinicService:
         form_id: str,
         items: list[str],
         before: str | None = None,
+        where: Any = None,
     ) -> dict[str, Any]:
         """The patient's latest answers to a follow-up form's baseline form (those
-        given before ``before``, an ISO time, if set)."""
+        given before ``before``, an ISO time, if set; ``where``: a further condition on
+        the submission, e.g. the reader's clinic scope)."""
         if patient_key is None:
             return {}
         query = (
@@ -610,6 +612,8 @@ class ClinicService:
         )
         if before is not None:
             query = query.where(Submission.started_at < before)
+        if where is not None:
+            query = query.where(where)
         row = db.execute(query.order_by(Submission.started_at.desc()).limit(1)).first()
         if row is None:
             return {}
@@ -684,12 +688,17 @@ class ClinicService:
 
     # ------------------------------------------------------------ staff reads
 
-    def open_flags(self, actor: str, remote: str | None) -> list[dict[str, Any]]:
-        """Flags raised today and before, newest first (audited: this is patient data)."""
+    def open_flags(self, member: StaffMember, remote: str | None) -> list[dict[str, Any]]:
+        """Flags raised today and before, newest first, of the clinics ``member`` may see
+        (audited: this is patient data)."""
+        from kiosk.clinic.scope import visible
+
+        actor = member.actor
         with self.transaction() as db:
             rows = db.execute(
                 select(Flag, Submission.pathway, Submission.patient_key)
                 .join(Submission, Submission.id == Flag.submission_id)
+                .where(visible(member))
                 .order_by(Flag.raised_at.desc())
                 .limit(500)
             ).all()

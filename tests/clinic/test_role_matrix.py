@@ -284,6 +284,13 @@ ROUTES: dict[str, Route] = {
         ("role_changed", "ok: clinician"),
         lambda c: Call(f"{API}/admin/users/moved/role", body={"role": "clinician"}),
     ),
+    f"PUT {API}/admin/users/{{username}}/clinics": Route(
+        ("administrator",),
+        200,
+        ("user_clinics_changed", "ok"),
+        # every clinic, as before: the change ends the receptionist's sessions, nothing else
+        lambda c: Call(f"{API}/admin/users/reception/clinics", body={"clinics": None}),
+    ),
 }
 
 

@@ -1,0 +1,145 @@
+"""Clinic scoping: the submissions a staff member may see.
+
+A user may be limited to some clinics (``users.clinics``, a JSON list of clinic
+names as the clinic list spells them; NULL: every clinic). Every read of patient
+data (queue, summary, history, flags, exports) adds :func:`visible` to its query,
+and every route that names one submission takes it through :func:`submission`,
+so the rule lives here once.
+
+- An unscoped member (``clinics is None``) sees every submission, as before.
+- A scoped member sees only submissions whose clinic is one of theirs. A
+  submission with no clinic (anonymous, or not matched to the clinic list) is
+  seen by unscoped members only: nothing says which clinic it belongs to.
+- Another clinic's submission answers exactly as a missing one (404 ``not_found``,
+  the same words), so nothing leaks; the refusal is audited as ``out_of_scope``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy.orm import Session
+
+from kiosk.clinic.models import Submission, User
+from kiosk.clinic.service import Refused
+
+if TYPE_CHECKING:
+    from kiosk.clinic.service import ClinicService
+    from kiosk.clinic.staff import StaffMember
+
+MAX_CLINIC_NAME = 80  # Submission.clinic's length
+OUT_OF_SCOPE = "out_of_scope"  # the audit outcome of a refused request for another clinic
+
+Clinics = tuple[str, ...] | None
+
+
+def stored(clinics: Clinics) -> str | None:
+    """The ``users.clinics`` column for a list of clinics (None: every clinic)."""
+    return None if clinics is None else json.dumps(sorted(set(clinics)))
+
+
+def within(clinics: Clinics) -> ColumnElement[bool]:
+    """The SQL condition on ``Submission.clinic`` for a list of clinics."""
+    if clinics is None:
+        return true()
+    if not clinics:
+        return false()
+    return Submission.clinic.in_(clinics)  # NULL (no clinic) is never in the list
+
+
+def visible(member: StaffMember) -> ColumnElement[bool]:
+    """The SQL condition for the submissions ``member`` may see: add it to every query."""
+    return within(member.clinics)
+
+
+def sees(member: StaffMember, clinic: str | None) -> bool:
+    """Whether ``member`` may see a submission of ``clinic`` (the same rule as visible)."""
+    return member.clinics is None or (clinic is not None and clinic in member.clinics)
+
+
+def describe(clinics: Clinics) -> str:
+    """Plain words for an audit detail."""
+    if clinics is None:
+        return "every clinic"
+    return "only " + (", ".join(sorted(clinics)) if clinics else "no clinic")
+
+
+class OutOfScope(Refused):
+    """Another clinic's submission: answered exactly as a missing one (404
+    ``not_found``, the same words), audited as ``out_of_scope``."""
+
+    audit_outcome = OUT_OF_SCOPE
+
+    def __init__(self, missing: str) -> None:
+        super().__init__(404, "not_found", missing)
+
+
+def submission(db: Session, member: StaffMember, sid: str, missing: str) -> Submission:
+    """The submission ``sid`` if ``member`` may see it; otherwise 404 ``not_found`` with
+    the words ``missing``, alike for a missing id (``Refused``) and another clinic's
+    (``OutOfScope``)."""
+    row = db.scalar(select(Submission).where(Submission.id == sid))
+    if row is None:
+        raise Refused(404, "not_found", missing)
+    if not sees(member, row.clinic):
+        raise OutOfScope(missing)
+    return row
+
+
+def check_clinics(clinics: object) -> Clinics:
+    """A list of clinic names as sent (None: every clinic), or 422 ``bad_value``."""
+    if clinics is None:
+        return None
+    if not isinstance(clinics, list | tuple) or not all(isinstance(n, str) for n in clinics):
+        raise Refused(422, "bad_value", "clinics is a list of clinic names, or null for all")
+    names = tuple(sorted({n.strip() for n in clinics}))
+    if not names:
+        raise Refused(
+            422,
+            "bad_value",
+            "name at least one clinic, or send null to let the user see every clinic",
+        )
+    if any(not n or not n.isprintable() for n in names):
+        raise Refused(422, "bad_value", "a clinic name cannot be blank or hold control characters")
+    if any(len(n) > MAX_CLINIC_NAME for n in names):
+        raise Refused(422, "bad_value", f"a clinic name is at most {MAX_CLINIC_NAME} characters")
+    return names
+
+
+def set_clinics(
+    service: ClinicService,
+    username: str,
+    clinics: object,
+    actor: str,
+    remote: str | None = None,
+) -> Clinics:
+    """Limit ``username`` to ``clinics`` (None: every clinic) and end all their
+    sessions, so the new scope applies from their next sign-in. Audited as
+    ``user_clinics_changed``, refusals too (404 unknown user, 422 a bad list)."""
+    from kiosk.clinic.service import now_text
+    from kiosk.clinic.sessions import end_sessions
+
+    target = username[:64]
+    try:
+        names = check_clinics(clinics)
+        with service.transaction() as db:
+            user = db.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise Refused(404, "not_found", f"There is no staff user called {target}.")
+            user.clinics = stored(names)
+            ended = end_sessions(db, user.id, "clinics_changed", now_text())
+            service.audit(
+                db,
+                actor,
+                "user_clinics_changed",
+                "ok",
+                target=target,
+                remote=remote,
+                detail=f"{describe(names)}; {ended} sessions ended",
+            )
+    except Refused as refusal:
+        service.audit_now(actor, "user_clinics_changed", refusal.code, target=target, remote=remote)
+        raise
+    return names
