@@ -130,6 +130,7 @@ def test_a_weak_password_is_refused_with_its_reason_and_audited(clinic: Clinic) 
 # ------------------------------------------------------------ the account actions
 
 
+@pytest.mark.control("H-24-C4")
 def test_add_list_disable_and_enable(clinic: Clinic) -> None:
     admin = clinic.token("admin")
     added = clinic.call(
@@ -177,6 +178,7 @@ def test_add_list_disable_and_enable(clinic: Clinic) -> None:
     assert ("user:admin", "nobody", "not_found") in clinic.audit("user_disabled")
 
 
+@pytest.mark.control("H-24-C4")
 def test_a_role_change_ends_the_users_sessions(clinic: Clinic) -> None:
     admin, reception = clinic.token("admin"), clinic.token("reception")
     assert works(clinic, reception)
@@ -195,6 +197,7 @@ def test_a_role_change_ends_the_users_sessions(clinic: Clinic) -> None:
     ]
 
 
+@pytest.mark.control("H-24-C4")
 def test_a_reset_gives_a_one_time_password_that_must_be_changed(clinic: Clinic) -> None:
     admin, reception = clinic.token("admin"), clinic.token("reception")
     answer = clinic.call(admin, "POST", "/admin/users/reception/reset-password")
@@ -220,6 +223,7 @@ def test_a_reset_gives_a_one_time_password_that_must_be_changed(clinic: Clinic) 
 # ------------------------------------------------------------ the last administrator
 
 
+@pytest.mark.control("H-24-C4")
 def test_the_last_administrator_cannot_be_disabled_or_demoted(clinic: Clinic) -> None:
     admin = clinic.token("admin")
     for method, path, body in (
@@ -242,6 +246,7 @@ def test_the_last_administrator_cannot_be_disabled_or_demoted(clinic: Clinic) ->
     assert (refused.status_code, refused.json()["error"]) == (409, "last_administrator")
 
 
+@pytest.mark.control("H-24-C4")
 def test_two_administrators_disabling_each_other_at_once(clinic: Clinic) -> None:
     """Many rounds of two administrators, each disabling the other at the same moment
     (on the database's two connections): exactly one succeeds each time, the other is
@@ -314,6 +319,7 @@ ACCOUNT_CALLS = (
 )  # fmt: skip
 
 
+@pytest.mark.control("H-24-C4")
 def test_a_non_administrator_reaches_no_account_route(clinic: Clinic) -> None:
     clinic.service.accounts.add("doctor", "clinician", PASSWORD, "user:setup")
     clinic.service.accounts.add("worker", "link_worker", PASSWORD, "user:setup")
