@@ -28,7 +28,7 @@ from kiosk.clinic.casework import CASEWORKERS, Conflict
 from kiosk.clinic.held import HeldReview
 from kiosk.clinic.limits import MAX_BODY, STAFF_BODY, UNSIGNED_BODY, BodyLimits, client_of
 from kiosk.clinic.service import ClinicService, Refused
-from kiosk.clinic.staff import PASSWORD_CHANGE_ROUTES, ROLES, StaffMember, iso_time
+from kiosk.clinic.staff import PASSWORD_CHANGE_ROUTES, ROLES, TOKEN_TTL_S, StaffMember, iso_time
 from kiosk.sync.signing import HEADER_SERVER_TIME
 
 log = logging.getLogger(__name__)
@@ -357,14 +357,13 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
 
     def token_answer(token: str) -> dict[str, Any]:
         member = service.staff.check(token)
-        claims = service.staff.claims(token)
         ends_at = service.staff.session_end(member) if member is not None else None
-        if member is None or claims is None or ends_at is None:
+        if member is None or ends_at is None:
             raise Refused(401, "not_signed_in", "Sign in first.")  # ended meanwhile
         return {
             "token": token,
             "token_type": "bearer",
-            "expires_in": max(0, int(claims["exp"] - service.clock())),
+            "expires_in": min(TOKEN_TTL_S, max(0, round(ends_at - service.clock()))),
             "username": member.username,
             "role": member.role,
             "must_change_password": member.must_change_password,

@@ -37,7 +37,7 @@ pytestmark = pytest.mark.security
 FORMS = Path(__file__).resolve().parents[2] / "forms"
 KIOSK = [sys.executable, "-m", "kiosk"]
 PASSPHRASE = b"a clinic passphrase for tests"
-PASSWORD = "the right password for root"
+PASSWORD = "the right password for the administrator"
 GUESSES = 16
 API = "/api/v1"
 
