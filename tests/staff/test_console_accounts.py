@@ -15,9 +15,19 @@ import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QAbstractButton, QLabel
 
 sys.path.insert(0, str(Path(__file__).parent))  # console_helpers.py, beside this file
-from console_helpers import PASSWORD, Consoles, activate, clipped, ready, shown_texts, sign_in
+from console_helpers import (
+    PASSWORD,
+    Consoles,
+    activate,
+    clipped,
+    open_patient,
+    ready,
+    shown_texts,
+    sign_in,
+)
 
 from kiosk.console.client import (
     BadRequest,
@@ -325,10 +335,11 @@ def test_disabling_asks_first_signs_them_out_and_enabling_lets_them_back(
     qtbot.waitUntil(panel.confirm_button.isVisible)
     assert panel.message.text().startswith("Disable clinician?")
     assert panel.confirm_button.isVisible()
-    assert panel.confirm_button.text() == "&Yes, disable clinician"
+    assert panel.confirm_button.text() == "Yes, disable clinician"
+    assert panel.confirm_button.hasFocus()
     assert column(panel, "clinician", AccountsModel.STATE) == "Active"  # nothing yet
     with qtbot.waitSignal(panel.loaded):
-        panel.confirm_button.click()
+        qtbot.keyClick(panel.confirm_button, Qt.Key.Key_Space)
     assert column(panel, "clinician", AccountsModel.STATE) == "Disabled"
     assert panel.message.text() == "clinician is disabled."
     assert refused(staff_clinic, signed_in)
@@ -460,7 +471,7 @@ def test_the_inactivity_lock_ends_the_session_at_the_clinic(
 def test_change_my_password_from_the_status_bar(qtbot, consoles: Consoles, staff_clinic) -> None:
     window = consoles.open("clinician")
     assert window.password_button.isVisible()
-    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.password_dialog is not None)
     dialog = window.password_dialog
     assert isinstance(dialog, ChangePasswordDialog)
@@ -529,3 +540,31 @@ def test_the_accounts_tab_and_its_dialogs_fit(qtbot, consoles: Consoles) -> None
     assert panel.dialog is not None
     qtbot.waitUntil(panel.dialog.isVisible)
     assert not clipped(panel.dialog)
+
+
+def alt_letters(window) -> list[str]:
+    """The Alt letters of every button and labelled field a user can see now."""
+    found = []
+    for widget in window.findChildren(QAbstractButton):
+        if widget.isVisible() and not widget.shortcut().isEmpty():
+            found.append(widget.shortcut().toString())
+    for label in window.findChildren(QLabel):
+        text = label.text()
+        if label.isVisible() and label.buddy() is not None and "&" in text:
+            found.append("Alt+" + text[text.index("&") + 1].upper())
+    return found
+
+
+def test_no_two_things_on_a_screen_share_an_alt_letter(
+    qtbot, consoles: Consoles, staff_clinic
+) -> None:
+    """Two would make Alt+letter do nothing at all."""
+    window = consoles.open("admin")
+    letters = alt_letters(window)
+    assert "Alt+Y" in letters  # Change my password
+    assert len(letters) == len(set(letters)), sorted(letters)
+    window = consoles.open("clinician")
+    open_patient(qtbot, window, staff_clinic.ids["urgent"])
+    letters = alt_letters(window)
+    assert "Alt+Y" in letters and "Alt+M" in letters  # Assign to me
+    assert len(letters) == len(set(letters)), sorted(letters)

@@ -175,8 +175,10 @@ class AccountsPanel(QWidget):
     def _ask(self, question: str, yes: str, action: Callable[[], None]) -> None:
         say(self.message, question)
         self._pending = action
+        # No Alt letter (each would clash with a button beside it): it takes the focus,
+        # so Enter or Space says yes, and Tab away or another choice says no.
         self.confirm_button.setText(yes)
-        self.confirm_button.setAccessibleName(yes.replace("&", ""))
+        self.confirm_button.setAccessibleName(yes)
         self.confirm_button.show()
         self.confirm_button.setFocus()
 
@@ -201,7 +203,7 @@ class AccountsPanel(QWidget):
                 say(self.message, self.tr("%1 is already active.").replace("%1", username))
                 return
             question = self.tr("Enable %1? They can sign in again with their password.")
-            yes = self.tr("&Yes, enable %1")
+            yes = self.tr("Yes, enable %1")
             after = self.tr("%1 is enabled.")
             work: Callable[[], Any] = lambda: client.enable_user(username)  # noqa: E731
         else:
@@ -212,7 +214,7 @@ class AccountsPanel(QWidget):
                 "Disable %1? They are signed out at once and cannot sign in until the "
                 "account is enabled again."
             )
-            yes = self.tr("&Yes, disable %1")
+            yes = self.tr("Yes, disable %1")
             after = self.tr("%1 is disabled.")
             work = lambda: client.disable_user(username)  # noqa: E731
         self._ask(
@@ -240,7 +242,7 @@ class AccountsPanel(QWidget):
                 "Reset %1's password? Their password stops working and they are signed out; "
                 "you are shown a one-time password to give them in person."
             ).replace("%1", username),
-            self.tr("&Yes, reset %1's password").replace("%1", username),
+            self.tr("Yes, reset %1's password").replace("%1", username),
             lambda: self._change(lambda: client.reset_password(username), show, username),
         )
 

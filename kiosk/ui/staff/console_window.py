@@ -80,7 +80,7 @@ class StaffConsoleWindow(QMainWindow):
         self.who = QLabel()
         self.who.setAccessibleName(self.tr("Signed in as"))
         self.statusBar().addWidget(self.who, 1)
-        self.password_button = QPushButton(self.tr("Change &my password…"))
+        self.password_button = QPushButton(self.tr("Change m&y password…"))
         self.password_button.setAccessibleName(self.tr("Change my password"))
         self.password_button.clicked.connect(self.change_password)
         self.statusBar().addPermanentWidget(self.password_button)
