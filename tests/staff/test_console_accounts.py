@@ -52,7 +52,6 @@ from kiosk.ui.staff.password_change import ChangePasswordDialog, ForcedChangePag
 
 pytestmark = pytest.mark.staff
 NEW_PASSWORD = "harbour lanterns drift quietly 42"
-WAITS = pytest.mark.xfail(strict=True, reason="waits for the server route")
 
 
 @pytest.fixture
