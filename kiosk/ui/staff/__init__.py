@@ -6,6 +6,7 @@ It talks to the clinic only through :class:`kiosk.console.client.StaffClient`
 
 =====================  ==========================================================
 ``console_window``     the main window: sign-in, screens by role, lock, sign-out
+``password_change``    Change my password, and the forced change after a reset
 ``session``            one signed-in user's session: background calls, idle watch
 ``sign_in``            the sign-in and lock screen
 ``queue_model``        today's queue as a table model (``GET /queue``), NEW marks
@@ -16,7 +17,10 @@ It talks to the clinic only through :class:`kiosk.console.client.StaffClient`
 ``triage_panel``       status, owner and notes, conflict-aware
 ``referrals_panel``    referrals and their outcomes, conflict-aware
 ``documents``          the clinician summary and take-away sheet: save and print
-``admin_view``         users, tablets and enrolment codes
+``admin_view``         the administrator's tabs; tablets and enrolment codes
+``accounts_panel``     the Accounts tab: new, disable/enable, reset, role, clinics
+``accounts_model``     the staff accounts as a table model (``GET /admin/users``)
+``account_dialogs``    its dialogs; a one-time password shown once
 ``audit_log``          the audit log, filtered by submission or user
 ``exports_panel``      anonymised CSV, FHIR bundle and board report, to a folder
 ``tables``             read-only tables of words
