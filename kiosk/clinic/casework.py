@@ -676,23 +676,6 @@ class Casework:
             self.service.audit(db, member.actor, "read_audit", "ok", target=target, remote=remote)
         return entries
 
-    def users(self, member: StaffMember, remote: str | None = None) -> list[dict[str, Any]]:
-        now = self.service.clock()
-        with self.service.transaction() as db:
-            users = [
-                {
-                    "username": u.username,
-                    "role": u.role,
-                    "locked": u.locked_until > now,
-                    "disabled": u.disabled,
-                }
-                for u in db.scalars(select(User).order_by(User.username))
-            ]
-            self.service.audit(
-                db, member.actor, "read_users", "ok", target=f"{len(users)} users", remote=remote
-            )
-        return users
-
     def devices(self, member: StaffMember, remote: str | None = None) -> list[dict[str, Any]]:
         with self.service.transaction() as db:
             devices = [
