@@ -109,6 +109,7 @@ def queue_status(http: httpx.Client, token: str) -> tuple[int, str | None]:
     return answer.status_code, (answer.json().get("error") if answer.status_code != 200 else None)
 
 
+@pytest.mark.control("H-24-C5")
 def test_sign_out_ends_the_session_on_the_server(clinic: Clinic) -> None:
     signed_in = clinic.sign_in("root")
     token = signed_in["token"]
@@ -127,6 +128,7 @@ def test_sign_out_ends_the_session_on_the_server(clinic: Clinic) -> None:
         assert last is not None
 
 
+@pytest.mark.control("H-24-C5")
 def test_refresh_retires_the_token_before(clinic: Clinic) -> None:
     first = clinic.sign_in("root")
     with clinic.http() as http:
@@ -141,6 +143,7 @@ def test_refresh_retires_the_token_before(clinic: Clinic) -> None:
         assert again.status_code == 401
 
 
+@pytest.mark.control("H-24-C5")
 def test_refreshing_never_extends_the_session(tmp_path: Path) -> None:
     """The working shift ends when it ends: a refresh every 14 minutes for an hour
     cannot keep a one-hour session alive, and no token reaches past its end."""
@@ -171,6 +174,7 @@ def test_refreshing_never_extends_the_session(tmp_path: Path) -> None:
         clinic.service.engine.dispose()
 
 
+@pytest.mark.control("H-24-C5")
 def test_an_ended_session_is_refused_by_another_service_process(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -195,6 +199,7 @@ def test_an_ended_session_is_refused_by_another_service_process(
         clinic.service.engine.dispose()
 
 
+@pytest.mark.control("H-24-C5")
 def test_a_forced_password_change_blocks_every_other_route(clinic: Clinic) -> None:
     with clinic.service.transaction() as db:
         db.execute(update(User).where(User.username == "root").values(must_change_password=True))
@@ -233,6 +238,7 @@ def test_a_forced_password_change_blocks_every_other_route(clinic: Clinic) -> No
         assert queue_status(http, changed.json()["token"]) == (200, None)
 
 
+@pytest.mark.control("H-24-C5")
 def test_changing_your_own_password_needs_the_current_one_and_ends_your_other_sessions(
     clinic: Clinic,
 ) -> None:
@@ -268,6 +274,7 @@ def test_changing_your_own_password_needs_the_current_one_and_ends_your_other_se
     assert outcomes[2].startswith("ok")
 
 
+@pytest.mark.control("H-27-C3")
 def test_one_address_guessing_many_usernames_is_slowed_down_alone(tmp_path: Path) -> None:
     clinic = Clinic(tmp_path / "clinic", f"sqlite:///{tmp_path / 'clinic.db'}", cheap_hasher())
     guesser, colleague = next_address(), next_address()
@@ -297,6 +304,7 @@ def test_one_address_guessing_many_usernames_is_slowed_down_alone(tmp_path: Path
         clinic.service.engine.dispose()
 
 
+@pytest.mark.control("H-27-C3")
 def test_a_real_and_an_unknown_username_answer_alike(tmp_path: Path) -> None:
     """Ten wrong passwords for a real account and ten for a made-up name: the same
     status and body each time, and the same timing class (the password is hashed in
