@@ -336,3 +336,39 @@ def test_a_real_and_an_unknown_username_answer_alike(tmp_path: Path) -> None:
     finally:
         clinic.running.stop()
         clinic.service.engine.dispose()
+
+
+def test_the_session_length_setting_reaches_the_service(tmp_path: Path) -> None:
+    """``[staff] session_hours`` in clinic.toml sets the session's end; out of range
+    (1-24) it is refused with the file and key named."""
+    from kiosk.clinic.config import ClinicConfig
+    from kiosk.clinic.setup import open_configured
+    from kiosk.site.tomlfile import SettingsError
+
+    folder = tmp_path / "clinic"
+    init_clinic(folder, PASSPHRASE, ["127.0.0.1"])
+    (tmp_path / "passphrase").write_bytes(PASSPHRASE)
+    config = tmp_path / "clinic.toml"
+
+    def settings(hours: int) -> ClinicConfig:
+        config.write_text(
+            f'[clinic]\nfolder = "{folder}"\npassphrase_file = "passphrase"\n'
+            f"[staff]\nsession_hours = {hours}\n",
+            encoding="utf-8",
+        )
+        return ClinicConfig.load(config)
+
+    with pytest.raises(SettingsError, match="session_hours"):
+        settings(25)
+    service = open_configured(settings(2), [FORMS])
+    try:
+        service.staff.hasher = cheap_hasher()
+        service.staff.add("ann", "clinician", PASSWORDS["ann"], "user:setup")
+        before = service.clock()
+        token = service.staff.login("ann", PASSWORDS["ann"], "127.0.0.1")
+        member = service.staff.check(token)
+        assert member is not None
+        ends_at = service.staff.session_end(member)
+        assert ends_at is not None and abs(ends_at - (before + 2 * 3600)) < 60
+    finally:
+        service.engine.dispose()
