@@ -8,10 +8,15 @@ on every service process sharing the database.
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from kiosk.clinic.models import StaffSession
+
+SESSIONS_KEPT_S = 30 * 24 * 3600
+"""A session's row is kept for 30 days after its absolute end (for investigating an
+account), then forgotten the next time that user signs in; the audit log keeps every
+sign-in and sign-out for as long as the clinic keeps its audit."""
 
 
 def end_sessions(db: Session, user_id: int, reason: str, at: str) -> int:
@@ -38,5 +43,16 @@ def end_other_sessions(
             StaffSession.id != keep_session_id,
         )
         .values(ended_at=at, ended_reason=reason[:40])
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def forget_old_sessions(db: Session, user_id: int, now: float) -> int:
+    """Forget ``user_id``'s sessions that ended more than SESSIONS_KEPT_S ago (every
+    session has ended by its ``ends_at``, open or not); how many were forgotten."""
+    result = db.execute(
+        delete(StaffSession).where(
+            StaffSession.user_id == user_id, StaffSession.ends_at < now - SESSIONS_KEPT_S
+        )
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

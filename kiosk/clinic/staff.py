@@ -57,7 +57,7 @@ from kiosk.clinic.config import (
 )
 from kiosk.clinic.models import StaffSession, User
 from kiosk.clinic.passwords import check_new_password
-from kiosk.clinic.sessions import end_other_sessions
+from kiosk.clinic.sessions import end_other_sessions, forget_old_sessions
 
 if TYPE_CHECKING:
     from kiosk.clinic.service import ClinicService
@@ -283,6 +283,7 @@ class StaffAccounts:
                 .where(User.id == taken.id)
                 .values(failures=0, locked_until=0.0, last_sign_in_at=now_text())
             )
+            forget_old_sessions(db, taken.id, now)
             db.add(
                 StaffSession(
                     id=session,

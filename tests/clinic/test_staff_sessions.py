@@ -372,3 +372,36 @@ def test_the_session_length_setting_reaches_the_service(tmp_path: Path) -> None:
         assert ends_at is not None and abs(ends_at - (before + 2 * 3600)) < 60
     finally:
         service.engine.dispose()
+
+
+def test_sessions_are_forgotten_a_month_after_they_end(tmp_path: Path) -> None:
+    """The sessions table does not grow for ever: a user's sessions that ended more than
+    30 days ago are forgotten when that user next signs in; recent ones stay."""
+    from kiosk.clinic.sessions import SESSIONS_KEPT_S
+
+    clinic = Clinic(tmp_path / "clinic", f"sqlite:///{tmp_path / 'clinic.db'}", cheap_hasher())
+    clock = FakeClock()
+    clinic.service.clock = clock
+    clinic.service.staff.session_hours = 10
+
+    def sessions_of(username: str) -> int:
+        with clinic.service.transaction() as db:
+            user_id = db.scalar(select(User.id).where(User.username == username))
+            return len(
+                db.scalars(select(StaffSession).where(StaffSession.user_id == user_id)).all()
+            )
+
+    try:
+        clinic.sign_in("ann")
+        clinic.sign_in("ann")
+        clinic.sign_in("root")
+        assert (sessions_of("ann"), sessions_of("root")) == (2, 1)
+        clock.now += 10 * 3600 + SESSIONS_KEPT_S - 60  # not yet a month past their end
+        clinic.sign_in("ann")
+        assert sessions_of("ann") == 3
+        clock.now += 120
+        clinic.sign_in("ann")
+        assert (sessions_of("ann"), sessions_of("root")) == (2, 1)  # only ann's, only old
+    finally:
+        clinic.running.stop()
+        clinic.service.engine.dispose()
