@@ -9,11 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
 from kiosk.ui.staff import words
-
-Index = QModelIndex | QPersistentModelIndex
+from kiosk.ui.staff.tables import RecordTableModel
 
 
 def clinics_text(clinics: Sequence[str] | None) -> str:
@@ -23,15 +20,14 @@ def clinics_text(clinics: Sequence[str] | None) -> str:
     return ", ".join(str(name) for name in clinics)
 
 
-class AccountsModel(QAbstractTableModel):
+class AccountsModel(RecordTableModel):
     """One row per account, in the clinic's order; ``key(row)`` is the username."""
 
     USERNAME, ROLE, STATE, LAST_SIGN_IN, CLINICS, PASSWORD = range(6)
-    UsernameRole = Qt.ItemDataRole.UserRole + 1
+    UsernameRole = RecordTableModel.KeyRole
 
     def __init__(self) -> None:
         super().__init__()
-        self.accounts: list[dict[str, Any]] = []
         self.titles = {
             self.USERNAME: self.tr("Username"),
             self.ROLE: self.tr("Role"),
@@ -41,55 +37,30 @@ class AccountsModel(QAbstractTableModel):
             self.PASSWORD: self.tr("Password"),
         }
 
+    @property
+    def accounts(self) -> list[dict[str, Any]]:
+        return self.records
+
     def set_accounts(self, accounts: Sequence[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self.accounts = list(accounts)
-        self.endResetModel()
+        self.set_records(accounts)
+
+    def key_of(self, record: dict[str, Any]) -> str:
+        return str(record["username"])
 
     def key(self, row: int) -> str:
-        return str(self.accounts[row]["username"])
+        return self.key_of(self.records[row])
 
     def account(self, row: int) -> dict[str, Any]:
-        return self.accounts[row]
-
-    def row_of(self, username: str) -> int | None:
-        return next((i for i, a in enumerate(self.accounts) if a["username"] == username), None)
+        return self.records[row]
 
     def active_administrators(self) -> int:
-        return sum(1 for a in self.accounts if a["role"] == "administrator" and self.is_active(a))
+        return sum(1 for a in self.records if a["role"] == "administrator" and self.is_active(a))
 
     @staticmethod
     def is_active(account: dict[str, Any]) -> bool:
         if "state" in account:
             return bool(account["state"] == "active")
         return not account.get("disabled")  # a clinic from before account states
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.accounts)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.titles)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.titles[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.accounts):
-            return None
-        account = self.accounts[index.row()]
-        if role == self.UsernameRole:
-            return account["username"]
-        if role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
-            return self.text(account, index.column())
-        return None
 
     def text(self, account: dict[str, Any], column: int) -> str:
         if column == self.USERNAME:

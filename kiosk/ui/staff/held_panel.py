@@ -11,26 +11,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.ui.staff import words
 from kiosk.ui.staff.look import say
 from kiosk.ui.staff.session import Session
-from kiosk.ui.staff.tables import table_view
-
-Index = QModelIndex | QPersistentModelIndex
+from kiosk.ui.staff.tables import RecordTableModel, table_view
 
 
-class HeldModel(QAbstractTableModel):
+class HeldModel(RecordTableModel):
     """One row per held submission, oldest first."""
 
     RECEIVED, SUBMISSION, PATHWAY, TABLET, REASON, STATUS = range(6)
-    HeldIdRole = Qt.ItemDataRole.UserRole + 1
+    HeldIdRole = RecordTableModel.KeyRole
 
     def __init__(self) -> None:
         super().__init__()
-        self.entries: list[dict[str, Any]] = []
         self.titles = {
             self.RECEIVED: self.tr("Received"),
             self.SUBMISSION: self.tr("Submission"),
@@ -40,43 +37,18 @@ class HeldModel(QAbstractTableModel):
             self.STATUS: self.tr("Status"),
         }
 
+    @property
+    def entries(self) -> list[dict[str, Any]]:
+        return self.records
+
     def set_entries(self, entries: Sequence[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        self.endResetModel()
+        self.set_records(entries)
+
+    def key_of(self, record: dict[str, Any]) -> int:
+        return int(record["id"])
 
     def held_id(self, row: int) -> int:
-        return int(self.entries[row]["id"])
-
-    def row_of(self, held_id: int) -> int | None:
-        return next((i for i, e in enumerate(self.entries) if e["id"] == held_id), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.titles)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.titles[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.entries):
-            return None
-        entry = self.entries[index.row()]
-        if role == self.HeldIdRole:
-            return entry["id"]
-        if role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
-            return self.text(entry, index.column())
-        return None
+        return self.key_of(self.records[row])
 
     def text(self, entry: dict[str, Any], column: int) -> str:
         if column == self.RECEIVED:

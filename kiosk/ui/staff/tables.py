@@ -65,6 +65,62 @@ class TextTableModel(QAbstractTableModel):
         return None
 
 
+class RecordTableModel(QAbstractTableModel):
+    """Rows of records as the clinic sends them (one dict each), in the clinic's order.
+
+    A subclass names its columns and ``titles``, says in ``text`` what each column
+    shows of a record (words, never colour alone), and what a record's ``key_of`` is
+    (given under KeyRole)."""
+
+    KeyRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[dict[str, Any]] = []
+        self.titles: dict[int, str] = {}
+
+    def set_records(self, records: Sequence[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self.records = list(records)
+        self.endResetModel()
+
+    def key_of(self, record: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def text(self, record: dict[str, Any], column: int) -> str:
+        raise NotImplementedError
+
+    def row_of(self, key: Any) -> int | None:
+        return next((i for i, r in enumerate(self.records) if self.key_of(r) == key), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.titles)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.titles[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.records):
+            return None
+        record = self.records[index.row()]
+        if role == self.KeyRole:
+            return self.key_of(record)
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return self.text(record, index.column())
+        return None
+
+
 class WholeTable(QTableView):
     """A table as tall as all its rows, for tables inside a scrolling page."""
 
