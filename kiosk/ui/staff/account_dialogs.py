@@ -24,15 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.staff import words
+from kiosk.ui.staff.look import plain_words as _words
 from kiosk.ui.staff.look import say
-
-
-def _words(text: str, name: str = "hint") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
 
 
 def role_box(name: str, current: str | None = None) -> QComboBox:

@@ -119,3 +119,12 @@ def say(label: QLabel, text: str, *, problem: bool = True) -> None:
     show_problem(label, text if problem else "")
     if not problem:
         label.setText(text)
+
+
+def plain_words(text: str, name: str = "hint") -> QLabel:
+    """A label of plain text (never read as markup) that wraps, named for the theme."""
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label

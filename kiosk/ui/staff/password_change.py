@@ -25,16 +25,9 @@ from PySide6.QtWidgets import (
 
 from kiosk.console.client import SignedIn
 from kiosk.ui.staff import words
+from kiosk.ui.staff.look import plain_words as _words
 from kiosk.ui.staff.look import say
 from kiosk.ui.staff.session import Session
-
-
-def _words(text: str, name: str = "hint") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
 
 
 def _secret(name: str) -> QLineEdit:
