@@ -34,6 +34,7 @@ from kiosk.ui.pictograms import Pictogram
 from kiosk.ui.screens import QuestionScreen, ReviewScreen, ThanksScreen
 from kiosk.ui.theme import stylesheet
 from kiosk.ui.translations import DEFAULT_FOLDER, SOURCE_LANGUAGE, Translations
+from tests.ui.settling import settle
 
 pytestmark = pytest.mark.i18n
 
@@ -82,11 +83,6 @@ def make_kiosk(
         window.reset(None)
         window.background.wait()
         translations.use(SOURCE_LANGUAGE)
-
-
-def settle(qtbot: Any, window: KioskWindow) -> None:
-    window.background.wait()
-    qtbot.wait(1)
 
 
 def tap(qtbot: Any, window: KioskWindow, name: str) -> None:

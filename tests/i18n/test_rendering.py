@@ -39,6 +39,7 @@ from kiosk.ui.kiosk_window import KioskWindow
 from kiosk.ui.linking_screens import CheckInScreen, FoundScreen, SeeReceptionScreen
 from kiosk.ui.screens import QuestionScreen, ReviewScreen
 from kiosk.ui.translations import DEFAULT_FOLDER, SOURCE_LANGUAGE, Translations
+from tests.ui.settling import settle
 
 pytestmark = pytest.mark.i18n
 
@@ -133,21 +134,6 @@ def kiosk(
     yield window
     window.reset(None)
     window.background.wait()
-
-
-def settle(qtbot: Any, window: KioskWindow) -> None:
-    """Wait for the background work, then until the screen's layout stops moving
-    (a text-size change re-lays a screen out over several event-loop turns)."""
-    window.background.wait()
-    last: list[object] = []
-
-    def still() -> bool:
-        now = [w.geometry().getRect() for w in window.currentWidget().findChildren(QWidget)]
-        steady = now == last
-        last[:] = now
-        return steady
-
-    qtbot.waitUntil(still, timeout=2000)
 
 
 def every_screen_value(item: Item) -> Any:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from kiosk.ui.kiosk_window import KioskWindow
 from kiosk.ui.screens import QuestionScreen, ReviewScreen
+from tests.ui.settling import settle
 
 pytestmark = pytest.mark.ui
 RESOLUTIONS = [(1280, 800), (800, 1280), (1920, 1080)]
@@ -48,11 +49,6 @@ def shown(make_window, width: int, height: int, contrast: bool, size: str) -> Ki
     window.set_text_size(size)
     window.set_high_contrast(contrast)
     return window
-
-
-def settle(qtbot, window: KioskWindow) -> None:
-    window.background.wait()
-    qtbot.wait(1)
 
 
 @pytest.mark.control("H-19-C1")
