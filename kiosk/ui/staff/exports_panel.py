@@ -5,14 +5,13 @@ The clinic makes every file and audits it with the stated purpose; the console o
 streams each one into the chosen folder through :class:`~kiosk.console.client.StaffClient`,
 in the background. A file is written whole or not at all, and the anonymised set is
 renamed into place only once all three of its files have arrived, so a failure leaves
-nothing behind. ``export_*(…)`` and ``set_folder(path)`` work without a dialog (the
-tests use them); ``confirm`` asks before an identified FHIR export and can be replaced.
+nothing behind (:mod:`kiosk.console.export_staging`). ``export_*(…)`` and
+``set_folder(path)`` work without a dialog (the tests use them); ``confirm`` asks
+before an identified FHIR export and can be replaced.
 """
 
 from __future__ import annotations
 
-import contextlib
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -32,60 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.console.client import StaffClient
+from kiosk.console.export_staging import (
+    PROJECT_NAME,
+    Written,
+    deliver_one,
+    export_anonymised_set,
+)
 from kiosk.ui.staff import words
 from kiosk.ui.staff.look import say
 from kiosk.ui.staff.session import Session
-
-# The clinic's own rule for project names (kiosk.clinic.export.ExportOptions); checked
-# here too because the name becomes part of a file name on this computer.
-PROJECT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-INCOMING = ".incoming"
-Written = list[tuple[str, int]]  # (file name, bytes)
-
-
-def anonymised_names(project: str, free_text: bool) -> list[str]:
-    return [
-        f"{project}-anonymised{'-free-text' if free_text else ''}.csv",
-        f"{project}-dictionary.md",
-        "appointments.csv",
-    ]
-
-
-def export_anonymised_set(
-    client: StaffClient,
-    folder: Path,
-    project: str,
-    purpose: str,
-    *,
-    free_text: bool,
-    shift_dates: bool,
-) -> Written:
-    """The anonymised CSV, its dictionary and the appointment counts, into ``folder``:
-    all three, or (on any failure) none of them."""
-    csv_name, dictionary_name, appointments_name = anonymised_names(project, free_text)
-    staged = {name: folder / (name + INCOMING) for name in anonymised_names(project, free_text)}
-    try:
-        sizes = {
-            csv_name: client.export_anonymised(
-                staged[csv_name], project, purpose, free_text=free_text, shift_dates=shift_dates
-            ),
-            dictionary_name: client.export_dictionary(
-                staged[dictionary_name], project, free_text=free_text
-            ),
-            appointments_name: client.export_appointments(staged[appointments_name]),
-        }
-        for name, path in staged.items():
-            path.replace(folder / name)
-    finally:
-        for path in staged.values():
-            with contextlib.suppress(OSError):  # the error to report is the one above
-                path.unlink(missing_ok=True)
-    return list(sizes.items())
-
-
-def _one(name: str, download: Callable[[], int]) -> Written:
-    return [(name, download())]
 
 
 def ask_in_dialog(parent: QWidget, title: str, text: str) -> bool:
@@ -344,7 +298,7 @@ class ExportsPanel(QWidget):
         client = self.session.client
         self._run(
             folder,
-            lambda: _one(
+            lambda: deliver_one(
                 name,
                 lambda: client.export_fhir(folder / name, project, purpose, identified=identified),
             ),
@@ -365,7 +319,7 @@ class ExportsPanel(QWidget):
         client = self.session.client
         self._run(
             folder,
-            lambda: _one(
+            lambda: deliver_one(
                 name,
                 lambda: client.board_report(
                     folder / name, project, first, last, clinic=clinic, kind=kind

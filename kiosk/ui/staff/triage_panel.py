@@ -27,11 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.console.client import STATUSES, EditConflict
+from kiosk.console.triage_merge import merge_triage, their_notes_above, triage_values
 from kiosk.ui.staff import words
 from kiosk.ui.staff.look import say
 from kiosk.ui.staff.session import Session
-
-FIELDS = ("status", "owner", "notes")
 
 
 @dataclass(frozen=True)
@@ -46,14 +45,6 @@ class TriageDraft:
     notes: str
 
 
-def _values(triage: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "status": triage.get("status") or "new",
-        "owner": triage.get("owner") or None,
-        "notes": triage.get("notes") or "",
-    }
-
-
 class TriagePanel(QGroupBox):
     saved = Signal(dict)
 
@@ -62,7 +53,7 @@ class TriagePanel(QGroupBox):
         self.session = session
         self.submission_id: str | None = None
         self.version = 0
-        self._base: dict[str, Any] = _values({})
+        self._base: dict[str, Any] = triage_values({})
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.status = QComboBox()
@@ -129,7 +120,7 @@ class TriagePanel(QGroupBox):
     def load(self, submission_id: str, triage: Mapping[str, Any]) -> None:
         self.submission_id = submission_id
         self.version = int(triage.get("version", 0))
-        self._base = _values(triage)
+        self._base = triage_values(triage)
         self._show(self._base)
         self._hide_theirs()
         say(self.message, "")
@@ -137,7 +128,7 @@ class TriagePanel(QGroupBox):
 
     def clear(self) -> None:
         self.submission_id = None
-        self._show(_values({}))
+        self._show(triage_values({}))
         self._hide_theirs()
         say(self.message, "")
         self.setEnabled(False)
@@ -193,7 +184,7 @@ class TriagePanel(QGroupBox):
     def _saved(self, triage: Mapping[str, Any]) -> None:
         self.save_button.setEnabled(True)
         self.version = int(triage.get("version", self.version + 1))
-        self._base = _values(triage)
+        self._base = triage_values(triage)
         self._hide_theirs()
         say(self.message, self.tr("Triage saved."), problem=False)
         self.saved.emit(dict(triage))
@@ -206,11 +197,9 @@ class TriagePanel(QGroupBox):
             say(self.message, words.problem(exc))
 
     def _conflict(self, current: Mapping[str, Any]) -> None:
-        theirs = _values(current)
-        mine = self.values()
-        # Where this user changed nothing, what the other person saved stands.
-        merged = {f: (theirs[f] if mine[f] == self._base[f] else mine[f]) for f in FIELDS}
-        self._show(merged)
+        merge = merge_triage(self._base, self.values(), current)
+        theirs = merge.theirs
+        self._show(merge.shown)
         self._base = theirs
         self.version = int(current.get("version", self.version))
         who = current.get("updated_by") or self.tr("someone else")
@@ -233,13 +222,13 @@ class TriagePanel(QGroupBox):
         self.theirs.setText("\n".join(lines))
         self.theirs.show()
         self._their_notes = theirs["notes"]
-        both_wrote = merged["notes"] != theirs["notes"] and bool(theirs["notes"])
-        self.take_notes.setVisible(both_wrote)
+        self.take_notes.setVisible(merge.both_wrote_notes)
 
     def _take_their_notes(self) -> None:
         mine = self.notes.toPlainText()
-        if self._their_notes and self._their_notes not in mine:
-            self.notes.setPlainText(f"{self._their_notes}\n\n{mine}" if mine else self._their_notes)
+        both = their_notes_above(self._their_notes, mine)
+        if both != mine:
+            self.notes.setPlainText(both)
         self.take_notes.hide()
 
     def _hide_theirs(self) -> None:
