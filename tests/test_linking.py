@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.envelope.keys import ClinicKeyPair
+from kiosk.exchange.clinic_list import Appointment, ClinicList
 from kiosk.journey.linking import (
     CheckIn,
     LinkError,
@@ -20,7 +21,6 @@ from kiosk.journey.linking import (
     initial_of,
 )
 from kiosk.store import TabletStore
-from kiosk.store.clinic_list import Appointment, ClinicList
 
 TODAY = dt.date(2026, 11, 23)
 NOW = dt.datetime.now(dt.UTC)

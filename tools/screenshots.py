@@ -50,8 +50,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget  # noqa: E402
 
 from kiosk.engine import FormLibrary  # noqa: E402
 from kiosk.envelope.keys import ClinicKeyPair  # noqa: E402
+from kiosk.exchange.clinic_list import Appointment  # noqa: E402
 from kiosk.store import StaffPin, TabletStore  # noqa: E402
-from kiosk.store.clinic_list import Appointment  # noqa: E402
 from kiosk.ui.background import Background  # noqa: E402
 from kiosk.ui.enrol_screen import EnrolScreen  # noqa: E402
 from kiosk.ui.kiosk_window import KioskWindow  # noqa: E402

@@ -251,7 +251,7 @@ def _known() -> tuple[type[BaseException], ...]:
     from kiosk.clinic.service import Refused
     from kiosk.engine import EngineError
     from kiosk.envelope.errors import EnvelopeError
-    from kiosk.store.clinic_list import ClinicListError
+    from kiosk.exchange import ClinicListError
 
     return (
         OSError,
@@ -319,7 +319,7 @@ def add_user(args: argparse.Namespace) -> int:
 
 
 def clinic_list(args: argparse.Namespace) -> int:
-    from kiosk.store.clinic_list import parse_csv
+    from kiosk.exchange.clinic_list import parse_csv
 
     day = args.day or dt.date.today()
     try:

@@ -27,8 +27,8 @@ def register(commands: Any) -> None:
 
 def enrol_tablet(args: argparse.Namespace) -> int:
     from kiosk.store import StoreError
-    from kiosk.sync.client import SyncError
     from kiosk.sync.enrol import enrol
+    from kiosk.sync.errors import SyncError
 
     data_dir = args.data_dir or paths.data_dir()
     try:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli.clinic import _known, _open, _target, clinic_arguments
+from kiosk.site.files import atomic_file, write_atomically
 
 
 def register(commands: Any) -> None:
@@ -102,17 +103,11 @@ def _administrator(service: Any, username: str) -> str:
 
 def _write(path: Path, chunks: Any) -> int:
     """Write the pieces to ``path`` whole or not at all; the number of rows."""
-    partial = path.with_name(path.name + ".part")
     lines = 0
-    try:
-        with partial.open("w", encoding="utf-8", newline="") as handle:
-            for piece in chunks:
-                handle.write(piece)
-                lines += piece.count("\n")
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with atomic_file(path, mode=None) as handle:  # mode as the umask allows, like any export
+        for piece in chunks:
+            handle.write(piece.encode("utf-8"))
+            lines += piece.count("\n")
     return lines
 
 
@@ -181,9 +176,7 @@ def report(args: argparse.Namespace) -> int:
                 remote="command line",
             )
             path = args.out / f"report-{args.first}-{args.last}.{kind}"
-            partial = path.with_name(path.name + ".part")
-            partial.write_bytes(body)
-            partial.replace(path)
+            write_atomically(path, body, mode=None)
             written.append(str(path))
     except _errors(PermissionError) as exc:
         return _fail(exc)

@@ -24,11 +24,12 @@ from typing import Any
 
 from kiosk.engine import EngineError, FormLibrary
 from kiosk.envelope.errors import EnvelopeError
+from kiosk.exchange.clinic_list import ClinicList
 from kiosk.site import paths
 from kiosk.site.licences import LicenceRegister, LicenceRegisterError
 from kiosk.site.settings import SETTINGS_FILE, SettingsError, TabletSettings
 from kiosk.store import FileKeyStore, StaffPin, StoreError, TabletStore
-from kiosk.store.clinic_list import KEY_PURPOSE, ClinicList, ClinicLists
+from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
 
 DEMO_PIN = "246810"
 # Made-up patients (NHS numbers from the 999 test range are not issued to anyone).
@@ -120,8 +121,8 @@ def start_sync(store: TabletStore, data_dir: Path, on_not_enrolled: Callable[[],
 def needs_enrolment(data_dir: Path) -> bool:
     """Whether the data folder holds no enrolment (a damaged record is not "none": sync
     reports that one when it starts)."""
-    from kiosk.sync.client import SyncError
     from kiosk.sync.config import read_clinic_record
+    from kiosk.sync.errors import SyncError
 
     try:
         return read_clinic_record(data_dir) is None
@@ -189,7 +190,7 @@ def _no_display() -> bool:
 
 def run_kiosk(args: argparse.Namespace) -> int:
     from kiosk.clinic.database import DatabaseError
-    from kiosk.sync.client import SyncError
+    from kiosk.sync.errors import SyncError
 
     demo_clinic = None
     try:

@@ -96,7 +96,7 @@ def _known() -> tuple[type[BaseException], ...]:
     from kiosk.engine import EngineError
     from kiosk.envelope.errors import EnvelopeError
     from kiosk.store import StoreError
-    from kiosk.sync.client import SyncError
+    from kiosk.sync.errors import SyncError
 
     return (
         ConsoleError,

@@ -17,10 +17,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.exchange.clinic_list import ClinicListError, parse_csv
 from kiosk.site import paths
 from kiosk.site.settings import SETTINGS_FILE, SettingsError, TabletSettings
 from kiosk.store import FileKeyStore, StaffPin, StoreError, TabletStore
-from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists, parse_csv
+from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
 
 
 def register(commands: Any) -> None:
@@ -119,7 +120,7 @@ def import_clinic_list(args: argparse.Namespace) -> int:
             ClinicLists(store, key).save(clinic_list)
         finally:
             store.close()
-    except (StoreError, SettingsError) as exc:
+    except (ClinicListError, StoreError, SettingsError) as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
     count = len(clinic_list.appointments)

@@ -45,6 +45,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kiosk.clinic.config import DATABASE_FILE, BackupPolicy
 from kiosk.clinic.server_secrets import SERVER_KEY_FILE
 from kiosk.clinic.tls import CERT_FILE, CERT_KEY_FILE
+from kiosk.site.files import atomic_file
 
 PG_DUMP_FILE = "clinic.pgdump"
 MANIFEST = "manifest.json"
@@ -241,21 +242,12 @@ def back_up(folder: Path, out: Path, database_url: str | None = None) -> BackupR
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
         members[MANIFEST] = manifest_path
         out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(out.name + ".part")
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as handle, tarfile.open(fileobj=handle, mode="w") as tar:
-                for name, path in members.items():
-                    info = tar.gettarinfo(str(path), arcname=name)
-                    info.mode, info.uid, info.gid, info.uname, info.gname = 0o600, 0, 0, "", ""
-                    with path.open("rb") as data:
-                        tar.addfile(info, data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            partial.replace(out)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        with atomic_file(out) as handle, tarfile.open(fileobj=handle, mode="w") as tar:
+            for name, path in members.items():
+                info = tar.gettarinfo(str(path), arcname=name)
+                info.mode, info.uid, info.gid, info.uname, info.gname = 0o600, 0, 0, "", ""
+                with path.open("rb") as data:
+                    tar.addfile(info, data)
     return BackupReport(out, len(members), submissions, schema)
 
 
@@ -318,8 +310,7 @@ def restore(archive: Path, folder: Path, database_url: str | None = None) -> Bac
         for name, path in members.items():
             target = folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as out, path.open("rb") as data:
+            with atomic_file(target, replace=False) as out, path.open("rb") as data:
                 shutil.copyfileobj(data, out, _CHUNK)
         (folder / CERT_FILE).chmod(0o644)
     return BackupReport(

@@ -41,7 +41,7 @@ from kiosk.clinic.summary import (
 )
 from kiosk.engine import UnknownFormError
 from kiosk.engine.form import SEVERITY_ORDER
-from kiosk.store.clinic_list import Appointment, ClinicListError, parse_csv
+from kiosk.exchange.clinic_list import Appointment, ClinicListError, parse_csv
 
 if TYPE_CHECKING:
     from kiosk.clinic.service import ClinicService

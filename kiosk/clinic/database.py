@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from kiosk.store.database import private_database_file
+from kiosk.site.files import private_database_file
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

@@ -32,8 +32,8 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from kiosk.clinic.models import AppointmentCount, ImdPostcode
+from kiosk.exchange.clinic_list import ClinicList
 from kiosk.reports.csv_cells import safe_row
-from kiosk.store.clinic_list import ClinicList
 
 if TYPE_CHECKING:
     pass

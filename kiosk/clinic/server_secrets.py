@@ -21,6 +21,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from kiosk.site.files import write_atomically
+
 SERVER_KEY_FILE = "server.key"
 
 
@@ -55,11 +57,7 @@ class ServerSecrets:
         path = folder / SERVER_KEY_FILE
         if not path.exists():
             folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as out:
-                out.write(secrets.token_bytes(32))
-                out.flush()
-                os.fsync(out.fileno())
+            write_atomically(path, secrets.token_bytes(32), replace=False)  # never replaced
         if os.name == "posix" and path.stat().st_mode & 0o077:
             raise SecretError(f"{path} may be read by others: chmod 600 {path}")
         root = path.read_bytes()

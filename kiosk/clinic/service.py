@@ -53,7 +53,7 @@ from kiosk.envelope.envelope import (
     read_header,
 )
 from kiosk.envelope.errors import EnvelopeError
-from kiosk.store.identity import parse_public_key_text, verify_signature
+from kiosk.exchange.device_keys import device_id_of, parse_public_key_text, verify_signature
 from kiosk.sync.signing import (
     CLOCK_WINDOW_S,
     SignedHeaders,
@@ -250,8 +250,6 @@ class ClinicService:
             raise Refused(
                 422, "bad_device_key", "device_key is not an ed25519 public key"
             ) from None
-        from kiosk.store.identity import device_id_of
-
         device_id = device_id_of(public)
         with self.transaction() as db:
             code = db.get(EnrolmentCode, code_id.upper())
@@ -397,7 +395,7 @@ class ClinicService:
 
         ClinicListError (naming the line) if the list is not valid."""
         from kiosk.clinic.imd import count_appointments
-        from kiosk.store.clinic_list import parse_csv
+        from kiosk.exchange.clinic_list import parse_csv
 
         parsed = parse_csv(csv_text, f"the clinic list for {day.isoformat()}", day)
         with self.transaction() as db:

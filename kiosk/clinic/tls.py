@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import os
 from pathlib import Path
 
 from cryptography import x509
@@ -13,6 +12,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from kiosk.site.files import write_atomically
 from kiosk.sync.signing import certificate_fingerprint
 
 CERT_FILE = "clinic-cert.pem"
@@ -43,15 +43,15 @@ def make_certificate(folder: Path, hosts: list[str], days: int = 825) -> None:
         .sign(key, hashes.SHA256())
     )
     folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / CERT_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
+    write_atomically(
+        folder / CERT_KEY_FILE,
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+        replace=False,  # never over a key in use
+    )
     (folder / CERT_FILE).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
 
 

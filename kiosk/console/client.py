@@ -1,7 +1,8 @@
 """The staff console's client for the clinic service's staff API (docs/staff-api.md).
 
 TLS trusts the clinic's certificate given by file (the clinic's self-signed
-``clinic-cert.pem``, or a site CA); without one, the system's trust store.
+``clinic-cert.pem``, or a site CA); without one, the system's trust store. The
+HTTPS client is made as the tablet's is (:mod:`kiosk.sync.https`).
 Known errors carry plain words for staff and never patient data::
 
     ConsoleError
@@ -30,6 +31,9 @@ from typing import Any, Self
 from urllib.parse import quote
 
 import httpx
+
+from kiosk.site.files import atomic_file
+from kiosk.sync.https import https_client, site_context, verification_failure
 
 API = "/api/v1"
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
@@ -154,24 +158,15 @@ class StaffClient:
             )
         verify: ssl.SSLContext | bool = True
         if certificate is not None:
-            verify = ssl.create_default_context(cafile=None)
-            verify.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
             try:
-                verify.load_verify_locations(cafile=str(certificate))
+                verify = site_context(certificate)
             except (OSError, ssl.SSLError) as exc:
                 raise ConsoleError(
                     f"Cannot read the clinic's certificate {certificate}: {exc}"
                 ) from None
         self.base_url = str(url)
         self.user: SignedIn | None = None
-        self._http = httpx.Client(
-            base_url=url,
-            verify=verify,
-            transport=transport,
-            timeout=timeout,
-            trust_env=False,
-            follow_redirects=False,
-        )
+        self._http = https_client(url, verify=verify, transport=transport, timeout=timeout)
 
     # ------------------------------------------------------------ lifecycle
     def __enter__(self) -> Self:
@@ -344,7 +339,6 @@ class StaffClient:
         if self.user is None:
             raise SessionExpired("Sign in first.")
         headers = {"Authorization": f"Bearer {self.user.token}"}
-        partial = out.with_name(out.name + ".part")
         written = 0
         try:
             with self._http.stream(
@@ -353,25 +347,20 @@ class StaffClient:
                 if response.status_code != 200:
                     response.read()
                     _answer(response, False)
-                with partial.open("wb") as handle:
+                # Mode as the umask allows: the file is the user's to share or move.
+                with atomic_file(out, mode=None) as handle:
                     for piece in response.iter_bytes():
                         handle.write(piece)
                         written += len(piece)
-            partial.replace(out)
         except httpx.TimeoutException:
-            partial.unlink(missing_ok=True)
             raise ClinicUnavailable(
                 "The clinic service stopped answering during the export. Nothing was saved."
             ) from None
         except httpx.TransportError as exc:
-            partial.unlink(missing_ok=True)
             raise ClinicUnavailable(
                 f"The connection to the clinic service broke during the export ({_why(exc)}). "
                 "Nothing was saved."
             ) from None
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
         return written
 
     def export_anonymised(
@@ -473,11 +462,8 @@ def _segment(name: str) -> str:
 
 
 def _why(exc: httpx.TransportError) -> str:
-    current: BaseException | None = exc
-    while current is not None:
-        if isinstance(current, ssl.SSLCertVerificationError):
-            return "its certificate is not the one this console trusts"
-        current = current.__cause__ or current.__context__
+    if verification_failure(exc) is not None:
+        return "its certificate is not the one this console trusts"
     return type(exc).__name__
 
 

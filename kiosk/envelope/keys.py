@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from kiosk.envelope.errors import EnvelopeError
+from kiosk.site.files import write_atomically
 
 
 def key_id(public: X25519PublicKey) -> str:
@@ -85,15 +85,11 @@ def write_private_key(pair: ClinicKeyPair, path: Path, passphrase: bytes) -> Non
         serialization.BestAvailableEncryption(passphrase),
     )
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        write_atomically(path, pem, replace=False)  # never over an older key
     except FileExistsError:
         raise EnvelopeError(f"{path} already exists; keep it (older submissions need it)") from None
     except OSError as exc:
         raise EnvelopeError(f"cannot write {path}: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def read_private_key(path: Path, passphrase: bytes) -> ClinicKeyPair:

@@ -23,8 +23,8 @@ from typing import Any
 from stdnum.exceptions import ValidationError
 from stdnum.gb import nhs
 
+from kiosk.exchange.clinic_list import Appointment, ClinicList
 from kiosk.site.settings import MISSES_PER_DAY, MISSES_PER_HOUR
-from kiosk.store.clinic_list import Appointment, ClinicList
 from kiosk.store.store import TabletStore
 
 MAX_CHECK_IN_TRIES = 3

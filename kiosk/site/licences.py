@@ -6,18 +6,18 @@ an administrator records the site's licence reference with
 ``kiosk forms enable FORM --licence REF``.
 
 The register is a small JSON file in the data folder, written atomically
-(write to a temporary file, fsync, rename) so a crash never leaves half a file.
+(:func:`kiosk.site.files.write_atomically`) so a crash never leaves half a file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from kiosk.site.files import write_atomically
 
 REGISTER_FILE = "licences.json"
 MAX_REFERENCE = 200
@@ -88,13 +88,7 @@ class LicenceRegister:
         }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".licences-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=2)
-                handle.write("\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            Path(tmp).replace(self.path)
+            write_atomically(self.path, (json.dumps(data, indent=2) + "\n").encode("utf-8"))
         except OSError as exc:
             raise LicenceRegisterError(
                 f"cannot write licence register {self.path}: {exc.strerror or exc}"

@@ -8,12 +8,9 @@ pages. The schema is built and upgraded by the Alembic migrations.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
-import os
 import sqlite3
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 
+from kiosk.site.files import private_database_file
 from kiosk.store.errors import CorruptDatabaseError, known_errors
 
 log = logging.getLogger(__name__)
@@ -38,29 +36,6 @@ def _pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
-
-
-# SQLite's companions of a database file; it creates them with the database's own mode.
-SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
-
-
-def private_database_file(path: Path) -> None:
-    """Make ``path`` (a SQLite database) readable by its owner only, before SQLite opens it.
-
-    A new file is created with mode 0600 whatever the umask, so SQLite's -wal, -shm
-    and -journal files, which take the database's mode, are 0600 too. An existing
-    file (or companion) that others could read is tightened to 0600, with a warning:
-    it holds patient data, even if encrypted."""
-    with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    for file in (path, *(path.with_name(path.name + end) for end in SQLITE_COMPANIONS)):
-        try:
-            mode = stat.S_IMODE(file.stat().st_mode)
-        except FileNotFoundError:
-            continue
-        if mode & 0o077 and os.name == "posix":
-            log.warning("%s could be read by other users (mode %o): now 0600", file, mode)
-            file.chmod(0o600)
 
 
 def open_engine(path: Path) -> Engine:

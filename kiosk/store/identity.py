@@ -1,7 +1,9 @@
 """The tablet's device identity: an Ed25519 key pair it signs its requests to the clinic with.
 
 The pair is made once, when the tablet is enrolled with the clinic; the clinic
-records the public half (:meth:`DeviceIdentity.public_key_text`). There is
+records the public half (:meth:`DeviceIdentity.public_key_text`). That text
+form, the device id and signature checks are shared with the clinic
+(:mod:`kiosk.exchange.device_keys`). There is
 deliberately no "load or create" helper: a tablet that has lost its key must be
 enrolled again, never silently given a new identity.
 
@@ -14,63 +16,30 @@ message that says what to do.
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import errno
-import hashlib
 import os
-import secrets
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from kiosk.exchange.device_keys import device_id_of, public_key_text
+from kiosk.site.files import PRIVATE, write_atomically
 from kiosk.store.errors import DeviceKeyError
 
 if TYPE_CHECKING:
     from types import ModuleType
 
 KEY_FILE = "device.key"
-KEY_PREFIX = "ed25519"
 KEYRING_SERVICE = "what-matters-kiosk"
 KEYRING_NAME = "device-key"
 
 _NOT_ENROLLED = (
     "This tablet is not enrolled: it has no device key ({where}). Enrol it with the clinic."
 )
-
-
-def _raw_public(public: Ed25519PublicKey) -> bytes:
-    return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-
-def device_id_of(public: Ed25519PublicKey) -> str:
-    """A short, stable id for a device: the first 16 hex digits of its public key's SHA-256."""
-    return hashlib.sha256(_raw_public(public)).hexdigest()[:16]
-
-
-def parse_public_key_text(text: str) -> Ed25519PublicKey:
-    """The public key written by :meth:`DeviceIdentity.public_key_text` (``ed25519:<base64>``)."""
-    prefix, _, body = text.strip().partition(":")
-    try:
-        if prefix != KEY_PREFIX:
-            raise ValueError("not an ed25519 key")
-        return Ed25519PublicKey.from_public_bytes(base64.b64decode(body, validate=True))
-    except ValueError as exc:
-        raise ValueError(f"not a device public key ({exc})") from None
-
-
-def verify_signature(public: Ed25519PublicKey, signature: bytes, message: bytes) -> bool:
-    """Whether ``signature`` is the device's signature of ``message``."""
-    try:
-        public.verify(signature, message)
-    except InvalidSignature:
-        return False
-    return True
 
 
 class DeviceIdentity:
@@ -116,7 +85,7 @@ class DeviceIdentity:
 
     def public_key_text(self) -> str:
         """``ed25519:`` and the raw public key in base64: what the clinic records at enrolment."""
-        return f"{KEY_PREFIX}:" + base64.b64encode(_raw_public(self.public_key)).decode("ascii")
+        return public_key_text(self.public_key)
 
     def derive_key(self, purpose: str) -> bytes:
         """A 32-byte key for ``purpose``, derived (HKDF-SHA256) from the private key.
@@ -165,8 +134,9 @@ class FileKeyStore:
     :meth:`create` writes a temporary file in the same folder (made with
     ``O_CREAT | O_EXCL`` and mode 0600, so it is never readable by others even
     for an instant), fsyncs it, then links it into place, which fails rather
-    than overwrite a key already there. :meth:`load` refuses a key that the
-    group or others may read or write.
+    than overwrite a key already there (:func:`kiosk.site.files.write_atomically`
+    with ``replace=False``). :meth:`load` refuses a key that the group or others
+    may read or write.
     """
 
     def __init__(self, data_dir: Path) -> None:
@@ -181,66 +151,18 @@ class FileKeyStore:
         if self.exists():
             raise self._already()
         identity = DeviceIdentity.generate()
-        pem = identity.to_pem()
-        tmp = self.data_dir / f".device-key-{secrets.token_hex(8)}.tmp"
-        made_tmp = False
         try:
             self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _O_EXTRA, 0o600)
-            made_tmp = True
-            try:
-                if _CHECK_MODE:
-                    os.fchmod(fd, 0o600)  # exactly 0600 whatever the umask
-                view = memoryview(pem)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            self._move_into_place(tmp)
-            self._sync_folder()
-        except DeviceKeyError:
-            raise
+            # Linked into place, never renamed over: a key already there is kept.
+            write_atomically(self.path, identity.to_pem(), mode=PRIVATE, replace=False)
+        except FileExistsError:
+            raise self._already() from None
         except OSError as exc:
             raise DeviceKeyError(
                 f"Cannot write the device key {self.path}: {exc.strerror or exc}. Check that "
                 "the data folder exists and that this app may write to it."
             ) from None
-        finally:
-            if made_tmp:
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
         return identity
-
-    def _move_into_place(self, tmp: Path) -> None:
-        try:
-            os.link(tmp, self.path)  # atomic, and never replaces an existing file
-        except FileExistsError:
-            raise self._already() from None
-        except (OSError, NotImplementedError) as exc:
-            if isinstance(exc, OSError) and exc.errno not in _NO_LINKS:
-                raise
-            # A file system without hard links: rename (Windows refuses to overwrite).
-            if self.exists():
-                raise self._already() from None
-            try:
-                tmp.rename(self.path)
-            except FileExistsError:
-                raise self._already() from None
-
-    def _sync_folder(self) -> None:
-        if os.name != "posix":
-            return
-        try:
-            fd = os.open(self.data_dir, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
 
     def _already(self) -> DeviceKeyError:
         return DeviceKeyError(
@@ -284,16 +206,6 @@ class FileKeyStore:
             f"Cannot read the device key {self.path}: {exc.strerror or exc}. Check that the file "
             "belongs to the user this app runs as, and that its mode is 600."
         )
-
-
-_NO_LINKS = frozenset(
-    code
-    for code in (
-        getattr(errno, name, None)
-        for name in ("EPERM", "EACCES", "ENOTSUP", "EOPNOTSUPP", "EXDEV", "ENOSYS", "EMLINK")
-    )
-    if code is not None
-)
 
 
 # ---------------------------------------------------------------- keyring

@@ -2,38 +2,36 @@
 
 Every request after enrolment is signed with the device key
 (:mod:`kiosk.sync.signing`). TLS trusts nothing but the certificate pinned at
-enrolment: it is the only CA the connection accepts, the host name is checked
-against it, and once the handshake is done the peer certificate's fingerprint
-must be the pinned one, before a byte of the request is sent.
-
-Known errors carry plain messages and never patient data::
-
-    SyncError
-    ├── NotEnrolledError          the clinic does not know this tablet, or revoked it
-    ├── ClinicUnreachableError    no usable answer: refused, timed out, reset, 5xx
-    ├── CertificateMismatchError  the other end is not the clinic the tablet pinned
-    ├── ProtocolError             an answer not in the shape the protocol promises
-    ├── ClinicRefusedError        the clinic refused the request; ``code`` says why
-    ├── EnrolmentError            enrolment cannot go ahead (bad code, already enrolled…)
-    └── config.ConfigError        a configuration from the clinic the tablet will not apply
+enrolment (:mod:`kiosk.sync.https`): it is the only CA the connection accepts,
+the host name is checked against it, and once the handshake is done the peer
+certificate's fingerprint must be the pinned one, before a byte of the request
+is sent. The clinic's answers are checked by :mod:`kiosk.sync.wire`; every
+failure is a :class:`~kiosk.sync.errors.SyncError` in plain words.
 """
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import logging
 import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
 import httpx
 
 from kiosk.store.identity import DeviceIdentity
+from kiosk.sync.errors import (
+    CertificateMismatchError,
+    ClinicRefusedError,
+    ClinicUnreachableError,
+    EnrolmentError,
+    NotEnrolledError,
+    ProtocolError,
+)
+from kiosk.sync.https import https_client, pem_fingerprint, pinned_context, verification_failure
 from kiosk.sync.signing import (
     HEADER_SERVER_TIME,
     SignedHeaders,
@@ -41,14 +39,19 @@ from kiosk.sync.signing import (
     certificate_fingerprint,
     new_nonce,
 )
+from kiosk.sync.wire import (
+    CONFIG_PATH,
+    ENROL_PATH,
+    MAX_BATCH,
+    SUBMISSIONS_PATH,
+    Config,
+    Result,
+    parse_config,
+    parse_results,
+)
 
 log = logging.getLogger(__name__)
 
-ENROL_PATH = "/api/v1/enrol"
-CONFIG_PATH = "/api/v1/tablet/config"
-SUBMISSIONS_PATH = "/api/v1/submissions"
-MAX_BATCH = 50
-MAX_BODY_BYTES = 8 * 1024 * 1024
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 _ENROL_REFUSALS = {
@@ -61,173 +64,6 @@ _ENROL_REFUSALS = {
         "ask IT to check the network before trying again."
     ),
 }
-
-
-class SyncError(Exception):
-    """Base class for known sync errors; the message is plain words for staff."""
-
-
-class NotEnrolledError(SyncError):
-    def __init__(self) -> None:
-        super().__init__("This tablet is not enrolled")
-
-
-class ClinicUnreachableError(SyncError):
-    pass
-
-
-class CertificateMismatchError(SyncError):
-    pass
-
-
-class ProtocolError(SyncError):
-    pass
-
-
-class ClinicRefusedError(SyncError):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-
-
-class EnrolmentError(SyncError):
-    def __init__(self, message: str, code: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-# ---------------------------------------------------------------- answers
-
-
-@dataclass(frozen=True)
-class Result:
-    """The clinic's verdict on one submission: 201/200 with a receipt, 409 without;
-    422 with a receipt when the clinic holds this envelope for review (``held``: why),
-    without one when it kept nothing (or is older than held receipts)."""
-
-    id: str
-    status: int
-    receipt: str | None
-    held: str | None = None
-
-
-@dataclass(frozen=True)
-class ClinicListText:
-    day: dt.date
-    csv: str = field(repr=False)  # names, dates of birth, NHS numbers
-
-
-@dataclass(frozen=True)
-class Config:
-    """``GET /api/v1/tablet/config`` as received; applied by :mod:`kiosk.sync.config`."""
-
-    version: str
-    clinic_keys: tuple[str, ...]
-    pathways: str = field(repr=False)
-    forms: Mapping[str, str] = field(repr=False)
-    clinic_list: ClinicListText | None
-    etag: str | None = None
-
-    @property
-    def tag(self) -> str:
-        """What to send back in ``If-None-Match``: the ETag as received, else the version."""
-        return self.etag or self.version
-
-
-_STATUSES = frozenset({200, 201, 409, 422})
-
-
-def parse_results(data: Any, ids: Sequence[str]) -> list[Result]:
-    results = data.get("results") if isinstance(data, dict) else None
-    if not isinstance(results, list) or len(results) != len(ids):
-        raise ProtocolError("The clinic's answer does not give one result per submission sent.")
-    parsed = []
-    for sent, result in zip(ids, results, strict=True):
-        if not isinstance(result, dict) or result.get("id") != sent:
-            raise ProtocolError("The clinic's results are not for the submissions sent, in order.")
-        status, receipt = result.get("status"), result.get("receipt")
-        if type(status) is not int or status not in _STATUSES:
-            raise ProtocolError(f"The clinic gave submission {sent} an unknown status.")
-        held = None
-        if status in (200, 201):
-            if not isinstance(receipt, str) or not receipt.startswith("sha256:"):
-                raise ProtocolError(f"The clinic stored submission {sent} but gave no receipt.")
-        elif status == 422 and isinstance(receipt, str) and receipt.startswith("sha256:"):
-            why = result.get("held")
-            held = why[:40] if isinstance(why, str) else "held"
-        else:
-            receipt = None
-        parsed.append(Result(sent, status, receipt, held))
-    return parsed
-
-
-def parse_config(data: Any, etag: str | None) -> Config:
-    if not isinstance(data, dict):
-        raise ProtocolError("The clinic's configuration is not a JSON object.")
-    version, keys = data.get("version"), data.get("clinic_keys")
-    pathways, forms = data.get("pathways"), data.get("forms")
-    if not isinstance(version, str) or not version:
-        raise ProtocolError("The clinic's configuration has no version.")
-    if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
-        raise ProtocolError("The clinic's configuration lists no clinic keys.")
-    if not isinstance(pathways, str):
-        raise ProtocolError("The clinic's configuration has no pathways.")
-    if not isinstance(forms, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in forms.items()
-    ):
-        raise ProtocolError("The clinic's configuration's forms are not file names and texts.")
-    return Config(
-        version=version,
-        clinic_keys=tuple(keys),
-        pathways=pathways,
-        forms=dict(forms),
-        clinic_list=_clinic_list(data.get("clinic_list")),
-        etag=etag or None,
-    )
-
-
-def _clinic_list(value: Any) -> ClinicListText | None:
-    if value is None:
-        return None
-    day = value.get("day") if isinstance(value, dict) else None
-    text = value.get("csv") if isinstance(value, dict) else None
-    if not isinstance(day, str) or not isinstance(text, str):
-        raise ProtocolError("The clinic list in the configuration has no day or no CSV.")
-    try:
-        return ClinicListText(dt.date.fromisoformat(day), text)
-    except ValueError:
-        raise ProtocolError("The clinic list's day is not a date (YYYY-MM-DD).") from None
-
-
-# ---------------------------------------------------------------- the client
-
-
-def pinned_context(certificate_pem: str) -> ssl.SSLContext:
-    """A client TLS context whose only trust anchor is ``certificate_pem``.
-
-    Partial-chain lets the pinned certificate anchor trust even when it is a
-    leaf issued by a site CA rather than self-signed."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # hostname check and CERT_REQUIRED on
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
-    try:
-        context.load_verify_locations(cadata=certificate_pem)
-    except (ssl.SSLError, ValueError):
-        raise CertificateMismatchError(
-            "The clinic certificate saved at enrolment cannot be read. Enrol the tablet again."
-        ) from None
-    return context
-
-
-def pem_fingerprint(certificate_pem: str) -> str:
-    try:
-        der = ssl.PEM_cert_to_DER_cert(certificate_pem.strip())
-    except ValueError:
-        raise CertificateMismatchError(
-            "The clinic's certificate is not a PEM certificate."
-        ) from None
-    return certificate_fingerprint(der)
 
 
 class ClinicClient:
@@ -259,16 +95,7 @@ class ClinicClient:
             verify: ssl.SSLContext | bool = pinned_context(certificate)
         else:
             verify = True  # unused: the transport decides
-        # trust_env off: no proxy, netrc or SSL_CERT_FILE from the environment may
-        # change who the tablet talks to.
-        self._http = httpx.Client(
-            base_url=url,
-            verify=verify,
-            transport=transport,
-            timeout=timeout,
-            trust_env=False,
-            follow_redirects=False,
-        )
+        self._http = https_client(url, verify=verify, transport=transport, timeout=timeout)
 
     def __enter__(self) -> Self:
         return self
@@ -406,7 +233,7 @@ class ClinicClient:
                 f"The clinic at {self._host} did not answer in time. Sync will try again."
             ) from None
         except httpx.TransportError as exc:
-            failure = _verification_failure(exc)
+            failure = verification_failure(exc)
             if failure is not None:
                 raise CertificateMismatchError(_mismatch(failure)) from None
             raise ClinicUnreachableError(
@@ -469,18 +296,6 @@ def _error_message(response: httpx.Response) -> str:
 
 def _is_clock_skew(response: httpx.Response) -> bool:
     return response.status_code == 401 and _error_code(response) == "clock_skew"
-
-
-def _verification_failure(exc: BaseException) -> str | None:
-    """The certificate check's complaint, if that is why the connection failed."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, ssl.SSLCertVerificationError):
-            return str(current.verify_message or current.reason or "verification failed")
-        current = current.__cause__ or current.__context__
-    return None
 
 
 def _mismatch(why: str) -> str:

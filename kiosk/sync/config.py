@@ -17,7 +17,6 @@ changes nothing: the tablet keeps its last good forms.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import logging
@@ -31,10 +30,13 @@ from pathlib import Path
 from kiosk.engine import EngineError, FormLibrary
 from kiosk.envelope.errors import EnvelopeError
 from kiosk.envelope.keys import ClinicPublicKey
-from kiosk.store.clinic_list import KEY_PURPOSE, ClinicList, ClinicListError, ClinicLists, parse_csv
+from kiosk.exchange.clinic_list import ClinicList, ClinicListError, parse_csv
+from kiosk.site.files import sync_folder, write_atomically
+from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
 from kiosk.store.identity import DeviceIdentity
 from kiosk.store.store import CLINIC_KEY_FILE, TabletStore
-from kiosk.sync.client import Config, SyncError
+from kiosk.sync.errors import ConfigError
+from kiosk.sync.wire import Config
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +52,6 @@ _DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10))} | 
 }
 MAX_FILES = 200
 MAX_FILE_CHARS = 1_000_000
-
-
-class ConfigError(SyncError):
-    """A configuration the tablet will not apply. ``reason`` is a short code for logs."""
-
-    def __init__(self, message: str, reason: str) -> None:
-        super().__init__(message)
-        self.reason = reason
 
 
 # ---------------------------------------------------------------- clinic.json
@@ -91,25 +85,6 @@ def read_clinic_record(data_dir: Path) -> ClinicRecord | None:
 def write_clinic_record(data_dir: Path, record: ClinicRecord) -> None:
     text = json.dumps(dataclasses.asdict(record), indent=2) + "\n"
     write_atomically(data_dir / CLINIC_FILE, text.encode("utf-8"))
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write, fsync and rename into place, so a power cut leaves the old file or the new."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
-    _sync_folder(path.parent)
-
-
-# ---------------------------------------------------------------- applying
 
 
 def apply_config(
@@ -210,7 +185,7 @@ def _stage(data_dir: Path, files: dict[str, str], version: str) -> Path:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-        _sync_folder(staged)
+        sync_folder(staged)
         FormLibrary.load(staged)
     except EngineError as exc:
         shutil.rmtree(staged, ignore_errors=True)
@@ -236,7 +211,7 @@ def _swap_in(data_dir: Path, staged: Path) -> None:
     if live.exists():
         live.rename(previous)
     staged.rename(live)
-    _sync_folder(data_dir)
+    sync_folder(data_dir)
     shutil.rmtree(previous, ignore_errors=True)
 
 
@@ -267,18 +242,3 @@ def _use_clinic_key(data_dir: Path, store: TabletStore, key: ClinicPublicKey) ->
     # so the UI thread sees the old key or the new, never half of either.
     store.clinic_key = key
     log.info("clinic key is now %s", key.id)
-
-
-def _sync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -27,29 +27,28 @@ import httpx
 
 from kiosk.envelope.errors import EnvelopeError
 from kiosk.envelope.keys import ClinicPublicKey
+from kiosk.site.files import write_atomically
 from kiosk.store.identity import DeviceIdentity, FileKeyStore
 from kiosk.store.store import CLINIC_KEY_FILE, TabletStore
-from kiosk.sync.client import (
-    CertificateMismatchError,
-    ClinicClient,
-    ClinicUnreachableError,
-    Config,
-    EnrolmentError,
-    NotEnrolledError,
-    ProtocolError,
-    parse_config,
-    pem_fingerprint,
-)
+from kiosk.sync.client import ClinicClient
 from kiosk.sync.config import (
     CERTIFICATE_FILE,
     CLINIC_FILE,
     ClinicRecord,
     apply_config,
     read_clinic_record,
-    write_atomically,
     write_clinic_record,
 )
+from kiosk.sync.errors import (
+    CertificateMismatchError,
+    ClinicUnreachableError,
+    EnrolmentError,
+    NotEnrolledError,
+    ProtocolError,
+)
+from kiosk.sync.https import pem_fingerprint
 from kiosk.sync.signing import enrolment_answer, enrolment_proof
+from kiosk.sync.wire import Config, parse_config
 
 log = logging.getLogger(__name__)
 

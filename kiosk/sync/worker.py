@@ -23,15 +23,10 @@ from pathlib import Path
 
 from kiosk.store.errors import ReceiptMismatchError, StoreError
 from kiosk.store.store import OutboxItem, TabletStore
-from kiosk.sync.client import (
-    MAX_BATCH,
-    MAX_BODY_BYTES,
-    ClinicClient,
-    ClinicRefusedError,
-    Result,
-    SyncError,
-)
-from kiosk.sync.config import ConfigError, apply_config, read_clinic_record
+from kiosk.sync.client import ClinicClient
+from kiosk.sync.config import apply_config, read_clinic_record
+from kiosk.sync.errors import ClinicRefusedError, ConfigError, SyncError
+from kiosk.sync.wire import MAX_BATCH, MAX_BODY_BYTES, Result
 
 log = logging.getLogger(__name__)
 

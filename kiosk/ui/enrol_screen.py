@@ -19,7 +19,9 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.store import FileKeyStore, StoreError
-from kiosk.sync.client import (
+from kiosk.sync.config import CLINIC_FILE
+from kiosk.sync.enrol import MAX_NAME, Enrolment, clinic_url, enrol, parse_code
+from kiosk.sync.errors import (
     CertificateMismatchError,
     ClinicRefusedError,
     ClinicUnreachableError,
@@ -27,8 +29,6 @@ from kiosk.sync.client import (
     ProtocolError,
     SyncError,
 )
-from kiosk.sync.config import CLINIC_FILE
-from kiosk.sync.enrol import MAX_NAME, Enrolment, clinic_url, enrol, parse_code
 from kiosk.ui.background import Background
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.screens import big_button, scrolling, show_problem, wrapped

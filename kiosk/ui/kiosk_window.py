@@ -17,6 +17,7 @@ from PySide6.QtGui import QClipboard, QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from kiosk.engine import AnswerError, FormLibrary
+from kiosk.exchange.clinic_list import Appointment, ClinicList
 from kiosk.journey import Journey
 from kiosk.journey.flow import Flow, Step
 from kiosk.journey.linking import (
@@ -28,7 +29,6 @@ from kiosk.journey.linking import (
     find_by_number,
 )
 from kiosk.store import StaffPin, TabletStore
-from kiosk.store.clinic_list import Appointment, ClinicList
 from kiosk.ui.background import Background
 from kiosk.ui.language_screen import LanguageScreen
 from kiosk.ui.linking_screens import (

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.exchange.clinic_list import Appointment
 from kiosk.journey.linking import LinkError, birth_date_from
-from kiosk.store.clinic_list import Appointment
 from kiosk.ui.answer_inputs import guard_patient_text
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.screens import big_button, scrolling, show_problem, wrapped

@@ -23,8 +23,9 @@ from kiosk.engine.sample import random_answers
 from kiosk.journey import Journey
 from kiosk.store import FileKeyStore, TabletStore
 from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
-from kiosk.sync.client import ClinicClient, pinned_context
+from kiosk.sync.client import ClinicClient
 from kiosk.sync.enrol import enrol, enrolled_client
+from kiosk.sync.https import pinned_context
 from kiosk.sync.worker import Syncer
 
 pytestmark = pytest.mark.clinic

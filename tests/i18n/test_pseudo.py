@@ -25,9 +25,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from kiosk.engine import FormLibrary
 from kiosk.engine.answers import option_codes
+from kiosk.exchange.clinic_list import Appointment
 from kiosk.journey.linking import LinkError
 from kiosk.store import StaffPin, TabletStore
-from kiosk.store.clinic_list import Appointment
 from kiosk.ui import pseudo
 from kiosk.ui.background import Background
 from kiosk.ui.kiosk_window import KioskWindow

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from kiosk.engine import FormLibrary
 from kiosk.engine.answers import PREFER_NOT, option_codes
 from kiosk.engine.schema import Item
+from kiosk.exchange.clinic_list import Appointment
 from kiosk.store import StaffPin, TabletStore
-from kiosk.store.clinic_list import Appointment
 from kiosk.ui import theme
 from kiosk.ui.background import Background
 from kiosk.ui.kiosk_window import KioskWindow

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.exchange.clinic_list import ClinicListError, parse_csv
 from kiosk.store import DeviceIdentity, TabletStore
-from kiosk.store.clinic_list import KEY_PURPOSE, ClinicListError, ClinicLists, parse_csv
+from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
 
 pytestmark = pytest.mark.store
 

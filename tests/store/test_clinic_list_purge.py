@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.envelope.keys import ClinicKeyPair
-from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists, parse_csv
+from kiosk.exchange.clinic_list import parse_csv
+from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
 from kiosk.store.database import BACKUPS_FOLDER, back_up_before_upgrade
 from kiosk.store.identity import DeviceIdentity
 from kiosk.store.models import ClinicListRow

@@ -17,15 +17,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
+from kiosk.exchange.device_keys import device_id_of, parse_public_key_text, verify_signature
 from kiosk.store.errors import DeviceKeyError
-from kiosk.store.identity import (
-    DeviceIdentity,
-    FileKeyStore,
-    KeyringKeyStore,
-    device_id_of,
-    parse_public_key_text,
-    verify_signature,
-)
+from kiosk.store.identity import DeviceIdentity, FileKeyStore, KeyringKeyStore
 
 pytestmark = pytest.mark.store
 

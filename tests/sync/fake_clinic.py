@@ -29,12 +29,8 @@ from cryptography.x509.oid import NameOID
 from kiosk.envelope.envelope import envelope_hash, open_envelope, read_header
 from kiosk.envelope.errors import EnvelopeError
 from kiosk.envelope.keys import ClinicKeyPair
-from kiosk.store.identity import (
-    DeviceIdentity,
-    device_id_of,
-    parse_public_key_text,
-    verify_signature,
-)
+from kiosk.exchange.device_keys import device_id_of, parse_public_key_text, verify_signature
+from kiosk.store.identity import DeviceIdentity
 from kiosk.sync.signing import (
     CLOCK_WINDOW_S,
     HEADER_SERVER_TIME,

@@ -9,10 +9,10 @@ import json
 import httpx
 import pytest
 
+from kiosk.exchange.device_keys import verify_signature
 from kiosk.store import DeviceIdentity, TabletStore
-from kiosk.store.identity import verify_signature
-from kiosk.sync.client import (
-    ClinicClient,
+from kiosk.sync.client import ClinicClient
+from kiosk.sync.errors import (
     ClinicRefusedError,
     ClinicUnreachableError,
     NotEnrolledError,

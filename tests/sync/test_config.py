@@ -15,7 +15,7 @@ from kiosk.engine import FormLibrary
 from kiosk.envelope.keys import ClinicKeyPair, ClinicPublicKey
 from kiosk.store import DeviceIdentity, TabletStore
 from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
-from kiosk.sync.client import ClinicClient, Config, parse_config
+from kiosk.sync.client import ClinicClient
 from kiosk.sync.config import (
     CLINIC_FILE,
     FORMS_DIR,
@@ -26,6 +26,7 @@ from kiosk.sync.config import (
     is_plain_name,
     read_clinic_record,
 )
+from kiosk.sync.wire import Config, parse_config
 from kiosk.sync.worker import Syncer
 
 from .fake_clinic import FakeClinic, shipped_config

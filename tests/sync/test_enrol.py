@@ -16,15 +16,15 @@ from kiosk.engine import FormLibrary
 from kiosk.envelope.keys import ClinicKeyPair, ClinicPublicKey
 from kiosk.store import FileKeyStore, TabletStore
 from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
-from kiosk.sync.client import (
+from kiosk.sync.config import CERTIFICATE_FILE, CLINIC_FILE, FORMS_DIR, clinic_forms_dir
+from kiosk.sync.enrol import enrol, enrolled_client
+from kiosk.sync.errors import (
     CertificateMismatchError,
     ClinicUnreachableError,
     EnrolmentError,
     ProtocolError,
     SyncError,
 )
-from kiosk.sync.config import CERTIFICATE_FILE, CLINIC_FILE, FORMS_DIR, clinic_forms_dir
-from kiosk.sync.enrol import enrol, enrolled_client
 
 from .conftest import CLINIC_URL
 from .fake_clinic import Certificate, FakeClinic, raising

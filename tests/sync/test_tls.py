@@ -16,8 +16,9 @@ import pytest
 
 from kiosk.envelope.keys import ClinicKeyPair
 from kiosk.store import DeviceIdentity, FileKeyStore
-from kiosk.sync.client import CertificateMismatchError, ClinicClient, ClinicUnreachableError
+from kiosk.sync.client import ClinicClient
 from kiosk.sync.enrol import enrol, enrolled_client
+from kiosk.sync.errors import CertificateMismatchError, ClinicUnreachableError
 
 from .fake_clinic import Certificate, FakeClinic
 

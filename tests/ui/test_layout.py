@@ -99,7 +99,7 @@ def linking_screens():
     """The language, check-in and staff screens, each as a patient or staff member meets it."""
     import datetime as dt
 
-    from kiosk.store.clinic_list import Appointment
+    from kiosk.exchange.clinic_list import Appointment
     from kiosk.ui.language_screen import LanguageScreen
     from kiosk.ui.linking_screens import (
         CheckInScreen,

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from kiosk.envelope.envelope import open_envelope
 from kiosk.envelope.keys import ClinicKeyPair
+from kiosk.exchange.clinic_list import parse_csv
 from kiosk.journey.journey import LINK_RECORD
 from kiosk.store import StaffPin, TabletStore
-from kiosk.store.clinic_list import parse_csv
 from kiosk.ui.background import Background
 from kiosk.ui.kiosk_window import KioskWindow
 from kiosk.ui.linking_screens import (

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.engine import FormLibrary
+from kiosk.exchange.clinic_list import parse_csv
 from kiosk.journey.linking import MissLimit
 from kiosk.store import StaffPin, TabletStore
-from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists, parse_csv
+from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
 from kiosk.store.identity import DeviceIdentity
 from kiosk.ui.background import Background
 from kiosk.ui.kiosk_window import KioskWindow

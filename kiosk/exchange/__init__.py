@@ -1,0 +1,20 @@
+"""Formats the tablet and the clinic exchange: the clinic-list CSV and device keys.
+
+Both sides read and write these, so they sit below the tablet's store and the
+clinic service alike: the clinic never imports the tablet's store. No database,
+no network, no files.
+
+Known errors, each with a plain message that names where the problem is::
+
+    kiosk.errors.KnownError
+    └── ExchangeError
+        └── ClinicListError   a clinic list that cannot be read or used (``FILE:LINE: why``)
+
+A device public key that is not one is refused with ``ValueError`` by
+:func:`kiosk.exchange.device_keys.parse_public_key_text`: its callers (enrolment at
+the clinic) turn that into their own refusal.
+"""
+
+from kiosk.exchange.errors import ClinicListError, ExchangeError
+
+__all__ = ["ClinicListError", "ExchangeError"]
