@@ -18,11 +18,12 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
+# Re-exported: the screens' source language is the forms' (one place says "en").
+from kiosk.journey.session_start import SOURCE_LANGUAGE as SOURCE_LANGUAGE
 from kiosk.site import paths
 from kiosk.ui import pseudo
 
 log = logging.getLogger(__name__)
-SOURCE_LANGUAGE = "en"
 DEFAULT_FOLDER = paths.installed("i18n")
 
 
