@@ -1,0 +1,199 @@
+"""One patient's questions on screen: begun, answered one at a time, in a language
+they may change part-way, reviewed and submitted.
+
+Every answer is saved (sealed, durable) through the background helper before the
+next question is shown. Navigation and skip logic are :class:`~kiosk.journey.flow.Flow`;
+which pathway and language a session starts in are :mod:`kiosk.journey.session_start`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from kiosk.engine import AnswerError, FormLibrary
+from kiosk.journey import Journey, Outcome
+from kiosk.journey.flow import Flow, Step
+from kiosk.journey.linking import PatientLink
+from kiosk.journey.session_start import pathway_for, question_language, usable_languages
+from kiosk.store import TabletStore
+from kiosk.ui.background import Background
+from kiosk.ui.idle import IdleTimers
+from kiosk.ui.language_screen import LanguageScreen
+from kiosk.ui.screens import QuestionScreen, ReviewScreen
+from kiosk.ui.speech import Speaker
+from kiosk.ui.translations import Translations
+
+
+class QuestionSession:
+    """The question, review and part-way language screens of one kiosk window."""
+
+    def __init__(
+        self,
+        store: TabletStore,
+        library: FormLibrary,
+        licences: Mapping[str, str],
+        translations: Translations,
+        background: Background,
+        speaker: Speaker,
+        timers: IdleTimers,
+        *,
+        drafts: bool,
+        show: Callable[[QWidget], None],
+        page: Callable[[], QWidget | None],
+        language: Callable[[], str],
+        use_language: Callable[[str], None],
+        started: Callable[[], None],
+        submitted: Callable[[Outcome], None],
+        abandoned: Callable[[], None],
+        failed: Callable[[Exception], None],
+    ) -> None:
+        self._store, self._library, self._licences = store, library, licences
+        self._translations, self._drafts = translations, drafts
+        self._background, self._speaker, self._timers = background, speaker, timers
+        self._show, self._page = show, page
+        self._language, self._use_language = language, use_language
+        self._started, self._submitted, self._abandoned = started, submitted, abandoned
+        self._failed = failed
+        self.flow: Flow | None = None
+        self.languages: list[str] = []  # those the patient may switch to part-way
+        self._unsaved: Any = None  # a choice not yet saved, kept across a change of language
+
+    # ------------------------------------------------------------ beginning and ending
+    def begin(self, link: PatientLink, tablet_pathway: str) -> None:
+        """Start a sealed session for ``link`` (in the background), then its first question."""
+        pathway = pathway_for(link, tablet_pathway)
+        offered = self._library.pathway_languages(pathway, self._licences, drafts=self._drafts)
+        language = question_language(pathway, self._language(), offered)
+        self.languages = usable_languages(
+            offered, self._translations.available(drafts=self._drafts)
+        )
+        store, library, licences = self._store, self._library, self._licences
+
+        def start() -> Journey:
+            journey = Journey(store, library, pathway, licences, language=language)
+            journey.link_patient(link.record())
+            return journey
+
+        self._background.run(start, self._begun, self._failed)
+
+    def _begun(self, journey: Journey) -> None:
+        self._started()
+        self.flow = Flow(journey)
+        self.show_step()
+
+    def end(self, reason: str | None) -> None:
+        """Nothing of the session stays; an unfinished one is sealed as ``reason`` if given."""
+        flow, self.flow = self.flow, None
+        self._unsaved = None
+        if flow is not None and reason is not None:
+            self._background.run(
+                lambda: flow.journey.abandon(reason),
+                lambda _: self._abandoned(),
+                self._failed,
+            )
+
+    # ------------------------------------------------------------ questions
+    def show_step(self) -> None:
+        assert self.flow is not None
+        on_language = self.ask_language if len(self.languages) > 1 else None
+        if self.flow.at_review:
+            self._show(ReviewScreen(self.flow, self.change, self.submit, on_language=on_language))
+        else:
+            self._show(
+                QuestionScreen(
+                    self.flow,
+                    self.answer,
+                    self.go_back,
+                    speaker=self._speaker,
+                    on_language=on_language,
+                )
+            )
+
+    def answer(self, value: Any) -> None:
+        flow, page = self.flow, self._page()
+        assert flow is not None and isinstance(page, QuestionScreen)
+        step = page.step
+        if flow.item(step).type == "info":
+            flow.next()
+            self.show_step()
+            return
+        page.next.setEnabled(False)
+
+        def save() -> Any:
+            return flow.journey.answer(step.form_id, step.item_id, value)
+
+        def saved(_: Any) -> None:
+            flow.next()
+            self.show_step()
+
+        def refused(exc: Exception) -> None:
+            page.next.setEnabled(True)
+            if isinstance(exc, AnswerError):
+                page.show_problem(flow.journey.problem_text(exc))
+            else:
+                self._failed(exc)
+
+        self._background.run(save, saved, refused)
+
+    def go_back(self) -> None:
+        assert self.flow is not None
+        if self.flow.back():
+            self.show_step()
+
+    def change(self, step: Step) -> None:
+        assert self.flow is not None
+        self.flow.go_to(step)
+        self.show_step()
+
+    def submit(self) -> None:
+        flow = self.flow
+        assert flow is not None
+        self._timers.idle.stop()
+        self._background.run(flow.journey.submit, self._sealed, self._failed)
+
+    def _sealed(self, outcome: Outcome) -> None:
+        self.flow = None
+        self._submitted(outcome)
+
+    # ------------------------------------------------------------ language, part-way
+    def ask_language(self) -> None:
+        """The Language button: the choice of language again, the current one shown chosen."""
+        page = self._page()
+        self._unsaved = page.value() if isinstance(page, QuestionScreen) else None
+        self._show(
+            LanguageScreen(
+                self.languages,
+                self.change_language,
+                speaker=self._speaker,
+                translations=self._translations,
+                current=self._language(),
+            )
+        )
+
+    def change_language(self, code: str) -> None:
+        """Back to the same question in ``code``: every answer is kept (they are codes)."""
+        flow = self.flow
+        assert flow is not None
+        if code != self._language():
+            self._use_language(code)
+        language = self._language()
+        if flow.journey.language == language:
+            self._show_step_again(flow)
+            return
+        self._background.run(
+            lambda: flow.journey.change_language(language),
+            lambda _: self._show_step_again(flow),
+            self._failed,
+        )
+
+    def _show_step_again(self, flow: Flow) -> None:
+        unsaved, self._unsaved = self._unsaved, None
+        if self.flow is not flow:
+            return  # the session ended (timed out) meanwhile
+        self.show_step()
+        page = self._page()
+        if unsaved is not None and isinstance(page, QuestionScreen) and page.input is not None:
+            page.input.set_value(unsaved)
