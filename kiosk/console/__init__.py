@@ -2,4 +2,20 @@
 (docs/staff-api.md), and the rules the console's screens follow.
 
 It never imports ``kiosk.clinic``: staff screens see only what the API gives them.
+
+Known errors (kiosk.console.client) carry plain words for staff and never patient
+data; each carries the clinic's error ``code`` (e.g. ``last_administrator``) when
+it gave one::
+
+    kiosk.errors.KnownError
+    └── ConsoleError
+        ├── SignInError        wrong username or password, or the account is locked
+        ├── SessionExpired     the token expired or was refused: sign in again
+        ├── WrongPassword      the current password given to change it is wrong
+        ├── Forbidden          this role may not do this
+        │   └── PasswordChangeRequired  choose a new password before anything else
+        ├── NotFound           no such submission, referral or tablet
+        ├── EditConflict       someone else saved first; ``current`` is what they saved
+        ├── BadRequest         the clinic refused a value (``code``, plain message)
+        └── ClinicUnavailable  cannot reach the clinic, a time-out, or a server error
 """

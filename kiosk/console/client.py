@@ -3,20 +3,8 @@
 TLS trusts the clinic's certificate given by file (the clinic's self-signed
 ``clinic-cert.pem``, or a site CA); without one, the system's trust store. The
 HTTPS client is made as the tablet's is (:mod:`kiosk.sync.https`).
-Known errors carry plain words for staff and never patient data::
-
-    ConsoleError
-    ├── SignInError        wrong username or password, or the account is locked
-    ├── SessionExpired     the token expired or was refused: sign in again
-    ├── WrongPassword      the current password given to change it is wrong
-    ├── Forbidden          this role may not do this
-    │   └── PasswordChangeRequired  choose a new password before anything else
-    ├── NotFound           no such submission, referral or tablet
-    ├── EditConflict       someone else saved first; ``current`` is what they saved
-    ├── BadRequest         the clinic refused a value (``code``, plain message)
-    └── ClinicUnavailable  cannot reach the clinic, a time-out, or a server error
-
-Each carries the clinic's error ``code`` (e.g. ``last_administrator``) when it gave one.
+Known errors carry plain words for staff and never patient data; their tree
+(``ConsoleError`` and below) is drawn in ``kiosk.console``.
 """
 
 from __future__ import annotations
@@ -32,6 +20,7 @@ from urllib.parse import quote
 
 import httpx
 
+from kiosk.errors import KnownError
 from kiosk.site.files import atomic_file
 from kiosk.sync.https import https_client, site_context, verification_failure
 
@@ -66,7 +55,7 @@ REFERRAL_OUTCOMES = {
 URGENCY_LABELS = {0: "Urgent", 1: "Wants help", 2: "Flagged", 3: "No flags"}
 
 
-class ConsoleError(Exception):
+class ConsoleError(KnownError):
     """A known problem, in plain words for staff; ``code``: the clinic's error code."""
 
     code = ""

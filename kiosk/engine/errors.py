@@ -1,23 +1,18 @@
-"""Errors raised by the questionnaire engine.
+"""Errors raised by the questionnaire engine (the tree is drawn in ``kiosk.engine``).
 
 All of them are *known* errors: bad input that a person can fix, each carrying
-a plain message that says what was wrong and where.
-
-    EngineError
-    ├── FormError            a form or pathway file is invalid (one Problem per fault)
-    ├── AnswerError          an answer the form does not allow (names the item)
-    ├── UnknownFormError     no form with that id (and version)
-    └── LicenceRequiredError the form needs a site licence reference first
-
-Anything else escaping the engine is a bug.
+a plain message that says what was wrong and where. Anything else escaping the
+engine is a bug.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.errors import KnownError
 
-class EngineError(Exception):
+
+class EngineError(KnownError):
     """Base class for every known error of the questionnaire engine."""
 
 

@@ -27,11 +27,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from kiosk.engine.errors import EngineError
+
 Value = str | int | float | bool | list[str] | None
 
 
-class ExpressionError(Exception):
-    """The expression cannot be parsed. ``column`` is 1-based."""
+class ExpressionError(EngineError):
+    """The expression cannot be parsed. ``column`` is 1-based.
+
+    The form checks report it as a :class:`~kiosk.engine.errors.FormError` at the
+    condition's line; the FHIR export catches it and keeps the condition as text."""
 
     def __init__(self, message: str, column: int) -> None:
         self.message = message

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from kiosk.engine.errors import Problem
+from kiosk.engine.errors import EngineError, Problem
 
 MAX_FILE_BYTES = 2_000_000
 """A form of 50 questions in six languages is under 100 kB."""
@@ -37,8 +37,11 @@ _BLOCK_SCALAR = re.compile(r"(?:^|[\s:-])[|>][0-9+-]*\s*(?:#.*)?$")
 _SCALAR_START = frozenset(":-?[{,")
 
 
-class LimitExceeded(Exception):
-    """A form file breaks one of the limits above; ``problem`` names the line."""
+class LimitExceeded(EngineError):
+    """A form file breaks one of the limits above; ``problem`` names the line.
+
+    Only :func:`kiosk.engine.yamlsource.load_yaml` catches it, and reports it as a
+    :class:`~kiosk.engine.errors.FormError` like every other fault of the file."""
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))

@@ -29,7 +29,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from kiosk.engine.errors import Problem
+from kiosk.engine.errors import EngineError, Problem
 from kiosk.engine.yamllimits import MAX_DEPTH, LimitExceeded, check_limits
 
 Path = tuple[str | int, ...]
@@ -182,8 +182,8 @@ def _check_depth(loader: _Loader, path: str) -> None:
             depth -= 1
 
 
-class YamlProblems(Exception):
-    """Internal: problems found while reading YAML (turned into FormError)."""
+class YamlProblems(EngineError):
+    """Internal: problems found while reading YAML (the loader turns them into FormError)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
@@ -195,7 +195,7 @@ MAX_NODES = 200_000
 
 
 class _TooLarge(Exception):
-    pass
+    """Internal control flow: caught in this module and reported as a Problem."""
 
 
 def _build(

@@ -1,15 +1,11 @@
-"""Known errors of sealing and opening.
-
-EnvelopeError
-├── WrongKeyError        the clinic key cannot open this data key
-├── TamperedError        a record failed authentication (names which)
-└── MalformedEnvelope    the envelope is not in the expected format
-"""
+"""Known errors of sealing and opening (the tree is drawn in ``kiosk.envelope``)."""
 
 from __future__ import annotations
 
+from kiosk.errors import KnownError
 
-class EnvelopeError(Exception):
+
+class EnvelopeError(KnownError):
     """Base class for known errors of sealing and opening."""
 
 

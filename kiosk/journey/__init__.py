@@ -4,6 +4,14 @@ The kiosk screens and ``kiosk simulate`` both drive a :class:`Journey`: it
 checks each answer with the questionnaire engine, saves it sealed and durably
 through the tablet store, applies skip logic (withdrawing answers that no
 longer apply) and, at the end, scores the forms and seals the submission.
+
+The journey's one known error is the patient's own typing, when linking them to
+today's clinic list (errors of the forms and of the store below are the engine's
+and the store's own)::
+
+    kiosk.errors.KnownError
+    └── LinkError      a number or date that cannot be used (kiosk.journey.linking);
+                       ``code`` lets a screen show its own translated words
 """
 
 from kiosk.journey.journey import Journey, Outcome

@@ -23,6 +23,7 @@ from typing import Any
 from stdnum.exceptions import ValidationError
 from stdnum.gb import nhs
 
+from kiosk.errors import KnownError
 from kiosk.exchange.clinic_list import Appointment, ClinicList
 from kiosk.site.settings import MISSES_PER_DAY, MISSES_PER_HOUR
 from kiosk.store.store import TabletStore
@@ -32,7 +33,7 @@ MISS_EVENT = "check_in_missed"
 METHODS = ("reception", "self_check_in", "anonymous")
 
 
-class LinkError(Exception):
+class LinkError(KnownError):
     """Why a number or date cannot be used. ``code`` lets a screen show its own
     (translated) words; the message is the English fallback."""
 

@@ -57,7 +57,10 @@ _MAX_FLAG_DEPTH = 10
 
 
 class Untranslatable(Exception):
-    """The condition has no FHIR enableWhen equivalent; the message says why."""
+    """The condition has no FHIR enableWhen equivalent; the message says why.
+
+    Not a known error: control flow inside kiosk.reports. The Questionnaire writer
+    (``fhir_questionnaire``) catches it and keeps the condition as text."""
 
 
 @dataclass(frozen=True)

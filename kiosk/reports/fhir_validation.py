@@ -15,6 +15,8 @@ from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
 
+from kiosk.reports.errors import ReportError
+
 FHIR_VERSION = "4.3.0 (R4B)"
 
 PUBLICATION_STATUS = ("draft", "active", "retired", "unknown")
@@ -32,7 +34,7 @@ BUNDLE_TYPES = (
 GENDERS = ("male", "female", "other", "unknown")
 
 
-class FhirError(ValueError):
+class FhirError(ReportError):
     """A resource cannot be built or is not valid FHIR; the message says why, plainly."""
 
 

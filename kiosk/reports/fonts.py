@@ -25,6 +25,7 @@ from functools import cache
 from reportlab.lib.fonts import addMapping  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfmetrics, ttfonts  # type: ignore[import-untyped]
 
+from kiosk.reports.errors import ReportError
 from kiosk.site import paths
 
 FONT_DIR = paths.installed("resources") / "fonts"
@@ -33,7 +34,7 @@ FONT_DIR = paths.installed("resources") / "fonts"
 REPLACEMENT = "?"
 
 
-class FontError(Exception):
+class FontError(ReportError):
     """A bundled font file is missing or unreadable (the installation is damaged)."""
 
 

@@ -17,13 +17,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.site.errors import SiteError
 from kiosk.site.files import write_atomically
 
 REGISTER_FILE = "licences.json"
 MAX_REFERENCE = 200
 
 
-class LicenceRegisterError(Exception):
+class LicenceRegisterError(SiteError):
     """The register cannot be read or written, or a reference is unusable."""
 
 

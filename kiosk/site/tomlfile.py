@@ -12,8 +12,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from kiosk.site.errors import SiteError
 
-class SettingsError(ValueError):
+
+class SettingsError(SiteError):
     """A setting has a value the product cannot use; the message names the file and key."""
 
 

@@ -1,13 +1,7 @@
 """Known errors of the tablet store, each with a plain message and no patient data.
 
-StoreError
-├── NoClinicKeyError        the tablet has no clinic key to seal for (not enrolled)
-├── CorruptDatabaseError    the database file is damaged or not a database
-├── DiskFullError           no space left to save
-├── DataDirUnwritableError  the data folder cannot be written
-├── DeviceKeyError          the device key is missing, unreadable or too open
-├── PinLockedError          too many wrong PINs: wait (``seconds`` left)
-└── ReceiptMismatchError    the clinic's receipt is not this envelope's hash
+The whole tree, with the classes defined beside the code that raises them, is
+drawn in ``kiosk.store``.
 """
 
 from __future__ import annotations
@@ -20,8 +14,10 @@ from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
 
+from kiosk.errors import KnownError
 
-class StoreError(Exception):
+
+class StoreError(KnownError):
     """Base class for known errors of the tablet store."""
 
 

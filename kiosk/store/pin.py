@@ -48,6 +48,10 @@ class DamagedPinError(StoreError):
     """The stored PIN hash cannot be read: the PIN must be set again."""
 
 
+class WeakPinError(StoreError):
+    """A staff PIN the rules refuse; the message says which rule and never echoes the PIN."""
+
+
 def tablet_hasher() -> PasswordHasher:
     """argon2id at the OWASP minimum (19 MiB, 2 passes, 1 lane): affordable on a tablet."""
     return PasswordHasher(
@@ -56,20 +60,20 @@ def tablet_hasher() -> PasswordHasher:
 
 
 def check_pin_rules(pin: str) -> None:
-    """Raise ValueError with a plain message if ``pin`` is not a usable staff PIN.
+    """Raise WeakPinError with a plain message if ``pin`` is not a usable staff PIN.
 
     A PIN is 6 to 12 digits, not all the same digit (111111) and not a straight
     run up or down (123456, 654321, or wrapping round such as 890123).
     """
     if not _DIGITS.fullmatch(pin):
-        raise ValueError("A staff PIN must contain only the digits 0 to 9.")
+        raise WeakPinError("A staff PIN must contain only the digits 0 to 9.")
     if not MIN_DIGITS <= len(pin) <= MAX_DIGITS:
-        raise ValueError(f"A staff PIN must be {MIN_DIGITS} to {MAX_DIGITS} digits long.")
+        raise WeakPinError(f"A staff PIN must be {MIN_DIGITS} to {MAX_DIGITS} digits long.")
     steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
     if steps == {0}:
-        raise ValueError("A staff PIN must not be one digit repeated, such as 111111.")
+        raise WeakPinError("A staff PIN must not be one digit repeated, such as 111111.")
     if steps in ({1}, {9}):
-        raise ValueError(
+        raise WeakPinError(
             "A staff PIN must not be a straight run of digits, such as 123456 or 654321."
         )
 
@@ -102,7 +106,7 @@ class StaffPin:
         self._lock = threading.Lock()
 
     def set_pin(self, pin: str) -> None:
-        """Set (or change) the PIN; clears any lock. Raises ValueError for a weak PIN."""
+        """Set (or change) the PIN; clears any lock. Raises WeakPinError for a weak PIN."""
         check_pin_rules(pin)
         pin_hash = self._hasher.hash(pin)
         with self._lock, self._store.transaction() as db:

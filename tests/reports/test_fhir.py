@@ -13,6 +13,7 @@ import pytest
 from kiosk.engine import Form, FormLibrary, form_from_text
 from kiosk.engine.sample import random_answers
 from kiosk.reports import fhir
+from kiosk.reports.errors import ReportError
 
 pytestmark = pytest.mark.export
 
@@ -710,7 +711,7 @@ def test_validate_rejects_a_bad_status() -> None:
         fhir.validate(response)
     message = str(caught.value)
     assert message.startswith("QuestionnaireResponse: status: 'finished' is not one of")
-    assert isinstance(caught.value, ValueError)
+    assert isinstance(caught.value, ReportError)  # what callers catch: a known error
     with pytest.raises(fhir.FhirError, match=r"entry\[0\]\.resource\.status: 'finished'"):
         fhir.validate(fhir.bundle([response]))
 

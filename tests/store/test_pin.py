@@ -12,7 +12,14 @@ from sqlalchemy import select
 
 from kiosk.store.errors import PinLockedError
 from kiosk.store.models import EventRow, StaffPinRow
-from kiosk.store.pin import DamagedPinError, StaffPin, check_pin_rules, lock_seconds, tablet_hasher
+from kiosk.store.pin import (
+    DamagedPinError,
+    StaffPin,
+    WeakPinError,
+    check_pin_rules,
+    lock_seconds,
+    tablet_hasher,
+)
 from kiosk.store.store import TabletStore
 
 pytestmark = pytest.mark.store
@@ -139,7 +146,7 @@ def test_weak_or_malformed_pins_are_refused(
     tablet: TabletStore, clock: FakeClock, pin: str, message: str
 ) -> None:
     staff = StaffPin(tablet, clock=clock, hasher=cheap_hasher())
-    with pytest.raises(ValueError, match=message) as caught:
+    with pytest.raises(WeakPinError, match=message) as caught:
         staff.set_pin(pin)
     if pin.strip() not in ("", "111111", "123456", "654321"):  # (the messages' own examples)
         assert pin.strip() not in str(caught.value)  # the message never echoes the PIN
