@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import argparse
 import socket
-import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli.errors import fail
 from kiosk.site import paths
 
 
@@ -26,16 +26,13 @@ def register(commands: Any) -> None:
 
 
 def enrol_tablet(args: argparse.Namespace) -> int:
-    from kiosk.store import StoreError
     from kiosk.sync.enrol import enrol
-    from kiosk.sync.errors import SyncError
 
     data_dir = args.data_dir or paths.data_dir()
     try:
         done = enrol(args.url, args.code, data_dir, args.name or socket.gethostname()[:80])
-    except (SyncError, StoreError, OSError) as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
+    except OSError as exc:
+        return fail(exc)
     print(
         f"enrolled with {done.url} as tablet {done.device_id}; "
         f"clinic certificate {done.certificate_fingerprint}"

@@ -1,4 +1,8 @@
-"""``kiosk forms ...``: list, check, score, enable and disable questionnaire forms."""
+"""``kiosk forms ...``: list, check, score, enable and disable questionnaire forms.
+
+Exit codes: 0 done, 1 the forms (or the licence register) have problems, 2 bad input
+(known errors not handled here reach :func:`kiosk.cli.main.main`).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli import preview
+from kiosk.cli.errors import EXIT_BAD_INPUT, fail
 from kiosk.engine import AnswerError, EngineError, FormError, FormLibrary, check_paths
 from kiosk.engine.form import Form
 from kiosk.engine.schema import FormSpec, PathwaysSpec
 from kiosk.site import paths
 from kiosk.site.licences import LicenceRegister, LicenceRegisterError
 
-EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_INVALID = 0, 1
 
 
 def register(commands: Any) -> None:
@@ -67,9 +72,8 @@ def register(commands: Any) -> None:
     p.set_defaults(handler=print_schema)
 
 
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
-    print(f"kiosk: {message}", file=sys.stderr)
-    return code
+def _forms_have_problems(exc: FormError) -> int:
+    return fail(f"the forms have problems (run 'kiosk forms check'):\n{exc}", EXIT_INVALID)
 
 
 def _library() -> FormLibrary:
@@ -94,9 +98,9 @@ def list_forms(args: argparse.Namespace) -> int:
         library = _library()
         references = LicenceRegister(paths.data_dir()).references()
     except FormError as exc:
-        return _fail(f"the forms have problems (run 'kiosk forms check'):\n{exc}", EXIT_INVALID)
+        return _forms_have_problems(exc)
     except LicenceRegisterError as exc:
-        return _fail(str(exc), EXIT_INVALID)
+        return fail(exc, EXIT_INVALID)
     rows: list[dict[str, Any]] = [
         {
             "id": form.id,
@@ -183,11 +187,9 @@ def score_response(args: argparse.Namespace) -> int:
         baseline = _read_json(args.baseline, "baseline") if args.baseline else None
         result = form.evaluate(answers, baseline=baseline, strict=True)
     except AnswerError as exc:
-        return _fail(f"answer not allowed by form '{args.form_id}': {exc}")
+        return fail(f"answer not allowed by form '{args.form_id}': {exc}", EXIT_BAD_INPUT)
     except FormError as exc:
-        return _fail(f"the forms have problems (run 'kiosk forms check'):\n{exc}", EXIT_INVALID)
-    except EngineError as exc:
-        return _fail(str(exc))
+        return _forms_have_problems(exc)
     print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     return EXIT_OK
 
@@ -196,26 +198,19 @@ def score_response(args: argparse.Namespace) -> int:
 
 
 def enable_form(args: argparse.Namespace) -> int:
-    try:
-        form = _library().get(args.form_id)
-        if not form.needs_site_licence:
-            print(f"{form.id} does not need a site licence; it is always enabled")
-            return EXIT_OK
-        record = LicenceRegister(paths.data_dir()).enable(form.licence_key, args.licence)
-    except (EngineError, LicenceRegisterError) as exc:
-        return _fail(str(exc))
+    form = _library().get(args.form_id)
+    if not form.needs_site_licence:
+        print(f"{form.id} does not need a site licence; it is always enabled")
+        return EXIT_OK
+    record = LicenceRegister(paths.data_dir()).enable(form.licence_key, args.licence)
     covered = sorted(f.id for f in _library().forms() if f.licence_key == form.licence_key)
     print(f"{', '.join(covered)} enabled under site licence {record.reference}")
     return EXIT_OK
 
 
 def disable_form(args: argparse.Namespace) -> int:
-    try:
-        removed = LicenceRegister(paths.data_dir()).disable(args.form_id)
-    except LicenceRegisterError as exc:
-        return _fail(str(exc))
-    if not removed:
-        return _fail(f"{args.form_id} has no site licence recorded", EXIT_INVALID)
+    if not LicenceRegister(paths.data_dir()).disable(args.form_id):
+        return fail(f"{args.form_id} has no site licence recorded", EXIT_INVALID)
     print(f"{args.form_id} disabled: its site licence record is removed")
     return EXIT_OK
 

@@ -8,11 +8,10 @@ keep it and every older one: they open older submissions).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.envelope.errors import EnvelopeError
+from kiosk.cli.errors import fail
 from kiosk.envelope.keys import ClinicKeyPair, write_private_key
 
 
@@ -40,10 +39,6 @@ def make_clinic_keys(args: argparse.Namespace) -> int:
         write_private_key(pair, private_path, passphrase)
         (args.out / "clinic.pub").write_text(pair.public.to_text() + "\n", encoding="ascii")
     except OSError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
-    except EnvelopeError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     print(f"clinic key {pair.id}: public {args.out / 'clinic.pub'}, private {private_path}")
     return 0

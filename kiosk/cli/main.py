@@ -1,7 +1,8 @@
 """Entry point of the ``kiosk`` command.
 
-Known errors (bad input, missing files) print one plain line and exit
-non-zero; only a bug produces a traceback.
+Known errors (:class:`kiosk.errors.KnownError`: bad input, missing files, a
+refusal) are caught here, once, and shown as one plain line with exit code 2
+(:mod:`kiosk.cli.errors`); only a bug produces a traceback.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Sequence
 
 from kiosk import __version__
 from kiosk.cli import clinic, enrol, export, forms, keys, run, simulate, staff, tablet
+from kiosk.cli.errors import fail
+from kiosk.errors import KnownError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    code: int = args.handler(args)
+    try:
+        code: int = args.handler(args)
+    except KnownError as exc:
+        return fail(exc)
     return code
 
 

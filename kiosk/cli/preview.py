@@ -11,7 +11,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.engine import AnswerError, EngineError, Form, FormLibrary
+from kiosk.cli.errors import fail
+from kiosk.engine import AnswerError, Form, FormLibrary
 from kiosk.engine.answers import PREFER_NOT, allows_prefer_not, option_codes
 from kiosk.engine.schema import Item
 
@@ -31,9 +32,6 @@ def register(
     def run(args: argparse.Namespace) -> int:
         try:
             return try_pathway(library(), licences(), args.pathway, args.language, input)
-        except EngineError as exc:
-            print(f"kiosk: {exc}")
-            return 2
         except (EOFError, KeyboardInterrupt):
             print("\nStopped. Nothing was stored.")
             return 0
@@ -47,8 +45,7 @@ def try_pathway(
     pathway = library.pathways.get(pathway_id)
     if pathway is None:
         known = ", ".join(sorted(library.pathways)) or "none"
-        print(f"kiosk: no pathway '{pathway_id}' (known: {known})")
-        return 2
+        return fail(f"no pathway '{pathway_id}' (known: {known})")
     print(f"Pathway: {pathway.title}. Press Enter to skip any question.\n")
     for form_id in pathway.forms:
         form = library.get(form_id)

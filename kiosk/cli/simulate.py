@@ -9,19 +9,18 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.engine import EngineError, FormLibrary
+from kiosk.cli.errors import fail
+from kiosk.engine import FormLibrary
 from kiosk.engine.sample import random_answers
-from kiosk.envelope.errors import EnvelopeError
 from kiosk.envelope.keys import ClinicPublicKey
 from kiosk.journey import Journey
 from kiosk.site import paths
-from kiosk.site.licences import LicenceRegister, LicenceRegisterError
-from kiosk.site.settings import SETTINGS_FILE, SettingsError, TabletSettings
-from kiosk.store import StoreError, TabletStore
+from kiosk.site.licences import LicenceRegister
+from kiosk.site.settings import SETTINGS_FILE, TabletSettings
+from kiosk.store import TabletStore
 
 
 def register(commands: Any) -> None:
@@ -54,11 +53,6 @@ def register(commands: Any) -> None:
     p.set_defaults(handler=simulate)
 
 
-def _fail(message: str) -> int:
-    print(f"kiosk: {message}", file=sys.stderr)
-    return 2
-
-
 def _answer_plan(
     journey: Journey, fixed: dict[str, dict[str, Any]] | None, rng: random.Random
 ) -> list[tuple[str, str, Any]]:
@@ -74,22 +68,18 @@ def _answer_plan(
 
 def simulate(args: argparse.Namespace) -> int:
     if args.sessions < 0:
-        return _fail("--sessions must be 0 or more")
+        return fail("--sessions must be 0 or more")
     try:
         fixed = json.loads(args.answers.read_text(encoding="utf-8")) if args.answers else None
         if fixed is not None and not isinstance(fixed, dict):
-            return _fail(f'{args.answers} must hold {{"form_id": {{"item_id": answer}}}}')
+            return fail(f'{args.answers} must hold {{"form_id": {{"item_id": answer}}}}')
         key = ClinicPublicKey.load(args.clinic_public_key) if args.clinic_public_key else None
         library = FormLibrary.load(*paths.form_dirs())
         licences = LicenceRegister(paths.data_dir()).references()
         settings = TabletSettings.load(args.data_dir / SETTINGS_FILE)
         store = TabletStore.open(args.data_dir, key, retention_days=settings.outbox_retention_days)
-    except SettingsError as exc:
-        return _fail(str(exc))
-    except (OSError, ValueError) as exc:
-        return _fail(f"cannot read input: {exc}")
-    except (EngineError, EnvelopeError, StoreError, LicenceRegisterError) as exc:
-        return _fail(str(exc))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return fail(f"cannot read input: {exc}")
     rng = random.Random(args.seed)
     submitted = abandoned = saved = 0
     try:
@@ -111,8 +101,6 @@ def simulate(args: argparse.Namespace) -> int:
                 journey.submit()
                 submitted += 1
         counts = store.counts()
-    except (EngineError, StoreError) as exc:
-        return _fail(str(exc))
     finally:
         store.close()
     print(

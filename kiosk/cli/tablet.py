@@ -17,10 +17,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.exchange.clinic_list import ClinicListError, parse_csv
+from kiosk.cli.errors import fail
+from kiosk.exchange.clinic_list import parse_csv
 from kiosk.site import paths
-from kiosk.site.settings import SETTINGS_FILE, SettingsError, TabletSettings
-from kiosk.store import FileKeyStore, StaffPin, StoreError, TabletStore
+from kiosk.site.settings import SETTINGS_FILE, TabletSettings
+from kiosk.store import FileKeyStore, StaffPin, TabletStore
 from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
 
 
@@ -53,21 +54,17 @@ def _open(args: argparse.Namespace) -> TabletStore:
 
 
 def status(args: argparse.Namespace) -> int:
+    store = TabletStore.inspect(args.data_dir or paths.data_dir())
     try:
-        store = TabletStore.inspect(args.data_dir or paths.data_dir())
-        try:
-            report = {
-                "data_dir": str(store.data_dir),
-                "clinic_key": store.clinic_key.id if store.clinic_key else None,
-                **store.counts(),
-                "quarantine": store.quarantined(),
-                "recent_events": store.events()[-args.events :] if args.events > 0 else [],
-            }
-        finally:
-            store.close()
-    except StoreError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
+        report = {
+            "data_dir": str(store.data_dir),
+            "clinic_key": store.clinic_key.id if store.clinic_key else None,
+            **store.counts(),
+            "quarantine": store.quarantined(),
+            "recent_events": store.events()[-args.events :] if args.events > 0 else [],
+        }
+    finally:
+        store.close()
     print(json.dumps(report, indent=2))
     return 0
 
@@ -76,30 +73,21 @@ def set_pin(args: argparse.Namespace) -> int:
     if sys.stdin.isatty():
         pin = getpass.getpass("New staff PIN (6-12 digits): ")
         if getpass.getpass("Type it again: ") != pin:
-            print("kiosk: the two PINs differ; nothing changed", file=sys.stderr)
-            return 2
+            return fail("the two PINs differ; nothing changed")
     else:
         pin = sys.stdin.readline().strip()
+    store = _open(args)
     try:
-        store = _open(args)
-        try:
-            StaffPin(store).set_pin(pin)
-        finally:
-            store.close()
-    except (StoreError, ValueError, SettingsError) as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
+        StaffPin(store).set_pin(pin)
+    finally:
+        store.close()
     print("staff PIN set")
     return 0
 
 
 def device_key(args: argparse.Namespace) -> int:
     data_dir = args.data_dir or paths.data_dir()
-    try:
-        identity = FileKeyStore(data_dir).create()
-    except StoreError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
+    identity = FileKeyStore(data_dir).create()
     print(identity.public_key_text())
     return 0
 
@@ -110,19 +98,14 @@ def import_clinic_list(args: argparse.Namespace) -> int:
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"kiosk: cannot read {args.file}: {exc}", file=sys.stderr)
-        return 2
+        return fail(f"cannot read {args.file}: {exc}")
+    clinic_list = parse_csv(text, str(args.file), day)
+    key = FileKeyStore(data_dir).load().derive_key(KEY_PURPOSE)
+    store = _open(args)
     try:
-        clinic_list = parse_csv(text, str(args.file), day)
-        key = FileKeyStore(data_dir).load().derive_key(KEY_PURPOSE)
-        store = _open(args)
-        try:
-            ClinicLists(store, key).save(clinic_list)
-        finally:
-            store.close()
-    except (ClinicListError, StoreError, SettingsError) as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
+        ClinicLists(store, key).save(clinic_list)
+    finally:
+        store.close()
     count = len(clinic_list.appointments)
     print(
         f"clinic list for {day.isoformat()} kept: "
