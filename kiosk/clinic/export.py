@@ -30,6 +30,7 @@ from kiosk.clinic.scope import describe, within
 from kiosk.clinic.scrub import REMOVED, scrub
 from kiosk.engine import Form, FormLibrary, UnknownFormError
 from kiosk.engine.answers import PREFER_NOT
+from kiosk.engine.facts import social_need_flags
 from kiosk.reports.csv_cells import safe_cell, safe_mapping
 
 if TYPE_CHECKING:
@@ -63,24 +64,6 @@ FIXED_COLUMNS = (
     "referrals",
 )
 FREE_TEXT_TYPES = frozenset({"short_text", "long_text"})
-ABOUT_FORM, SCREEN_FORM = "about_you", "social_welfare"
-# Never exported as themselves: replaced by age_band, imd_*, ethnicity and sex columns.
-IDENTIFYING = {
-    (ABOUT_FORM, "postcode"),
-    (ABOUT_FORM, "year_of_birth"),
-    (ABOUT_FORM, "ethnicity"),
-    (ABOUT_FORM, "sex"),
-}
-# Left out of anonymised FHIR: they identify on their own.
-NEVER_ANONYMISED = {(ABOUT_FORM, "postcode"), (ABOUT_FORM, "year_of_birth")}
-SOCIAL_NEED_FLAGS = (
-    "ends_meet",
-    "missed_meal",
-    "stable_housing",
-    "support_network",
-    "feel_unsafe",
-    "carer_impact",
-)
 AGE_BANDS = (
     (16, "16-24"),
     (25, "25-34"),
@@ -92,6 +75,44 @@ AGE_BANDS = (
     (85, "85+"),
 )
 _CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class ExportFacts:
+    """What the export needs to know about the instruments, as the forms declare it.
+
+    Items recording a ``demographic`` are never exported as themselves: the
+    age_band, imd_*, ethnicity and sex columns replace them. ``screens``: forms with
+    social-need flags (answering one counts as screened)."""
+
+    demographic: dict[str, tuple[str, str]]  # kind -> (form id, item id)
+    screens: frozenset[str]
+    social_needs: frozenset[str]
+    help_requests: frozenset[str]
+    money: frozenset[str]
+
+    @classmethod
+    def of(cls, library: FormLibrary) -> ExportFacts:
+        demographic: dict[str, tuple[str, str]] = {}
+        screens: set[str] = set()
+        needs: set[str] = set()
+        helps: set[str] = set()
+        money: set[str] = set()
+        for form in library.forms():
+            for kind, item in form.demographic_items.items():
+                demographic.setdefault(kind, (form.id, item.id))
+            if form.social_need_flags:
+                screens.add(form.id)
+            needs |= form.social_need_flags
+            helps |= form.help_flags
+            money |= social_need_flags(form.spec, "money")
+        return cls(demographic, frozenset(screens), frozenset(needs), frozenset(helps),
+                   frozenset(money))  # fmt: skip
+
+    def answer(self, answers: dict[str, dict[str, Any]], kind: str) -> Any:
+        """The answer recording this demographic fact, if any."""
+        form_id, item_id = self.demographic.get(kind, ("", ""))
+        return answers.get(form_id, {}).get(item_id)
 
 
 class ExportError(ValueError):
@@ -154,6 +175,7 @@ class Exporter:
         self.options = options
         self.library: FormLibrary = service.library
         self.pseudonyms = Pseudonyms(service.secrets.export_key, options.project)
+        self.facts = ExportFacts.of(self.library)
         self.instrument = self._instrument_columns()
         self.free_text = frozenset(
             f"{form.id}.{item.id}"
@@ -170,7 +192,7 @@ class Exporter:
         out: list[tuple[str, str, str, str]] = []
         for form in self.library.forms():
             for item in form.spec.items:
-                if item.type == "info" or (form.id, item.id) in IDENTIFYING:
+                if item.type == "info" or item.demographic is not None:
                     continue
                 if item.type in FREE_TEXT_TYPES and not self.options.include_free_text:
                     continue
@@ -242,7 +264,7 @@ class Exporter:
             .order_by(Referral.id)
         ):
             referrals[sid].append(f"{kind}:{outcome}")
-        postcodes = [a.get(ABOUT_FORM, {}).get("postcode") for a in answers.values()]
+        postcodes = [self.facts.answer(a, "home_postcode") for a in answers.values()]
         deciles = deciles_for(db, [p for p in postcodes if isinstance(p, str) and p != PREFER_NOT])
         return [
             self._row(
@@ -273,17 +295,16 @@ class Exporter:
         date = ""
         if self.options.shift_dates:
             date = (day + dt.timedelta(days=p.day_shift(s.patient_key or s.id))).isoformat()
-        about = answers.get(ABOUT_FORM, {})
-        postcode = about.get("postcode")
+        facts = self.facts
+        postcode = facts.answer(answers, "home_postcode")
         decile = (
             deciles.get(compact_postcode(postcode))
             if isinstance(postcode, str) and postcode != PREFER_NOT
             else None
         )
-        ethnicity = about.get("ethnicity")
+        ethnicity = facts.answer(answers, "ethnic_category")
         code = "Z" if ethnicity == PREFER_NOT else (str(ethnicity) if ethnicity else "")
-        screen = answers.get(SCREEN_FORM)
-        screened = bool(screen)
+        screened = any(answers.get(form_id) for form_id in facts.screens)
         flagged = set(flags)
         row: dict[str, Any] = {
             "_patient_key": s.patient_key,
@@ -296,16 +317,16 @@ class Exporter:
             "language": s.language or "",
             "link_method": s.link_method or "",
             "complete": 1 if s.status == "complete" else 0,
-            "age_band": age_band(about.get("year_of_birth"), started.year),
-            "sex": about.get("sex", ""),
+            "age_band": age_band(facts.answer(answers, "birth_year"), started.year),
+            "sex": _or_empty(facts.answer(answers, "stated_sex")),
             "ethnicity": code,
             "ethnic_group": ethnic_group(code) if code else NOT_STATED,
             "imd_decile": decile or "",
             "imd_quintile": quintile(decile) or "",
             "screened": 1 if screened else 0,
-            "screen_positive": _flag(screened, any(f in flagged for f in SOCIAL_NEED_FLAGS)),
-            "wants_help": _flag(screened, "wants_help" in flagged),
-            "financial_hardship": _flag(screened, "ends_meet" in flagged),
+            "screen_positive": _flag(screened, bool(flagged & facts.social_needs)),
+            "wants_help": _flag(screened, bool(flagged & facts.help_requests)),
+            "financial_hardship": _flag(screened, bool(flagged & facts.money)),
             "flags": ";".join(sorted(flagged)),
             "triage_status": triage_status,
             "triaged": 0 if triage_status == "new" else 1,
@@ -336,6 +357,10 @@ class Exporter:
 
     def dictionary(self) -> str:
         return data_dictionary(self.library, self.instrument, self.options)
+
+
+def _or_empty(value: Any) -> Any:
+    return "" if value is None else value
 
 
 def _flag(screened: bool, raised: bool) -> int | str:
@@ -601,9 +626,8 @@ def fhir_chunks(
                         continue
                     answers = service.secrets.open(r.answers, f"responses/{row.id}/{r.form_id}")
                     if not identified:  # the CSV bands age and derives IMD instead
-                        answers = {
-                            k: v for k, v in answers.items() if (form.id, k) not in NEVER_ANONYMISED
-                        }
+                        withheld = form.identifying_items
+                        answers = {k: v for k, v in answers.items() if k not in withheld}
                     resource = questionnaire_response(
                         form,
                         submission,
@@ -663,6 +687,7 @@ def board_report(
             clinic=clinic or ALL_CLINICS,
             first=first,
             last=last,
+            measures=service.library.measures(),
         )
     with service.transaction() as db:
         service.audit(

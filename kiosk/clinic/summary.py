@@ -13,12 +13,9 @@ from typing import Any
 
 from kiosk.engine import Form, FormLibrary, UnknownFormError
 from kiosk.engine.answers import PREFER_NOT
-from kiosk.engine.measures import MEASURES
+from kiosk.engine.facts import Measure, highlighted
+from kiosk.site.forms import installed_measures
 
-WHAT_MATTERS_FORM = "what_matters"
-WHAT_MATTERS_ITEMS = ("main_concern", "hope_to_achieve", "why_important", "own_question")
-ABOUT_FORM = "about_you"
-ESSENTIALS = ("preferred_language", "interpreter", "accessibility_needs", "carer")
 STAFF_LANGUAGE = "en"
 
 
@@ -73,6 +70,17 @@ def flag_reasons(library: FormLibrary) -> dict[tuple[str, str], str]:
     for form in library.forms():
         for flag in form.spec.flags:
             out.setdefault((form.id, flag.id), flag.reason)
+    return out
+
+
+def flag_words(library: FormLibrary) -> dict[tuple[str, str], str]:
+    """(form id, flag id) -> the short words staff lists show (a flag's ``word``), to send
+    with each flag as ``"word"`` beside its reason."""
+    out: dict[tuple[str, str], str] = {}
+    for form in library.forms():
+        for flag in form.spec.flags:
+            if flag.word is not None:
+                out.setdefault((form.id, flag.id), flag.word)
     return out
 
 
@@ -144,10 +152,9 @@ def form_section(
 
 
 def _item_label(form: Form, item_id: str) -> str:
-    for measure in MEASURES:
-        for form_id, kind, name in measure.sources:
-            if form_id == form.id and kind == "answer" and name == item_id:
-                return measure.label.split(" (")[0]
+    measure = form.items[item_id].measure
+    if measure is not None:
+        return measure.label.split(" (")[0]
     return item_id.replace("_", " ").capitalize()
 
 
@@ -183,43 +190,51 @@ def what_matters(library: FormLibrary, responses: Sequence[StoredResponse]) -> d
     words: list[dict[str, Any]] = []
     asks: list[str] = []
     for response in responses:
-        if response.form_id != WHAT_MATTERS_FORM:
-            continue
         form = _form(library, response)
-        for item_id in WHAT_MATTERS_ITEMS:
-            value = response.answers.get(item_id)
+        if form is None:
+            continue
+        for item in highlighted(form.spec, "own_words"):
+            value = response.answers.get(item.id)
             if value in (None, "", PREFER_NOT):
                 continue
-            question = _question(form, item_id) if form and item_id in form.items else item_id
-            words.append({"item_id": item_id, "question": question, "answer": str(value)})
-        chosen = response.answers.get("questions_to_ask")
-        if isinstance(chosen, list) and form is not None:
-            asks = [answer_words(form, "questions_to_ask", code) for code in chosen]
+            question = _question(form, item.id)
+            words.append({"item_id": item.id, "question": question, "answer": str(value)})
+        for item in highlighted(form.spec, "questions"):
+            chosen = response.answers.get(item.id)
+            if isinstance(chosen, list):
+                asks = [answer_words(form, item.id, code) for code in chosen]
     return {"what_matters": words, "questions_to_ask": asks}
 
 
 def essentials(library: FormLibrary, responses: Sequence[StoredResponse]) -> dict[str, Any]:
-    out: dict[str, Any] = dict.fromkeys(ESSENTIALS)
+    """The answers staff need before they meet the patient (items with ``highlight:
+    essential``), in words; every such item of the forms in use is a key (null if not
+    answered)."""
+    out: dict[str, Any] = {
+        item.id: None for form in library.forms() for item in highlighted(form.spec, "essential")
+    }
     for response in responses:
-        if response.form_id != ABOUT_FORM:
-            continue
         form = _form(library, response)
-        for item_id in ESSENTIALS:
-            value = response.answers.get(item_id)
-            if value is None or form is None or item_id not in form.items:
+        if form is None:
+            continue
+        for item in highlighted(form.spec, "essential"):
+            value = response.answers.get(item.id)
+            if value is None:
                 continue
-            if item_id == "accessibility_needs":
+            if item.type == "multi_choice":
                 codes = value if isinstance(value, list) else [value]
-                out[item_id] = [answer_words(form, item_id, code) for code in codes]
+                out[item.id] = [answer_words(form, item.id, code) for code in codes]
             else:
-                out[item_id] = answer_words(form, item_id, value)
+                out[item.id] = answer_words(form, item.id, value)
     return out
 
 
-def measures_of(responses: Sequence[StoredResponse]) -> dict[str, float | int]:
-    """The tracked measures one submission has."""
+def measures_of(
+    responses: Sequence[StoredResponse], measures: Sequence[Measure] | None = None
+) -> dict[str, float | int]:
+    """The tracked measures one submission has (``measures``: ``library.measures()``)."""
     out: dict[str, float | int] = {}
-    for measure in MEASURES:
+    for measure in installed_measures() if measures is None else measures:
         for form_id, kind, name in measure.sources:
             for response in responses:
                 if response.form_id != form_id:
@@ -231,10 +246,13 @@ def measures_of(responses: Sequence[StoredResponse]) -> dict[str, float | int]:
     return out
 
 
-def change_over_time(history: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Baseline (first) against latest for each measure present at least twice."""
+def change_over_time(
+    history: Sequence[Mapping[str, Any]], measures: Sequence[Measure] | None = None
+) -> list[dict[str, Any]]:
+    """Baseline (first) against latest for each measure present at least twice
+    (``measures``: ``library.measures()``)."""
     out = []
-    for measure in MEASURES:
+    for measure in installed_measures() if measures is None else measures:
         points = [
             (h["started_at"], h["measures"][measure.id])
             for h in history
@@ -256,6 +274,8 @@ def change_over_time(history: Sequence[Mapping[str, Any]]) -> list[dict[str, Any
                 "change": delta,
                 "better": measure.better,
                 "improved": improved if delta != 0 else None,
+                "group": measure.group,
+                "chart": None if measure.chart is None else measure.chart.model_dump(),
             }
         )
     return out

@@ -39,6 +39,7 @@ from kiosk.engine.schema import (
     LevelsScore,
     LookupScore,
     MeanScore,
+    Measure,
     SumScore,
 )
 from kiosk.engine.standard_text import STANDARD_OPTION_TEXT
@@ -74,6 +75,7 @@ def check_form(spec: FormSpec, located: Located) -> tuple[FormSpec, SymbolTable,
     _check_scores(spec, table, out)
     _check_expressions(spec, table, out)
     _check_placeholders(spec, out)
+    _check_facts(spec, out)
     return spec, table, out.problems
 
 
@@ -398,6 +400,36 @@ def _check_expressions(spec: FormSpec, table: SymbolTable, out: _Collector) -> N
             continue
         for message in check_expression(tree, table, scope):
             out.add(where, f"{where[-1]}: {message}")
+
+
+# ---------------------------------------------------------------- declared facts
+
+
+def _check_facts(spec: FormSpec, out: _Collector) -> None:
+    """Facts the product reads (facts.py) must be unambiguous and fit what they describe."""
+    measures: list[tuple[YamlPath, Measure]] = []
+    demographics: list[tuple[YamlPath, str]] = []
+    for index, item in enumerate(spec.items):
+        where: YamlPath = ("items", index)
+        if item.measure is not None:
+            measures.append(((*where, "measure"), item.measure))
+            if not item_is_numeric(item):
+                out.add((*where, "measure"), f"item '{item.id}' has no number to track")
+        if item.demographic is not None:
+            demographics.append(((*where, "demographic"), item.demographic))
+        if (item.identifying or item.demographic) and not item.sensitive:
+            out.add(
+                (*where, "identifying" if item.identifying else "demographic"),
+                f"item '{item.id}' identifies the patient, so it must also be sensitive: true",
+            )
+    for index, score in enumerate(spec.scores):
+        if score.measure is not None:
+            measures.append((("scores", index, "measure"), score.measure))
+    _duplicates([((*where, "id"), m.id) for where, m in measures], "measure", out)
+    _duplicates(demographics, "demographic", out)
+    for where, measure in measures:
+        if measure.chart is not None and measure.chart.step > measure.chart.top:
+            out.add((*where, "chart", "step"), "chart step is larger than its top")
 
 
 def describe(value: Any) -> str:

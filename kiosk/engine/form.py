@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.engine import expressions as ex
+from kiosk.engine import facts
 from kiosk.engine.answers import Answer, normalise_answer, numeric_value
 from kiosk.engine.bands import BandTable, round_half_up
 from kiosk.engine.errors import AnswerError
@@ -43,6 +44,7 @@ class RaisedFlag:
     id: str
     severity: str
     reason: str
+    category: str | None = None  # declared in the form (facts.py); not part of to_json
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ class Form:
     path: Path | None
     symbols: SymbolTable
     lines: Mapping[tuple[str | int, ...], int] = field(default_factory=dict, repr=False)
+    earlier_hash: str = ""  # the hash without the facts declared later (facts.py)
     items: dict[str, Item] = field(init=False)
     symbol_kinds: dict[str, str] = field(init=False)
     enable_conditions: dict[str, ex.Compiled] = field(init=False)
@@ -205,6 +208,26 @@ class Form:
         baseline = self.spec.baseline
         return baseline.form if baseline is not None else self.id
 
+    # ------------------------------------------------------------ declared facts
+    @property
+    def help_flags(self) -> frozenset[str]:
+        """Flags raised when the patient asks to talk to someone."""
+        return facts.help_flags(self.spec)
+
+    @property
+    def social_need_flags(self) -> frozenset[str]:
+        return facts.social_need_flags(self.spec)
+
+    @property
+    def identifying_items(self) -> frozenset[str]:
+        """Items whose answer identifies the patient on its own."""
+        return facts.identifying_items(self.spec)
+
+    @property
+    def demographic_items(self) -> dict[str, Item]:
+        """Demographic kind (``birth_year``, ``home_postcode``, ...) -> its item."""
+        return facts.demographic_items(self.spec)
+
     def is_enabled(self, licences: Mapping[str, str]) -> bool:
         """Usable at this site: open, or its site licence reference is recorded."""
         return not self.needs_site_licence or bool(licences.get(self.licence_key))
@@ -257,7 +280,7 @@ class Form:
             if band is not None:
                 bands[name] = band
         flags = [
-            RaisedFlag(flag.id, flag.severity, flag.reason)
+            RaisedFlag(flag.id, flag.severity, flag.reason, flag.category)
             for flag in self.spec.flags
             if evaluation.flagged(flag.id)
         ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.engine.errors import FormError, LicenceRequiredError, Problem, UnknownFormError
+from kiosk.engine.facts import Measure, collect_measures
 from kiosk.engine.form import Form
 from kiosk.engine.loader import load_form, load_pathways
 from kiosk.engine.schema import Pathway
@@ -37,9 +38,15 @@ class FormLibrary:
     def __init__(self, forms: Iterable[Form], pathways: Mapping[str, Pathway] | None = None):
         self._versions: dict[str, list[Form]] = {}
         self._by_hash: dict[str, Form] = {}
+        forms = list(forms)
         for form in forms:
             self._versions.setdefault(form.id, []).append(form)
             self._by_hash[form.hash] = form
+        for form in forms:
+            # Declaring facts (facts.py) changes the hash but not what was asked or how it
+            # scores: a response stored under the hash from before still opens.
+            if form.earlier_hash:
+                self._by_hash.setdefault(form.earlier_hash, form)
         for versions in self._versions.values():
             versions.sort(key=lambda f: version_key(f.version))
         self.pathways: dict[str, Pathway] = dict(pathways or {})
@@ -76,6 +83,14 @@ class FormLibrary:
             if form.version == version:
                 return form
         raise UnknownFormError(f"form '{form_id}' has no version {version}")
+
+    def measures(self) -> tuple[Measure, ...]:
+        """Every measure the newest forms declare, in the order patients meet the forms."""
+        order: dict[str, int] = {}
+        for pathway in self.pathways.values():
+            for form_id in pathway.forms:
+                order.setdefault(form_id, len(order))
+        return collect_measures((form.spec for form in self.forms()), order)
 
     def by_hash(self, content_hash: str) -> Form:
         try:

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from kiosk.engine import schema
 from kiosk.engine.checks import check_form
 from kiosk.engine.errors import FormError, Problem
+from kiosk.engine.facts import without_facts
 from kiosk.engine.form import Form
 from kiosk.engine.schema import FormSpec, PathwaysSpec
 from kiosk.engine.yamllimits import MAX_FILE_BYTES
@@ -52,7 +53,14 @@ def form_from_text(text: str, label: str, path: Path | None = None) -> Form:
     spec, symbols, problems = check_form(spec, located)
     if problems:
         raise FormError(problems)
-    return Form(spec=spec, hash=content_hash(spec), path=path, symbols=symbols, lines=located.lines)
+    return Form(
+        spec=spec,
+        hash=content_hash(spec),
+        path=path,
+        symbols=symbols,
+        lines=located.lines,
+        earlier_hash=content_hash(without_facts(spec)),
+    )
 
 
 def load_pathways(path: Path | str, label: str | None = None) -> tuple[PathwaysSpec, Located]:

@@ -10,7 +10,7 @@ docs/forms.md describes every key for form authors.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, StringConstraints
 
@@ -102,6 +102,56 @@ class Validation(Strict):
     message: Text | None = Field(default=None, description="shown beside the field when invalid")
 
 
+def _unset(value: object) -> bool:
+    return value is None
+
+
+def Declared(description: str) -> Any:
+    """An optional fact about the instrument, left out of the content hash while unset.
+
+    Keys added to the format after forms were in use: a form that does not
+    declare one keeps the hash it always had, so stored responses still find it.
+    """
+    return Field(default=None, description=description, exclude_if=_unset)
+
+
+Better = Literal["higher", "lower"]
+MeasureId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}\.[a-z][a-z0-9_]{0,62}$"),
+    Field(description="GROUP.NAME, e.g. ons4.anxiety: measures of one group share a chart"),
+]
+FlagCategory = Literal[
+    "help_request",
+    "money",
+    "food",
+    "housing",
+    "isolation",
+    "safety",
+    "caring",
+    "personal_wellbeing",
+]
+SOCIAL_NEEDS: frozenset[str] = frozenset(
+    {"money", "food", "housing", "isolation", "safety", "caring"}
+)
+"""Flag categories that are social needs (a positive social-welfare screen)."""
+Highlight = Literal["own_words", "questions", "essential"]
+Demographic = Literal["birth_year", "home_postcode", "ethnic_category", "stated_sex"]
+
+
+class Chart(Strict):
+    title: NonEmpty = Field(description="staff's name for the chart of the measure's group")
+    top: Annotated[Number, Field(gt=0)] = Field(description="the axis runs from 0 to at least this")
+    step: Annotated[Number, Field(gt=0)] = Field(description="the distance between axis labels")
+
+
+class Measure(Strict):
+    id: MeasureId
+    label: NonEmpty = Field(description="for staff screens, exports and reports")
+    better: Better = Field(description="which way is better: higher or lower")
+    chart: Chart | None = Declared("how staff see it over visits")
+
+
 class Band(Strict):
     code: Code
     min: Number
@@ -135,6 +185,16 @@ class Item(Strict):
     bands: list[Band] | None = None
     band_step: Annotated[float, Field(gt=0)] = 1
     enable_when: NonEmpty | None = None
+    identifying: bool | None = Declared(
+        "identifies the patient on its own: left out of every anonymised export"
+    )
+    demographic: Demographic | None = Declared(
+        "the patient fact the answer records; exports show it only banded or coded"
+    )
+    measure: Measure | None = Declared("a measure tracked over visits")
+    highlight: Highlight | None = Declared(
+        "shown apart at the top of staff summaries: own_words, questions or essential"
+    )
 
 
 class _ScoreBase(Strict):
@@ -142,6 +202,7 @@ class _ScoreBase(Strict):
     label: NonEmpty | None = None
     bands: list[Band] | None = None
     band_step: Annotated[float, Field(gt=0)] = 1
+    measure: Measure | None = Declared("a measure tracked over visits")
 
 
 class SumScore(_ScoreBase):
@@ -198,6 +259,10 @@ class Flag(Strict):
         description="written for staff: what the patient said and why it matters"
     )
     when: NonEmpty
+    category: FlagCategory | None = Declared(
+        "what the flag marks: help_request, a social need, or personal_wellbeing"
+    )
+    word: NonEmpty | None = Declared("a word or two for staff lists (the reason says the rest)")
 
 
 class Baseline(Strict):

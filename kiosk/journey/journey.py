@@ -15,6 +15,7 @@ from kiosk.engine import (
     UnknownFormError,
 )
 from kiosk.engine.answers import PREFER_NOT, Answer
+from kiosk.engine.facts import HELP_REQUEST
 from kiosk.store.session import SealedSession
 from kiosk.store.store import TabletStore
 
@@ -178,7 +179,7 @@ class Journey:
         return Outcome(
             submission_id=session.id,
             flags=flags,
-            wants_help=any(f.id == "wants_help" for f in flags),
+            wants_help=any(f.category == HELP_REQUEST for f in flags),
             urgent=any(f.severity == "urgent" for f in flags),
         )
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from kiosk.engine.measures import MEASURES, Measure
+from kiosk.engine.facts import Measure
 from kiosk.reports.board.stats import PairedChange, paired_change
 from kiosk.reports.board.suppression import percent
-from kiosk.reports.errors import ReportError
 from kiosk.reports.formatting import OUTCOME_WORDS, REFERRAL_WORDS
+from kiosk.site.forms import installed_measures
 
 ALL_CLINICS = "All clinics"
 UNKNOWN = "Unknown"
@@ -54,7 +54,7 @@ ROW_COLUMNS = (
 APPOINTMENT_COLUMNS = ("period", "clinic", "imd_quintile", "ethnic_group", "appointments")
 
 
-class BoardReportError(ReportError):
+class BoardReportError(ValueError):
     """The input cannot be reported on (a bad period, a column missing, a bad value)."""
 
 
@@ -364,6 +364,7 @@ def compute_figures(
     clinic: str = ALL_CLINICS,
     first: str,
     last: str,
+    measures: Sequence[Measure] | None = None,
 ) -> BoardFigures:
     """The board report's figures for one clinic (or ``ALL_CLINICS``) and months.
 
@@ -371,7 +372,8 @@ def compute_figures(
     the appointments CSV's rows, or None when not known (then no response
     rates). ``first`` and ``last`` are months ``YYYY-MM``, both included.
     Raises ``BoardReportError`` for a bad month, a missing column or a value
-    the contract (docs/exports.md) does not allow.
+    the contract (docs/exports.md) does not allow. ``measures``: those the forms
+    declare (``library.measures()``); by default the installed forms'.
     """
     check_month(first, "the first month")
     check_month(last, "the last month")
@@ -423,7 +425,7 @@ def compute_figures(
 
     outcomes = tuple(
         MeasureOutcome(measure, _outcome(kept, measure))
-        for measure in MEASURES
+        for measure in (installed_measures() if measures is None else measures)
         if any(column in columns for column in measure.columns)
     )
     ethnic_order = list(ETHNIC_GROUPS) + sorted(set(by_ethnic) - set(ETHNIC_GROUPS))

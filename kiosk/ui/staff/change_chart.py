@@ -40,6 +40,19 @@ def number(value: Any) -> str:
     return str(value)
 
 
+def group_chart(group: str, change: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """How a measure group is charted, as its form declares it (sent with the change rows)."""
+    for row in change:
+        chart = row.get("chart")
+        if str(row.get("measure", "")).partition(".")[0] == group and isinstance(chart, Mapping):
+            return {
+                "title": words.tr(str(chart["title"])),
+                "top": chart["top"],
+                "step": chart["step"],
+            }
+    return {"title": group.upper(), "top": 10, "step": 5}
+
+
 def measure_label(measure: str, change: Sequence[Mapping[str, Any]]) -> str:
     """A measure's name within its chart (whose title already names the questionnaire)."""
     for row in change:
@@ -158,7 +171,8 @@ class ChangeChart(QWidget):
     ) -> QChartView:
         chart = QChart()
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        chart.setTitle(words.measure_group(measures[0]))
+        declared = group_chart(group, change)
+        chart.setTitle(declared["title"])
         chart.setMargins(QMargins(4, 4, 4, 4))
         chart.setBackgroundRoundness(0)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -179,10 +193,10 @@ class ChangeChart(QWidget):
             float(v["measures"][m]) for v in history for m in measures if m in v.get("measures", {})
         ]
         # Few ticks: Andika's tall lines leave room for about four labels up the side.
-        step = 2 if group == "mycaw" else 5
-        top = step * math.ceil(max([*values, 6.0 if group == "mycaw" else 10.0]) / step)
+        step = declared["step"]
+        top = step * math.ceil(max([*values, float(declared["top"])]) / step)
         y_axis.setRange(0, top)
-        y_axis.setTickCount(top // step + 1)
+        y_axis.setTickCount(round(top / step) + 1)
         y_axis.setMinorTickCount(1)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
@@ -208,5 +222,5 @@ class ChangeChart(QWidget):
         view = QChartView(chart)
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
         view.setMinimumHeight(240)
-        view.setAccessibleName(self.tr("Chart: %1").replace("%1", words.measure_group(measures[0])))
+        view.setAccessibleName(self.tr("Chart: %1").replace("%1", declared["title"]))
         return view

@@ -170,7 +170,8 @@ class QueueModel(QAbstractTableModel):
         if column == self.CLINIC:
             return str(item.get("clinic") or item.get("pathway_title") or "")
         if column == self.FLAGS:
-            return ", ".join(words.flag_word(f["id"]) for f in item.get("flags", []))
+            flags = item.get("flags", [])
+            return ", ".join(words.flag_word(f["id"], f.get("word")) for f in flags)
         if column == self.STATUS:
             return words.status(str(item.get("status", "new")))
         if column == self.OWNER:

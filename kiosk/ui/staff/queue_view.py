@@ -94,7 +94,7 @@ class QueueView(QWidget):
         self._loading = False
         self._again = False
         self._place = place
-        self._known_flags: set[str] = set()
+        self._known_flags: dict[str, str | None] = {}  # flag id -> its declared word
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._counts_row())
@@ -246,8 +246,10 @@ class QueueView(QWidget):
         self._set_counts(self.model.counts)
         self._set_choices(self.clinic, self.model.clinics, lambda c: c)
         if self.show_flags and not self.flag.currentData():
-            self._known_flags.update(f["id"] for i in self.model.items for f in i.get("flags", []))
-        self._set_choices(self.flag, sorted(self._known_flags), words.flag_word)
+            self._known_flags.update(
+                (f["id"], f.get("word")) for i in self.model.items for f in i.get("flags", [])
+            )
+        self._set_choices(self.flag, sorted(self._known_flags), self._flag_word)
         self._select(selected)
         self.table.verticalScrollBar().setValue(scroll)
         say(self.message, "")
@@ -313,6 +315,9 @@ class QueueView(QWidget):
             novelty=self.model.novelty,
         )
 
+    def _flag_word(self, flag_id: str) -> str:
+        return words.flag_word(flag_id, self._known_flags.get(flag_id))
+
     def _restore_filters(self, place: QueuePlace) -> None:
         widgets = (self.day, self.clinic, self.status, self.flag)
         blockers = [w.blockSignals(True) for w in widgets]
@@ -321,7 +326,7 @@ class QueueView(QWidget):
         for combo, value, shown in (
             (self.clinic, place.clinic, lambda c: c),
             (self.status, place.status, words.status),
-            (self.flag, place.flag, words.flag_word),
+            (self.flag, place.flag, self._flag_word),
         ):
             if value:
                 if combo.findData(value) < 0:

@@ -143,7 +143,7 @@ class SummaryView(QScrollArea):
         flags = summary.get("flags", [])
         for flag in flags:
             text = self.tr("%1 (%2): %3")
-            text = text.replace("%1", words.flag_word(flag["id"]))
+            text = text.replace("%1", words.flag_word(flag["id"], flag.get("word")))
             text = text.replace("%2", words.severity(flag.get("severity", "")))
             layout.addWidget(plain(text.replace("%3", str(flag.get("reason", ""))), "flag"))
         if not flags:

@@ -20,6 +20,7 @@ from kiosk.console.client import (
     URGENCY_LABELS,
     ConsoleError,
 )
+from kiosk.exchange.nhs_number import format_nhs_number
 
 log = logging.getLogger(__name__)
 CONTEXT = "StaffConsole"
@@ -43,7 +44,9 @@ SEVERITIES = {
     "routine": str(QT_TRANSLATE_NOOP("StaffConsole", "Routine")),
 }
 # Short words for the queue's Flags column; the full reason is in the tooltip
-# and the summary. A flag not listed here is named after its id.
+# and the summary. The form declares them (a flag's `word`); the clinic sends them
+# with each flag as "word". Until every flag the clinic sends carries its word,
+# these stand in; a flag with neither is named after its id.
 FLAG_WORDS = {
     "feel_unsafe": str(QT_TRANSLATE_NOOP("StaffConsole", "Feels unsafe")),
     "wants_help": str(QT_TRANSLATE_NOOP("StaffConsole", "Wants help")),
@@ -54,12 +57,6 @@ FLAG_WORDS = {
     "carer_impact": str(QT_TRANSLATE_NOOP("StaffConsole", "Carer strain")),
     "high_anxiety": str(QT_TRANSLATE_NOOP("StaffConsole", "Anxiety")),
     "low_life_satisfaction": str(QT_TRANSLATE_NOOP("StaffConsole", "Low life satisfaction")),
-}
-MEASURE_GROUPS = {
-    "ons4": str(QT_TRANSLATE_NOOP("StaffConsole", "Wellbeing (ONS4)")),
-    "mycaw": str(QT_TRANSLATE_NOOP("StaffConsole", "Concerns and wellbeing (MYCaW)")),
-    "semcd6": str(QT_TRANSLATE_NOOP("StaffConsole", "Self-efficacy (SEMCD)")),
-    "pam": str(QT_TRANSLATE_NOOP("StaffConsole", "Activation (PAM)")),
 }
 
 
@@ -87,24 +84,15 @@ def referral_outcome(code: str) -> str:
     return tr(REFERRAL_OUTCOMES.get(code, code))
 
 
-def flag_word(flag_id: str) -> str:
-    known = FLAG_WORDS.get(flag_id)
+def flag_word(flag_id: str, declared: str | None = None) -> str:
+    """A flag's short words: as its form declares them (``declared``), else as known here."""
+    known = declared or FLAG_WORDS.get(flag_id)
     return tr(known) if known else flag_id.replace("_", " ").capitalize()
 
 
-def measure_group(measure: str) -> str:
-    prefix = measure.partition(".")[0]
-    return tr(MEASURE_GROUPS.get(prefix, prefix.upper()))
-
-
 def nhs_number(number: str | None) -> str:
-    """``9434765919`` as NHS numbers are read: ``943 476 5919``."""
-    if not number:
-        return ""
-    digits = number.replace(" ", "")
-    if len(digits) != 10 or not digits.isdigit():
-        return number
-    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+    """``9434765919`` as NHS numbers are read: ``943 476 5919``; nothing if none."""
+    return format_nhs_number(number)
 
 
 def patient_line(patient: Mapping[str, Any] | None) -> str:
