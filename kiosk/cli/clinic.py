@@ -112,14 +112,12 @@ def _register_held(sub: Any) -> None:
 
 
 def held_list(args: argparse.Namespace) -> int:
-    from kiosk.clinic.held import HeldReview
-
     try:
         service = _open(args)
     except _known() as exc:
         return _fail(exc)
     try:
-        entries = HeldReview(service).entries("cli", include_resolved=args.all)
+        entries = service.held.entries("cli", include_resolved=args.all)
     except _known() as exc:
         return _fail(exc)
     finally:
@@ -136,8 +134,6 @@ def held_list(args: argparse.Namespace) -> int:
 
 
 def held_reprocess(args: argparse.Namespace) -> int:
-    from kiosk.clinic.held import HeldReview
-
     if args.all and args.held_id is not None and args.folder is None:
         args.folder, args.held_id = Path(args.held_id), None  # "reprocess --all DIR"
     number = args.held_id or "0"
@@ -148,7 +144,7 @@ def held_reprocess(args: argparse.Namespace) -> int:
     except _known() as exc:
         return _fail(exc)
     try:
-        review = HeldReview(service)
+        review = service.held
         if args.all:
             results = review.reprocess_all("cli")
         else:
@@ -248,7 +244,7 @@ def _open(args: argparse.Namespace) -> Any:
 def _known() -> tuple[type[BaseException], ...]:
     from kiosk.clinic.database import DatabaseError
     from kiosk.clinic.server_secrets import SecretError
-    from kiosk.clinic.service import Refused
+    from kiosk.clinic.errors import ClinicError
     from kiosk.engine import EngineError
     from kiosk.envelope.errors import EnvelopeError
     from kiosk.exchange import ClinicListError
@@ -259,7 +255,7 @@ def _known() -> tuple[type[BaseException], ...]:
         SecretError,
         EnvelopeError,
         EngineError,
-        Refused,
+        ClinicError,
         ClinicListError,
         ValueError,  # SettingsError too
     )

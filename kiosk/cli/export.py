@@ -250,7 +250,7 @@ class _Audited:
 
     def audit(self, db: Any, actor: str, action: str, outcome: str, **where: Any) -> None:
         from kiosk.clinic.models import AuditEntry
-        from kiosk.clinic.service import now_text
+        from kiosk.clinic.plumbing import now_text
 
         db.add(
             AuditEntry(

@@ -21,19 +21,18 @@ import logging
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from kiosk.clinic.errors import Invalid, NotFound, Refusal, StateConflict
 from kiosk.clinic.models import AppointmentCount, User
 from kiosk.clinic.passwords import check_new_password
+from kiosk.clinic.plumbing import Plumbing, now_text
 from kiosk.clinic.sessions import end_sessions
-from kiosk.clinic.staff import _USERNAME, ROLES
-
-if TYPE_CHECKING:
-    from kiosk.clinic.service import ClinicService
+from kiosk.clinic.staff import _USERNAME, ROLES, StaffAccounts
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +43,6 @@ _OTP_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789"
 _OTP_GROUPS, _OTP_GROUP = 4, 4
 MAX_CLINICS = 100
 CLINIC_NAME_LENGTH = 80
-
-
-def _refused(status: int, code: str, message: str) -> Exception:
-    from kiosk.clinic.service import Refused
-
-    return Refused(status, code, message)
 
 
 def one_time_password() -> str:
@@ -71,26 +64,25 @@ def _clinics_of(user: User) -> list[str] | None:
 
 
 class Accounts:
-    def __init__(self, service: ClinicService) -> None:
-        self.service = service
+    def __init__(self, plumbing: Plumbing, staff: StaffAccounts) -> None:
+        self.plumbing = plumbing
+        self.staff = staff
 
     # ------------------------------------------------------------ plumbing
 
     @contextmanager
     def _audited(self, actor: str, action: str, target: str, remote: str | None) -> Iterator[None]:
         """Audit a refusal raised inside (outcome: its error code), then let it go on."""
-        from kiosk.clinic.service import Refused
-
         try:
             yield
-        except Refused as refusal:
-            self.service.audit_now(actor, action, refusal.code, target=target[:64], remote=remote)
+        except Refusal as refusal:
+            self.plumbing.audit_now(actor, action, refusal.code, target=target[:64], remote=remote)
             raise
 
     def _user_id(self, db: Session, username: str) -> int:
         user_id = db.scalar(select(User.id).where(User.username == username))
         if user_id is None:
-            raise _refused(404, "not_found", f"There is no user {username[:64]}.")
+            raise NotFound(f"There is no user {username[:64]}.")
         return int(user_id)
 
     def _lock_administrators(self, db: Session) -> None:
@@ -119,10 +111,9 @@ class Accounts:
         if row is not None:
             return int(row[0])
         self._user_id(db, username)  # 404 if there is no such user
-        raise _refused(
-            409,
-            "last_administrator",
-            f"{username} is the only active administrator; make someone else an "
+        raise StateConflict(
+            code="last_administrator",
+            message=f"{username} is the only active administrator; make someone else an "
             "administrator first.",
         )
 
@@ -132,13 +123,13 @@ class Accounts:
     def _check_password(self, db: Session, password: str, username: str) -> None:
         reason = check_new_password(password, username, clinic_names=self._clinic_names(db))
         if reason is not None:
-            raise _refused(422, "weak_password", reason)
+            raise Invalid(code="weak_password", message=reason)
 
     # ------------------------------------------------------------ reads
 
     def list_users(self, actor: str, remote: str | None = None) -> list[dict[str, Any]]:
-        now = self.service.clock()
-        with self.service.transaction() as db:
+        now = self.plumbing.clock()
+        with self.plumbing.transaction() as db:
             users = [
                 {
                     "username": u.username,
@@ -152,7 +143,7 @@ class Accounts:
                 }
                 for u in db.scalars(select(User).order_by(User.username))
             ]
-            self.service.audit(
+            self.plumbing.audit(
                 db, actor, "read_users", "ok", target=f"{len(users)} users", remote=remote
             )
         return users
@@ -169,35 +160,36 @@ class Accounts:
         clinics: list[str] | None = None,
         remote: str | None = None,
     ) -> None:
-        from kiosk.clinic.service import now_text
-
         with self._audited(actor, "add_user", username, remote):
             if not _USERNAME.match(username):
-                raise _refused(
-                    422, "bad_username", "A username is 2-64 lower-case letters, digits, . _ -"
+                raise Invalid(
+                    code="bad_username",
+                    message="A username is 2-64 lower-case letters, digits, . _ -",
                 )
             if role not in ROLES:
-                raise _refused(422, "bad_role", f"The role must be one of {', '.join(ROLES)}.")
+                raise Invalid(
+                    code="bad_role", message=f"The role must be one of {', '.join(ROLES)}."
+                )
             if clinics is not None and (
                 len(clinics) > MAX_CLINICS
                 or any(not c.strip() or len(c) > CLINIC_NAME_LENGTH for c in clinics)
             ):
-                raise _refused(
-                    422,
-                    "bad_value",
+                raise Invalid(
                     f"Clinics are up to {MAX_CLINICS} names of 1-{CLINIC_NAME_LENGTH} "
                     "characters, or null for every clinic.",
                 )
-            staff = self.service.staff
-            exists = _refused(409, "user_exists", f"There is already a user {username}.")
-            with self.service.transaction() as db:
+            staff = self.staff
+            exists = StateConflict(
+                code="user_exists", message=f"There is already a user {username}."
+            )
+            with self.plumbing.transaction() as db:
                 self._check_password(db, password, username)
                 if db.scalar(select(User.id).where(User.username == username)) is not None:
                     raise exists
             with staff.gate.turn():  # outside any transaction: hashing takes a while
                 password_hash = staff.hasher.hash(password)
             try:
-                with self.service.transaction() as db:
+                with self.plumbing.transaction() as db:
                     db.add(
                         User(
                             username=username,
@@ -207,18 +199,16 @@ class Accounts:
                             clinics=None if clinics is None else json.dumps(sorted(set(clinics))),
                         )
                     )
-                    self.service.audit(
+                    self.plumbing.audit(
                         db, actor, "add_user", "ok", target=f"{username} ({role})", remote=remote
                     )
             except IntegrityError:  # added by someone else meanwhile (the name is unique)
                 raise exists from None
 
     def disable(self, username: str, actor: str, remote: str | None = None) -> None:
-        from kiosk.clinic.service import now_text
-
         with (
             self._audited(actor, "user_disabled", username, remote),
-            self.service.transaction() as db,
+            self.plumbing.transaction() as db,
         ):
             self._lock_administrators(db)
             changed = db.execute(
@@ -230,7 +220,7 @@ class Accounts:
             )
             user_id = self._changed_or_refused(db, username, changed)
             ended = end_sessions(db, user_id, "disabled", now_text())
-            self.service.audit(
+            self.plumbing.audit(
                 db,
                 actor,
                 "user_disabled",
@@ -243,7 +233,7 @@ class Accounts:
     def enable(self, username: str, actor: str, remote: str | None = None) -> None:
         with (
             self._audited(actor, "user_enabled", username, remote),
-            self.service.transaction() as db,
+            self.plumbing.transaction() as db,
         ):
             changed = db.execute(
                 update(User)
@@ -253,16 +243,16 @@ class Accounts:
                 .execution_options(synchronize_session=False)
             ).first()
             if changed is None:
-                raise _refused(404, "not_found", f"There is no user {username[:64]}.")
-            self.service.audit(db, actor, "user_enabled", "ok", target=username, remote=remote)
+                raise NotFound(f"There is no user {username[:64]}.")
+            self.plumbing.audit(db, actor, "user_enabled", "ok", target=username, remote=remote)
 
     def set_role(self, username: str, role: str, actor: str, remote: str | None = None) -> None:
-        from kiosk.clinic.service import now_text
-
         with self._audited(actor, "role_changed", username, remote):
             if role not in ROLES:
-                raise _refused(422, "bad_role", f"The role must be one of {', '.join(ROLES)}.")
-            with self.service.transaction() as db:
+                raise Invalid(
+                    code="bad_role", message=f"The role must be one of {', '.join(ROLES)}."
+                )
+            with self.plumbing.transaction() as db:
                 if role != ADMINISTRATOR:
                     self._lock_administrators(db)
                 keeps = self._not_the_last_administrator() if role != ADMINISTRATOR else true()
@@ -275,7 +265,7 @@ class Accounts:
                 )
                 user_id = self._changed_or_refused(db, username, changed)
                 ended = end_sessions(db, user_id, "role_changed", now_text())
-                self.service.audit(
+                self.plumbing.audit(
                     db,
                     actor,
                     "role_changed",
@@ -288,14 +278,12 @@ class Accounts:
     def reset_password(self, username: str, actor: str, remote: str | None = None) -> str:
         """A one-time password for ``username`` (shown once, never stored or logged):
         it must be changed at the next sign-in; every session of theirs ends."""
-        from kiosk.clinic.service import now_text
-
-        staff = self.service.staff
+        staff = self.staff
         password = one_time_password()
         with self._audited(actor, "password_reset", username, remote):
             with staff.gate.turn():
                 password_hash = staff.hasher.hash(password)
-            with self.service.transaction() as db:
+            with self.plumbing.transaction() as db:
                 changed = db.execute(
                     update(User)
                     .where(User.username == username)
@@ -309,9 +297,9 @@ class Accounts:
                     .execution_options(synchronize_session=False)
                 ).first()
                 if changed is None:
-                    raise _refused(404, "not_found", f"There is no user {username[:64]}.")
+                    raise NotFound(f"There is no user {username[:64]}.")
                 ended = end_sessions(db, int(changed[0]), "password_reset", now_text())
-                self.service.audit(
+                self.plumbing.audit(
                     db,
                     actor,
                     "password_reset",

@@ -43,6 +43,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.clinic.config import DATABASE_FILE, BackupPolicy
+from kiosk.clinic.errors import ClinicError
 from kiosk.clinic.server_secrets import SERVER_KEY_FILE
 from kiosk.clinic.tls import CERT_FILE, CERT_KEY_FILE
 from kiosk.site.files import atomic_file
@@ -54,7 +55,7 @@ AUTOMATIC_PREFIX = "before-upgrade-"
 _CHUNK = 1 << 20
 
 
-class BackupError(Exception):
+class BackupError(ClinicError):
     """A backup or restore that cannot be done; the message says why."""
 
 

@@ -1,9 +1,7 @@
-"""Staff casework on the clinic database: today's queue, one patient's summary,
-triage and referrals (with conflict detection), and the administrator's reads.
+"""Staff casework on the clinic database: today's queue and one patient's summary
+(triage and referrals are changed in kiosk.clinic.case_edits).
 
-Every read of patient data and every change is audited. Saves name the version
-they started from; a stale version is refused with 409 and the current state,
-so two people editing one item at once never overwrite each other unseen.
+Every read of patient data is audited; a refusal too (``refusals_audited``).
 """
 
 from __future__ import annotations
@@ -13,23 +11,23 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.clinic import scope
+from kiosk.clinic.errors import EditConflict, Invalid, Refusal
 from kiosk.clinic.models import (
-    AuditEntry,
     ClinicListDay,
-    Device,
     Flag,
     Referral,
     Response,
     Submission,
     Triage,
-    User,
 )
+from kiosk.clinic.plumbing import Plumbing
+from kiosk.clinic.scoring import baseline_answers
 from kiosk.clinic.summary import (
     StoredResponse,
     change_over_time,
@@ -44,8 +42,7 @@ from kiosk.engine.form import SEVERITY_ORDER
 from kiosk.exchange.clinic_list import Appointment, ClinicListError, parse_csv
 
 if TYPE_CHECKING:
-    from kiosk.clinic.service import ClinicService
-    from kiosk.clinic.staff import StaffMember
+    from kiosk.clinic.members import StaffMember
 
 STATUSES = ("new", "in_review", "actioned", "no_action", "declined")
 REFERRAL_KINDS = (
@@ -65,65 +62,72 @@ MAX_NOTES = 10_000
 _CHUNK = 500
 
 
-def _refused(status: int, code: str, message: str) -> Exception:
-    from kiosk.clinic.service import Refused
-
-    return Refused(status, code, message)
-
-
-def _now() -> str:
-    from kiosk.clinic.service import now_text
-
-    return now_text()
-
-
-def _day(value: str | None, what: str) -> str | None:
-    if value is None or value == "":
-        return None
+@contextmanager
+def refusals_audited(
+    plumbing: Plumbing, member: StaffMember, action: str, target: str, remote: str | None
+) -> Iterator[None]:
+    """Audit a refusal (not found, invalid) after its transaction has rolled back, so
+    the row is kept; a refusal's audit is never the reason the request fails."""
     try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise _refused(422, "bad_value", f"{what} must be a date like 2026-11-24") from None
+        yield
+    except EditConflict:
+        raise  # audited in its own transaction, with the work it refused
+    except Refusal as refusal:
+        # Another clinic's submission answers as a missing one but is audited apart.
+        outcome = getattr(refusal, "audit_outcome", refusal.code)
+        plumbing.audit_now(member.actor, action, outcome, target=target, remote=remote)
+        raise
 
 
-def _changed(result: Any) -> CursorResult[Any]:
-    """An UPDATE's result, for its row count."""
-    return cast(CursorResult[Any], result)
+def _opened(plumbing: Plumbing, sealed: bytes | None, context: str) -> Any:
+    return None if sealed is None else plumbing.secrets.open(sealed, context)
 
 
-class Conflict(Exception):
-    """Someone else saved first; ``current`` is what they saved."""
+def triage_json(plumbing: Plumbing, row: Triage | None, sid: str) -> dict[str, Any]:
+    """A submission's triage as staff see it (a missing row is a new one)."""
+    if row is None:
+        return {
+            "status": "new",
+            "owner": None,
+            "notes": "",
+            "version": 0,
+            "updated_at": None,
+            "updated_by": None,
+        }
+    return {
+        "status": row.status,
+        "owner": row.owner,
+        "notes": _opened(plumbing, row.notes, f"triage/{sid}/notes") or "",
+        "version": row.version,
+        "updated_at": row.updated_at,
+        "updated_by": row.updated_by,
+    }
 
-    def __init__(self, current: dict[str, Any]) -> None:
-        super().__init__("Someone else saved this first.")
-        self.current = current
+
+def referral_json(plumbing: Plumbing, row: Referral) -> dict[str, Any]:
+    """One referral as staff see it."""
+    return {
+        "id": row.id,
+        "submission_id": row.submission_id,
+        "kind": row.kind,
+        "referred_on": row.referred_on,
+        "outcome": row.outcome,
+        "outcome_on": row.outcome_on,
+        "notes": _opened(plumbing, row.notes, f"referrals/{row.id}/notes") or "",
+        "version": row.version,
+        "created_by": row.created_by,
+    }
 
 
 class Casework:
-    def __init__(self, service: ClinicService) -> None:
-        self.service = service
-        self.reasons = flag_reasons(service.library)
-        self.titles = {p.id: p.title for p in service.library.pathways.values()}
+    def __init__(self, plumbing: Plumbing) -> None:
+        self.plumbing = plumbing
+        self.reasons = flag_reasons(plumbing.library)
+        self.titles = {p.id: p.title for p in plumbing.library.pathways.values()}
 
     # ------------------------------------------------------------ helpers
-    @contextmanager
-    def _refusals_audited(
-        self, member: StaffMember, action: str, target: str, remote: str | None
-    ) -> Iterator[None]:
-        """Audit a refusal (404, 422) after its transaction has rolled back, so the
-        row is kept; a refusal's audit is never the reason the request fails."""
-        from kiosk.clinic.service import Refused
-
-        try:
-            yield
-        except Refused as refusal:
-            # Another clinic's submission answers as a missing one but is audited apart.
-            outcome = getattr(refusal, "audit_outcome", refusal.code)
-            self.service.audit_now(member.actor, action, outcome, target=target, remote=remote)
-            raise
-
     def _open(self, sealed: bytes | None, context: str) -> Any:
-        return None if sealed is None else self.service.secrets.open(sealed, context)
+        return None if sealed is None else self.plumbing.secrets.open(sealed, context)
 
     def _appointments(self, db: Session, day: str) -> dict[str, Appointment]:
         """The clinic list of ``day`` by appointment id, NHS number and hospital number."""
@@ -131,7 +135,7 @@ class Casework:
         if row is None:
             return {}
         try:
-            text = self.service.secrets.open(row.csv, f"clinic_lists/{day}")
+            text = self.plumbing.secrets.open(row.csv, f"clinic_lists/{day}")
             clinic_list = parse_csv(text, f"clinic list {day}", dt.date.fromisoformat(day))
         except (ClinicListError, ValueError):
             return {}
@@ -180,38 +184,6 @@ class Casework:
             flags.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["id"]))
         return out
 
-    def _triage_json(self, row: Triage | None, sid: str) -> dict[str, Any]:
-        if row is None:
-            return {
-                "status": "new",
-                "owner": None,
-                "notes": "",
-                "version": 0,
-                "updated_at": None,
-                "updated_by": None,
-            }
-        return {
-            "status": row.status,
-            "owner": row.owner,
-            "notes": self._open(row.notes, f"triage/{sid}/notes") or "",
-            "version": row.version,
-            "updated_at": row.updated_at,
-            "updated_by": row.updated_by,
-        }
-
-    def _referral_json(self, row: Referral) -> dict[str, Any]:
-        return {
-            "id": row.id,
-            "submission_id": row.submission_id,
-            "kind": row.kind,
-            "referred_on": row.referred_on,
-            "outcome": row.outcome,
-            "outcome_on": row.outcome_on,
-            "notes": self._open(row.notes, f"referrals/{row.id}/notes") or "",
-            "version": row.version,
-            "created_by": row.created_by,
-        }
-
     # ------------------------------------------------------------ the queue
     def queue(
         self,
@@ -224,10 +196,10 @@ class Casework:
         remote: str | None = None,
     ) -> dict[str, Any]:
         if status is not None and status not in STATUSES:
-            raise _refused(422, "bad_value", f"status must be one of {', '.join(STATUSES)}")
+            raise Invalid(f"status must be one of {', '.join(STATUSES)}")
         show_flags = member.role in CASEWORKERS
         day_text = day.isoformat()
-        with self.service.transaction() as db:
+        with self.plumbing.transaction() as db:
             query = (
                 select(
                     Submission.id,
@@ -310,7 +282,7 @@ class Casework:
                     i["started_at"],
                 )
             )
-            self.service.audit(
+            self.plumbing.audit(
                 db,
                 member.actor,
                 "read_queue",
@@ -384,14 +356,15 @@ class Casework:
         self, db: Session, member: StaffMember, row: Submission, response: StoredResponse
     ) -> dict[str, Any] | None:
         try:
-            form = self.service.library.by_hash(response.form_hash)
+            form = self.plumbing.library.by_hash(response.form_hash)
         except UnknownFormError:
             return None
         spec = form.spec.baseline
         if spec is None:
             return None
-        return self.service.baseline_answers(
+        return baseline_answers(
             db,
+            self.plumbing.secrets,
             row.patient_key,
             spec.form,
             list(spec.items),
@@ -400,16 +373,16 @@ class Casework:
         )
 
     def summary(self, member: StaffMember, sid: str, remote: str | None) -> dict[str, Any]:
-        with self._refusals_audited(member, "read_summary", sid, remote):
+        with refusals_audited(self.plumbing, member, "read_summary", sid, remote):
             return self._summary(member, sid, remote)
 
     def _summary(self, member: StaffMember, sid: str, remote: str | None) -> dict[str, Any]:
-        with self.service.transaction() as db:
+        with self.plumbing.transaction() as db:
             row = scope.submission(db, member, sid, "There is no such submission.")
             link = self._open(row.identifiers, f"submissions/{sid}/identifiers")
             responses = self._responses(db, sid)
             flags = self._flags(db, [sid])[sid]
-            library = self.service.library
+            library = self.plumbing.library
             history = self._history(db, member, row.patient_key, sid, responses)
             referrals = db.scalars(
                 select(Referral).where(Referral.submission_id == sid).order_by(Referral.id)
@@ -435,270 +408,8 @@ class Casework:
                 "essentials": essentials(library, responses),
                 "history": history,
                 "change": change_over_time(history),
-                "triage": self._triage_json(db.get(Triage, sid), sid),
-                "referrals": [self._referral_json(r) for r in referrals],
+                "triage": triage_json(self.plumbing, db.get(Triage, sid), sid),
+                "referrals": [referral_json(self.plumbing, r) for r in referrals],
             }
-            self.service.audit(db, member.actor, "read_summary", "ok", target=sid, remote=remote)
+            self.plumbing.audit(db, member.actor, "read_summary", "ok", target=sid, remote=remote)
         return out
-
-    # ------------------------------------------------------------ triage
-    def save_triage(
-        self,
-        member: StaffMember,
-        sid: str,
-        version: int,
-        status: str,
-        owner: str | None,
-        notes: str,
-        remote: str | None,
-    ) -> dict[str, Any]:
-        with self._refusals_audited(member, "triage", sid, remote):
-            return self._save_triage(member, sid, version, status, owner, notes, remote)
-
-    def _save_triage(
-        self,
-        member: StaffMember,
-        sid: str,
-        version: int,
-        status: str,
-        owner: str | None,
-        notes: str,
-        remote: str | None,
-    ) -> dict[str, Any]:
-        if status not in STATUSES:
-            raise _refused(422, "bad_value", f"status must be one of {', '.join(STATUSES)}")
-        if len(notes) > MAX_NOTES:
-            raise _refused(422, "bad_value", f"notes may be at most {MAX_NOTES} characters")
-        owner = (owner or "").strip()[:64] or None
-        conflict: Conflict | None = None
-        with self.service.transaction() as db:
-            scope.submission(db, member, sid, "There is no such submission.")
-            if (
-                owner is not None
-                and db.scalar(select(User.id).where(User.username == owner)) is None
-            ):
-                raise _refused(422, "bad_value", f"there is no staff user called {owner}")
-            sealed = self.service.secrets.seal(notes, f"triage/{sid}/notes")
-            fields = {
-                "status": status,
-                "owner": owner,
-                "notes": sealed,
-                "updated_at": _now(),
-                "updated_by": member.username,
-            }
-            # One statement that only succeeds from the version the editor started
-            # with: two saves at once cannot both pass (no lost update). Every
-            # submission has its triage row from the moment it arrives.
-            done = _changed(
-                db.execute(
-                    update(Triage)
-                    .where(Triage.submission_id == sid, Triage.version == version)
-                    .values(version=Triage.version + 1, **fields)
-                    .execution_options(synchronize_session=False)
-                )
-            )
-            saved = done.rowcount == 1
-            db.expire_all()
-            row = db.get(Triage, sid)
-            if saved:
-                self.service.audit(
-                    db, member.actor, "triage", f"ok: {status}", target=sid, remote=remote
-                )
-            else:
-                self.service.audit(
-                    db, member.actor, "triage", "conflict", target=sid, remote=remote
-                )
-                conflict = Conflict(self._triage_json(row, sid))
-            result = self._triage_json(row, sid)
-        if conflict is not None:
-            raise conflict
-        return result
-
-    def add_referral(
-        self,
-        member: StaffMember,
-        sid: str,
-        kind: str,
-        referred_on: str,
-        notes: str,
-        remote: str | None,
-    ) -> dict[str, Any]:
-        with self._refusals_audited(member, "referral_added", sid, remote):
-            return self._add_referral(member, sid, kind, referred_on, notes, remote)
-
-    def _add_referral(
-        self,
-        member: StaffMember,
-        sid: str,
-        kind: str,
-        referred_on: str,
-        notes: str,
-        remote: str | None,
-    ) -> dict[str, Any]:
-        if kind not in REFERRAL_KINDS:
-            raise _refused(422, "bad_value", f"kind must be one of {', '.join(REFERRAL_KINDS)}")
-        day = _day(referred_on, "referred_on")
-        if day is None:
-            raise _refused(422, "bad_value", "referred_on is needed")
-        if len(notes) > MAX_NOTES:
-            raise _refused(422, "bad_value", f"notes may be at most {MAX_NOTES} characters")
-        with self.service.transaction() as db:
-            scope.submission(db, member, sid, "There is no such submission.")
-            now = _now()
-            row = Referral(
-                submission_id=sid,
-                kind=kind,
-                referred_on=day,
-                outcome="awaiting",
-                outcome_on=None,
-                notes=None,
-                version=0,
-                created_by=member.username,
-                created_at=now,
-                updated_at=now,
-            )
-            db.add(row)
-            db.flush()
-            row.notes = self.service.secrets.seal(notes, f"referrals/{row.id}/notes")
-            self.service.audit(
-                db, member.actor, "referral_added", f"ok: {kind}", target=sid, remote=remote
-            )
-            db.flush()
-            return self._referral_json(row)
-
-    def update_referral(
-        self,
-        member: StaffMember,
-        referral_id: int,
-        version: int,
-        outcome: str,
-        outcome_on: str | None,
-        notes: str,
-        remote: str | None,
-    ) -> dict[str, Any]:
-        with self._refusals_audited(member, "referral_updated", f"referral {referral_id}", remote):
-            return self._update_referral(
-                member, referral_id, version, outcome, outcome_on, notes, remote
-            )
-
-    def _update_referral(
-        self,
-        member: StaffMember,
-        referral_id: int,
-        version: int,
-        outcome: str,
-        outcome_on: str | None,
-        notes: str,
-        remote: str | None,
-    ) -> dict[str, Any]:
-        if outcome not in OUTCOMES:
-            raise _refused(422, "bad_value", f"outcome must be one of {', '.join(OUTCOMES)}")
-        day = _day(outcome_on, "outcome_on")
-        if len(notes) > MAX_NOTES:
-            raise _refused(422, "bad_value", f"notes may be at most {MAX_NOTES} characters")
-        with self.service.transaction() as db:
-            row = db.get(Referral, referral_id)
-            if row is None:
-                raise _refused(404, "not_found", "There is no such referral.")
-            scope.submission(db, member, row.submission_id, "There is no such referral.")
-            done = _changed(
-                db.execute(
-                    update(Referral)
-                    .where(Referral.id == referral_id, Referral.version == version)
-                    .values(
-                        outcome=outcome,
-                        outcome_on=day,
-                        notes=self.service.secrets.seal(notes, f"referrals/{referral_id}/notes"),
-                        version=Referral.version + 1,
-                        updated_at=_now(),
-                    )
-                    .execution_options(synchronize_session=False)
-                )
-            )
-            db.expire_all()
-            row = db.get(Referral, referral_id)
-            assert row is not None
-            conflict: Conflict | None = None
-            if done.rowcount == 1:
-                self.service.audit(
-                    db,
-                    member.actor,
-                    "referral_updated",
-                    f"ok: {row.kind} {outcome}",
-                    target=row.submission_id,
-                    remote=remote,
-                )
-            else:
-                self.service.audit(
-                    db,
-                    member.actor,
-                    "referral_updated",
-                    "conflict",
-                    target=row.submission_id,
-                    remote=remote,
-                )
-                conflict = Conflict(self._referral_json(row))
-            result = self._referral_json(row)
-        if conflict is not None:
-            raise conflict
-        return result
-
-    # ------------------------------------------------------------ administration
-    def audit_entries(
-        self,
-        member: StaffMember,
-        *,
-        target: str | None,
-        actor: str | None,
-        limit: int,
-        remote: str | None,
-    ) -> list[dict[str, Any]]:
-        with self.service.transaction() as db:
-            query = (
-                select(AuditEntry).order_by(AuditEntry.id.desc()).limit(max(1, min(limit, 5000)))
-            )
-            if target:
-                query = query.where(AuditEntry.target.startswith(target[:100], autoescape=True))
-            if actor:
-                query = query.where(AuditEntry.actor == actor[:100])
-            entries = [
-                {
-                    "at": e.at,
-                    "actor": e.actor,
-                    "action": e.action,
-                    "target": e.target,
-                    "outcome": e.outcome,
-                    "remote": e.remote,
-                    "detail": e.detail,
-                }
-                for e in db.scalars(query)
-            ]
-            self.service.audit(db, member.actor, "read_audit", "ok", target=target, remote=remote)
-        return entries
-
-    def devices(self, member: StaffMember, remote: str | None = None) -> list[dict[str, Any]]:
-        with self.service.transaction() as db:
-            devices = [
-                {
-                    "id": d.id,
-                    "name": d.name,
-                    "enrolled_at": d.enrolled_at,
-                    "last_seen_at": d.last_seen_at,
-                    "revoked_at": d.revoked_at,
-                }
-                for d in db.scalars(select(Device).order_by(Device.enrolled_at))
-            ]
-            self.service.audit(
-                db,
-                member.actor,
-                "read_devices",
-                "ok",
-                target=f"{len(devices)} tablets",
-                remote=remote,
-            )
-        return devices
-
-    def count_today(self) -> int:
-        with self.service.transaction() as db:
-            today = dt.date.today().isoformat()
-            return db.scalar(select(func.count()).where(Submission.day == today)) or 0

@@ -15,12 +15,13 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
+from kiosk.clinic.errors import ClinicError
 from kiosk.site.files import private_database_file
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-class DatabaseError(Exception):
+class DatabaseError(ClinicError):
     """The clinic database cannot be used; the message says why."""
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from kiosk.clinic.errors import Invalid
 from kiosk.clinic.imd import NOT_STATED, compact_postcode, deciles_for, ethnic_group, quintile
 from kiosk.clinic.models import Flag, Referral, Response, Submission, Triage
 from kiosk.clinic.scope import describe, within
@@ -34,7 +35,7 @@ from kiosk.engine.facts import social_need_flags
 from kiosk.reports.csv_cells import safe_cell, safe_mapping
 
 if TYPE_CHECKING:
-    from kiosk.clinic.service import ClinicService
+    from kiosk.clinic.plumbing import Core as ClinicService
 
 FIXED_COLUMNS = (
     "submission",
@@ -115,7 +116,7 @@ class ExportFacts:
         return answers.get(form_id, {}).get(item_id)
 
 
-class ExportError(ValueError):
+class ExportError(Invalid):
     """An export that cannot be made as asked; the message says why."""
 
 

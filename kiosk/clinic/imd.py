@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from kiosk.clinic.errors import ClinicError
 from kiosk.clinic.models import AppointmentCount, ImdPostcode
 from kiosk.exchange.clinic_list import ClinicList
 from kiosk.reports.csv_cells import safe_row
@@ -54,7 +55,7 @@ ETHNIC_GROUPS = {
 NOT_STATED = "Not stated"
 
 
-class ImdError(ValueError):
+class ImdError(ClinicError):
     """A lookup file that cannot be used; the message says where and why."""
 
 

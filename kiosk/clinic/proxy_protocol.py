@@ -27,6 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.clinic.errors import ClinicError
+
 log = logging.getLogger(__name__)
 V2_SIGNATURE = b"\r\n\r\n\x00\r\nQUIT\n"
 V1_PREFIX = b"PROXY "
@@ -35,7 +37,7 @@ V2_MAX_BODY = 512  # addresses and a few TLVs; anything longer is refused
 HEADER_TIMEOUT_S = 10.0
 
 
-class ProxyHeaderError(Exception):
+class ProxyHeaderError(ClinicError):
     """A connection on the PROXY protocol port did not start with a valid header."""
 
 

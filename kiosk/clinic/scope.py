@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
+from kiosk.clinic.errors import Invalid, NotFound, Refusal
 from kiosk.clinic.models import Submission, User
-from kiosk.clinic.service import Refused
+from kiosk.clinic.plumbing import Core, now_text
+from kiosk.clinic.sessions import end_sessions
 
 if TYPE_CHECKING:
-    from kiosk.clinic.service import ClinicService
-    from kiosk.clinic.staff import StaffMember
+    from kiosk.clinic.members import StaffMember
 
 MAX_CLINIC_NAME = 80  # Submission.clinic's length
 OUT_OF_SCOPE = "out_of_scope"  # the audit outcome of a refused request for another clinic
@@ -66,23 +67,23 @@ def describe(clinics: Clinics) -> str:
     return "only " + (", ".join(sorted(clinics)) if clinics else "no clinic")
 
 
-class OutOfScope(Refused):
+class OutOfScope(NotFound):
     """Another clinic's submission: answered exactly as a missing one (404
     ``not_found``, the same words), audited as ``out_of_scope``."""
 
     audit_outcome = OUT_OF_SCOPE
 
     def __init__(self, missing: str) -> None:
-        super().__init__(404, "not_found", missing)
+        super().__init__(missing)
 
 
 def submission(db: Session, member: StaffMember, sid: str, missing: str) -> Submission:
     """The submission ``sid`` if ``member`` may see it; otherwise 404 ``not_found`` with
-    the words ``missing``, alike for a missing id (``Refused``) and another clinic's
+    the words ``missing``, alike for a missing id (``NotFound``) and another clinic's
     (``OutOfScope``)."""
     row = db.scalar(select(Submission).where(Submission.id == sid))
     if row is None:
-        raise Refused(404, "not_found", missing)
+        raise NotFound(missing)
     if not sees(member, row.clinic):
         raise OutOfScope(missing)
     return row
@@ -93,23 +94,21 @@ def check_clinics(clinics: object) -> Clinics:
     if clinics is None:
         return None
     if not isinstance(clinics, list | tuple) or not all(isinstance(n, str) for n in clinics):
-        raise Refused(422, "bad_value", "clinics is a list of clinic names, or null for all")
+        raise Invalid("clinics is a list of clinic names, or null for all")
     names = tuple(sorted({n.strip() for n in clinics}))
     if not names:
-        raise Refused(
-            422,
-            "bad_value",
+        raise Invalid(
             "name at least one clinic, or send null to let the user see every clinic",
         )
     if any(not n or not n.isprintable() for n in names):
-        raise Refused(422, "bad_value", "a clinic name cannot be blank or hold control characters")
+        raise Invalid("a clinic name cannot be blank or hold control characters")
     if any(len(n) > MAX_CLINIC_NAME for n in names):
-        raise Refused(422, "bad_value", f"a clinic name is at most {MAX_CLINIC_NAME} characters")
+        raise Invalid(f"a clinic name is at most {MAX_CLINIC_NAME} characters")
     return names
 
 
 def set_clinics(
-    service: ClinicService,
+    service: Core,
     username: str,
     clinics: object,
     actor: str,
@@ -118,16 +117,13 @@ def set_clinics(
     """Limit ``username`` to ``clinics`` (None: every clinic) and end all their
     sessions, so the new scope applies from their next sign-in. Audited as
     ``user_clinics_changed``, refusals too (404 unknown user, 422 a bad list)."""
-    from kiosk.clinic.service import now_text
-    from kiosk.clinic.sessions import end_sessions
-
     target = username[:64]
     try:
         names = check_clinics(clinics)
         with service.transaction() as db:
             user = db.scalar(select(User).where(User.username == username))
             if user is None:
-                raise Refused(404, "not_found", f"There is no staff user called {target}.")
+                raise NotFound(f"There is no staff user called {target}.")
             user.clinics = stored(names)
             ended = end_sessions(db, user.id, "clinics_changed", now_text())
             service.audit(
@@ -139,7 +135,7 @@ def set_clinics(
                 remote=remote,
                 detail=f"{describe(names)}; {ended} sessions ended",
             )
-    except Refused as refusal:
+    except Refusal as refusal:
         service.audit_now(actor, "user_clinics_changed", refusal.code, target=target, remote=remote)
         raise
     return names

@@ -21,12 +21,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from kiosk.clinic.errors import ClinicError
 from kiosk.site.files import write_atomically
 
 SERVER_KEY_FILE = "server.key"
 
 
-class SecretError(Exception):
+class SecretError(ClinicError):
     pass
 
 

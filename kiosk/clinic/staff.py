@@ -43,8 +43,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -55,12 +54,12 @@ from kiosk.clinic.config import (
     PASSWORD_CHECKS_WAITING,
     SESSION_HOURS,
 )
+from kiosk.clinic.errors import Invalid, StateConflict, Throttled, Unauthenticated
+from kiosk.clinic.members import StaffMember
 from kiosk.clinic.models import StaffSession, User
 from kiosk.clinic.passwords import check_new_password
+from kiosk.clinic.plumbing import Plumbing, now_text
 from kiosk.clinic.sessions import end_other_sessions, forget_old_sessions
-
-if TYPE_CHECKING:
-    from kiosk.clinic.service import ClinicService
 
 ROLES = ("receptionist", "clinician", "link_worker", "administrator")
 TOKEN_TTL_S = 15 * 60
@@ -77,30 +76,10 @@ PASSWORD_CHANGE_ROUTES = ("/auth/password", "/auth/sign-out", "/auth/refresh")
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 
 
-@dataclass(frozen=True)
-class StaffMember:
-    username: str
-    role: str
-    # The clinics (names as in the clinic list) this member may see; None: every clinic.
-    clinics: tuple[str, ...] | None = None
-    # The server-side session the token names and the serial it carried (None: a
-    # member not yet signed in; ``issue`` starts a session for them).
-    session: str | None = None
-    serial: int = 0
-    must_change_password: bool = False
-
-    @property
-    def actor(self) -> str:
-        return f"user:{self.username}"
-
-
-def _busy() -> Exception:
-    from kiosk.clinic.service import Refused
-
-    return Refused(
-        429,
-        "busy",
+def _busy() -> Throttled:
+    return Throttled(
         "The clinic is busy signing people in. Try again shortly.",
+        code="busy",
         retry_after=BUSY_RETRY_S,
     )
 
@@ -195,17 +174,13 @@ def iso_time(epoch: float) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat(timespec="seconds")
 
 
-def _not_signed_in() -> Exception:
-    from kiosk.clinic.service import Refused
-
-    return Refused(401, "not_signed_in", "Sign in first.")
+def _not_signed_in() -> Unauthenticated:
+    return Unauthenticated("Sign in first.")
 
 
 class StaffAccounts:
-    def __init__(
-        self, service: ClinicService, token_key: bytes, hasher: PasswordHasher | None = None
-    ):
-        self.service = service
+    def __init__(self, plumbing: Plumbing, token_key: bytes, hasher: PasswordHasher | None = None):
+        self.plumbing = plumbing
         self._key = token_key
         self.hasher = hasher or PasswordHasher()
         self.gate = PasswordGate()
@@ -219,19 +194,17 @@ class StaffAccounts:
         self.gate = PasswordGate(at_once, waiting)
 
     def add(self, username: str, role: str, password: str, actor: str) -> None:
-        from kiosk.clinic.service import Refused, now_text
-
         if not _USERNAME.match(username):
-            raise Refused(
-                422, "bad_username", "a username is 2-64 lower-case letters, digits, . _ -"
+            raise Invalid(
+                "a username is 2-64 lower-case letters, digits, . _ -", code="bad_username"
             )
         if role not in ROLES:
-            raise Refused(422, "bad_role", f"role must be one of {', '.join(ROLES)}")
+            raise Invalid(f"role must be one of {', '.join(ROLES)}", code="bad_role")
         if (weak := check_new_password(password, username)) is not None:
-            raise Refused(422, "weak_password", weak)
-        with self.service.transaction() as db:
+            raise Invalid(weak, code="weak_password")
+        with self.plumbing.transaction() as db:
             if db.scalar(select(User.id).where(User.username == username)) is not None:
-                raise Refused(409, "user_exists", f"there is already a user {username}")
+                raise StateConflict(f"there is already a user {username}", code="user_exists")
             with self.gate.turn():
                 password_hash = self.hasher.hash(password)
             db.add(
@@ -242,42 +215,37 @@ class StaffAccounts:
                     created_at=now_text(),
                 )
             )
-            self.service.audit(db, actor, "add_user", "ok", target=f"{username} ({role})")
+            self.plumbing.audit(db, actor, "add_user", "ok", target=f"{username} ({role})")
 
     def login(self, username: str, password: str, remote: str | None) -> str:
         """Sign in: a fresh session (ending ``session_hours`` from now) and its first token."""
-        from kiosk.clinic.service import Refused
-
-        now = self.service.clock()
+        now = self.plumbing.clock()
         actor = f"user:{username[:64]}"
         source = remote or "unknown"
         wait = self.sources.take_try(source, now)
         if wait is not None:
-            self.service.audit_now(actor, "login", "slow_down", remote=remote)
-            raise Refused(
-                429,
-                "slow_down",
+            self.plumbing.audit_now(actor, "login", "slow_down", remote=remote)
+            raise Throttled(
                 "Too many failed sign-ins from this computer. Try again later.",
+                code="slow_down",
                 retry_after=wait,
             )
         try:
             with self.gate.turn():
                 outcome, taken = self._attempt(username, password, now)
-        except Refused as busy:
+        except Throttled as busy:
             self.sources.give_back(source)  # not a failed sign-in: nothing was checked
-            self.service.audit_now(actor, "login", busy.code, remote=remote)
+            self.plumbing.audit_now(actor, "login", busy.code, remote=remote)
             raise
         if outcome != "ok":
-            self.service.audit_now(actor, "login", outcome, remote=remote)
+            self.plumbing.audit_now(actor, "login", outcome, remote=remote)
             if outcome == "locked":
-                raise Refused(429, "locked", "Too many wrong passwords. Try again in 15 minutes.")
-            raise Refused(401, "bad_login", "The username or password is wrong.")
+                raise Throttled("Too many wrong passwords. Try again in 15 minutes.", code="locked")
+            raise Unauthenticated("The username or password is wrong.", code="bad_login")
         self.sources.give_back(source)
-        from kiosk.clinic.service import now_text
-
         session = secrets.token_hex(16)
         ends_at = now + self.session_hours * 3600
-        with self.service.transaction() as db:
+        with self.plumbing.transaction() as db:
             db.execute(
                 update(User)
                 .where(User.id == taken.id)
@@ -294,7 +262,7 @@ class StaffAccounts:
                     remote=(remote or "")[:64] or None,
                 )
             )
-            self.service.audit(db, actor, "login", "ok", remote=remote)
+            self.plumbing.audit(db, actor, "login", "ok", remote=remote)
         return self._token(username, taken.role, session, 0, min(now + TOKEN_TTL_S, ends_at))
 
     def _attempt(self, username: str, password: str, now: float) -> tuple[str, Any]:
@@ -343,7 +311,7 @@ class StaffAccounts:
             .returning(User.id, User.failures, User.password_hash, User.role, User.disabled)
             .execution_options(synchronize_session=False)
         )
-        with self.service.transaction() as db:
+        with self.plumbing.transaction() as db:
             return db.execute(statement).first()
 
     def issue(self, member: StaffMember, remote: str | None = None) -> str:
@@ -352,7 +320,7 @@ class StaffAccounts:
         now on; the session's end stays where it is. A member with no session yet (the
         command line, tests) gets a new one. 401 ``not_signed_in`` if the session has
         ended, passed its end or moved on (another refresh got there first)."""
-        now = self.service.clock()
+        now = self.plumbing.clock()
         if member.session is None:
             return self._start_session(member, now, remote)
         row = self._refreshed(member, now)
@@ -376,14 +344,14 @@ class StaffAccounts:
             .returning(StaffSession.token_serial, StaffSession.ends_at)
             .execution_options(synchronize_session=False)
         )
-        with self.service.transaction() as db:
+        with self.plumbing.transaction() as db:
             row = db.execute(statement).first()
         return None if row is None else (int(row[0]), float(row[1]))
 
     def _start_session(self, member: StaffMember, now: float, remote: str | None) -> str:
         session = secrets.token_hex(16)
         ends_at = now + self.session_hours * 3600
-        with self.service.transaction() as db:
+        with self.plumbing.transaction() as db:
             user_id = db.scalar(select(User.id).where(User.username == member.username))
             if user_id is None:
                 raise _not_signed_in()
@@ -403,15 +371,15 @@ class StaffAccounts:
 
     def sign_out(self, member: StaffMember, remote: str | None) -> None:
         """End the member's session on the server: every token of it is refused from now."""
-        now = self.service.clock()
-        with self.service.transaction() as db:
+        now = self.plumbing.clock()
+        with self.plumbing.transaction() as db:
             db.execute(
                 update(StaffSession)
                 .where(StaffSession.id == member.session, StaffSession.ended_at.is_(None))
                 .values(ended_at=iso_time(now), ended_reason="signed_out")
                 .execution_options(synchronize_session=False)
             )
-            self.service.audit(db, member.actor, "sign_out", "ok", remote=remote)
+            self.plumbing.audit(db, member.actor, "sign_out", "ok", remote=remote)
 
     def change_password(
         self, member: StaffMember, current: str, new: str, remote: str | None
@@ -420,35 +388,33 @@ class StaffAccounts:
         one counts against the account like a wrong sign-in); the new one must pass the
         password policy. Clears a forced change, ends the member's other sessions and
         answers a fresh token for this one."""
-        from kiosk.clinic.service import Refused
-
-        now = self.service.clock()
+        now = self.plumbing.clock()
         action = "change_password"
         try:
             with self.gate.turn():
                 outcome, taken = self._attempt(member.username, current, now)
-        except Refused as busy:
-            self.service.audit_now(member.actor, action, busy.code, remote=remote)
+        except Throttled as busy:
+            self.plumbing.audit_now(member.actor, action, busy.code, remote=remote)
             raise
         if outcome == "locked":
-            self.service.audit_now(member.actor, action, "locked", remote=remote)
-            raise Refused(429, "locked", "Too many wrong passwords. Try again in 15 minutes.")
+            self.plumbing.audit_now(member.actor, action, "locked", remote=remote)
+            raise Throttled("Too many wrong passwords. Try again in 15 minutes.", code="locked")
         if outcome != "ok":
-            self.service.audit_now(member.actor, action, "bad_password", remote=remote)
-            raise Refused(401, "bad_password", "Your current password is wrong.")
+            self.plumbing.audit_now(member.actor, action, "bad_password", remote=remote)
+            raise Unauthenticated("Your current password is wrong.", code="bad_password")
         reason = check_new_password(new, member.username)
         if reason is None and new == current:
             reason = "The new password must be different from the current one."
         if reason is not None:
-            with self.service.transaction() as db:  # the right current password: tries back
+            with self.plumbing.transaction() as db:  # the right current password: tries back
                 db.execute(
                     update(User).where(User.id == taken.id).values(failures=0, locked_until=0.0)
                 )
-            self.service.audit_now(member.actor, action, "weak_password", remote=remote)
-            raise Refused(422, "weak_password", reason)
+            self.plumbing.audit_now(member.actor, action, "weak_password", remote=remote)
+            raise Invalid(reason, code="weak_password")
         with self.gate.turn():
             password_hash = self.hasher.hash(new)
-        with self.service.transaction() as db:
+        with self.plumbing.transaction() as db:
             db.execute(
                 update(User)
                 .where(User.id == taken.id)
@@ -462,7 +428,7 @@ class StaffAccounts:
             ended = end_other_sessions(
                 db, taken.id, member.session or "", "password_changed", iso_time(now)
             )
-            self.service.audit(
+            self.plumbing.audit(
                 db, member.actor, action, f"ok: {ended} other sessions ended", remote=remote
             )
         fresh = StaffMember(member.username, member.role, member.clinics, member.session,
@@ -490,7 +456,7 @@ class StaffAccounts:
             return None
         if not isinstance(claims, dict) or not isinstance(claims.get("exp"), int):
             return None
-        if claims["exp"] < self.service.clock():
+        if claims["exp"] < self.plumbing.clock():
             return None
         if not isinstance(claims.get("s"), str) or not isinstance(claims.get("n"), int):
             return None
@@ -503,7 +469,7 @@ class StaffAccounts:
         claims = self.claims(token)
         if claims is None:
             return None
-        now = self.service.clock()
+        now = self.plumbing.clock()
         statement = (
             select(
                 StaffSession.token_serial,
@@ -518,7 +484,7 @@ class StaffAccounts:
             .join(User, User.id == StaffSession.user_id)
             .where(StaffSession.id == claims["s"])
         )
-        with self.service.transaction() as db:
+        with self.plumbing.transaction() as db:
             row = db.execute(statement).first()
         if row is None or row.ended_at is not None or row.ends_at <= now:
             return None
@@ -536,7 +502,7 @@ class StaffAccounts:
         )
 
     def session_end(self, member: StaffMember) -> float | None:
-        with self.service.transaction() as db:
+        with self.plumbing.transaction() as db:
             return db.scalar(select(StaffSession.ends_at).where(StaffSession.id == member.session))
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from kiosk.cli.main import main as kiosk_main
 from kiosk.clinic.models import AuditEntry, User
 from kiosk.clinic.passwords import COMMON, check_new_password
-from kiosk.clinic.service import Refused
+from kiosk.clinic.errors import Refusal
 from tests.conftest import FORMS
 
 from .signing import client_from, next_address
@@ -285,7 +285,7 @@ def race(*work: Callable[[], object]) -> list[str]:
         try:
             job()
             outcomes.append("ok")
-        except Refused as refusal:
+        except Refusal as refusal:
             outcomes.append(refusal.code)
 
     threads = [threading.Thread(target=run, args=(job,)) for job in work]

@@ -1,0 +1,96 @@
+"""Who may call a route: staff by their token and role, tablets by their signature.
+
+Every refusal at the door is audited before it is answered.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import unquote_to_bytes
+
+from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
+
+from kiosk.clinic.api.errors import remote
+from kiosk.clinic.errors import Forbidden, Invalid, Unauthenticated
+from kiosk.clinic.members import StaffMember
+from kiosk.clinic.staff import PASSWORD_CHANGE_ROUTES
+
+if TYPE_CHECKING:
+    from kiosk.clinic.service import ClinicService
+
+API = "/api/v1"
+
+
+def no_nul_in_url(request: Request) -> None:
+    """The path and query of every request: no NUL character (decoded or %00)."""
+    query = unquote_to_bytes(request.url.query)
+    if "\x00" in request.url.path or b"\x00" in query:
+        raise Invalid("The address holds a NUL character.")
+
+
+class Access:
+    """The dependencies that let a caller in: ``staff(*roles)`` and ``signed_body``."""
+
+    def __init__(self, service: ClinicService) -> None:
+        self.service = service
+        self.password_change_paths = {f"{API}{path}" for path in PASSWORD_CHANGE_ROUTES}
+
+    async def signed_body(self, request: Request) -> tuple[str, bytes]:
+        """The tablet that signed the request, and the body it signed (read whole)."""
+        body = await request.body()  # BodyLimits refuses one over MAX_BODY as it arrives
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        device = await run_in_threadpool(
+            self.service.authenticate,
+            request.method,
+            path,
+            body,
+            dict(request.headers),
+            remote(request),
+        )
+        return device, body
+
+    def staff(self, *roles: str) -> Any:
+        """A dependency: the signed-in member of staff, if their role is one of ``roles``."""
+        service = self.service
+        password_change_paths = self.password_change_paths
+
+        async def check(
+            request: Request, authorization: Annotated[str | None, Header()] = None
+        ) -> StaffMember:
+            token = (authorization or "").removeprefix("Bearer ").strip()
+            member = await run_in_threadpool(service.staff.check, token) if token else None
+            if member is None:
+                await run_in_threadpool(
+                    service.audit_now,
+                    "anonymous",
+                    request.url.path,
+                    "no_token",
+                    remote=remote(request),
+                )
+                raise Unauthenticated("Sign in first.")
+            if member.must_change_password and request.url.path not in password_change_paths:
+                await run_in_threadpool(
+                    service.audit_now,
+                    member.actor,
+                    request.url.path,
+                    "password_change_required",
+                    remote=remote(request),
+                )
+                raise Forbidden(
+                    "Change your password before you do anything else.",
+                    code="password_change_required",
+                )
+            if member.role not in roles:
+                await run_in_threadpool(
+                    service.audit_now,
+                    member.actor,
+                    request.url.path,
+                    "forbidden",
+                    remote=remote(request),
+                )
+                raise Forbidden("Your role may not do this.")
+            request.state.actor = member.actor
+            return member
+
+        return Depends(check)

@@ -1,0 +1,330 @@
+"""The administrators' routes: accounts, tablets and enrolment codes, held
+submissions, the audit log, exports and the board report.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+
+from kiosk.clinic.api.access import API, Access, no_nul_in_url
+from kiosk.clinic.api.errors import remote
+from kiosk.clinic.api.schemas import (
+    MAX_ID,
+    AuditEntries,
+    ClinicsUpdate,
+    Devices,
+    EnrolmentCodeAnswer,
+    HeldList,
+    NewRole,
+    NewUser,
+    OneTimePassword,
+    Reprocessed,
+    ReprocessedAll,
+    Revoked,
+    UserClinics,
+    UserRole,
+    Users,
+    UserState,
+)
+from kiosk.clinic.enrolment import CODE_TTL_S
+from kiosk.clinic.errors import Invalid, NotFound
+from kiosk.clinic.export import (
+    Exporter,
+    ExportOptions,
+    board_report,
+    fhir_chunks,
+    scoped_appointments_csv,
+    start_export,
+)
+from kiosk.clinic.members import StaffMember
+from kiosk.clinic.scope import set_clinics
+
+if TYPE_CHECKING:
+    from kiosk.clinic.service import ClinicService
+
+ADMIN = "administrator"
+
+
+def attachment(name: str) -> dict[str, str]:
+    """The Content-Disposition header offering ``name`` as a download (RFC 6266).
+
+    The plain ``filename`` is ASCII letters, digits, dot, hyphen and underscore only,
+    so no value can close the quotes or add a second parameter; a name with anything
+    else also gets ``filename*`` in UTF-8, percent-encoded."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name) or "download"
+    header = f'attachment; filename="{fallback}"'
+    if fallback != name:
+        header += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return {"Content-Disposition": header}
+
+
+def export_options(
+    project: str,
+    purpose: str,
+    free_text: bool,
+    shift_dates: bool,
+    clinics: tuple[str, ...] | None = None,
+) -> ExportOptions:
+    """The options of an export, checked (ExportError, an ``Invalid``, if not fit)."""
+    options = ExportOptions(project, purpose, free_text, shift_dates, clinics)
+    options.check()
+    return options
+
+
+def admin_router(service: ClinicService, access: Access) -> APIRouter:
+    router = APIRouter(prefix=API, tags=["admin"], dependencies=[Depends(no_nul_in_url)])
+    admin = access.staff(ADMIN)
+    account_errors: dict[int | str, dict[str, Any]] = {
+        404: {"description": "no such user"},
+        409: {"description": "it would leave no active administrator"},
+    }
+
+    @router.get("/audit", response_model=AuditEntries)
+    def audit(
+        request: Request,
+        target: Annotated[str | None, Query(max_length=100)] = None,
+        actor: Annotated[str | None, Query(max_length=100)] = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 200,
+        member: StaffMember = admin,
+    ) -> dict[str, Any]:
+        entries = service.reads.audit_entries(
+            member, target=target, actor=actor, limit=limit, remote=remote(request)
+        )
+        return {"entries": entries}
+
+    # ---------------------------------------------------------------- accounts
+
+    @router.get("/admin/users", response_model=Users)
+    def users(request: Request, member: StaffMember = admin) -> dict[str, Any]:
+        return {"users": service.accounts.list_users(member.actor, remote(request))}
+
+    @router.post("/admin/users", status_code=201, response_model=UserRole)
+    def add_user(body: NewUser, request: Request, member: StaffMember = admin) -> dict[str, Any]:
+        service.accounts.add(
+            body.username, body.role, body.password, member.actor,
+            clinics=body.clinics, remote=remote(request),
+        )  # fmt: skip
+        return {"username": body.username, "role": body.role}
+
+    @router.post(
+        "/admin/users/{username}/disable", response_model=UserState, responses=account_errors
+    )
+    def disable_user(
+        username: Annotated[str, Path(max_length=64)],
+        request: Request,
+        member: StaffMember = admin,
+    ) -> dict[str, Any]:
+        """Disable an account (someone left): every session of theirs ends at once."""
+        service.accounts.disable(username, member.actor, remote(request))
+        return {"username": username, "state": "disabled"}
+
+    @router.post(
+        "/admin/users/{username}/enable", response_model=UserState, responses=account_errors
+    )
+    def enable_user(
+        username: Annotated[str, Path(max_length=64)],
+        request: Request,
+        member: StaffMember = admin,
+    ) -> dict[str, Any]:
+        service.accounts.enable(username, member.actor, remote(request))
+        return {"username": username, "state": "active"}
+
+    @router.post(
+        "/admin/users/{username}/reset-password",
+        response_model=OneTimePassword,
+        responses=account_errors,
+    )
+    def reset_password(
+        username: Annotated[str, Path(max_length=64)],
+        request: Request,
+        member: StaffMember = admin,
+    ) -> dict[str, Any]:
+        """A one-time password, shown this once, to be changed at the next sign-in;
+        every session of the user's ends."""
+        one_time = service.accounts.reset_password(username, member.actor, remote(request))
+        return {"username": username, "one_time_password": one_time}
+
+    @router.put("/admin/users/{username}/role", response_model=UserRole, responses=account_errors)
+    def set_role(
+        username: Annotated[str, Path(max_length=64)],
+        body: NewRole,
+        request: Request,
+        member: StaffMember = admin,
+    ) -> dict[str, Any]:
+        """Change a user's role; every session of theirs ends."""
+        service.accounts.set_role(username, body.role, member.actor, remote(request))
+        return {"username": username, "role": body.role}
+
+    @router.put("/admin/users/{username}/clinics", response_model=UserClinics)
+    def set_user_clinics(
+        username: Annotated[str, Path(max_length=64)],
+        body: ClinicsUpdate,
+        request: Request,
+        member: StaffMember = admin,
+    ) -> dict[str, Any]:
+        """Limit a user to some clinics (null: every clinic); ends all their sessions."""
+        clinics = set_clinics(service, username, body.clinics, member.actor, remote(request))
+        return {"username": username, "clinics": None if clinics is None else list(clinics)}
+
+    # ---------------------------------------------------------------- tablets
+
+    @router.get("/admin/devices", response_model=Devices)
+    def devices(request: Request, member: StaffMember = admin) -> dict[str, Any]:
+        return {"devices": service.reads.devices(member, remote(request))}
+
+    @router.post("/admin/enrolment-codes", status_code=201, response_model=EnrolmentCodeAnswer)
+    def new_code(member: StaffMember = admin) -> dict[str, Any]:
+        return {"code": service.issue_code(member.actor), "expires_in": CODE_TTL_S}
+
+    @router.post("/admin/devices/{device_id}/revoke", response_model=Revoked)
+    def revoke(device_id: str, member: StaffMember = admin) -> dict[str, Any]:
+        if not service.revoke(device_id[:16], member.actor):
+            raise NotFound("There is no such enrolled tablet.")
+        return {"revoked": device_id}
+
+    # ---------------------------------------------------------------- held submissions
+
+    @router.get("/admin/held", response_model=HeldList)
+    def held_list(
+        request: Request, include_resolved: bool = False, member: StaffMember = admin
+    ) -> dict[str, Any]:
+        """Submissions held at the clinic: what, when, from which tablet, why (audited)."""
+        entries = service.held.entries(
+            member.actor, include_resolved=include_resolved, remote=remote(request)
+        )
+        return {"held": entries}
+
+    @router.post("/admin/held/reprocess", response_model=ReprocessedAll)
+    def held_reprocess_all(request: Request, member: StaffMember = admin) -> dict[str, Any]:
+        """Re-process every held submission (after a fix); one result each (audited)."""
+        return {"results": service.held.reprocess_all(member.actor, remote(request))}
+
+    @router.post(
+        "/admin/held/{held_id}/reprocess",
+        response_model=Reprocessed,
+        responses={
+            404: {"description": "no such held submission"},
+            409: {"description": "stored already"},
+        },
+    )
+    def held_reprocess(
+        held_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+        request: Request,
+        member: StaffMember = admin,
+    ) -> dict[str, Any]:
+        """Re-process one held submission: stored (resolved), or held with its new reason."""
+        return service.held.reprocess(member.actor, held_id, remote(request))
+
+    # ---------------------------------------------------------------- exports
+
+    @router.get(
+        "/admin/exports/anonymised.csv",
+        response_class=StreamingResponse,
+        responses={200: {"content": {"text/csv": {}}}},
+    )
+    def export_anonymised(
+        request: Request,
+        project: Annotated[str, Query(max_length=64)],
+        purpose: Annotated[str, Query(max_length=400)],
+        free_text: bool = False,
+        shift_dates: bool = False,
+        member: StaffMember = admin,
+    ) -> StreamingResponse:
+        options = export_options(project, purpose, free_text, shift_dates, member.clinics)
+        exporter = start_export(service, options, member.actor, remote=remote(request))
+        assert exporter.run is not None
+        name = f"{options.project}-anonymised{'-free-text' if free_text else ''}.csv"
+        return StreamingResponse(
+            exporter.run.csv(exporter),  # audited again when the stream ends
+            media_type="text/csv; charset=utf-8",
+            headers=attachment(name),
+        )
+
+    @router.get(
+        "/admin/exports/fhir.json",
+        response_class=StreamingResponse,
+        responses={200: {"content": {"application/fhir+json": {}}}},
+    )
+    def export_fhir(
+        request: Request,
+        project: Annotated[str, Query(max_length=64)],
+        purpose: Annotated[str, Query(max_length=400)],
+        identified: bool = False,
+        free_text: bool = False,
+        member: StaffMember = admin,
+    ) -> StreamingResponse:
+        options = export_options(project, purpose, free_text, False, member.clinics)
+        what = "fhir_identified" if identified else "fhir_anonymised"
+        run = start_export(service, options, member.actor, what=what, remote=remote(request)).run
+        assert run is not None
+        name = f"{options.project}-fhir{'-identified' if identified else ''}.json"
+        return StreamingResponse(
+            run.fhir(fhir_chunks(service, options, identified=identified)),
+            media_type="application/fhir+json",
+            headers=attachment(name),
+        )
+
+    @router.get(
+        "/admin/reports/board.{kind}",
+        responses={200: {"content": {"application/pdf": {}, "text/csv": {}}}},
+    )
+    def report(
+        request: Request,
+        kind: str,
+        first: Annotated[str, Query(max_length=7, description="YYYY-MM")],
+        last: Annotated[str, Query(max_length=7, description="YYYY-MM")],
+        clinic: Annotated[str | None, Query(max_length=80)] = None,
+        project: Annotated[str | None, Query(max_length=64)] = None,
+        member: StaffMember = admin,
+    ) -> Response:
+        from kiosk.reports.board import BoardReportError  # numpy and scipy: only when asked
+
+        if kind not in ("pdf", "csv"):
+            raise NotFound("A report is board.pdf or board.csv.")
+        if project is not None:  # it names the file: the export's rule for project names
+            export_options(project, "the board report's file name", False, False)
+        try:
+            body = board_report(
+                service,
+                first=first,
+                last=last,
+                clinic=clinic,
+                kind=kind,
+                actor=member.actor,
+                remote=remote(request),
+                clinics=member.clinics,
+            )
+        except BoardReportError as exc:  # a bad period (kiosk.reports)
+            raise Invalid(str(exc)) from None
+        name = f"{project or 'report'}-report-{first}-{last}.{kind}"
+        media = "application/pdf" if kind == "pdf" else "text/csv; charset=utf-8"
+        return Response(body, media_type=media, headers=attachment(name))
+
+    @router.get("/admin/exports/dictionary.md", response_class=PlainTextResponse)
+    def export_dictionary(
+        request: Request,
+        project: Annotated[str, Query(max_length=64)],
+        free_text: bool = False,
+        member: StaffMember = admin,
+    ) -> PlainTextResponse:
+        options = export_options(project, "the data dictionary", free_text, False)
+        text = Exporter(service, options).dictionary()
+        service.audit_now(
+            member.actor, "read_dictionary", "ok", target=f"project {project}",
+            remote=remote(request),
+        )  # fmt: skip
+        return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
+
+    @router.get("/admin/exports/appointments.csv", response_class=PlainTextResponse)
+    def export_appointments(request: Request, member: StaffMember = admin) -> PlainTextResponse:
+        with service.transaction() as db:
+            text = scoped_appointments_csv(db, member.clinics)
+            service.audit(db, member.actor, "export", "ok: appointments", remote=remote(request))
+        return PlainTextResponse(text, media_type="text/csv; charset=utf-8")
+
+    return router

@@ -1,0 +1,340 @@
+"""The bodies of the clinic API as pydantic models: requests (checked on the way in)
+and responses (described in the OpenAPI document).
+
+Response models allow extra keys, so a body is never cut short by its description;
+they name the keys every answer carries.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kiosk.clinic.limits import MAX_BODY
+from kiosk.clinic.staff import ROLES
+
+MAX_ID = 2**31 - 1  # the largest row id or version every database's integer column holds
+
+
+# ---------------------------------------------------------------- requests
+
+
+class Body(BaseModel):
+    """A request body. No text in it may hold a NUL character: PostgreSQL cannot store
+    one, so it is refused here (422) for every body, before it reaches a query."""
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> Self:
+        for name, value in self:
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError(f"{name} holds a NUL character")
+        return self
+
+
+class EnrolRequest(Body):
+    code_id: str = Field(min_length=1, max_length=8)
+    device_key: str = Field(min_length=1, max_length=80)
+    name: str = Field(default="", max_length=80)
+    proof: str = Field(min_length=64, max_length=64, pattern="^[0-9a-f]+$")
+
+
+class SubmissionItem(Body):
+    id: str = Field(max_length=64)
+    envelope: str = Field(max_length=MAX_BODY)
+
+
+class SubmissionBatch(Body):
+    submissions: list[SubmissionItem] = Field(max_length=50)
+
+
+class LoginRequest(Body):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class PasswordChange(Body):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
+
+
+class NewUser(Body):
+    username: str = Field(min_length=2, max_length=64)
+    role: str = Field(description="one of " + ", ".join(ROLES))
+    password: str = Field(min_length=1, max_length=256, description="kiosk/clinic/passwords.py")
+    clinics: list[Annotated[str, Field(max_length=80)]] | None = Field(
+        default=None, max_length=100, description="the clinics the user may see; null: all"
+    )
+
+
+class NewRole(Body):
+    role: str = Field(max_length=20, description="one of " + ", ".join(ROLES))
+
+
+class ClinicsUpdate(Body):
+    clinics: list[str] | None = Field(
+        max_length=500,
+        description="the clinic names (as in the clinic list) the user may see; null: all",
+    )
+
+
+class TriageUpdate(Body):
+    version: int = Field(ge=0, le=MAX_ID)
+    status: str = Field(max_length=16)
+    owner: str | None = Field(default=None, max_length=64)
+    notes: str = Field(default="", max_length=10_000)
+
+
+class NewReferral(Body):
+    kind: str = Field(max_length=32)
+    referred_on: str = Field(max_length=10, description="YYYY-MM-DD")
+    notes: str = Field(default="", max_length=10_000)
+
+
+class ReferralUpdate(Body):
+    version: int = Field(ge=0, le=MAX_ID)
+    outcome: str = Field(max_length=20)
+    outcome_on: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD")
+    notes: str = Field(default="", max_length=10_000)
+
+
+# ---------------------------------------------------------------- responses
+
+
+class Answer(BaseModel):
+    """A JSON answer: the keys named are always there; others may be too."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class ErrorAnswer(Answer):
+    error: str = Field(description="the error code: what a program acts on")
+    message: str = Field(description="plain words for a person")
+
+
+class ClinicListAnswer(Answer):
+    day: str
+    csv: str
+
+
+class TabletConfigAnswer(Answer):
+    version: str = Field(description="changes whenever anything below does (also the ETag)")
+    clinic_keys: list[str]
+    pathways: str
+    forms: dict[str, str]
+    clinic_list: ClinicListAnswer | None
+
+
+class Enrolled(Answer):
+    device_id: str
+    certificate_fingerprint: str
+    answer: str
+    clinic_keys: list[str]
+    config: TabletConfigAnswer
+
+
+class SubmissionResult(Answer):
+    id: str
+    status: int = Field(description="201 stored, 200 a duplicate, 409 a conflict, 422 held")
+    receipt: str | None = Field(default=None, description="SHA-256 of the envelope kept")
+    held: str | None = Field(default=None, description="why it is held, if it is")
+
+
+class SubmissionResults(Answer):
+    results: list[SubmissionResult]
+
+
+class TokenAnswer(Answer):
+    token: str
+    token_type: str
+    expires_in: int
+    username: str
+    role: str
+    must_change_password: bool
+    session_ends_at: str
+
+
+class PasswordChanged(TokenAnswer):
+    changed: bool
+
+
+class FlagShown(Answer):
+    id: str
+    form_id: str
+    severity: str
+    reason: str
+
+
+class QueueItem(Answer):
+    submission_id: str
+    started_at: str | None
+    received_at: str | None
+    complete: bool
+    pathway: str | None
+    pathway_title: str | None
+    clinic: str | None
+    appointment_time: str | None
+    patient: dict[str, Any] | None
+    urgency: int
+    urgency_label: str
+    flags: list[FlagShown]
+    status: str
+    owner: str | None
+    version: int
+
+
+class Queue(Answer):
+    day: str
+    clinics: list[str]
+    counts: dict[str, int]
+    items: list[QueueItem]
+
+
+class TriageState(Answer):
+    status: str
+    owner: str | None
+    notes: str
+    version: int
+    updated_at: str | None
+    updated_by: str | None
+
+
+class ReferralState(Answer):
+    id: int
+    submission_id: str
+    kind: str
+    referred_on: str
+    outcome: str
+    outcome_on: str | None
+    notes: str
+    version: int
+    created_by: str | None
+
+
+class Summary(Answer):
+    submission_id: str
+    started_at: str | None
+    received_at: str | None
+    complete: bool
+    pathway: str | None
+    pathway_title: str | None
+    language: str
+    clinic: str | None
+    appointment_time: str | None
+    patient: dict[str, Any] | None
+    flags: list[FlagShown]
+    forms: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    triage: TriageState
+    referrals: list[ReferralState]
+
+
+class OpenFlag(Answer):
+    submission_id: str
+    form_id: str
+    flag: str
+    severity: str
+    raised_at: str
+    pathway: str | None
+
+
+class OpenFlags(Answer):
+    flags: list[OpenFlag]
+
+
+class AuditRow(Answer):
+    at: str
+    actor: str
+    action: str
+    target: str | None
+    outcome: str
+    remote: str | None
+    detail: str | None
+
+
+class AuditEntries(Answer):
+    entries: list[AuditRow]
+
+
+class UserRow(Answer):
+    username: str
+    role: str
+    state: str
+    must_change_password: bool
+    locked: bool
+    last_sign_in: str | None
+    created_at: str | None
+    clinics: list[str] | None
+
+
+class Users(Answer):
+    users: list[UserRow]
+
+
+class UserRole(Answer):
+    username: str
+    role: str
+
+
+class UserState(Answer):
+    username: str
+    state: str
+
+
+class OneTimePassword(Answer):
+    username: str
+    one_time_password: str
+
+
+class UserClinics(Answer):
+    username: str
+    clinics: list[str] | None
+
+
+class DeviceRow(Answer):
+    id: str
+    name: str
+    enrolled_at: str
+    last_seen_at: str | None
+    revoked_at: str | None
+
+
+class Devices(Answer):
+    devices: list[DeviceRow]
+
+
+class EnrolmentCodeAnswer(Answer):
+    code: str
+    expires_in: int
+
+
+class Revoked(Answer):
+    revoked: str
+
+
+class HeldEntry(Answer):
+    id: int
+    submission_id: str
+    pathway: str | None
+    received_at: str
+    device_id: str
+    device_name: str | None
+    reason: str
+    status: str
+    resolved_at: str | None
+    resolved_by: str | None
+
+
+class HeldList(Answer):
+    held: list[HeldEntry]
+
+
+class Reprocessed(Answer):
+    id: int
+    submission_id: str
+    outcome: str
+    reason: str | None
+
+
+class ReprocessedAll(Answer):
+    results: list[Reprocessed]

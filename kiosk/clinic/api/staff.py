@@ -1,0 +1,167 @@
+"""The staff routes: signing in and sessions, the queue, one submission's summary,
+triage, referrals and open flags. Every read of patient data is audited by the
+service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+
+from kiosk.clinic.api.access import API, Access, no_nul_in_url
+from kiosk.clinic.api.errors import remote
+from kiosk.clinic.api.schemas import (
+    MAX_ID,
+    LoginRequest,
+    NewReferral,
+    OpenFlags,
+    PasswordChange,
+    PasswordChanged,
+    Queue,
+    ReferralState,
+    ReferralUpdate,
+    Summary,
+    TokenAnswer,
+    TriageState,
+    TriageUpdate,
+)
+from kiosk.clinic.casework import CASEWORKERS
+from kiosk.clinic.errors import Invalid, Unauthenticated
+from kiosk.clinic.members import StaffMember
+from kiosk.clinic.staff import ROLES, TOKEN_TTL_S, iso_time
+
+if TYPE_CHECKING:
+    from kiosk.clinic.service import ClinicService
+
+
+def staff_router(service: ClinicService, access: Access) -> APIRouter:
+    router = APIRouter(prefix=API, tags=["staff"], dependencies=[Depends(no_nul_in_url)])
+    staff = access.staff
+
+    def token_answer(token: str) -> dict[str, Any]:
+        member = service.staff.check(token)
+        ends_at = service.staff.session_end(member) if member is not None else None
+        if member is None or ends_at is None:
+            raise Unauthenticated("Sign in first.")  # ended meanwhile
+        return {
+            "token": token,
+            "token_type": "bearer",
+            "expires_in": min(TOKEN_TTL_S, max(0, round(ends_at - service.clock()))),
+            "username": member.username,
+            "role": member.role,
+            "must_change_password": member.must_change_password,
+            "session_ends_at": iso_time(ends_at),
+        }
+
+    @router.post("/auth/token", response_model=TokenAnswer)
+    def token(body: LoginRequest, request: Request) -> dict[str, Any]:
+        return token_answer(service.staff.login(body.username, body.password, remote(request)))
+
+    @router.post("/auth/refresh", response_model=TokenAnswer)
+    def refresh(request: Request, member: StaffMember = staff(*ROLES)) -> dict[str, Any]:  # noqa: B008
+        """A fresh token for the same session; the one sent is refused from now on. The
+        session's end does not move: ``expires_in`` never reaches past it."""
+        return token_answer(service.staff.issue(member, remote(request)))
+
+    @router.post("/auth/sign-out", status_code=204)
+    def sign_out(request: Request, member: StaffMember = staff(*ROLES)) -> Response:  # noqa: B008
+        """End this session on the server: its tokens are refused (401) from now on."""
+        service.staff.sign_out(member, remote(request))
+        return Response(status_code=204)
+
+    @router.post("/auth/password", response_model=PasswordChanged)
+    def change_password(
+        body: PasswordChange,
+        request: Request,
+        member: StaffMember = staff(*ROLES),  # noqa: B008
+    ) -> dict[str, Any]:
+        """Change your own password (the current one is required). Ends your other
+        sessions; answers a fresh token for this one."""
+        token = service.staff.change_password(
+            member, body.current_password, body.new_password, remote(request)
+        )
+        return {"changed": True, **token_answer(token)}
+
+    @router.get("/queue", response_model=Queue)
+    def queue(
+        request: Request,
+        day: str | None = None,
+        clinic: Annotated[str | None, Query(max_length=80)] = None,
+        status: Annotated[str | None, Query(max_length=16)] = None,
+        flag: Annotated[str | None, Query(max_length=64)] = None,
+        member: StaffMember = staff("clinician", "link_worker", "receptionist"),  # noqa: B008
+    ) -> dict[str, Any]:
+        try:
+            when = dt.date.fromisoformat(day) if day else dt.date.today()
+        except ValueError:
+            raise Invalid("day must be a date like 2026-11-24") from None
+        return service.casework.queue(
+            member, when, clinic=clinic, status=status, flag=flag, remote=remote(request)
+        )
+
+    @router.get("/submissions/{submission_id}", response_model=Summary)
+    def summary(
+        submission_id: str,
+        request: Request,
+        member: StaffMember = staff(*CASEWORKERS),  # noqa: B008
+    ) -> dict[str, Any]:
+        return service.casework.summary(member, submission_id[:64], remote(request))
+
+    @router.put("/submissions/{submission_id}/triage", response_model=TriageState)
+    def triage(
+        submission_id: str,
+        body: TriageUpdate,
+        request: Request,
+        member: StaffMember = staff(*CASEWORKERS),  # noqa: B008
+    ) -> dict[str, Any]:
+        return service.case_edits.save_triage(
+            member,
+            submission_id[:64],
+            body.version,
+            body.status,
+            body.owner,
+            body.notes,
+            remote(request),
+        )
+
+    @router.post(
+        "/submissions/{submission_id}/referrals", status_code=201, response_model=ReferralState
+    )
+    def add_referral(
+        submission_id: str,
+        body: NewReferral,
+        request: Request,
+        member: StaffMember = staff(*CASEWORKERS),  # noqa: B008
+    ) -> dict[str, Any]:
+        return service.case_edits.add_referral(
+            member, submission_id[:64], body.kind, body.referred_on, body.notes, remote(request)
+        )
+
+    @router.put("/referrals/{referral_id}", response_model=ReferralState)
+    def update_referral(
+        referral_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+        body: ReferralUpdate,
+        request: Request,
+        member: StaffMember = staff(*CASEWORKERS),  # noqa: B008
+    ) -> dict[str, Any]:
+        return service.case_edits.update_referral(
+            member,
+            referral_id,
+            body.version,
+            body.outcome,
+            body.outcome_on,
+            body.notes,
+            remote(request),
+        )
+
+    @router.get("/flags", response_model=OpenFlags)
+    def flags(
+        request: Request,
+        member: StaffMember = staff("clinician", "link_worker"),  # noqa: B008
+    ) -> dict[str, Any]:
+        return {"flags": service.open_flags(member, remote(request))}
+
+    return router

@@ -1,0 +1,207 @@
+"""A submission's rows at the clinic: the opened envelope re-scored with the same
+engine (and form version) the tablet used, identifiers and answers encrypted per
+column, scores, bands and flags as plain columns, and the queue's urgency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.clinic.models import Flag, Response, Submission, Triage
+from kiosk.clinic.plumbing import Plumbing, now_text
+from kiosk.clinic.server_secrets import ServerSecrets
+from kiosk.engine import UnknownFormError
+from kiosk.engine.answers import FREE_TEXT_TYPES
+from kiosk.envelope.envelope import END_RECORD, OpenedSubmission
+
+log = logging.getLogger(__name__)
+LINK_RECORD = "_link/patient"
+LANGUAGE_RECORD = "_session/language"
+WANTS_HELP_FLAG = "wants_help"
+
+
+def urgency_of(flags: list[tuple[str, str]]) -> int:
+    """0: an urgent flag (feeling unsafe); 1: asked for help; 2: other flags; 3: none."""
+    if any(severity == "urgent" for _id, severity in flags):
+        return 0
+    if any(flag_id == WANTS_HELP_FLAG for flag_id, _severity in flags):
+        return 1
+    return 2 if flags else 3
+
+
+def local_day(timestamp: str) -> str | None:
+    """The clinic's own calendar day of an ISO timestamp (the service's time zone)."""
+    try:
+        return dt.datetime.fromisoformat(timestamp).astimezone().date().isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _short(value: Any, limit: int) -> str | None:
+    return str(value)[:limit] if value not in (None, "") else None
+
+
+def baseline_answers(
+    db: Session,
+    secrets: ServerSecrets,
+    patient_key: str | None,
+    form_id: str,
+    items: list[str],
+    before: str | None = None,
+    where: Any = None,
+) -> dict[str, Any]:
+    """The patient's latest answers to a follow-up form's baseline form (those
+    given before ``before``, an ISO time, if set; ``where``: a further condition on
+    the submission, e.g. the reader's clinic scope)."""
+    if patient_key is None:
+        return {}
+    query = (
+        select(Response.submission_id, Response.answers)
+        .join(Submission, Submission.id == Response.submission_id)
+        .where(Submission.patient_key == patient_key, Response.form_id == form_id)
+    )
+    if before is not None:
+        query = query.where(Submission.started_at < before)
+    if where is not None:
+        query = query.where(where)
+    row = db.execute(query.order_by(Submission.started_at.desc()).limit(1)).first()
+    if row is None:
+        return {}
+    answers = secrets.open(row.answers, f"responses/{row.submission_id}/{form_id}")
+    return {k: v for k, v in answers.items() if k in items} if isinstance(answers, dict) else {}
+
+
+class Scoring:
+    """Turns an opened submission into its rows, re-scored with the clinic's forms."""
+
+    def __init__(self, plumbing: Plumbing) -> None:
+        self.plumbing = plumbing
+
+    def record(
+        self, db: Session, device_id: str, opened: OpenedSubmission, envelope: bytes, digest: str
+    ) -> None:
+        """Add the submission, its triage row, responses and flags to ``db``'s transaction."""
+        secrets = self.plumbing.secrets
+        sid = opened.submission_id
+        link = opened.record(LINK_RECORD)
+        patient_key = None
+        if isinstance(link, dict):
+            if link.get("nhs_number"):
+                patient_key = secrets.patient_key("nhs", str(link["nhs_number"]))
+            elif link.get("hospital_number"):
+                patient_key = secrets.patient_key("hospital", str(link["hospital_number"]))
+        language = opened.record(LANGUAGE_RECORD)
+        link_fields = link if isinstance(link, dict) else {}
+        submission = Submission(
+            id=sid,
+            device_id=device_id,
+            envelope=envelope,
+            envelope_hash=digest,
+            received_at=now_text(),
+            status=opened.status,
+            end_reason=opened.end_reason,
+            pathway=opened.pathway,
+            started_at=opened.started_at,
+            language=str(language)[:16] if language else None,
+            link_method=str(link.get("method"))[:20] if isinstance(link, dict) else None,
+            patient_key=patient_key,
+            identifiers=(
+                secrets.seal(link, f"submissions/{sid}/identifiers")
+                if isinstance(link, dict)
+                else None
+            ),
+            failed_records=len(opened.failed),
+            day=local_day(opened.started_at),
+            clinic=_short(link_fields.get("clinic"), 80),
+            appointment_time=_short(link_fields.get("time"), 8),
+            urgency=3,
+        )
+        db.add(submission)
+        db.flush()
+        db.add(Triage(submission_id=sid, status="new", owner=None, notes=None, version=0,
+                      updated_at=submission.received_at, updated_by="clinic"))  # fmt: skip
+        end = opened.record(END_RECORD)
+        tablet_summary = end.get("summary", {}) if isinstance(end, dict) else {}
+        answers = opened.answers()
+        raised: list[tuple[str, str]] = []
+        for entry in opened.forms:
+            form_id = str(entry.get("id"))
+            raised += self._record_form(
+                db, sid, entry, answers.get(form_id, {}), tablet_summary, patient_key
+            )
+        submission.urgency = urgency_of(raised)
+
+    def _record_form(
+        self,
+        db: Session,
+        sid: str,
+        entry: Mapping[str, Any],
+        answers: dict[str, Any],
+        tablet_summary: Mapping[str, Any],
+        patient_key: str | None,
+    ) -> list[tuple[str, str]]:
+        """Store one form's response; the (flag id, severity) pairs it raised."""
+        form_id = str(entry.get("id"))
+        scores: dict[str, Any] = {}
+        bands: dict[str, Any] = {}
+        agrees: bool | None = None
+        raised_flags: list[tuple[str, str]] = []
+        try:
+            form = self.plumbing.library.by_hash(str(entry.get("hash")))
+            known = True
+        except UnknownFormError:
+            form, known = None, False  # kept encrypted; re-scored once the version is loaded
+        if form is not None:
+            baseline = None
+            if form.spec.baseline is not None:
+                spec = form.spec.baseline
+                baseline = baseline_answers(
+                    db, self.plumbing.secrets, patient_key, spec.form, list(spec.items)
+                )
+            result = form.evaluate(answers, baseline=baseline, strict=False)
+            # Free text as the engine keeps it (no invisible format characters), even
+            # from a tablet that sent it uncleaned: staff read only what was typed.
+            answers = {
+                k: form.normalise(k, v) if form.items[k].type in FREE_TEXT_TYPES else v
+                for k, v in answers.items()
+            }
+            scores, bands = dict(result.scores), dict(result.bands)
+            ours = result.to_json()
+            theirs = tablet_summary.get(form_id)
+            if theirs is not None:
+                agrees = all(ours[k] == theirs.get(k) for k in ("scores", "bands", "flags"))
+                if not agrees:
+                    log.warning("tablet and clinic scores differ for %s in %s", form_id, sid)
+            raised = now_text()
+            for flag in result.flags:
+                raised_flags.append((flag.id, flag.severity))
+                db.add(
+                    Flag(
+                        submission_id=sid,
+                        form_id=form_id,
+                        flag_id=flag.id,
+                        severity=flag.severity,
+                        raised_at=raised,
+                    )
+                )
+        db.add(
+            Response(
+                submission_id=sid,
+                form_id=form_id,
+                form_version=str(entry.get("version")),
+                form_hash=str(entry.get("hash")),
+                form_known=known,
+                scores=json.dumps(scores, sort_keys=True),
+                bands=json.dumps(bands, sort_keys=True),
+                answers=self.plumbing.secrets.seal(answers, f"responses/{sid}/{form_id}"),
+                tablet_agrees=agrees,
+            )
+        )
+        return raised_flags
