@@ -19,6 +19,7 @@ from fractions import Fraction
 from kiosk.engine.facts import Measure
 from kiosk.reports.board.stats import PairedChange, paired_change
 from kiosk.reports.board.suppression import percent
+from kiosk.reports.errors import ReportError
 from kiosk.reports.formatting import OUTCOME_WORDS, REFERRAL_WORDS
 from kiosk.site.forms import installed_measures
 
@@ -54,7 +55,7 @@ ROW_COLUMNS = (
 APPOINTMENT_COLUMNS = ("period", "clinic", "imd_quintile", "ethnic_group", "appointments")
 
 
-class BoardReportError(ValueError):
+class BoardReportError(ReportError):
     """The input cannot be reported on (a bad period, a column missing, a bad value)."""
 
 
