@@ -13,15 +13,14 @@ until a clinic service is there to receive them.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import os
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli.demo import DEMO_HINT, DEMO_PIN, demo_day, prepare_demo
 from kiosk.engine import EngineError, FormLibrary
 from kiosk.envelope.errors import EnvelopeError
 from kiosk.exchange.clinic_list import ClinicList
@@ -30,20 +29,6 @@ from kiosk.site.licences import LicenceRegister, LicenceRegisterError
 from kiosk.site.settings import SETTINGS_FILE, SettingsError, TabletSettings
 from kiosk.store import FileKeyStore, StaffPin, StoreError, TabletStore
 from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
-
-DEMO_PIN = "246810"
-# Made-up patients (NHS numbers from the 999 test range are not issued to anyone).
-DEMO_LIST = """\
-appointment_id,time,clinic,family_name,given_name,birth_date,nhs_number,hospital_number,pathway
-DEMO-1,09:30,Heart clinic,Example,Alex,1950-03-03,9990000018,DEMO-0001,
-DEMO-2,10:00,Heart clinic,Sample,Sam,1971-12-24,9990000026,DEMO-0002,
-DEMO-3,10:30,Heart clinic,Test,Jo,1988-06-15,,DEMO-0003,
-"""
-DEMO_HINT = (
-    "Demo: check in with date of birth 03/03/1950 and surname letter E, or as staff "
-    "(PIN {pin}) hand over DEMO-0002. The demo clinic is at {url} (staff users and "
-    "password: docs/clinic.md)."
-)
 
 
 def register(commands: Any) -> None:
@@ -56,46 +41,6 @@ def register(commands: Any) -> None:
     p.add_argument("--windowed", action="store_true", help="a window, not full screen")
     p.add_argument("--quit-after", type=int, metavar="MS", help="quit after MS (smoke tests)")
     p.set_defaults(handler=run_kiosk)
-
-
-def prepare_demo(folder: Path) -> tuple[Path, Any]:
-    """Start the demo clinic beside the kiosk and enrol the demo tablet with it (once).
-
-    Returns the tablet's data folder and the running clinic service."""
-    from kiosk.cli.clinic import prepare_demo_clinic
-    from kiosk.clinic.setup import serve_in_thread
-    from kiosk.sync.config import read_clinic_record, write_clinic_record
-    from kiosk.sync.enrol import enrol
-
-    tablet = folder / "tablet"
-    service = prepare_demo_clinic(folder / "clinic", ["127.0.0.1"])
-    running = serve_in_thread(service, folder / "clinic")
-    try:
-        record = read_clinic_record(tablet) if tablet.exists() else None
-        if record is None:
-            if tablet.exists():  # a demo tablet from before the demo clinic: start afresh
-                tablet.rename(folder / f"tablet-old-{int(time.time())}")
-            tablet.mkdir(parents=True)
-            enrol(running.url, service.issue_code("demo"), tablet, "Demo tablet")
-        elif record.url != running.url:  # the demo clinic listens on a new port each run
-            write_clinic_record(tablet, dataclasses.replace(record, url=running.url))
-        if not (tablet / SETTINGS_FILE).is_file():
-            (tablet / SETTINGS_FILE).write_text(
-                '# The demo tablet. See docs/configuration.md.\n[kiosk]\npathway = "cardiology"\n'
-                'link = "self_check_in"\n',
-                encoding="utf-8",
-            )
-    except BaseException:
-        running.stop()
-        raise
-    return tablet, running
-
-
-def demo_day(store: TabletStore) -> None:
-    """The demo staff PIN."""
-    pin = StaffPin(store)
-    if not pin.is_set():
-        pin.set_pin(DEMO_PIN)
 
 
 def start_sync(store: TabletStore, data_dir: Path, on_not_enrolled: Callable[[], None]) -> Any:

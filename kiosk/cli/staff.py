@@ -56,7 +56,7 @@ def start_demo(folder: Path) -> tuple[Any, str, Path]:
     """The demo clinic serving on 127.0.0.1, its demo patients sent (once).
 
     Returns the running server, its address and its certificate."""
-    from kiosk.cli.clinic import prepare_demo_clinic
+    from kiosk.cli.demo import prepare_demo_clinic
     from kiosk.cli.demo_patients import DEMO_PATIENTS, DemoTablet, demo_list_csv
     from kiosk.clinic.setup import serve_in_thread
     from kiosk.clinic.tls import CERT_FILE
@@ -123,7 +123,7 @@ def run_staff(args: argparse.Namespace) -> int:
     try:
         if args.demo is not None:
             running, url, certificate = start_demo(args.demo)
-            from kiosk.cli.clinic import DEMO_PASSWORD, DEMO_USERS
+            from kiosk.cli.demo import DEMO_PASSWORD, DEMO_USERS
 
             users = ", ".join(f"{name} ({role})" for name, role in DEMO_USERS)
             print(f"demo clinic on {url}; staff users {users}; password {DEMO_PASSWORD!r}")

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kiosk.exchange.nhs_number import format_nhs_number
+
 NOT_ANSWERED = "Not answered"
 
 SEVERITY_WORDS = {"urgent": "Urgent", "high": "High", "routine": "Routine"}
@@ -56,13 +58,8 @@ def severity_word(severity: Any) -> str:
 
 
 def nhs_number(value: Any) -> str:
-    """An NHS number as 3-3-4 digits ("943 476 5919"); anything else as given."""
-    if value is None:
-        return "—"
-    digits = "".join(c for c in str(value) if c.isdigit())
-    if len(digits) == 10:
-        return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
-    return str(value)
+    """An NHS number as 3-3-4 digits ("943 476 5919"), "—" if there is none."""
+    return format_nhs_number(value, missing="—")
 
 
 def _parse(value: Any) -> dt.datetime | dt.date | None:

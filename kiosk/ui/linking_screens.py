@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.exchange.clinic_list import Appointment
+from kiosk.exchange.nhs_number import format_nhs_number
 from kiosk.journey.linking import LinkError, birth_date_from
 from kiosk.ui.answer_inputs import guard_patient_text
 from kiosk.ui.keyboard import OnScreenKeyboard
@@ -331,8 +332,7 @@ class HandOverConfirmScreen(QWidget):
             (self.tr("Appointment"), f"{appointment.time}, {appointment.clinic}"),
         ]
         if appointment.nhs_number:
-            n = appointment.nhs_number
-            rows.append((self.tr("NHS number"), f"{n[:3]} {n[3:6]} {n[6:]}"))
+            rows.append((self.tr("NHS number"), format_nhs_number(appointment.nhs_number)))
         if appointment.hospital_number:
             rows.append((self.tr("Hospital number"), appointment.hospital_number))
         for label, value in rows:

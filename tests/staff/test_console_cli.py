@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli.clinic import DEMO_PASSWORD
+from kiosk.cli.demo import DEMO_PASSWORD
 from kiosk.cli.main import main
 from kiosk.cli.staff import start_demo
 from kiosk.console.client import StaffClient
