@@ -31,18 +31,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli.demo import DEMO_PASSWORD, DEMO_USERS, prepare_demo_clinic
 from kiosk.clinic.config import CONFIG_ENV, ClinicConfig
 from kiosk.site import paths
 from kiosk.site.tomlfile import SettingsError
-
-DEMO_PASSPHRASE = b"demo clinic passphrase - not for real use"
-DEMO_USERS = (
-    ("admin", "administrator"),
-    ("clinician", "clinician"),
-    ("linkworker", "link_worker"),
-    ("reception", "receptionist"),
-)
-DEMO_PASSWORD = "demo password 2026"  # noqa: S105 - the demo's published password
 
 
 def clinic_arguments(p: argparse.ArgumentParser, *, folder: bool = True) -> None:
@@ -338,26 +330,6 @@ def rotate_key(args: argparse.Namespace) -> int:
         return _fail(exc)
     print(f"new clinic key {pair.id}; tablets pick it up at their next sync")
     return 0
-
-
-def prepare_demo_clinic(folder: Path, hosts: list[str]) -> Any:
-    """A demo clinic (made once): SQLite, demo users, today's demo list."""
-    from kiosk.clinic.setup import init_clinic, open_service
-    from kiosk.clinic.tls import CERT_FILE
-
-    if not (folder / CERT_FILE).exists():
-        init_clinic(folder, DEMO_PASSPHRASE, hosts)
-    service = open_service(folder, DEMO_PASSPHRASE, None, paths.form_dirs())
-    from kiosk.cli.run import DEMO_LIST
-    from kiosk.clinic.models import User
-
-    with service.transaction() as db:
-        have_users = db.query(User).count() > 0
-    if not have_users:
-        for username, role in DEMO_USERS:
-            service.staff.add(username, role, DEMO_PASSWORD, "demo")
-    service.set_clinic_list(dt.date.today(), DEMO_LIST, "demo")
-    return service
 
 
 def serve(args: argparse.Namespace) -> int:
