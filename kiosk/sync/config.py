@@ -180,6 +180,8 @@ def _stage(data_dir: Path, files: dict[str, str], version: str) -> Path:
         shutil.rmtree(stale, ignore_errors=True)
     staged = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=data_dir))
     try:
+        # Not kiosk.site.files: each file is new in a fresh folder, and what is made
+        # atomic is the swap of the whole folder (_swap_in), not each file.
         for name, text in files.items():
             with (staged / name).open("x", encoding="utf-8", newline="") as handle:
                 handle.write(text)
