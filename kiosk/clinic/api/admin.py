@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from kiosk.clinic.api.access import API, Access, no_nul_in_url
-from kiosk.clinic.api.errors import remote
+from kiosk.clinic.api.errors import REFUSED_AT_THE_DOOR, remote
 from kiosk.clinic.api.schemas import (
     MAX_ID,
     AuditEntries,
@@ -77,7 +77,12 @@ def export_options(
 
 
 def admin_router(service: ClinicService, access: Access) -> APIRouter:
-    router = APIRouter(prefix=API, tags=["admin"], dependencies=[Depends(no_nul_in_url)])
+    router = APIRouter(
+        prefix=API,
+        tags=["admin"],
+        dependencies=[Depends(no_nul_in_url)],
+        responses=REFUSED_AT_THE_DOOR,
+    )
     admin = access.staff(ADMIN)
     account_errors: dict[int | str, dict[str, Any]] = {
         404: {"description": "no such user"},

@@ -9,7 +9,7 @@ A body is ``{"error": code, "message": words}``; an ``EditConflict`` adds
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import ClientDisconnect
 
+from kiosk.clinic.api.schemas import ErrorAnswer
 from kiosk.clinic.errors import (
     ClinicError,
     EditConflict,
@@ -50,6 +51,11 @@ STATUS: dict[type[Refusal], int] = {
 }
 # Statuses whose answer carries the clinic's clock (X-Server-Time).
 WITH_SERVER_TIME = (401, 403)
+# How a route's door refuses (described in the OpenAPI document).
+REFUSED_AT_THE_DOOR: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorAnswer, "description": "not signed in, or not signed correctly"},
+    403: {"model": ErrorAnswer, "description": "not allowed (role, tablet not enrolled)"},
+}
 
 
 def status_of(error: ClinicError) -> int | None:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from kiosk.clinic.api.access import API, Access, no_nul_in_url
-from kiosk.clinic.api.errors import remote
+from kiosk.clinic.api.errors import REFUSED_AT_THE_DOOR, remote
 from kiosk.clinic.api.schemas import (
     MAX_ID,
     LoginRequest,
@@ -38,7 +38,12 @@ if TYPE_CHECKING:
 
 
 def staff_router(service: ClinicService, access: Access) -> APIRouter:
-    router = APIRouter(prefix=API, tags=["staff"], dependencies=[Depends(no_nul_in_url)])
+    router = APIRouter(
+        prefix=API,
+        tags=["staff"],
+        dependencies=[Depends(no_nul_in_url)],
+        responses=REFUSED_AT_THE_DOOR,
+    )
     staff = access.staff
 
     def token_answer(token: str) -> dict[str, Any]:

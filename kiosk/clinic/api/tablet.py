@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk import __version__
 from kiosk.clinic.api.access import API, Access, no_nul_in_url
-from kiosk.clinic.api.errors import remote
+from kiosk.clinic.api.errors import REFUSED_AT_THE_DOOR, remote
 from kiosk.clinic.api.schemas import (
     Answer,
     Enrolled,
@@ -92,7 +92,7 @@ def tablet_router(service: ClinicService, access: Access) -> APIRouter:
     @router.get(
         "/tablet/config",
         response_model=TabletConfigAnswer,
-        responses={304: {"description": "unchanged"}},
+        responses={304: {"description": "unchanged"}, **REFUSED_AT_THE_DOOR},
     )
     async def config(
         request: Request, if_none_match: Annotated[str | None, Header()] = None
@@ -107,6 +107,7 @@ def tablet_router(service: ClinicService, access: Access) -> APIRouter:
         "/submissions",
         response_model=SubmissionResults,
         response_model_exclude_unset=True,
+        responses=REFUSED_AT_THE_DOOR,
         openapi_extra={
             "requestBody": {
                 "required": True,
