@@ -32,7 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli.demo import DEMO_PASSWORD, DEMO_USERS, prepare_demo_clinic
+from kiosk.cli.errors import fail
 from kiosk.clinic.config import CONFIG_ENV, ClinicConfig
+from kiosk.errors import KnownError
 from kiosk.site import paths
 from kiosk.site.tomlfile import SettingsError
 
@@ -106,12 +108,12 @@ def _register_held(sub: Any) -> None:
 def held_list(args: argparse.Namespace) -> int:
     try:
         service = _open(args)
-    except _known() as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     try:
         entries = service.held.entries("cli", include_resolved=args.all)
-    except _known() as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     finally:
         service.engine.dispose()
     if not entries:
@@ -130,19 +132,19 @@ def held_reprocess(args: argparse.Namespace) -> int:
         args.folder, args.held_id = Path(args.held_id), None  # "reprocess --all DIR"
     number = args.held_id or "0"
     if args.all == (args.held_id is not None) or not number.isdigit() or int(number) >= 2**31:
-        return _fail("name one held submission by its number (from held list), or --all")
+        return fail("name one held submission by its number (from held list), or --all")
     try:
         service = _open(args)
-    except _known() as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     try:
         review = service.held
         if args.all:
             results = review.reprocess_all("cli")
         else:
             results = [review.reprocess("cli", int(args.held_id))]
-    except _known() as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     finally:
         service.engine.dispose()
     for r in results:
@@ -184,13 +186,13 @@ def _target(args: argparse.Namespace) -> ClinicConfig:
 
 
 def backup(args: argparse.Namespace) -> int:
-    from kiosk.clinic.backup import BackupError, back_up
+    from kiosk.clinic.backup import back_up
 
     try:
         target = _target(args)
         report = back_up(target.folder, args.out, target.database)
-    except (BackupError, SettingsError, OSError) as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     print(
         f"{report.submissions} submissions and the key files backed up to {report.path} "
         f"(schema {report.schema}); it holds the keys to patient data: "
@@ -200,7 +202,6 @@ def backup(args: argparse.Namespace) -> int:
 
 
 def restore(args: argparse.Namespace) -> int:
-    from kiosk.clinic.backup import BackupError
     from kiosk.clinic.backup import restore as restore_backup
 
     try:
@@ -216,41 +217,16 @@ def restore(args: argparse.Namespace) -> int:
             target = _target(args)
             folder, database = target.folder, target.database
         report = restore_backup(args.archive, folder, database)
-    except (BackupError, SettingsError, OSError) as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     print(f"restored {report.submissions} submissions and the key files into {folder}")
     return 0
-
-
-def _fail(message: object) -> int:
-    print(f"kiosk: {message}", file=sys.stderr)
-    return 2
 
 
 def _open(args: argparse.Namespace) -> Any:
     from kiosk.clinic.setup import open_configured
 
     return open_configured(_target(args), paths.form_dirs())
-
-
-def _known() -> tuple[type[BaseException], ...]:
-    from kiosk.clinic.database import DatabaseError
-    from kiosk.clinic.server_secrets import SecretError
-    from kiosk.clinic.errors import ClinicError
-    from kiosk.engine import EngineError
-    from kiosk.envelope.errors import EnvelopeError
-    from kiosk.exchange import ClinicListError
-
-    return (
-        OSError,
-        DatabaseError,
-        SecretError,
-        EnvelopeError,
-        EngineError,
-        ClinicError,
-        ClinicListError,
-        ValueError,  # SettingsError too
-    )
 
 
 def init(args: argparse.Namespace) -> int:
@@ -260,8 +236,8 @@ def init(args: argparse.Namespace) -> int:
     try:
         target = _target(args)
         init_clinic(target.folder, target.passphrase(), args.host or ["127.0.0.1"])
-    except _known() as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     print(
         f"clinic made in {target.folder}; certificate {fingerprint_of(target.folder / CERT_FILE)}"
     )
@@ -272,8 +248,8 @@ def enrolment_code(args: argparse.Namespace) -> int:
     try:
         service = _open(args)
         code = service.issue_code("cli")
-    except _known() as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     print(code)
     print(f"valid for 15 minutes; the clinic's certificate is {service.fingerprint}")
     return 0
@@ -282,10 +258,10 @@ def enrolment_code(args: argparse.Namespace) -> int:
 def revoke(args: argparse.Namespace) -> int:
     try:
         done = _open(args).revoke(args.device_id, "cli")
-    except _known() as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     if not done:
-        return _fail(f"no enrolled tablet {args.device_id}")
+        return fail(f"no enrolled tablet {args.device_id}")
     print(f"tablet {args.device_id} revoked")
     return 0
 
@@ -300,8 +276,8 @@ def add_user(args: argparse.Namespace) -> int:
     )
     try:
         _open(args).staff.add(args.username, args.role, password, "cli")
-    except _known() as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     print(f"user {args.username} added as {args.role}")
     return 0
 
@@ -314,8 +290,8 @@ def clinic_list(args: argparse.Namespace) -> int:
         text = args.file.read_text(encoding="utf-8")
         parsed = parse_csv(text, str(args.file), day)
         _open(args).set_clinic_list(day, text, "cli")
-    except _known() as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     print(f"clinic list for {day.isoformat()}: {len(parsed.appointments)} appointments")
     return 0
 
@@ -326,8 +302,8 @@ def rotate_key(args: argparse.Namespace) -> int:
     try:
         target = _target(args)
         pair = KeyRing.rotate(target.folder, target.passphrase())
-    except _known() as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     print(f"new clinic key {pair.id}; tablets pick it up at their next sync")
     return 0
 
@@ -352,8 +328,8 @@ def serve(args: argparse.Namespace) -> int:
             target = _target(args)
             host, port = args.host or target.host, args.port or target.port
             service, folder, options = _open(args), target.folder, target.server_options
-    except _known() as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     print(f"clinic service on https://{host}:{port}", file=sys.stderr)
     server = uvicorn_server(service, folder, host, port, options)
     server.run()  # type: ignore[attr-defined]
@@ -363,14 +339,12 @@ def serve(args: argparse.Namespace) -> int:
 def check_config(args: argparse.Namespace) -> int:
     """Check the settings file, the passphrase, the keys and the database; change nothing."""
     from kiosk.clinic.keyring import KeyRing
-    from kiosk.clinic.server_secrets import SecretError
     from kiosk.clinic.tls import CERT_FILE, fingerprint_of
-    from kiosk.envelope.errors import EnvelopeError
 
     try:
         target = _target(args)
-    except (SettingsError, OSError) as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     problems: list[str] = []
     print(f"settings: {target.source or target.folder}")
     if not (target.folder / CERT_FILE).is_file():
@@ -383,7 +357,7 @@ def check_config(args: argparse.Namespace) -> int:
         try:
             KeyRing.load(target.folder, target.passphrase())
             print("passphrase: opens the clinic keys")
-        except (SettingsError, SecretError, EnvelopeError, OSError, ValueError) as exc:
+        except (KnownError, OSError) as exc:
             problems.append(f"passphrase: {exc}")
     problems.extend(_check_database(target))
     policy = target.backup_policy
@@ -453,17 +427,17 @@ def users_set_clinics(args: argparse.Namespace) -> int:
     from kiosk.clinic.scope import set_clinics
 
     if args.all == bool(args.clinics):
-        return _fail("name the clinics the user may see, or give --all (not both)")
+        return fail("name the clinics the user may see, or give --all (not both)")
     try:
         service = _open(args)
-    except _known() as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     try:
         names = set_clinics(
             service, args.username, None if args.all else list(args.clinics), "cli", "command line"
         )
-    except _known() as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     finally:
         service.engine.dispose()
     where = "every clinic" if names is None else ", ".join(names)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli.errors import CommandError
 from kiosk.engine import FormLibrary
 from kiosk.journey import Journey
 from kiosk.site import paths
@@ -133,7 +134,7 @@ class DemoTablet:
     def sync(self) -> None:
         report = self.syncer.sync_once()
         if not report.ok:
-            raise RuntimeError(f"the demo tablet could not sync: {report.error}")
+            raise CommandError(f"the demo tablet could not sync: {report.error}")
 
     def send(self, patients: Sequence[DemoPatient]) -> dict[str, str]:
         """Answer each patient's visit and sync; {patient key: submission id}."""

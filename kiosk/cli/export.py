@@ -13,11 +13,11 @@ does the same through the clinic service's API (docs/exports.md).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.clinic import _known, _open, _target, clinic_arguments
+from kiosk.cli.clinic import _open, _target, clinic_arguments
+from kiosk.cli.errors import CommandError, fail
 from kiosk.site.files import atomic_file, write_atomically
 
 
@@ -79,15 +79,6 @@ def register(commands: Any) -> None:
     p.set_defaults(handler=imd_import, passphrase_file=None)
 
 
-def _errors(*more: type[BaseException]) -> tuple[type[BaseException], ...]:
-    return (*_known(), *more)
-
-
-def _fail(message: object) -> int:
-    print(f"kiosk: {message}", file=sys.stderr)
-    return 2
-
-
 def _administrator(service: Any, username: str) -> str:
     from sqlalchemy import select
 
@@ -97,7 +88,7 @@ def _administrator(service: Any, username: str) -> str:
         user = db.scalar(select(User).where(User.username == username))
         if user is None or user.disabled or user.role != "administrator":
             service.audit(db, f"user:{username[:64]}", "export", "forbidden", remote="command line")
-            raise PermissionError(f"{username} is not an administrator of this clinic")
+            raise CommandError(f"{username} is not an administrator of this clinic")
     return f"user:{username}"
 
 
@@ -112,7 +103,7 @@ def _write(path: Path, chunks: Any) -> int:
 
 
 def anonymised(args: argparse.Namespace) -> int:
-    from kiosk.clinic.export import ExportError, ExportOptions, start_export
+    from kiosk.clinic.export import ExportOptions, start_export
 
     options = ExportOptions(args.project, args.purpose, args.include_free_text, args.shift_dates)
     try:
@@ -127,8 +118,8 @@ def anonymised(args: argparse.Namespace) -> int:
         rows = _write(csv_path, exporter.run.csv(exporter)) - 1
         dictionary = args.out / f"{options.project}-dictionary{suffix}.md"
         _write(dictionary, [exporter.dictionary()])
-    except _errors(ExportError, PermissionError) as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     print(f"{rows} rows written to {csv_path}; columns described in {dictionary}")
     if options.include_free_text:
         print("this export contains free text: handle it as personal data")
@@ -136,7 +127,7 @@ def anonymised(args: argparse.Namespace) -> int:
 
 
 def fhir(args: argparse.Namespace) -> int:
-    from kiosk.clinic.export import ExportError, ExportOptions, fhir_chunks, start_export
+    from kiosk.clinic.export import ExportOptions, fhir_chunks, start_export
 
     options = ExportOptions(args.project, args.purpose, args.include_free_text, False)
     what = "fhir_identified" if args.identified else "fhir_anonymised"
@@ -149,8 +140,8 @@ def fhir(args: argparse.Namespace) -> int:
         assert run is not None
         path = args.out / f"{options.project}-fhir{'-identified' if args.identified else ''}.json"
         _write(path, run.fhir(fhir_chunks(service, options, identified=args.identified)))
-    except _errors(ExportError, PermissionError) as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     print(f"FHIR bundle written to {path}")
     if args.identified:
         print("this bundle holds NHS numbers: send it only to the clinical system it is for")
@@ -178,10 +169,10 @@ def report(args: argparse.Namespace) -> int:
             path = args.out / f"report-{args.first}-{args.last}.{kind}"
             write_atomically(path, body, mode=None)
             written.append(str(path))
-    except _errors(PermissionError) as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     except ModuleNotFoundError as exc:  # the tablet bundle leaves out scipy and numpy
-        return _fail(
+        return fail(
             f"the board report needs {exc.name}, which this installation does not have "
             "(the tablet bundle leaves it out): make the report on the clinic server"
         )
@@ -208,15 +199,15 @@ def appointments(args: argparse.Namespace) -> int:
             )
         path = args.out / "appointments.csv"
         _write(path, [text])
-    except _errors(PermissionError) as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     print(f"appointment counts written to {path}")
     return 0
 
 
 def imd_import(args: argparse.Namespace) -> int:
     from kiosk.clinic.database import open_database
-    from kiosk.clinic.imd import ImdError, import_lookup
+    from kiosk.clinic.imd import import_lookup
 
     try:
         target = _target(args)
@@ -224,8 +215,8 @@ def imd_import(args: argparse.Namespace) -> int:
             raise FileNotFoundError(f"{target.folder} holds no clinic database (clinic.db)")
         engine = open_database(target.database_url)
         report = import_lookup(_Audited(engine), args.file, "command line")
-    except _errors(ImdError) as exc:
-        return _fail(exc)
+    except OSError as exc:
+        return fail(exc)
     finally:
         if "engine" in locals():
             engine.dispose()

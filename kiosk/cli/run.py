@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli.demo import DEMO_HINT, DEMO_PIN, demo_day, prepare_demo
-from kiosk.engine import EngineError, FormLibrary
-from kiosk.envelope.errors import EnvelopeError
+from kiosk.cli.errors import fail
+from kiosk.engine import FormLibrary
+from kiosk.errors import KnownError
 from kiosk.exchange.clinic_list import ClinicList
 from kiosk.site import paths
-from kiosk.site.licences import LicenceRegister, LicenceRegisterError
-from kiosk.site.settings import SETTINGS_FILE, SettingsError, TabletSettings
+from kiosk.site.licences import LicenceRegister
+from kiosk.site.settings import SETTINGS_FILE, TabletSettings
 from kiosk.store import FileKeyStore, StaffPin, StoreError, TabletStore
 from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
 
@@ -134,7 +135,6 @@ def _no_display() -> bool:
 
 
 def run_kiosk(args: argparse.Namespace) -> int:
-    from kiosk.clinic.database import DatabaseError
     from kiosk.sync.errors import SyncError
 
     demo_clinic = None
@@ -164,20 +164,10 @@ def run_kiosk(args: argparse.Namespace) -> int:
         licences = LicenceRegister(paths.data_dir()).references()
         library.pathway_forms(pathway, licences)  # refuse an unusable pathway up front
         store = TabletStore.open(data_dir, retention_days=settings.outbox_retention_days)
-    except (
-        EngineError,
-        EnvelopeError,
-        StoreError,
-        LicenceRegisterError,
-        SettingsError,
-        SyncError,
-        DatabaseError,
-        OSError,
-    ) as exc:
+    except (KnownError, OSError) as exc:
         if demo_clinic is not None:
             demo_clinic.stop()
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     try:
         if args.demo:
             demo_day(store)
@@ -188,8 +178,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
         store.close()
         if demo_clinic is not None:
             demo_clinic.stop()
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc)
     if _no_display():
         store.close()
         if demo_clinic is not None:

@@ -16,6 +16,7 @@ import argparse
 import sys
 from typing import Any
 
+from kiosk.cli.errors import fail
 from kiosk.clinic.staff import ROLES
 
 
@@ -46,16 +47,16 @@ def register(sub: Any, clinic_arguments: Any) -> Any:
 
 
 def _run(args: argparse.Namespace, work: Any) -> tuple[int, Any]:
-    from kiosk.cli.clinic import _fail, _known, _open
+    from kiosk.cli.clinic import _open
 
     try:
         service = _open(args)
-    except _known() as exc:
-        return _fail(exc), None
+    except OSError as exc:
+        return fail(exc), None
     try:
         return 0, work(service.accounts)
-    except _known() as exc:
-        return _fail(getattr(exc, "message", exc)), None
+    except OSError as exc:
+        return fail(exc), None
     finally:
         service.engine.dispose()
 

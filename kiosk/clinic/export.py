@@ -663,7 +663,7 @@ def board_report(
 ) -> bytes:
     """The equity and outcomes report (docs/board-report.md), as a PDF or CSV, computed
     from the anonymised CSV itself, so every figure can be checked against an export.
-    BoardReportError (a ValueError) for a bad period."""
+    BoardReportError (kiosk.reports' known error) for a bad period."""
     import tempfile
 
     from kiosk.clinic.imd import appointments_csv
