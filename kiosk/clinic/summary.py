@@ -84,6 +84,12 @@ def flag_words(library: FormLibrary) -> dict[tuple[str, str], str]:
     return out
 
 
+def help_flags(library: FormLibrary) -> frozenset[tuple[str, str]]:
+    """(form id, flag id) of every flag raised when a patient asks to talk to someone
+    (a flag's ``category: help_request``): the queue's "Wants help" and its urgency."""
+    return frozenset((form.id, flag_id) for form in library.forms() for flag_id in form.help_flags)
+
+
 def form_section(
     library: FormLibrary,
     response: StoredResponse,
