@@ -5,6 +5,7 @@ once, in :func:`kiosk.cli.main.main`, and shown as one plain line with exit code
 (:mod:`kiosk.cli.errors`). The command line's own known error::
 
     kiosk.errors.KnownError
-    └── CommandError    the command's own work failed (a demo that cannot be set up,
-                        an export asked for by someone who is not an administrator)
+    └── CommandError    the command's own input or work: an answers file that is not
+                        JSON, an export asked for by someone who is not an
+                        administrator, a demo that cannot be set up
 """

@@ -367,7 +367,7 @@ def check_config(args: argparse.Namespace) -> int:
     )
     print(f"serves: https://{target.host}:{target.port}")
     for problem in problems:
-        print(f"kiosk: {problem}", file=sys.stderr)
+        fail(problem)
     return 2 if problems else 0
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli import preview
-from kiosk.cli.errors import EXIT_BAD_INPUT, fail
-from kiosk.engine import AnswerError, EngineError, FormError, FormLibrary, check_paths
+from kiosk.cli.errors import EXIT_BAD_INPUT, CommandError, fail
+from kiosk.engine import AnswerError, FormError, FormLibrary, check_paths
 from kiosk.engine.form import Form
 from kiosk.engine.schema import FormSpec, PathwaysSpec
 from kiosk.site import paths
@@ -169,13 +169,13 @@ def _read_json(name: str, what: str) -> dict[str, Any]:
     try:
         text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise EngineError(f"cannot read {what} file {name}: {exc}") from None
+        raise CommandError(f"cannot read {what} file {name}: {exc}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise EngineError(f"{what} file {name} is not valid JSON: {exc}") from None
+        raise CommandError(f"{what} file {name} is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
-        raise EngineError(f'{what} file {name} must hold a JSON object {{"item_id": answer}}')
+        raise CommandError(f'{what} file {name} must hold a JSON object {{"item_id": answer}}')
     return data
 
 

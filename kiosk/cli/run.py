@@ -145,19 +145,16 @@ def run_kiosk(args: argparse.Namespace) -> int:
             data_dir = args.data_dir or paths.data_dir()
             if needs_enrolment(data_dir):
                 if _no_display():
-                    print(
-                        "kiosk: this tablet is not enrolled, and there is no screen to show "
+                    return fail(
+                        "this tablet is not enrolled, and there is no screen to show "
                         "the enrolment screen on. Enrol it with 'kiosk enrol URL CODE' "
-                        "(docs/clinic.md), or run the kiosk on the tablet's desktop.",
-                        file=sys.stderr,
+                        "(docs/clinic.md), or run the kiosk on the tablet's desktop."
                     )
-                    return 2
                 if not enrol_first(data_dir, args.windowed, args.quit_after):
-                    print(
-                        "kiosk: the tablet was not enrolled, so the kiosk did not start.",
-                        file=sys.stderr,
+                    return fail(
+                        "the tablet was not enrolled, so the kiosk did not start.",
+                        0 if args.quit_after is not None else 1,
                     )
-                    return 0 if args.quit_after is not None else 1
         settings = TabletSettings.load(data_dir / SETTINGS_FILE)
         pathway = args.pathway or settings.pathway
         library = FormLibrary.load(*form_folders(data_dir))
@@ -183,13 +180,11 @@ def run_kiosk(args: argparse.Namespace) -> int:
         store.close()
         if demo_clinic is not None:
             demo_clinic.stop()
-        print(
-            "kiosk: there is no screen to show the kiosk on (no DISPLAY or WAYLAND_DISPLAY). "
+        return fail(
+            "there is no screen to show the kiosk on (no DISPLAY or WAYLAND_DISPLAY). "
             "Run it on the tablet's desktop, under Xvfb, or with QT_QPA_PLATFORM=offscreen "
-            "for a test; 'make try' answers the questions in the terminal instead.",
-            file=sys.stderr,
+            "for a test; 'make try' answers the questions in the terminal instead."
         )
-        return 2
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
