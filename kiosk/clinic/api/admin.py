@@ -84,6 +84,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         responses=REFUSED_AT_THE_DOOR,
     )
     admin = access.staff(ADMIN)
+    plumbing = service.plumbing  # what exports and scope changes are handed
     account_errors: dict[int | str, dict[str, Any]] = {
         404: {"description": "no such user"},
         409: {"description": "it would leave no active administrator"},
@@ -173,7 +174,9 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         member: StaffMember = admin,
     ) -> dict[str, Any]:
         """Limit a user to some clinics (null: every clinic); ends all their sessions."""
-        clinics = set_clinics(service, username, body.clinics, member.actor, remote(request))
+        clinics = set_clinics(
+            service.plumbing, username, body.clinics, member.actor, remote(request)
+        )
         return {"username": username, "clinics": None if clinics is None else list(clinics)}
 
     # ---------------------------------------------------------------- tablets
@@ -241,7 +244,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         member: StaffMember = admin,
     ) -> StreamingResponse:
         options = export_options(project, purpose, free_text, shift_dates, member.clinics)
-        exporter = start_export(service, options, member.actor, remote=remote(request))
+        exporter = start_export(plumbing, options, member.actor, remote=remote(request))
         assert exporter.run is not None
         name = f"{options.project}-anonymised{'-free-text' if free_text else ''}.csv"
         return StreamingResponse(
@@ -265,11 +268,11 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
     ) -> StreamingResponse:
         options = export_options(project, purpose, free_text, False, member.clinics)
         what = "fhir_identified" if identified else "fhir_anonymised"
-        run = start_export(service, options, member.actor, what=what, remote=remote(request)).run
+        run = start_export(plumbing, options, member.actor, what=what, remote=remote(request)).run
         assert run is not None
         name = f"{options.project}-fhir{'-identified' if identified else ''}.json"
         return StreamingResponse(
-            run.fhir(fhir_chunks(service, options, identified=identified)),
+            run.fhir(fhir_chunks(plumbing, options, identified=identified)),
             media_type="application/fhir+json",
             headers=attachment(name),
         )
@@ -295,7 +298,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
             export_options(project, "the board report's file name", False, False)
         try:
             body = board_report(
-                service,
+                plumbing,
                 first=first,
                 last=last,
                 clinic=clinic,
@@ -318,7 +321,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         member: StaffMember = admin,
     ) -> PlainTextResponse:
         options = export_options(project, "the data dictionary", free_text, False)
-        text = Exporter(service, options).dictionary()
+        text = Exporter(plumbing, options).dictionary()
         service.audit_now(
             member.actor, "read_dictionary", "ok", target=f"project {project}",
             remote=remote(request),
