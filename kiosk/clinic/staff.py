@@ -25,7 +25,8 @@ gives the tries back. So no number of guesses sent at once gets more than
 ``MAX_FAILURES`` password checks. Unknown usernames are counted the same way in
 memory, so they answer like real ones (401, then 429).
 
-argon2id needs 64 MiB for every hash it works out; ``PasswordGate`` lets only a
+argon2id needs 64 MiB for every hash it works out; ``PasswordGate``
+(kiosk.clinic.sign_in_limits, with the per-address and unknown-name counts) lets only a
 few run at once, a few more wait a short time, and the rest are answered 429
 ``busy`` with ``Retry-After``, so a flood of sign-ins cannot exhaust memory.
 """
@@ -39,135 +40,26 @@ import hmac
 import json
 import re
 import secrets
-import threading
-from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import and_, case, select, update
 
-from kiosk.clinic.config import (
-    PASSWORD_CHECKS_AT_ONCE,
-    PASSWORD_CHECKS_WAITING,
-    SESSION_HOURS,
-)
+from kiosk.clinic.config import SESSION_HOURS
 from kiosk.clinic.errors import Invalid, StateConflict, Throttled, Unauthenticated
 from kiosk.clinic.members import StaffMember
 from kiosk.clinic.models import StaffSession, User
 from kiosk.clinic.passwords import check_new_password
 from kiosk.clinic.plumbing import Plumbing, now_text
 from kiosk.clinic.sessions import end_other_sessions, forget_old_sessions
+from kiosk.clinic.sign_in_limits import LOCK_S, MAX_FAILURES, PasswordGate, Sources, UnknownNames
 
 ROLES = ("receptionist", "clinician", "link_worker", "administrator")
 TOKEN_TTL_S = 15 * 60
-MAX_FAILURES = 5
-LOCK_S = 15 * 60
-PASSWORD_WAIT_S = 10.0
-BUSY_RETRY_S = 5
-_UNKNOWN_NAMES_KEPT = 10_000
-SOURCE_FAILURES = 20
-SOURCE_WINDOW_S = 15 * 60
-_SOURCES_KEPT = 10_000
 # The only routes a user who must change their password may call.
 PASSWORD_CHANGE_ROUTES = ("/auth/password", "/auth/sign-out", "/auth/refresh")
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
-
-
-def _busy() -> Throttled:
-    return Throttled(
-        "The clinic is busy signing people in. Try again shortly.",
-        code="busy",
-        retry_after=BUSY_RETRY_S,
-    )
-
-
-class PasswordGate:
-    """At most ``at_once`` password hashes at a time; ``waiting`` more may wait up to
-    ``wait_s`` for a turn; anyone else is refused at once (429 ``busy``)."""
-
-    def __init__(
-        self,
-        at_once: int = PASSWORD_CHECKS_AT_ONCE,
-        waiting: int = PASSWORD_CHECKS_WAITING,
-        wait_s: float = PASSWORD_WAIT_S,
-    ) -> None:
-        self.at_once, self.waiting, self.wait_s = at_once, waiting, wait_s
-        self._turns = threading.BoundedSemaphore(at_once)
-        self._lock = threading.Lock()
-        self._in_flight = 0
-
-    @contextmanager
-    def turn(self) -> Iterator[None]:
-        with self._lock:
-            if self._in_flight >= self.at_once + self.waiting:
-                raise _busy()
-            self._in_flight += 1
-        try:
-            if not self._turns.acquire(timeout=self.wait_s):
-                raise _busy()
-            try:
-                yield
-            finally:
-                self._turns.release()
-        finally:
-            with self._lock:
-                self._in_flight -= 1
-
-
-class _UnknownNames:
-    """Failure counts for usernames that do not exist, so they lock like real ones
-    (bounded: the oldest are forgotten first)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._tries: OrderedDict[str, tuple[int, float]] = OrderedDict()
-
-    def take_try(self, username: str, now: float) -> int:
-        with self._lock:
-            failures, locked_until = self._tries.pop(username, (0, 0.0))
-            if 0 < locked_until <= now:
-                failures, locked_until = 0, 0.0
-            failures += 1
-            if failures >= MAX_FAILURES and locked_until == 0:
-                locked_until = now + LOCK_S
-            self._tries[username] = (failures, locked_until)
-            while len(self._tries) > _UNKNOWN_NAMES_KEPT:
-                self._tries.popitem(last=False)
-            return failures
-
-
-class _Sources:
-    """Failed sign-ins per source address in a fixed window (bounded: the oldest
-    addresses are forgotten first). A try is taken before the password is checked
-    and given back if the sign-in succeeds, so parallel guesses get no extra tries."""
-
-    def __init__(self, limit: int = SOURCE_FAILURES, window_s: float = SOURCE_WINDOW_S):
-        self.limit, self.window_s = limit, window_s
-        self._lock = threading.Lock()
-        self._tries: OrderedDict[str, tuple[int, float]] = OrderedDict()
-
-    def take_try(self, source: str, now: float) -> int | None:
-        """None if the try is allowed (and counted), else seconds until the window ends."""
-        with self._lock:
-            count, started = self._tries.pop(source, (0, now))
-            if now - started >= self.window_s:
-                count, started = 0, now
-            if count >= self.limit:
-                self._tries[source] = (count, started)
-                return max(1, int(started + self.window_s - now + 0.999))
-            self._tries[source] = (count + 1, started)
-            while len(self._tries) > _SOURCES_KEPT:
-                self._tries.popitem(last=False)
-            return None
-
-    def give_back(self, source: str) -> None:
-        with self._lock:
-            if source in self._tries:
-                count, started = self._tries[source]
-                self._tries[source] = (max(0, count - 1), started)
 
 
 def iso_time(epoch: float) -> str:
@@ -184,8 +76,8 @@ class StaffAccounts:
         self._key = token_key
         self.hasher = hasher or PasswordHasher()
         self.gate = PasswordGate()
-        self._unknown = _UnknownNames()
-        self.sources = _Sources()
+        self._unknown = UnknownNames()
+        self.sources = Sources()
         self.session_hours = SESSION_HOURS
 
     def limit_password_checks(self, at_once: int, waiting: int) -> None:

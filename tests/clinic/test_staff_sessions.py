@@ -27,7 +27,8 @@ from sqlalchemy import select, update
 from kiosk.clinic.app import create_app
 from kiosk.clinic.models import AuditEntry, StaffSession, User
 from kiosk.clinic.setup import init_clinic, open_service, serve_in_thread
-from kiosk.clinic.staff import SOURCE_FAILURES, TOKEN_TTL_S
+from kiosk.clinic.sign_in_limits import SOURCE_FAILURES
+from kiosk.clinic.staff import TOKEN_TTL_S
 from kiosk.clinic.tls import CERT_FILE
 
 from .signing import client_from, next_address
