@@ -112,9 +112,9 @@ class Accounts:
             return int(row[0])
         self._user_id(db, username)  # 404 if there is no such user
         raise StateConflict(
-            code="last_administrator",
-            message=f"{username} is the only active administrator; make someone else an "
+            f"{username} is the only active administrator; make someone else an "
             "administrator first.",
+            code="last_administrator",
         )
 
     def _clinic_names(self, db: Session) -> list[str]:
@@ -123,7 +123,7 @@ class Accounts:
     def _check_password(self, db: Session, password: str, username: str) -> None:
         reason = check_new_password(password, username, clinic_names=self._clinic_names(db))
         if reason is not None:
-            raise Invalid(code="weak_password", message=reason)
+            raise Invalid(reason, code="weak_password")
 
     # ------------------------------------------------------------ reads
 
@@ -163,13 +163,10 @@ class Accounts:
         with self._audited(actor, "add_user", username, remote):
             if not _USERNAME.match(username):
                 raise Invalid(
-                    code="bad_username",
-                    message="A username is 2-64 lower-case letters, digits, . _ -",
+                    "A username is 2-64 lower-case letters, digits, . _ -", code="bad_username"
                 )
             if role not in ROLES:
-                raise Invalid(
-                    code="bad_role", message=f"The role must be one of {', '.join(ROLES)}."
-                )
+                raise Invalid(f"The role must be one of {', '.join(ROLES)}.", code="bad_role")
             if clinics is not None and (
                 len(clinics) > MAX_CLINICS
                 or any(not c.strip() or len(c) > CLINIC_NAME_LENGTH for c in clinics)
@@ -179,9 +176,7 @@ class Accounts:
                     "characters, or null for every clinic.",
                 )
             staff = self.staff
-            exists = StateConflict(
-                code="user_exists", message=f"There is already a user {username}."
-            )
+            exists = StateConflict(f"There is already a user {username}.", code="user_exists")
             with self.plumbing.transaction() as db:
                 self._check_password(db, password, username)
                 if db.scalar(select(User.id).where(User.username == username)) is not None:
@@ -249,9 +244,7 @@ class Accounts:
     def set_role(self, username: str, role: str, actor: str, remote: str | None = None) -> None:
         with self._audited(actor, "role_changed", username, remote):
             if role not in ROLES:
-                raise Invalid(
-                    code="bad_role", message=f"The role must be one of {', '.join(ROLES)}."
-                )
+                raise Invalid(f"The role must be one of {', '.join(ROLES)}.", code="bad_role")
             with self.plumbing.transaction() as db:
                 if role != ADMINISTRATOR:
                     self._lock_administrators(db)
