@@ -110,7 +110,7 @@ class Accounts:
         row = changed.first()
         if row is not None:
             return int(row[0])
-        self._user_id(db, username)  # 404 if there is no such user
+        self._user_id(db, username)  # NotFound if there is no such user
         raise StateConflict(
             f"{username} is the only active administrator; make someone else an "
             "administrator first.",

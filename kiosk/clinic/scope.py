@@ -10,7 +10,7 @@ so the rule lives here once.
 - A scoped member sees only submissions whose clinic is one of theirs. A
   submission with no clinic (anonymous, or not matched to the clinic list) is
   seen by unscoped members only: nothing says which clinic it belongs to.
-- Another clinic's submission answers exactly as a missing one (404 ``not_found``,
+- Another clinic's submission answers exactly as a missing one (``NotFound``,
   the same words), so nothing leaks; the refusal is audited as ``out_of_scope``.
 """
 
@@ -68,8 +68,8 @@ def describe(clinics: Clinics) -> str:
 
 
 class OutOfScope(NotFound):
-    """Another clinic's submission: answered exactly as a missing one (404
-    ``not_found``, the same words), audited as ``out_of_scope``."""
+    """Another clinic's submission: answered exactly as a missing one (``not_found``,
+    the same words), audited as ``out_of_scope``."""
 
     audit_outcome = OUT_OF_SCOPE
 
@@ -78,7 +78,7 @@ class OutOfScope(NotFound):
 
 
 def submission(db: Session, member: StaffMember, sid: str, missing: str) -> Submission:
-    """The submission ``sid`` if ``member`` may see it; otherwise 404 ``not_found`` with
+    """The submission ``sid`` if ``member`` may see it; otherwise ``NotFound`` with
     the words ``missing``, alike for a missing id (``NotFound``) and another clinic's
     (``OutOfScope``)."""
     row = db.scalar(select(Submission).where(Submission.id == sid))
@@ -90,7 +90,7 @@ def submission(db: Session, member: StaffMember, sid: str, missing: str) -> Subm
 
 
 def check_clinics(clinics: object) -> Clinics:
-    """A list of clinic names as sent (None: every clinic), or 422 ``bad_value``."""
+    """A list of clinic names as sent (None: every clinic), or ``Invalid``."""
     if clinics is None:
         return None
     if not isinstance(clinics, list | tuple) or not all(isinstance(n, str) for n in clinics):
@@ -116,7 +116,7 @@ def set_clinics(
 ) -> Clinics:
     """Limit ``username`` to ``clinics`` (None: every clinic) and end all their
     sessions, so the new scope applies from their next sign-in. Audited as
-    ``user_clinics_changed``, refusals too (404 unknown user, 422 a bad list)."""
+    ``user_clinics_changed``, refusals too (an unknown user, a bad list)."""
     target = username[:64]
     try:
         names = check_clinics(clinics)

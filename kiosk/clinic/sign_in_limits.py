@@ -33,7 +33,7 @@ def _busy() -> Throttled:
 
 class PasswordGate:
     """At most ``at_once`` password hashes at a time; ``waiting`` more may wait up to
-    ``wait_s`` for a turn; anyone else is refused at once (429 ``busy``)."""
+    ``wait_s`` for a turn; anyone else is refused at once (``Throttled``, ``busy``)."""
 
     def __init__(
         self,

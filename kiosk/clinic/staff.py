@@ -14,7 +14,7 @@ passwords in a row lock the account for ``LOCK_S``; every login attempt is audit
 
 A per-source throttle stands beside the per-account lock: ``SOURCE_FAILURES``
 failed sign-ins from one address within ``SOURCE_WINDOW_S`` and that address is
-answered 429 ``slow_down`` (with ``Retry-After``) before any password is
+refused ``Throttled`` ``slow_down`` (with ``retry_after``) before any password is
 checked, whatever username it tries; other addresses are unaffected.
 
 A sign-in takes its try from the database before the password is checked: one
@@ -23,12 +23,12 @@ serialises these, on SQLite and PostgreSQL alike, across any number of service
 processes), and only a try within ``MAX_FAILURES`` is checked at all. Success
 gives the tries back. So no number of guesses sent at once gets more than
 ``MAX_FAILURES`` password checks. Unknown usernames are counted the same way in
-memory, so they answer like real ones (401, then 429).
+memory, so they answer like real ones (``bad_login``, then ``locked``).
 
 argon2id needs 64 MiB for every hash it works out; ``PasswordGate``
 (kiosk.clinic.sign_in_limits, with the per-address and unknown-name counts) lets only a
-few run at once, a few more wait a short time, and the rest are answered 429
-``busy`` with ``Retry-After``, so a flood of sign-ins cannot exhaust memory.
+few run at once, a few more wait a short time, and the rest are refused
+``Throttled`` ``busy`` with ``retry_after``, so a flood of sign-ins cannot exhaust memory.
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ class StaffAccounts:
         """A fresh token for someone already signed in (the console refreshes while in
         use): the session's serial goes up by one, so the token before is refused from
         now on; the session's end stays where it is. A member with no session yet (the
-        command line, tests) gets a new one. 401 ``not_signed_in`` if the session has
+        command line, tests) gets a new one. ``Unauthenticated`` if the session has
         ended, passed its end or moved on (another refresh got there first)."""
         now = self.plumbing.clock()
         if member.session is None:
