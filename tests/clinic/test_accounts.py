@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select, update
 
 from kiosk.cli.main import main as kiosk_main
+from kiosk.clinic.errors import Refusal
 from kiosk.clinic.models import AuditEntry, User
 from kiosk.clinic.passwords import COMMON, check_new_password
-from kiosk.clinic.errors import Refusal
 from tests.conftest import FORMS
 
 from .signing import client_from, next_address
