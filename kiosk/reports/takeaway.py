@@ -11,31 +11,24 @@ where there is none); right-to-left languages are set right to left.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib import colors  # type: ignore[import-untyped]
-from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
-    BaseDocTemplate,
     Flowable,
-    Frame,
     HRFlowable,
     KeepTogether,
-    PageTemplate,
     Spacer,
 )
 
 from kiosk.reports.fonts import LATIN, register_fonts
-from kiosk.reports.pages import build, numbered_canvas
+from kiosk.reports.pages import PAGE_HEIGHT, PAGE_WIDTH, PageNumber, PageSetup, a4_pdf, style
 from kiosk.reports.sheet_text import ASK_KEYS, SheetLanguage, sheet_language, text
 from kiosk.reports.textflow import text_flowable
-
-PAGE_WIDTH, PAGE_HEIGHT = A4
 
 # The patient's answers, in the order the sheet shows them, with their headings.
 ANSWER_KEYS = {
@@ -79,49 +72,22 @@ LARGE = _Sizes(body=16, title=26, heading=20, space=9, margin=16 * mm, note_line
 
 
 def _styles(sizes: _Sizes) -> dict[str, ParagraphStyle]:
-    font, bold = LATIN.regular, LATIN.bold
-    leading = 1.35
+    body, leading, space = sizes.body, sizes.body * 1.35, sizes.space
     return {
-        "body": ParagraphStyle(
-            "body",
-            fontName=font,
-            fontSize=sizes.body,
-            leading=sizes.body * leading,
-            spaceAfter=sizes.space,
-        ),
-        "words": ParagraphStyle(
-            "words",
-            fontName=font,
-            fontSize=sizes.body,
-            leading=sizes.body * leading,
-            spaceAfter=sizes.space * 1.6,
-        ),
-        "title": ParagraphStyle(
-            "title",
-            fontName=bold,
-            fontSize=sizes.title,
-            leading=sizes.title * 1.25,
-            spaceAfter=sizes.space,
-        ),
-        "heading": ParagraphStyle(
+        "body": style("body", body, leading, spaceAfter=space),
+        "words": style("words", body, leading, spaceAfter=space * 1.6),
+        "title": style("title", sizes.title, sizes.title * 1.25, bold=True, spaceAfter=space),
+        "heading": style(
             "heading",
-            fontName=bold,
-            fontSize=sizes.heading,
-            leading=sizes.heading * 1.3,
-            spaceBefore=sizes.space * 2,
-            spaceAfter=sizes.space,
+            sizes.heading,
+            sizes.heading * 1.3,
+            bold=True,
+            spaceBefore=space * 2,
+            spaceAfter=space,
             keepWithNext=1,
         ),
-        "label": ParagraphStyle(
-            "label", fontName=bold, fontSize=sizes.body, leading=sizes.body * leading, spaceAfter=1
-        ),
-        "footer": ParagraphStyle(
-            "footer",
-            fontName=font,
-            fontSize=sizes.body,
-            leading=sizes.body * 1.2,
-            textColor=colors.HexColor("#333333"),
-        ),
+        "label": style("label", body, leading, bold=True, spaceAfter=1),
+        "footer": style("footer", body, body * 1.2, textColor=colors.HexColor("#333333")),
     }
 
 
@@ -150,50 +116,31 @@ def takeaway_pdf(
 
     footer = words("footer", "footer")
 
-    def on_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
+    def on_page(canvas: Canvas) -> None:
         _, height = footer.wrapOn(canvas, PAGE_WIDTH - 2 * sizes.margin - 30 * mm, PAGE_HEIGHT)
         x = sizes.margin + (30 * mm if sheet.direction == "rtl" else 0)
         footer.drawOn(canvas, x, sizes.margin - height - 2 * mm)
 
-    def page_number(canvas: Canvas, page: int, pages: int) -> None:
-        if pages < 2:
-            return
-        canvas.saveState()
-        canvas.setFont(LATIN.regular, sizes.body)
-        label = f"{page} / {pages}"
-        if sheet.direction == "rtl":
-            canvas.drawString(sizes.margin, sizes.margin - sizes.body - 2 * mm, label)
-        else:
-            canvas.drawRightString(
-                PAGE_WIDTH - sizes.margin, sizes.margin - sizes.body - 2 * mm, label
-            )
-        canvas.restoreState()
-
-    doc = BaseDocTemplate(
-        io.BytesIO(),
-        pagesize=A4,
-        leftMargin=sizes.margin,
-        rightMargin=sizes.margin,
-        topMargin=sizes.margin,
-        bottomMargin=sizes.margin + sizes.body * 2,
+    # "1 / 2" under the last line, on the side the text starts from; none on one page.
+    rtl = sheet.direction == "rtl"
+    page_number = PageNumber(
+        LATIN.regular,
+        sizes.body,
+        sizes.margin if rtl else PAGE_WIDTH - sizes.margin,
+        sizes.margin - sizes.body - 2 * mm,
+        align="left" if rtl else "right",
+        words="{page} / {pages}",
+        from_pages=2,
+    )
+    page = PageSetup(
         title=sheet.text.get("title", "What matters to me"),
-        author="What Matters Kiosk",
-        creator="What Matters Kiosk",
         lang=sheet.code,
+        side=sizes.margin,
+        top=sizes.margin,
+        bottom=sizes.margin + sizes.body * 2,
+        name="sheet",
     )
-    frame = Frame(
-        sizes.margin,
-        sizes.margin + sizes.body * 2,
-        PAGE_WIDTH - 2 * sizes.margin,
-        PAGE_HEIGHT - 2 * sizes.margin - sizes.body * 2,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="sheet",
-    )
-    doc.addPageTemplates([PageTemplate(id="sheet", frames=[frame], onPage=on_page)])
-    return build(doc, story, numbered_canvas(page_number))
+    return a4_pdf(story, page, on_page=on_page, page_number=page_number)
 
 
 class _Words:

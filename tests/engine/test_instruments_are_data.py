@@ -55,7 +55,8 @@ SAME_WORD = {
     "kiosk/clinic/export.py": {"sex", "ethnicity", "screen_positive", "wants_help"},
     # the board report reads those CSV columns
     "kiosk/reports/board/compute.py": {"screen_positive", "wants_help"},
-    "kiosk/reports/board/pdf.py": {"wants_help"},
+    "kiosk/reports/board/wording.py": {"wants_help"},
+    "kiosk/reports/board/equity.py": {"wants_help"},
     # the staff API's summary keys (docs/staff-api.md)
     "kiosk/clinic/summary.py": {"what_matters", "questions_to_ask"},
     # the queue's counts in the staff API
