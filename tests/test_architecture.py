@@ -1,10 +1,13 @@
-"""The layering contract (docs/ARCHITECTURE.md) holds, and can fail."""
+"""The layering contract (docs/ARCHITECTURE.md) holds, and can fail; the map names
+every module there is, and none that is gone."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -28,7 +31,7 @@ def lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_import_contracts_are_kept() -> None:
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 4 kept, 0 broken" in result.stdout
+    assert "Contracts: 7 kept, 0 broken" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -44,6 +47,18 @@ def test_import_contracts_are_kept() -> None:
             "import kiosk.clinic.service",
             "kiosk.clinic.casework -> kiosk.clinic.service",
         ),
+        # each library in its layer: Qt in kiosk.ui, the database in the stores,
+        # reportlab in kiosk.reports
+        ("kiosk/cli/run.py", "import PySide6.QtCore", "kiosk.cli.run -> PySide6"),
+        ("kiosk/journey/flow.py", "import shiboken6", "kiosk.journey.flow -> shiboken6"),
+        ("kiosk/console/client.py", "import sqlalchemy", "kiosk.console.client -> sqlalchemy"),
+        ("kiosk/cli/clinic.py", "import alembic.command", "kiosk.cli.clinic -> alembic"),
+        ("kiosk/clinic/summary.py", "import reportlab", "kiosk.clinic.summary -> reportlab"),
+        (
+            "kiosk/ui/staff/documents.py",
+            "import reportlab.pdfgen",
+            "kiosk.ui.staff.documents -> reportlab",
+        ),
     ],
 )
 def test_a_forbidden_import_breaks_the_contract(
@@ -57,3 +72,61 @@ def test_a_forbidden_import_breaks_the_contract(
     result = lint_imports(tmp_path)
     assert result.returncode == 1
     assert broken in result.stdout
+
+
+# Each library only in its layer: the contract's id, and the top-level packages where
+# the library may be imported. Every other top-level module must be a source.
+LIBRARY_HOMES = {
+    "qt-in-ui": {"kiosk.ui"},
+    "database-in-stores": {"kiosk.store", "kiosk.clinic"},
+    "pdf-in-reports": {"kiosk.reports"},
+}
+
+
+def _top_level_modules() -> set[str]:
+    names = {f"kiosk.{p.stem}" for p in (ROOT / "kiosk").glob("*.py") if p.stem != "__init__"}
+    return names | {f"kiosk.{p.parent.name}" for p in (ROOT / "kiosk").glob("*/__init__.py")}
+
+
+@pytest.mark.parametrize("contract_id", sorted(LIBRARY_HOMES))
+def test_a_library_is_forbidden_in_every_package_but_its_own(contract_id: str) -> None:
+    """A new top-level package is covered as soon as it exists, or this fails."""
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    [contract] = [
+        c for c in settings["tool"]["importlinter"]["contracts"] if c["id"] == contract_id
+    ]
+    assert contract["type"] == "forbidden"
+    sources = set(contract["source_modules"])
+    assert sources.isdisjoint(LIBRARY_HOMES[contract_id])
+    assert sources | LIBRARY_HOMES[contract_id] == _top_level_modules()
+
+
+MAP = ROOT / "docs" / "ARCHITECTURE.md"
+
+
+def _mapped_modules() -> set[str]:
+    """The modules the map's tables name in their first column (paths from kiosk/)."""
+    named: set[str] = set()
+    for line in MAP.read_text(encoding="utf-8").splitlines():
+        if line.startswith("|"):
+            named.update(re.findall(r"`([\w/]+\.py)`", line.split("|")[1]))
+    return named
+
+
+def _modules() -> set[str]:
+    """Every module under kiosk/ but package files and database migrations."""
+    return {
+        path.relative_to(ROOT / "kiosk").as_posix()
+        for path in (ROOT / "kiosk").rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py") and "migrations" not in path.parts
+    }
+
+
+def test_the_map_has_a_row_for_every_module() -> None:
+    missing = sorted(_modules() - _mapped_modules())
+    assert not missing, f"docs/ARCHITECTURE.md has no row for: {', '.join(missing)}"
+
+
+def test_the_map_names_no_module_that_is_gone() -> None:
+    gone = sorted(_mapped_modules() - _modules())
+    assert not gone, f"docs/ARCHITECTURE.md names modules that do not exist: {', '.join(gone)}"

@@ -372,38 +372,12 @@ def check_config(args: argparse.Namespace) -> int:
 
 
 def _check_database(target: ClinicConfig) -> list[str]:
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import SQLAlchemyError
+    from kiosk.clinic.database_check import check_database
 
-    from kiosk.clinic.database import DatabaseError, head_revision, refuse_newer, schema_revision
-
-    url = make_url(target.database_url)
-    shown = url.render_as_string(hide_password=True)
-    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
-        print(f"database: {shown} (made on first start)")
-        return []
-    if url.get_backend_name() == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
-    engine = create_engine(url)
-    try:
-        current = schema_revision(engine)
-        refuse_newer(current)
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        return [f"database {shown}: cannot connect ({reason})"]
-    except DatabaseError as exc:
-        return [f"database {shown}: {exc}"]
-    finally:
-        engine.dispose()
-    head = head_revision()
-    if current is None:
-        state = "empty; the schema is made on first start"
-    elif current == head:
-        state = f"schema {current}, up to date"
-    else:
-        state = f"schema {current}; upgraded to {head} on next start, after a backup"
-    print(f"database: {shown} ({state})")
+    found = check_database(target.database_url)
+    if found.problem is not None:
+        return [f"database {found.shown}: {found.problem}"]
+    print(f"database: {found.shown} ({found.state})")
     return []
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli.clinic import _open, _target, clinic_arguments
-from kiosk.cli.errors import CommandError, fail
+from kiosk.cli.errors import fail
 from kiosk.site.files import atomic_file, write_atomically
 
 
@@ -80,16 +80,9 @@ def register(commands: Any) -> None:
 
 
 def _administrator(service: Any, username: str) -> str:
-    from sqlalchemy import select
+    from kiosk.clinic.local_admin import administrator_actor
 
-    from kiosk.clinic.models import User
-
-    with service.transaction() as db:
-        user = db.scalar(select(User).where(User.username == username))
-        if user is None or user.disabled or user.role != "administrator":
-            service.audit(db, f"user:{username[:64]}", "export", "forbidden", remote="command line")
-            raise CommandError(f"{username} is not an administrator of this clinic")
-    return f"user:{username}"
+    return administrator_actor(service, username, remote="command line")
 
 
 def _write(path: Path, chunks: Any) -> int:
@@ -206,50 +199,17 @@ def appointments(args: argparse.Namespace) -> int:
 
 
 def imd_import(args: argparse.Namespace) -> int:
-    from kiosk.clinic.database import open_database
-    from kiosk.clinic.imd import import_lookup
+    from kiosk.clinic.local_admin import import_imd_lookup
 
     try:
         target = _target(args)
         if target.database is None and not (target.folder / "clinic.db").exists():
             raise FileNotFoundError(f"{target.folder} holds no clinic database (clinic.db)")
-        engine = open_database(target.database_url)
-        report = import_lookup(_Audited(engine), args.file, "command line")
+        report = import_imd_lookup(target.database_url, args.file, "command line")
     except OSError as exc:
         return fail(exc)
-    finally:
-        if "engine" in locals():
-            engine.dispose()
     print(
         f"{report.postcodes} postcodes loaded; {report.skipped} rows without an IMD value "
         "(outside England, or terminated) skipped"
     )
     return 0
-
-
-class _Audited:
-    """Just enough of the service for an import: transactions and the audit table,
-    with no keys needed (the lookup is public data)."""
-
-    def __init__(self, engine: Any) -> None:
-        from sqlalchemy.orm import sessionmaker
-
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
-
-    def transaction(self) -> Any:
-        return self._sessions.begin()
-
-    def audit(self, db: Any, actor: str, action: str, outcome: str, **where: Any) -> None:
-        from kiosk.clinic.models import AuditEntry
-        from kiosk.clinic.plumbing import now_text
-
-        db.add(
-            AuditEntry(
-                at=now_text(),
-                actor=actor,
-                action=action,
-                outcome=outcome,
-                target=where.get("target"),
-                detail=where.get("detail"),
-            )
-        )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +27,7 @@ from kiosk.exchange.clinic_list import ClinicList
 from kiosk.site import paths
 from kiosk.site.licences import LicenceRegister
 from kiosk.site.settings import SETTINGS_FILE, TabletSettings
-from kiosk.store import FileKeyStore, StaffPin, StoreError, TabletStore
+from kiosk.store import FileKeyStore, StoreError, TabletStore
 from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
 
 
@@ -76,38 +75,6 @@ def needs_enrolment(data_dir: Path) -> bool:
         return False
 
 
-def enrol_first(data_dir: Path, windowed: bool, quit_after: int | None) -> bool:
-    """Show the enrolment screen until the tablet is enrolled; False if it was closed first.
-
-    Runs before the tablet store is opened, since enrolment opens it itself."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from kiosk.ui.background import Background
-    from kiosk.ui.enrol_screen import EnrolScreen
-    from kiosk.ui.theme import apply_theme
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    background = Background()
-    screen = EnrolScreen(data_dir, background)
-    apply_theme(screen)
-    screen.start_kiosk.connect(app.quit)
-    if windowed:
-        screen.resize(1280, 800)
-        screen.show()
-    else:
-        screen.showFullScreen()
-    if quit_after is not None:
-        QTimer.singleShot(quit_after, lambda: app.exit(0))
-    try:
-        app.exec()
-    finally:
-        background.wait()
-        screen.close()
-        screen.deleteLater()
-    return screen.result is not None
-
-
 def form_folders(data_dir: Path) -> list[Path]:
     """The clinic's forms once sync has brought them, else the shipped ones; then the site's."""
     from kiosk.sync.config import clinic_forms_dir
@@ -128,14 +95,10 @@ def clinic_list_source(store: TabletStore, data_dir: Path) -> Callable[[], Clini
     return lambda: lists.for_day(dt.date.today())
 
 
-def _no_display() -> bool:
-    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
-        return False
-    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
 def run_kiosk(args: argparse.Namespace) -> int:
     from kiosk.sync.errors import SyncError
+    from kiosk.ui.app import no_screen, run_enrolment
+    from kiosk.ui.app import run_kiosk as show_kiosk
 
     demo_clinic = None
     try:
@@ -144,13 +107,13 @@ def run_kiosk(args: argparse.Namespace) -> int:
         else:
             data_dir = args.data_dir or paths.data_dir()
             if needs_enrolment(data_dir):
-                if _no_display():
+                if no_screen():
                     return fail(
                         "this tablet is not enrolled, and there is no screen to show "
                         "the enrolment screen on. Enrol it with 'kiosk enrol URL CODE' "
                         "(docs/clinic.md), or run the kiosk on the tablet's desktop."
                     )
-                if not enrol_first(data_dir, args.windowed, args.quit_after):
+                if not run_enrolment(data_dir, windowed=args.windowed, quit_after=args.quit_after):
                     return fail(
                         "the tablet was not enrolled, so the kiosk did not start.",
                         0 if args.quit_after is not None else 1,
@@ -176,7 +139,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
         if demo_clinic is not None:
             demo_clinic.stop()
         return fail(exc)
-    if _no_display():
+    if no_screen():
         store.close()
         if demo_clinic is not None:
             demo_clinic.stop()
@@ -185,53 +148,27 @@ def run_kiosk(args: argparse.Namespace) -> int:
             "Run it on the tablet's desktop, under Xvfb, or with QT_QPA_PLATFORM=offscreen "
             "for a test; 'make try' answers the questions in the terminal instead."
         )
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
-    from kiosk.journey.linking import MissLimit
-    from kiosk.ui.background import Background
-    from kiosk.ui.kiosk_window import KioskWindow
+    def sync_or_none(on_not_enrolled: Callable[[], None]) -> Any:
+        try:
+            return start_sync(store, data_dir, on_not_enrolled)
+        except (SyncError, StoreError) as exc:
+            print(f"kiosk: sync is off: {exc}", file=sys.stderr)
+            return None
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    background = Background()
-    window = KioskWindow(
-        store,
-        library,
-        pathway,
-        licences,
-        background,
-        StaffPin(store),
-        kiosk_mode=not args.windowed,
-        idle_ms=settings.idle_seconds * 1000,
-        reset_ms=settings.warning_seconds * 1000,
-        link=settings.link,
-        clinic_list=clinic_list,
-        draft_translations=settings.draft_translations,
-        miss_limit=MissLimit(settings.misses_per_hour, settings.misses_per_day),
-    )
-    window.staff_unlocked.connect(app.quit)
     try:
-        sync = start_sync(store, data_dir, window.enrolment_lost.emit)
-    except (SyncError, StoreError) as exc:
-        print(f"kiosk: sync is off: {exc}", file=sys.stderr)
-        sync = None
-    if sync is not None:
-        window.session_ended.connect(sync.wake)
-    if args.windowed:
-        window.resize(1280, 800)
-        window.show()
-    else:
-        window.enter_kiosk_mode()
-    if args.quit_after is not None:
-        QTimer.singleShot(args.quit_after, lambda: app.exit(0))  # exit() ignores kiosk mode
-    try:
-        app.exec()
+        show_kiosk(
+            store,
+            library,
+            pathway,
+            licences,
+            settings,
+            windowed=args.windowed,
+            quit_after=args.quit_after,
+            clinic_list=clinic_list,
+            start_sync=sync_or_none,
+        )
     finally:
-        window.reset("abandoned")
-        background.wait()
-        if sync is not None:
-            sync.stop()
-            sync.join(timeout=40)  # longer than a request's own time-out
         store.close()
         if demo_clinic is not None:
             demo_clinic.stop()

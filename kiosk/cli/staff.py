@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -92,8 +91,8 @@ def _known() -> tuple[type[BaseException], ...]:
 
 
 def run_staff(args: argparse.Namespace) -> int:
-    from kiosk.cli.run import _no_display
     from kiosk.console.client import StaffClient
+    from kiosk.ui.app import no_screen, run_staff_console
 
     if args.lock_minutes <= 0:
         return fail("--lock-minutes must be more than 0")
@@ -114,34 +113,21 @@ def run_staff(args: argparse.Namespace) -> int:
         if running is not None:
             running.stop()
         return fail(exc)
-    if _no_display():
+    if no_screen():
         client.close()
         if running is not None:
             running.stop()
         return fail(
             "there is no screen to show the staff console on (no DISPLAY or WAYLAND_DISPLAY)"
         )
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from kiosk.ui.background import Background
-    from kiosk.ui.staff.console_window import StaffConsoleWindow
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    background = Background()
-    window = StaffConsoleWindow(client, background, lock_after_s=args.lock_minutes * 60)
-    if args.demo is not None:
-        window.sign_in_page.username.setText("clinician")
-        window.sign_in_page.ask()
-    window.resize(1366, 768)
-    window.show()
-    if args.quit_after is not None:
-        QTimer.singleShot(args.quit_after, app.quit)
     try:
-        app.exec()
+        run_staff_console(
+            client,
+            lock_after_s=args.lock_minutes * 60,
+            username="clinician" if args.demo is not None else None,
+            quit_after=args.quit_after,
+        )
     finally:
-        window.close()
-        background.wait()
         client.close()
         if running is not None:
             running.stop()
