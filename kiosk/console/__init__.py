@@ -1,5 +1,10 @@
-"""The staff console without Qt: its HTTP client for the clinic service's staff API
-(docs/staff-api.md), and the rules the console's screens follow.
+"""The staff console without Qt: what its screens use that can be tested without a window.
+
+``client`` is :class:`~kiosk.console.client.StaffClient`, the staff API over HTTPS
+(docs/staff-api.md), with the known errors below; ``triage_merge`` keeps this
+user's triage changes over a save someone else made first; ``export_staging``
+puts export files into a folder, whole, and a set of files all or none.
+The Qt screens are in :mod:`kiosk.ui.staff`.
 
 It never imports ``kiosk.clinic``: staff screens see only what the API gives them.
 

@@ -1,9 +1,17 @@
-"""PDFs for the staff console: the clinician summary and the patient's take-away sheet.
+"""Documents made from plain values: no database, no HTTP, no Qt.
 
-Both are built from the summary object of ``GET /api/v1/submissions/{id}``
-(docs/staff-api.md) and returned as bytes; printing and saving belong to the
-console, which can use ``write_pdf`` to save atomically. docs/reports.md
-describes what each document holds, the fonts and scripts, and the limits.
+- The clinician summary and the patient's take-away sheet (``summary``,
+  ``takeaway``), PDFs built from the summary object of
+  ``GET /api/v1/submissions/{id}`` (docs/staff-api.md) on one page kit
+  (``pages``, ``textflow``, ``fonts``, ``bidi``) and returned as bytes; printing
+  and saving belong to the console, which can use ``write_pdf`` to save
+  atomically. docs/reports.md describes what each holds, the fonts and scripts.
+- The equity and outcomes report for the board, as a PDF and a tidy CSV, from the
+  anonymised CSV (:mod:`kiosk.reports.board`; docs/board-report.md).
+- FHIR R4 resources: forms as Questionnaires, answers as QuestionnaireResponses,
+  checked before they leave the clinic (``fhir`` and ``fhir_*``; docs/exports.md).
+- ``csv_cells``: every CSV cell the product writes, defused against spreadsheet
+  formulas.
 
 Known errors, each with a plain message::
 
