@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol
 
 from kiosk.envelope.envelope import END_RECORD
 from kiosk.envelope.seal import seal_record, wipe
@@ -19,11 +21,21 @@ from kiosk.store.errors import StoreError, known_errors
 from kiosk.store.events import now
 from kiosk.store.models import RecordRow
 
-if TYPE_CHECKING:
-    from kiosk.store.store import TabletStore
-
 log = logging.getLogger(__name__)
 END_REASONS = ("submitted", "abandoned", "timed_out", "interrupted")
+
+
+class SessionHost(Protocol):
+    """What a session needs of the store that opened it (the store is handed in, so this
+    module does not import the store module that imports it)."""
+
+    db_path: Path
+
+    def transaction(self) -> AbstractContextManager[Any]: ...
+
+    def verify_records(self, session_id: str, data_key: bytearray) -> None: ...
+
+    def seal_into_outbox(self, session_id: str, status: str, end_reason: str) -> None: ...
 
 
 class SessionEndedError(StoreError):
@@ -31,7 +43,7 @@ class SessionEndedError(StoreError):
 
 
 class SealedSession:
-    def __init__(self, store: TabletStore, session_id: str, data_key: bytearray) -> None:
+    def __init__(self, store: SessionHost, session_id: str, data_key: bytearray) -> None:
         self._store = store
         self.id = session_id
         self._key: bytearray | None = data_key
