@@ -40,7 +40,8 @@ _EXPORT = """
 import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from kiosk.clinic.export import ExportOptions, start_export
+from kiosk.clinic.exports.anonymity import ExportOptions
+from kiosk.clinic.exports.audit import start_export
 from kiosk.clinic.setup import open_service
 start = time.perf_counter()
 service = open_service(Path({folder!r}), {passphrase!r}, None, [Path({forms!r})])

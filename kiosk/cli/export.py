@@ -96,7 +96,8 @@ def _write(path: Path, chunks: Any) -> int:
 
 
 def anonymised(args: argparse.Namespace) -> int:
-    from kiosk.clinic.export import ExportOptions, start_export
+    from kiosk.clinic.exports.anonymity import ExportOptions
+    from kiosk.clinic.exports.audit import start_export
 
     options = ExportOptions(args.project, args.purpose, args.include_free_text, args.shift_dates)
     try:
@@ -120,7 +121,9 @@ def anonymised(args: argparse.Namespace) -> int:
 
 
 def fhir(args: argparse.Namespace) -> int:
-    from kiosk.clinic.export import ExportOptions, fhir_chunks, start_export
+    from kiosk.clinic.exports.anonymity import ExportOptions
+    from kiosk.clinic.exports.audit import start_export
+    from kiosk.clinic.exports.fhir import fhir_chunks
 
     options = ExportOptions(args.project, args.purpose, args.include_free_text, False)
     what = "fhir_identified" if args.identified else "fhir_anonymised"
@@ -142,7 +145,7 @@ def fhir(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
-    from kiosk.clinic.export import board_report
+    from kiosk.clinic.exports.board import board_report
 
     try:
         service = _open(args)

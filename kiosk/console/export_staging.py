@@ -15,8 +15,8 @@ from pathlib import Path
 
 from kiosk.console.client import StaffClient
 
-# The clinic's own rule for project names (kiosk.clinic.export.ExportOptions); checked
-# here too because the name becomes part of a file name on this computer.
+# The clinic's own rule for project names (kiosk.clinic.exports.anonymity.ExportOptions);
+# checked here too because the name becomes part of a file name on this computer.
 PROJECT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 INCOMING = ".incoming"
 Written = list[tuple[str, int]]  # (file name, bytes)

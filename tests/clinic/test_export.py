@@ -20,9 +20,12 @@ from sqlalchemy import select
 from stdnum.gb import nhs
 
 from kiosk.cli.demo_patients import DEMO_PATIENTS, DemoPatient, demo_list_csv
-from kiosk.clinic.export import Exporter, ExportError, ExportOptions, scrub, start_export
+from kiosk.clinic.exports.anonymity import ExportError, ExportOptions
+from kiosk.clinic.exports.audit import start_export
+from kiosk.clinic.exports.csv_rows import Exporter
 from kiosk.clinic.imd import import_lookup
 from kiosk.clinic.models import AuditEntry
+from kiosk.clinic.scrub import scrub
 from kiosk.console.client import Forbidden
 
 pytestmark = [pytest.mark.clinic, pytest.mark.export]
@@ -298,7 +301,7 @@ def test_only_administrators_export_over_https(clinic: Any, tmp_path: Path) -> N
 
 
 def test_free_text_cannot_run_as_a_spreadsheet_formula() -> None:
-    from kiosk.clinic.export import _cell
+    from kiosk.clinic.exports.anonymity import answer_cell as _cell
 
     assert _cell('=HYPERLINK("http://x")', free_text=True) == '\'=HYPERLINK("http://x")'
     assert _cell("@SUM(A1)", free_text=True) == "'@SUM(A1)"
@@ -367,7 +370,7 @@ def test_the_command_line_exports_and_imports(clinic: Any, tmp_path: Path) -> No
 def test_fhir_bundles_validate_and_carry_identifiers_only_when_identified(clinic: Any) -> None:
     import json
 
-    from kiosk.clinic.export import fhir_chunks
+    from kiosk.clinic.exports.fhir import fhir_chunks
     from kiosk.reports.fhir import NHS_NUMBER_SYSTEM, validate
 
     options = ExportOptions("eval-2026", PURPOSE)

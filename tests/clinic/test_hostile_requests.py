@@ -300,7 +300,8 @@ def test_an_export_is_audited_as_started_then_with_its_outcome(
 
 
 def test_an_export_that_breaks_off_is_audited_as_failed(sqlite_clinic: Any) -> None:
-    from kiosk.clinic.export import ExportOptions, start_export
+    from kiosk.clinic.exports.anonymity import ExportOptions
+    from kiosk.clinic.exports.audit import start_export
 
     clinic = sqlite_clinic
     options = ExportOptions("broken", "checking a broken-off export")

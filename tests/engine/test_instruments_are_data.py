@@ -51,8 +51,10 @@ WAITING_FOR_THE_API = {
 # documented formats (docs/exports.md, docs/staff-api.md) or a plain English word,
 # which happens to equal an id. Each entry says which words and why.
 SAME_WORD = {
-    # the anonymised CSV's fixed columns (docs/exports.md), derived from declared facts
-    "kiosk/clinic/export.py": {"sex", "ethnicity", "screen_positive", "wants_help"},
+    # the anonymised CSV's fixed columns (docs/exports.md), derived from declared facts,
+    # and their meanings in its data dictionary
+    "kiosk/clinic/exports/csv_rows.py": {"sex", "ethnicity", "screen_positive", "wants_help"},
+    "kiosk/clinic/exports/dictionary.py": {"sex", "ethnicity", "screen_positive", "wants_help"},
     # the board report reads those CSV columns
     "kiosk/reports/board/compute.py": {"screen_positive", "wants_help"},
     "kiosk/reports/board/wording.py": {"wants_help"},

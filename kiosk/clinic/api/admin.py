@@ -33,14 +33,11 @@ from kiosk.clinic.api.schemas import (
 )
 from kiosk.clinic.enrolment import CODE_TTL_S
 from kiosk.clinic.errors import Invalid, NotFound
-from kiosk.clinic.export import (
-    Exporter,
-    ExportOptions,
-    board_report,
-    fhir_chunks,
-    scoped_appointments_csv,
-    start_export,
-)
+from kiosk.clinic.exports.anonymity import ExportOptions
+from kiosk.clinic.exports.audit import start_export
+from kiosk.clinic.exports.board import board_report, scoped_appointments_csv
+from kiosk.clinic.exports.csv_rows import Exporter
+from kiosk.clinic.exports.fhir import fhir_chunks
 from kiosk.clinic.members import StaffMember
 from kiosk.clinic.scope import set_clinics
 
