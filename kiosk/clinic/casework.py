@@ -31,9 +31,12 @@ from kiosk.clinic.scoring import baseline_answers
 from kiosk.clinic.summary import (
     StoredResponse,
     change_over_time,
+    essential_labels,
     essentials,
     flag_reasons,
+    flag_words,
     form_section,
+    help_flags,
     measures_of,
     what_matters,
 )
@@ -123,6 +126,9 @@ class Casework:
     def __init__(self, plumbing: Plumbing) -> None:
         self.plumbing = plumbing
         self.reasons = flag_reasons(plumbing.library)
+        self.words = flag_words(plumbing.library)
+        self.help_flags = help_flags(plumbing.library)
+        self.measures = plumbing.library.measures()
         self.titles = {p.id: p.title for p in plumbing.library.pathways.values()}
 
     # ------------------------------------------------------------ helpers
@@ -178,6 +184,7 @@ class Casework:
                         "form_id": flag.form_id,
                         "severity": flag.severity,
                         "reason": self.reasons.get((flag.form_id, flag.flag_id), flag.flag_id),
+                        "word": self.words.get((flag.form_id, flag.flag_id)),
                     }
                 )
         for flags in out.values():
@@ -247,7 +254,9 @@ class Casework:
                 counts[item_status] += 1
                 if show_flags:
                     counts["urgent"] += urgency == 0
-                    counts["wants_help"] += any(f["id"] == "wants_help" for f in item_flags)
+                    counts["wants_help"] += any(
+                        (f["form_id"], f["id"]) in self.help_flags for f in item_flags
+                    )
                     counts["flagged"] += bool(item_flags)
                 if status and item_status != status:
                     continue
@@ -347,7 +356,7 @@ class Casework:
                     "started_at": started,
                     "pathway": pathway,
                     "pathway_title": self.titles.get(pathway, pathway),
-                    "measures": measures_of(theirs),
+                    "measures": measures_of(theirs, self.measures),
                 }
             )
         return history
@@ -406,8 +415,9 @@ class Casework:
                     for r in responses
                 ],
                 "essentials": essentials(library, responses),
+                "essential_labels": essential_labels(library),
                 "history": history,
-                "change": change_over_time(history),
+                "change": change_over_time(history, self.measures),
                 "triage": triage_json(self.plumbing, db.get(Triage, sid), sid),
                 "referrals": [referral_json(self.plumbing, r) for r in referrals],
             }

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -17,21 +17,22 @@ from sqlalchemy.orm import Session
 from kiosk.clinic.models import Flag, Response, Submission, Triage
 from kiosk.clinic.plumbing import Plumbing, now_text
 from kiosk.clinic.server_secrets import ServerSecrets
-from kiosk.engine import UnknownFormError
+from kiosk.engine import RaisedFlag, UnknownFormError
 from kiosk.engine.answers import FREE_TEXT_TYPES
+from kiosk.engine.facts import HELP_REQUEST
 from kiosk.envelope.envelope import END_RECORD, OpenedSubmission
 
 log = logging.getLogger(__name__)
 LINK_RECORD = "_link/patient"
 LANGUAGE_RECORD = "_session/language"
-WANTS_HELP_FLAG = "wants_help"
 
 
-def urgency_of(flags: list[tuple[str, str]]) -> int:
-    """0: an urgent flag (feeling unsafe); 1: asked for help; 2: other flags; 3: none."""
-    if any(severity == "urgent" for _id, severity in flags):
+def urgency_of(flags: Sequence[RaisedFlag]) -> int:
+    """0: an urgent flag (feeling unsafe); 1: asked for help (a flag its form declares a
+    help request); 2: other flags; 3: none."""
+    if any(flag.severity == "urgent" for flag in flags):
         return 0
-    if any(flag_id == WANTS_HELP_FLAG for flag_id, _severity in flags):
+    if any(flag.category == HELP_REQUEST for flag in flags):
         return 1
     return 2 if flags else 3
 
@@ -130,7 +131,7 @@ class Scoring:
         end = opened.record(END_RECORD)
         tablet_summary = end.get("summary", {}) if isinstance(end, dict) else {}
         answers = opened.answers()
-        raised: list[tuple[str, str]] = []
+        raised: list[RaisedFlag] = []
         for entry in opened.forms:
             form_id = str(entry.get("id"))
             raised += self._record_form(
@@ -146,13 +147,13 @@ class Scoring:
         answers: dict[str, Any],
         tablet_summary: Mapping[str, Any],
         patient_key: str | None,
-    ) -> list[tuple[str, str]]:
-        """Store one form's response; the (flag id, severity) pairs it raised."""
+    ) -> list[RaisedFlag]:
+        """Store one form's response; the flags it raised."""
         form_id = str(entry.get("id"))
         scores: dict[str, Any] = {}
         bands: dict[str, Any] = {}
         agrees: bool | None = None
-        raised_flags: list[tuple[str, str]] = []
+        raised_flags: list[RaisedFlag] = []
         try:
             form = self.plumbing.library.by_hash(str(entry.get("hash")))
             known = True
@@ -181,7 +182,7 @@ class Scoring:
                     log.warning("tablet and clinic scores differ for %s in %s", form_id, sid)
             raised = now_text()
             for flag in result.flags:
-                raised_flags.append((flag.id, flag.severity))
+                raised_flags.append(flag)
                 db.add(
                     Flag(
                         submission_id=sid,

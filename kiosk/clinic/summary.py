@@ -104,6 +104,7 @@ def form_section(
         "title": response.form_id,
         "version": response.form_version,
         "known": form is not None,
+        "highlighted": False,
         "credit": None,
         "items": [],
         "scores": [],
@@ -117,6 +118,8 @@ def form_section(
     spec = form.spec
     section["title"] = spec.title.get(STAFF_LANGUAGE) or next(iter(spec.title.values()))
     section["credit"] = spec.licence.attribution
+    # Shown by its highlighted answers only (what matters, the essentials), not in full.
+    section["highlighted"] = any(item.highlight is not None for item in spec.items)
     by_item = _flags_by_item(form, flags)
     for item in spec.items:
         if item.type == "info" or item.id not in response.answers:
@@ -232,6 +235,16 @@ def essentials(library: FormLibrary, responses: Sequence[StoredResponse]) -> dic
                 out[item.id] = [answer_words(form, item.id, code) for code in codes]
             else:
                 out[item.id] = answer_words(form, item.id, value)
+    return out
+
+
+def essential_labels(library: FormLibrary) -> dict[str, str]:
+    """Each essential answer's short name for staff, as its form declares it (an item's
+    ``label``; its id written out where the form gives none), by item id."""
+    out: dict[str, str] = {}
+    for form in library.forms():
+        for item in highlighted(form.spec, "essential"):
+            out.setdefault(item.id, item.label or item.id.replace("_", " ").capitalize())
     return out
 
 

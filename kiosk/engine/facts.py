@@ -21,7 +21,7 @@ from kiosk.engine.schema import SOCIAL_NEEDS, Chart, FormSpec, Item
 
 HELP_REQUEST = "help_request"
 FACT_KEYS = {
-    "items": ("identifying", "demographic", "measure", "highlight"),
+    "items": ("identifying", "demographic", "measure", "highlight", "label"),
     "scores": ("measure",),
 }
 FLAG_FACT_KEYS = ("category", "word")

@@ -195,6 +195,7 @@ class Item(Strict):
     highlight: Highlight | None = Declared(
         "shown apart at the top of staff summaries: own_words, questions or essential"
     )
+    label: NonEmpty | None = Declared("a short name for the answer on staff screens and reports")
 
 
 class _ScoreBase(Strict):

@@ -37,11 +37,9 @@ from kiosk.reports.summary_look import (
 )
 from kiosk.reports.textflow import escape, text_flowable
 
-# Forms shown elsewhere on the page: what_matters in the patient's own words at
-# the top; about_you by its essentials only. Its equality-monitoring answers
-# (ethnicity, postcode, sex) are for checking the service is fair and, as the
-# patient is told, do not change their care, so they are not printed.
-SHOWN_ELSEWHERE = frozenset({"what_matters", "about_you"})
+# The four about-you essentials share one row in these proportions; any other
+# number of essentials shares it equally.
+ESSENTIAL_SHARES = {4: (0.32, 0.17, 0.34, 0.17)}
 
 PAGE = PageSetup(
     title="Clinician summary",
@@ -63,7 +61,7 @@ def clinician_summary_pdf(
     """
     register_fonts()
     styles = summary_styles()
-    forms = [f for f in summary.get("forms") or [] if f.get("form_id") not in SHOWN_ELSEWHERE]
+    forms = [f for f in summary.get("forms") or [] if not _shown_elsewhere(f, summary)]
     story = [
         *_needs_attention(summary, styles),
         *_what_matters(summary, styles),
@@ -210,20 +208,32 @@ def _what_matters(summary: dict[str, Any], styles: dict[str, ParagraphStyle]) ->
     return out
 
 
+def _shown_elsewhere(form: dict[str, Any], summary: dict[str, Any]) -> bool:
+    """A form with highlighted answers is shown by those only: the patient's own words
+    at the top, the essentials in their row. The rest of such a form (equality
+    monitoring: ethnicity, postcode, sex) is for checking the service is fair and, as
+    the patient is told, does not change their care, so it is not printed. A summary
+    that does not say which forms are highlighted is read by which answers it shows
+    apart."""
+    if "highlighted" in form:
+        return bool(form["highlighted"])
+    apart = set(summary.get("essentials") or {})
+    apart |= {str(w.get("item_id")) for w in summary.get("what_matters") or []}
+    return any(item.get("id") in apart for item in form.get("items") or [])
+
+
 def _essentials(summary: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     essentials = summary.get("essentials") or {}
-    needs = essentials.get("accessibility_needs")
-    if isinstance(needs, list):
-        needs = ", ".join(str(n) for n in needs) or None
-    fields = [
-        ("Preferred language:", essentials.get("preferred_language")),
-        ("Interpreter:", essentials.get("interpreter")),
-        ("Accessibility needs:", needs),
-        ("Carer:", essentials.get("carer")),
-    ]
-    cells = [
-        text_flowable(str(v) if v not in (None, "") else fmt.NOT_ANSWERED, styles["cell"], label=k)
-        for k, v in fields
-    ]
-    widths = [CONTENT_WIDTH * share for share in (0.32, 0.17, 0.34, 0.17)]
+    if not essentials:
+        return []
+    labels = summary.get("essential_labels") or {}
+    cells = []
+    for key, value in essentials.items():
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value) or None
+        label = f"{labels.get(key) or key.replace('_', ' ').capitalize()}:"
+        shown = str(value) if value not in (None, "") else fmt.NOT_ANSWERED
+        cells.append(text_flowable(shown, styles["cell"], label=label))
+    shares = ESSENTIAL_SHARES.get(len(cells), (1 / len(cells),) * len(cells))
+    widths = [CONTENT_WIDTH * share for share in shares]
     return [Paragraph("About you: essentials", styles["h1"]), rows_table([cells], widths)]

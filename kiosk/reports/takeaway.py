@@ -27,16 +27,13 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 
 from kiosk.reports.fonts import LATIN, register_fonts
 from kiosk.reports.pages import PAGE_HEIGHT, PAGE_WIDTH, PageNumber, PageSetup, a4_pdf, style
-from kiosk.reports.sheet_text import ASK_KEYS, SheetLanguage, sheet_language, text
+from kiosk.reports.sheet_text import ASK_KEYS, KEYS, SheetLanguage, sheet_language, text
 from kiosk.reports.textflow import text_flowable
 
-# The patient's answers, in the order the sheet shows them, with their headings.
-ANSWER_KEYS = {
-    "main_concern": "q_main_concern",
-    "hope_to_achieve": "q_hope_to_achieve",
-    "why_important": "q_why_important",
-    "own_question": "q_own_question",
-}
+# The patient's own words are headed in the sheet's language by the sheet text
+# "q_" + the item's id, shown in the order of those keys; an answer the sheet has no
+# heading for comes after them, under its question as the clinic words it.
+ANSWER_HEADINGS = tuple(key for key in KEYS if key.startswith("q_"))
 
 # How the kiosk's what_matters form and the NHS leaflet word each question
 # (and the form's option codes), so the sheet can mark the ones chosen.
@@ -167,15 +164,13 @@ def _my_words(
 ) -> list[Flowable]:
     out: list[Flowable] = [words("h_my_words", "heading")]
     entries = [e for e in summary.get("what_matters") or [] if str(e.get("answer") or "").strip()]
-    order = list(ANSWER_KEYS)
-    entries.sort(
-        key=lambda e: order.index(e["item_id"]) if e.get("item_id") in order else len(order)
-    )
+    order = list(ANSWER_HEADINGS)
+    entries.sort(key=lambda e: order.index(key) if (key := _heading(e)) else len(order))
     if not entries:
         out.append(words("no_answers", "body"))
         return out
     for entry in entries:
-        key = ANSWER_KEYS.get(str(entry.get("item_id")))
+        key = _heading(entry)
         heading = (
             words(key, "label")
             if key
@@ -185,6 +180,12 @@ def _my_words(
         answer = text_flowable(str(entry["answer"]), styles["words"], direction=None)
         out.append(KeepTogether([heading, answer]))
     return out
+
+
+def _heading(entry: dict[str, Any]) -> str | None:
+    """The sheet text heading an own-words answer, if the sheet has one for it."""
+    key = f"q_{entry.get('item_id')}"
+    return key if key in ANSWER_HEADINGS else None
 
 
 def _questions(

@@ -163,6 +163,7 @@ class FlagShown(Answer):
     form_id: str
     severity: str
     reason: str
+    word: str | None = None  # its short name on staff lists, as its form declares it
 
 
 class QueueItem(Answer):

@@ -17,13 +17,6 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWi
 from kiosk.ui.staff import words
 from kiosk.ui.staff.change_chart import ChangeChart, number
 
-ESSENTIALS = (
-    ("preferred_language", "Preferred language"),
-    ("interpreter", "Interpreter needed"),
-    ("accessibility_needs", "Accessibility needs"),
-    ("carer", "Carer"),
-)
-
 
 def plain(text: str, name: str = "", *, accessible: str = "") -> QLabel:
     """A label that never reads its text as rich text, wraps, and can be copied from."""
@@ -155,10 +148,11 @@ class SummaryView(QScrollArea):
             return
         layout.addWidget(plain(self.tr("About them"), "section"))
         grid = QGridLayout()
-        known = [key for key, _ in ESSENTIALS]
-        rows = [(words.tr(label), essentials.get(key)) for key, label in ESSENTIALS]
-        rows += [
-            (k.replace("_", " ").capitalize(), v) for k, v in essentials.items() if k not in known
+        # Each answer under its form's short name for it, as the clinic sends it.
+        labels = summary.get("essential_labels") or {}
+        rows = [
+            (words.tr(labels.get(key) or key.replace("_", " ").capitalize()), value)
+            for key, value in essentials.items()
         ]
         for row, (label, value) in enumerate(rows):
             if isinstance(value, list):

@@ -43,21 +43,6 @@ SEVERITIES = {
     "high": str(QT_TRANSLATE_NOOP("StaffConsole", "High")),
     "routine": str(QT_TRANSLATE_NOOP("StaffConsole", "Routine")),
 }
-# Short words for the queue's Flags column; the full reason is in the tooltip
-# and the summary. The form declares them (a flag's `word`); the clinic sends them
-# with each flag as "word". Until every flag the clinic sends carries its word,
-# these stand in; a flag with neither is named after its id.
-FLAG_WORDS = {
-    "feel_unsafe": str(QT_TRANSLATE_NOOP("StaffConsole", "Feels unsafe")),
-    "wants_help": str(QT_TRANSLATE_NOOP("StaffConsole", "Wants help")),
-    "ends_meet": str(QT_TRANSLATE_NOOP("StaffConsole", "Money")),
-    "missed_meal": str(QT_TRANSLATE_NOOP("StaffConsole", "Food")),
-    "stable_housing": str(QT_TRANSLATE_NOOP("StaffConsole", "Housing")),
-    "support_network": str(QT_TRANSLATE_NOOP("StaffConsole", "Isolated")),
-    "carer_impact": str(QT_TRANSLATE_NOOP("StaffConsole", "Carer strain")),
-    "high_anxiety": str(QT_TRANSLATE_NOOP("StaffConsole", "Anxiety")),
-    "low_life_satisfaction": str(QT_TRANSLATE_NOOP("StaffConsole", "Low life satisfaction")),
-}
 
 
 def role(code: str) -> str:
@@ -85,9 +70,9 @@ def referral_outcome(code: str) -> str:
 
 
 def flag_word(flag_id: str, declared: str | None = None) -> str:
-    """A flag's short words: as its form declares them (``declared``), else as known here."""
-    known = declared or FLAG_WORDS.get(flag_id)
-    return tr(known) if known else flag_id.replace("_", " ").capitalize()
+    """A flag's short words, as its form declares them (the clinic sends each flag's
+    ``word``); a flag declared without one is named after its id."""
+    return tr(declared) if declared else flag_id.replace("_", " ").capitalize()
 
 
 def nhs_number(number: str | None) -> str:
