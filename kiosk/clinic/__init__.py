@@ -18,7 +18,7 @@ maps each kind of ``Refusal`` to its status in one table. ``code`` is the
     ├── Refusal                 a request the service refuses; ``code`` says why
     │   ├── Invalid             422  bad_value, bad_device_key, bad_username, bad_role,
     │   │   │                        weak_password, malformed
-    │   │   └── ExportError     422  an export that cannot be made as asked (export.py)
+    │   │   └── ExportError     422  an export that cannot be made as asked (exports/)
     │   ├── NotFound            404  not_found
     │   │   └── OutOfScope      404  another clinic's patient, audited apart (scope.py)
     │   ├── Unauthenticated     401  not_signed_in, unsigned, bad_signature, clock_skew,
