@@ -37,6 +37,7 @@ from kiosk.clinic.config import CONFIG_ENV, ClinicConfig
 from kiosk.errors import KnownError
 from kiosk.site import paths
 from kiosk.site.tomlfile import SettingsError
+from kiosk.vocabulary import ROLES
 
 
 def clinic_arguments(p: argparse.ArgumentParser, *, folder: bool = True) -> None:
@@ -73,7 +74,7 @@ def register(commands: Any) -> None:
     p.add_argument("device_id")
     p = command("add-user", "add a staff user (password read from stdin)", add_user)
     p.add_argument("username")
-    p.add_argument("role", choices=("receptionist", "clinician", "link_worker", "administrator"))
+    p.add_argument("role", choices=ROLES)
     p = command("clinic-list", "set a day's clinic list from a CSV file", clinic_list)
     p.add_argument("file", type=Path)
     p.add_argument("--day", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD")

@@ -20,13 +20,14 @@ from typing import Any
 from kiosk.site import paths
 from kiosk.site.settings import SETTINGS_FILE
 from kiosk.store import StaffPin, TabletStore
+from kiosk.vocabulary import ADMINISTRATOR, CLINICIAN, LINK_WORKER, RECEPTIONIST
 
 DEMO_PASSPHRASE = b"demo clinic passphrase - not for real use"
 DEMO_USERS = (
-    ("admin", "administrator"),
-    ("clinician", "clinician"),
-    ("linkworker", "link_worker"),
-    ("reception", "receptionist"),
+    ("admin", ADMINISTRATOR),
+    ("clinician", CLINICIAN),
+    ("linkworker", LINK_WORKER),
+    ("reception", RECEPTIONIST),
 )
 DEMO_PASSWORD = "demo password 2026"  # noqa: S105 - the demo's published password
 DEMO_PIN = "246810"

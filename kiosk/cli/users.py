@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from kiosk.cli.errors import fail
-from kiosk.clinic.staff import ROLES
+from kiosk.vocabulary import ROLES
 
 
 def register(sub: Any, clinic_arguments: Any) -> Any:

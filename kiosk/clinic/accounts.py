@@ -32,11 +32,11 @@ from kiosk.clinic.models import AppointmentCount, User
 from kiosk.clinic.passwords import check_new_password
 from kiosk.clinic.plumbing import Plumbing, now_text
 from kiosk.clinic.sessions import end_sessions
-from kiosk.clinic.staff import _USERNAME, ROLES, StaffAccounts
+from kiosk.clinic.staff import _USERNAME, StaffAccounts
+from kiosk.vocabulary import ADMINISTRATOR, ROLES
 
 log = logging.getLogger(__name__)
 
-ADMINISTRATOR = "administrator"
 # A one-time password people can read out and type: no 0/o, 1/l/i; 16 of 31 letters
 # and digits (79 bits), in groups of four.
 _OTP_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789"

@@ -12,13 +12,14 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from kiosk.clinic.api.access import API, Access, no_nul_in_url
+from kiosk.clinic.api.access import Access, no_nul_in_url
 from kiosk.clinic.api.admin import admin_router, attachment
 from kiosk.clinic.api.errors import install as install_error_handlers
 from kiosk.clinic.api.staff import staff_router
 from kiosk.clinic.api.tablet import tablet_router
 from kiosk.clinic.limits import MAX_BODY, STAFF_BODY, UNSIGNED_BODY, BodyLimits, client_of
 from kiosk.clinic.service import ClinicService
+from kiosk.vocabulary import API_PREFIX, AUTH_TOKEN, ENROL, SUBMISSIONS, TABLET_CONFIG
 
 __all__ = ["attachment", "create_app"]
 
@@ -47,10 +48,10 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
     app.add_middleware(
         BodyLimits,
         limits={
-            f"{API}/submissions": MAX_BODY,  # signed: sealed envelopes from a tablet
-            f"{API}/tablet/config": MAX_BODY,
-            f"{API}/auth/token": UNSIGNED_BODY,  # anyone may send these
-            f"{API}/enrol": UNSIGNED_BODY,
+            API_PREFIX + SUBMISSIONS: MAX_BODY,  # signed: sealed envelopes from a tablet
+            API_PREFIX + TABLET_CONFIG: MAX_BODY,
+            API_PREFIX + AUTH_TOKEN: UNSIGNED_BODY,  # anyone may send these
+            API_PREFIX + ENROL: UNSIGNED_BODY,
         },
         default=STAFF_BODY,
         refused=body_too_large,

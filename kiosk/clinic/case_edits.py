@@ -16,9 +16,6 @@ from sqlalchemy import CursorResult, select, update
 from kiosk.clinic import scope
 from kiosk.clinic.casework import (
     MAX_NOTES,
-    OUTCOMES,
-    REFERRAL_KINDS,
-    STATUSES,
     referral_json,
     refusals_audited,
     triage_json,
@@ -26,6 +23,7 @@ from kiosk.clinic.casework import (
 from kiosk.clinic.errors import EditConflict, Invalid, NotFound
 from kiosk.clinic.models import Referral, Triage, User
 from kiosk.clinic.plumbing import Plumbing, now_text
+from kiosk.vocabulary import AWAITING, REFERRAL_KINDS, REFERRAL_OUTCOMES, TRIAGE_STATUSES
 
 if TYPE_CHECKING:
     from kiosk.clinic.members import StaffMember
@@ -75,8 +73,8 @@ class CaseEdits:
         notes: str,
         remote: str | None,
     ) -> dict[str, Any]:
-        if status not in STATUSES:
-            raise Invalid(f"status must be one of {', '.join(STATUSES)}")
+        if status not in TRIAGE_STATUSES:
+            raise Invalid(f"status must be one of {', '.join(TRIAGE_STATUSES)}")
         if len(notes) > MAX_NOTES:
             raise Invalid(f"notes may be at most {MAX_NOTES} characters")
         owner = (owner or "").strip()[:64] or None
@@ -159,7 +157,7 @@ class CaseEdits:
                 submission_id=sid,
                 kind=kind,
                 referred_on=day,
-                outcome="awaiting",
+                outcome=AWAITING,
                 outcome_on=None,
                 notes=None,
                 version=0,
@@ -203,8 +201,8 @@ class CaseEdits:
         notes: str,
         remote: str | None,
     ) -> dict[str, Any]:
-        if outcome not in OUTCOMES:
-            raise Invalid(f"outcome must be one of {', '.join(OUTCOMES)}")
+        if outcome not in REFERRAL_OUTCOMES:
+            raise Invalid(f"outcome must be one of {', '.join(REFERRAL_OUTCOMES)}")
         day = _day(outcome_on, "outcome_on")
         if len(notes) > MAX_NOTES:
             raise Invalid(f"notes may be at most {MAX_NOTES} characters")

@@ -43,24 +43,26 @@ from kiosk.clinic.summary import (
 from kiosk.engine import UnknownFormError
 from kiosk.engine.form import SEVERITY_ORDER
 from kiosk.exchange.clinic_list import Appointment, ClinicListError, parse_csv
+from kiosk.vocabulary import (
+    CASEWORKERS,
+    FLAGGED,
+    NEW,
+    NO_FLAGS,
+    TRIAGE_STATUSES,
+    URGENT,
+    WANTS_HELP,
+)
 
 if TYPE_CHECKING:
     from kiosk.clinic.members import StaffMember
 
-STATUSES = ("new", "in_review", "actioned", "no_action", "declined")
-REFERRAL_KINDS = (
-    "social_prescriber",
-    "food_bank",
-    "housing",
-    "debt_benefits",
-    "carers_support",
-    "safeguarding",
-    "gp",
-    "other",
-)
-OUTCOMES = ("awaiting", "accepted", "declined", "attended", "did_not_attend", "closed")
-URGENCY_LABELS = ("Urgent", "Wants help", "Flagged", "No flags")
-CASEWORKERS = ("clinician", "link_worker")
+# The clinic's words for each urgency, sent with the queue (``urgency_label``).
+URGENCY_LABELS = {
+    URGENT: "Urgent",
+    WANTS_HELP: "Wants help",
+    FLAGGED: "Flagged",
+    NO_FLAGS: "No flags",
+}
 MAX_NOTES = 10_000
 _CHUNK = 500
 
@@ -90,7 +92,7 @@ def triage_json(plumbing: Plumbing, row: Triage | None, sid: str) -> dict[str, A
     """A submission's triage as staff see it (a missing row is a new one)."""
     if row is None:
         return {
-            "status": "new",
+            "status": NEW,
             "owner": None,
             "notes": "",
             "version": 0,
@@ -202,8 +204,8 @@ class Casework:
         flag: str | None = None,
         remote: str | None = None,
     ) -> dict[str, Any]:
-        if status is not None and status not in STATUSES:
-            raise Invalid(f"status must be one of {', '.join(STATUSES)}")
+        if status is not None and status not in TRIAGE_STATUSES:
+            raise Invalid(f"status must be one of {', '.join(TRIAGE_STATUSES)}")
         show_flags = member.role in CASEWORKERS
         day_text = day.isoformat()
         with self.plumbing.transaction() as db:
@@ -248,12 +250,12 @@ class Casework:
                 owner,
                 version,
             ) in rows:
-                item_status = t_status or "new"
+                item_status = t_status or NEW
                 item_flags = flags.get(sid, [])
                 counts["total"] += 1
                 counts[item_status] += 1
                 if show_flags:
-                    counts["urgent"] += urgency == 0
+                    counts["urgent"] += urgency == URGENT
                     counts["wants_help"] += any(
                         (f["form_id"], f["id"]) in self.help_flags for f in item_flags
                     )
@@ -263,7 +265,7 @@ class Casework:
                 if flag and not any(f["id"] == flag for f in item_flags):
                     continue
                 link = self._open(identifiers, f"submissions/{sid}/identifiers")
-                shown_urgency = urgency if show_flags else 3
+                shown_urgency = urgency if show_flags else NO_FLAGS
                 items.append(
                     {
                         "submission_id": sid,
@@ -299,7 +301,7 @@ class Casework:
                 target=f"{day_text}: {len(items)} items",
                 remote=remote,
             )
-        keys = ("total", "urgent", "wants_help", "flagged", *STATUSES)
+        keys = ("total", "urgent", "wants_help", "flagged", *TRIAGE_STATUSES)
         return {
             "day": day_text,
             "clinics": clinics,

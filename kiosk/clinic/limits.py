@@ -17,7 +17,9 @@ import json
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-MAX_BODY = 8 * 1024 * 1024  # a batch of sealed submissions from a tablet
+from kiosk.vocabulary import MAX_UPLOAD_BYTES
+
+MAX_BODY = MAX_UPLOAD_BYTES  # a batch of sealed submissions from a tablet
 UNSIGNED_BODY = 4 * 1024  # sign-in and enrolment: anyone may send these
 # Staff JSON: notes of 10,000 characters, each up to 12 bytes as a JSON escape pair.
 STAFF_BODY = 128 * 1024

@@ -21,9 +21,9 @@ from kiosk.clinic.plumbing import Plumbing
 from kiosk.clinic.scoring import Scoring
 from kiosk.envelope.envelope import envelope_hash, open_envelope, read_header
 from kiosk.envelope.errors import EnvelopeError
+from kiosk.vocabulary import MAX_BATCH
 
 log = logging.getLogger(__name__)
-MAX_BATCH = 50
 _SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 

@@ -54,11 +54,9 @@ from kiosk.clinic.passwords import check_new_password
 from kiosk.clinic.plumbing import Plumbing, now_text
 from kiosk.clinic.sessions import end_other_sessions, forget_old_sessions
 from kiosk.clinic.sign_in_limits import LOCK_S, MAX_FAILURES, PasswordGate, Sources, UnknownNames
+from kiosk.vocabulary import ROLES
 
-ROLES = ("receptionist", "clinician", "link_worker", "administrator")
 TOKEN_TTL_S = 15 * 60
-# The only routes a user who must change their password may call.
-PASSWORD_CHANGE_ROUTES = ("/auth/password", "/auth/sign-out", "/auth/refresh")
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 
 

@@ -23,36 +23,38 @@ import httpx
 from kiosk.errors import KnownError
 from kiosk.site.files import atomic_file
 from kiosk.sync.https import https_client, site_context, verification_failure
+from kiosk.vocabulary import (
+    API_PREFIX,
+    AUDIT,
+    AUTH_PASSWORD,
+    AUTH_REFRESH,
+    AUTH_SIGN_OUT,
+    AUTH_TOKEN,
+    BOARD_REPORT,
+    DEVICE_REVOKE,
+    DEVICES,
+    ENROLMENT_CODES,
+    EXPORT_ANONYMISED,
+    EXPORT_APPOINTMENTS,
+    EXPORT_DICTIONARY,
+    EXPORT_FHIR,
+    HELD,
+    HELD_REPROCESS,
+    HELD_REPROCESS_ALL,
+    QUEUE,
+    REFERRAL,
+    SUBMISSION,
+    SUBMISSION_REFERRALS,
+    SUBMISSION_TRIAGE,
+    USER_CLINICS,
+    USER_DISABLE,
+    USER_ENABLE,
+    USER_RESET_PASSWORD,
+    USER_ROLE,
+    USERS,
+)
 
-API = "/api/v1"
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
-
-STATUSES = {
-    "new": "New",
-    "in_review": "In review",
-    "actioned": "Actioned",
-    "no_action": "No action needed",
-    "declined": "Patient declined",
-}
-REFERRAL_KINDS = {
-    "social_prescriber": "Social prescriber or link worker",
-    "food_bank": "Food bank",
-    "housing": "Housing",
-    "debt_benefits": "Debt or benefits advice",
-    "carers_support": "Carers' support",
-    "safeguarding": "Safeguarding lead",
-    "gp": "GP",
-    "other": "Other",
-}
-REFERRAL_OUTCOMES = {
-    "awaiting": "Awaiting reply",
-    "accepted": "Accepted",
-    "declined": "Patient declined",
-    "attended": "Attended",
-    "did_not_attend": "Did not attend",
-    "closed": "Closed",
-}
-URGENCY_LABELS = {0: "Urgent", 1: "Wants help", 2: "Flagged", 3: "No flags"}
 
 
 class ConsoleError(KnownError):
@@ -174,13 +176,13 @@ class StaffClient:
 
     # ------------------------------------------------------------ signing in
     def sign_in(self, username: str, password: str) -> SignedIn:
-        body = self._call("POST", "/auth/token", {"username": username, "password": password},
+        body = self._call("POST", AUTH_TOKEN, {"username": username, "password": password},
                           signing_in=True)  # fmt: skip
         self.user = SignedIn.from_answer(body)
         return self.user
 
     def refresh(self) -> SignedIn:
-        body = self._call("POST", "/auth/refresh")
+        body = self._call("POST", AUTH_REFRESH)
         self.user = SignedIn.from_answer(body)
         return self.user
 
@@ -189,15 +191,13 @@ class StaffClient:
         even when the clinic cannot be reached (the clinic ends it at its absolute end)."""
         user, self.user = self.user, None
         if user is not None:
-            self._call("POST", "/auth/sign-out", token=user.token)
+            self._call("POST", AUTH_SIGN_OUT, token=user.token)
 
     def change_password(self, current: str, new: str) -> SignedIn:
         """Change one's own password; the clinic answers with a fresh token, used from
         now on (the user's other sessions end). ``WrongPassword`` if ``current`` is
         wrong, ``BadRequest`` (``weak_password``) saying why ``new`` is refused."""
-        body = self._call(
-            "POST", "/auth/password", {"current_password": current, "new_password": new}
-        )
+        body = self._call("POST", AUTH_PASSWORD, {"current_password": current, "new_password": new})
         self.user = SignedIn.from_answer(body)
         return self.user
 
@@ -216,17 +216,17 @@ class StaffClient:
             "status": status,
             "flag": flag,
         }
-        return self._call("GET", "/queue", params={k: v for k, v in params.items() if v})
+        return self._call("GET", QUEUE, params={k: v for k, v in params.items() if v})
 
     def summary(self, submission_id: str) -> dict[str, Any]:
-        return self._call("GET", f"/submissions/{submission_id}")
+        return self._call("GET", SUBMISSION.format(submission_id=submission_id))
 
     def save_triage(
         self, submission_id: str, version: int, status: str, owner: str | None, notes: str
     ) -> dict[str, Any]:
         return self._call(
             "PUT",
-            f"/submissions/{submission_id}/triage",
+            SUBMISSION_TRIAGE.format(submission_id=submission_id),
             {"version": version, "status": status, "owner": owner, "notes": notes},
         )
 
@@ -235,7 +235,7 @@ class StaffClient:
     ) -> dict[str, Any]:
         return self._call(
             "POST",
-            f"/submissions/{submission_id}/referrals",
+            SUBMISSION_REFERRALS.format(submission_id=submission_id),
             {"kind": kind, "referred_on": referred_on.isoformat(), "notes": notes},
         )
 
@@ -249,7 +249,7 @@ class StaffClient:
     ) -> dict[str, Any]:
         return self._call(
             "PUT",
-            f"/referrals/{referral_id}",
+            REFERRAL.format(referral_id=referral_id),
             {
                 "version": version,
                 "outcome": outcome,
@@ -267,10 +267,10 @@ class StaffClient:
             params["target"] = target
         if actor:
             params["actor"] = actor
-        return list(self._call("GET", "/audit", params=params)["entries"])
+        return list(self._call("GET", AUDIT, params=params)["entries"])
 
     def users(self) -> list[dict[str, Any]]:
-        return list(self._call("GET", "/admin/users")["users"])
+        return list(self._call("GET", USERS)["users"])
 
     def add_user(
         self, username: str, role: str, password: str, clinics: Sequence[str] | None = None
@@ -279,47 +279,48 @@ class StaffClient:
         body: dict[str, Any] = {"username": username, "role": role, "password": password}
         if clinics is not None:
             body["clinics"] = list(clinics)
-        return self._call("POST", "/admin/users", body)
+        return self._call("POST", USERS, body)
 
     def disable_user(self, username: str) -> dict[str, Any]:
-        return self._call("POST", f"/admin/users/{_segment(username)}/disable")
+        return self._call("POST", USER_DISABLE.format(username=_segment(username)))
 
     def enable_user(self, username: str) -> dict[str, Any]:
-        return self._call("POST", f"/admin/users/{_segment(username)}/enable")
+        return self._call("POST", USER_ENABLE.format(username=_segment(username)))
 
     def reset_password(self, username: str) -> str:
         """A one-time password for ``username``, who must change it on signing in."""
-        path = f"/admin/users/{_segment(username)}/reset-password"
+        path = USER_RESET_PASSWORD.format(username=_segment(username))
         return str(self._call("POST", path)["one_time_password"])
 
     def set_role(self, username: str, role: str) -> dict[str, Any]:
-        return self._call("PUT", f"/admin/users/{_segment(username)}/role", {"role": role})
+        path = USER_ROLE.format(username=_segment(username))
+        return self._call("PUT", path, {"role": role})
 
     def set_clinics(self, username: str, clinics: Sequence[str] | None) -> dict[str, Any]:
         """Limit ``username`` to ``clinics``; None: every clinic."""
         body = {"clinics": list(clinics) if clinics is not None else None}
-        return self._call("PUT", f"/admin/users/{_segment(username)}/clinics", body)
+        return self._call("PUT", USER_CLINICS.format(username=_segment(username)), body)
 
     def devices(self) -> list[dict[str, Any]]:
-        return list(self._call("GET", "/admin/devices")["devices"])
+        return list(self._call("GET", DEVICES)["devices"])
 
     def revoke_device(self, device_id: str) -> None:
-        self._call("POST", f"/admin/devices/{device_id}/revoke")
+        self._call("POST", DEVICE_REVOKE.format(device_id=device_id))
 
     def enrolment_code(self) -> str:
-        return str(self._call("POST", "/admin/enrolment-codes")["code"])
+        return str(self._call("POST", ENROLMENT_CODES)["code"])
 
     def held(self, *, include_resolved: bool = False) -> list[dict[str, Any]]:
         """Submissions held at the clinic for review (administrators)."""
         params = {"include_resolved": "true"} if include_resolved else None
-        return list(self._call("GET", "/admin/held", params=params)["held"])
+        return list(self._call("GET", HELD, params=params)["held"])
 
     def reprocess_held(self, held_id: int) -> dict[str, Any]:
         """Run one held submission through the clinic again: ``outcome`` stored or held."""
-        return self._call("POST", f"/admin/held/{int(held_id)}/reprocess")
+        return self._call("POST", HELD_REPROCESS.format(held_id=int(held_id)))
 
     def reprocess_all_held(self) -> list[dict[str, Any]]:
-        return list(self._call("POST", "/admin/held/reprocess")["results"])
+        return list(self._call("POST", HELD_REPROCESS_ALL)["results"])
 
     # ------------------------------------------------------------ exports
     def download(self, path: str, params: Mapping[str, Any], out: Path) -> int:
@@ -331,7 +332,7 @@ class StaffClient:
         written = 0
         try:
             with self._http.stream(
-                "GET", API + path, params=dict(params), headers=headers
+                "GET", API_PREFIX + path, params=dict(params), headers=headers
             ) as response:
                 if response.status_code != 200:
                     response.read()
@@ -367,14 +368,14 @@ class StaffClient:
             "free_text": str(free_text).lower(),
             "shift_dates": str(shift_dates).lower(),
         }
-        return self.download("/admin/exports/anonymised.csv", params, out)
+        return self.download(EXPORT_ANONYMISED, params, out)
 
     def export_dictionary(self, out: Path, project: str, *, free_text: bool = False) -> int:
         params = {"project": project, "free_text": str(free_text).lower()}
-        return self.download("/admin/exports/dictionary.md", params, out)
+        return self.download(EXPORT_DICTIONARY, params, out)
 
     def export_appointments(self, out: Path) -> int:
-        return self.download("/admin/exports/appointments.csv", {}, out)
+        return self.download(EXPORT_APPOINTMENTS, {}, out)
 
     def export_fhir(
         self,
@@ -393,7 +394,7 @@ class StaffClient:
             "identified": str(identified).lower(),
             "free_text": str(free_text).lower(),
         }
-        return self.download("/admin/exports/fhir.json", params, out)
+        return self.download(EXPORT_FHIR, params, out)
 
     def board_report(
         self,
@@ -410,7 +411,7 @@ class StaffClient:
         params = {"project": project, "first": first, "last": last}
         if clinic:
             params["clinic"] = clinic
-        return self.download(f"/admin/reports/board.{kind}", params, out)
+        return self.download(BOARD_REPORT.format(kind=kind), params, out)
 
     # ------------------------------------------------------------ transport
     def _call(
@@ -432,7 +433,7 @@ class StaffClient:
             headers["Authorization"] = f"Bearer {token}"
         try:
             response = self._http.request(
-                method, API + path, json=body, params=params, headers=headers
+                method, API_PREFIX + path, json=body, params=params, headers=headers
             )
         except httpx.TimeoutException:
             raise ClinicUnavailable(

@@ -33,8 +33,9 @@ from kiosk.engine.schema import (
     SumScore,
 )
 from kiosk.engine.standard_text import option_text
+from kiosk.vocabulary import SEVERITIES
 
-SEVERITY_ORDER = {"urgent": 0, "high": 1, "routine": 2}
+SEVERITY_ORDER: dict[str, int] = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 ScoreValue = int | float | None
 _PLACEHOLDER = re.compile(r"\{(baseline\.[a-z][a-z0-9_]*)\}")
 

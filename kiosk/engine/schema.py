@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, StringConstraints
 
+from kiosk.vocabulary import Severity
+
 Identifier = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$"),
@@ -255,7 +257,7 @@ SCORE_KINDS = ("sum", "mean", "condition", "lookup", "levels", "change")
 
 class Flag(Strict):
     id: Identifier
-    severity: Literal["urgent", "high", "routine"]
+    severity: Severity
     reason: NonEmpty = Field(
         description="written for staff: what the patient said and why it matters"
     )

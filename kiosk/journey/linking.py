@@ -30,7 +30,6 @@ from kiosk.store.store import TabletStore
 
 MAX_CHECK_IN_TRIES = 3
 MISS_EVENT = "check_in_missed"
-METHODS = ("reception", "self_check_in", "anonymous")
 
 
 class LinkError(KnownError):
@@ -193,7 +192,10 @@ def find_by_number(clinic_list: ClinicList | None, typed: str) -> Appointment:
 
 @dataclass(frozen=True)
 class PatientLink:
-    """How this session's patient was identified, sealed into the session as a record."""
+    """How this session's patient was identified, sealed into the session as a record.
+
+    ``method``: a link mode (``kiosk.vocabulary.LINK_MODES``), or "unlinked" when a
+    session began without one."""
 
     method: str
     appointment: Appointment | None = None

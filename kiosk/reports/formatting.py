@@ -1,4 +1,7 @@
-"""Dates, NHS numbers and coded values in the words staff read on paper."""
+"""Dates, NHS numbers and coded values in the words staff read on paper.
+
+The words here are the paper's for the codes of :mod:`kiosk.vocabulary`, keyed by
+them; every code has its words (tests/test_vocabulary.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +10,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.exchange.nhs_number import format_nhs_number
+from kiosk.vocabulary import SEVERITIES
 
 NOT_ANSWERED = "Not answered"
 
 SEVERITY_WORDS = {"urgent": "Urgent", "high": "High", "routine": "Routine"}
-SEVERITY_ORDER = {"urgent": 0, "high": 1, "routine": 2}
+SEVERITY_ORDER: dict[str, int] = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 STATUS_WORDS = {
     "new": "New",
@@ -25,13 +29,13 @@ REFERRAL_WORDS = {
     "food_bank": "Food bank",
     "housing": "Housing",
     "debt_benefits": "Debt or benefits advice",
-    "carers_support": "Carers support",
+    "carers_support": "Carers' support",
     "safeguarding": "Safeguarding lead",
     "gp": "GP",
     "other": "Other",
 }
 OUTCOME_WORDS = {
-    "awaiting": "Awaiting",
+    "awaiting": "Awaiting reply",
     "accepted": "Accepted",
     "declined": "Patient declined",
     "attended": "Attended",

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.site.tomlfile import SettingsError, read_sections, switch, text, whole_number
+from kiosk.vocabulary import LINK_MODES, SELF_CHECK_IN
 
 __all__ = [
     "LINK_MODES",
@@ -45,13 +46,12 @@ SETTINGS_FILE = "tablet.toml"
 MAX_RETENTION_DAYS = 365
 MISSES_PER_HOUR = 10  # failed self check-ins per tablet (kiosk.journey.linking)
 MISSES_PER_DAY = 30
-LINK_MODES = ("reception", "self_check_in", "anonymous")
 
 
 @dataclass(frozen=True)
 class TabletSettings:
     pathway: str = "cardiology"
-    link: str = "self_check_in"
+    link: str = SELF_CHECK_IN
     idle_seconds: int = 60
     warning_seconds: int = 30
     draft_translations: bool = False

@@ -42,13 +42,13 @@ from kiosk.sync.signing import (
 from kiosk.sync.wire import (
     CONFIG_PATH,
     ENROL_PATH,
-    MAX_BATCH,
     SUBMISSIONS_PATH,
     Config,
     Result,
     parse_config,
     parse_results,
 )
+from kiosk.vocabulary import MAX_BATCH
 
 log = logging.getLogger(__name__)
 

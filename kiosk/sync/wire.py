@@ -1,9 +1,9 @@
 """The clinic's answers to the tablet, checked against docs/sync-protocol.md.
 
-Paths and limits of the tablet API, and the parsing of what the clinic sends
-back: upload results, the configuration (forms, pathways, clinic keys, today's
-clinic list). Anything not in the promised shape is a :class:`ProtocolError`;
-nothing here touches the network.
+The tablet API's full paths and body limit (from :mod:`kiosk.vocabulary`), and
+the parsing of what the clinic sends back: upload results, the configuration
+(forms, pathways, clinic keys, today's clinic list). Anything not in the
+promised shape is a :class:`ProtocolError`; nothing here touches the network.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.sync.errors import ProtocolError
+from kiosk.vocabulary import API_PREFIX, ENROL, MAX_UPLOAD_BYTES, SUBMISSIONS, TABLET_CONFIG
 
-ENROL_PATH = "/api/v1/enrol"
-CONFIG_PATH = "/api/v1/tablet/config"
-SUBMISSIONS_PATH = "/api/v1/submissions"
-MAX_BATCH = 50
-MAX_BODY_BYTES = 8 * 1024 * 1024
+ENROL_PATH = API_PREFIX + ENROL
+CONFIG_PATH = API_PREFIX + TABLET_CONFIG
+SUBMISSIONS_PATH = API_PREFIX + SUBMISSIONS
+MAX_BODY_BYTES = MAX_UPLOAD_BYTES
 
 
 @dataclass(frozen=True)

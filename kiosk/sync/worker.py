@@ -26,7 +26,8 @@ from kiosk.store.store import OutboxItem, TabletStore
 from kiosk.sync.client import ClinicClient
 from kiosk.sync.config import apply_config, read_clinic_record
 from kiosk.sync.errors import ClinicRefusedError, ConfigError, SyncError
-from kiosk.sync.wire import MAX_BATCH, MAX_BODY_BYTES, Result
+from kiosk.sync.wire import MAX_BODY_BYTES, Result
+from kiosk.vocabulary import MAX_BATCH
 
 log = logging.getLogger(__name__)
 

@@ -70,7 +70,7 @@ def test_scores_bands_credits_change_and_triage(summary, printed, read_pdf) -> N
         "+1.5 Improved",
         "Status: In review.",
         "Owner: dr.patel.",
-        "Food bank 24-Nov-2026 Awaiting Voucher given",
+        "Food bank 24-Nov-2026 Awaiting reply Voucher given",
         "Safeguarding lead",
         "Accepted",
         "Preferred language: Polish",

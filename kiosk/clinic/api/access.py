@@ -14,12 +14,10 @@ from fastapi.concurrency import run_in_threadpool
 from kiosk.clinic.api.errors import remote
 from kiosk.clinic.errors import Forbidden, Invalid, Unauthenticated
 from kiosk.clinic.members import StaffMember
-from kiosk.clinic.staff import PASSWORD_CHANGE_ROUTES
+from kiosk.vocabulary import API_PREFIX, PASSWORD_CHANGE_ROUTES
 
 if TYPE_CHECKING:
     from kiosk.clinic.service import ClinicService
-
-API = "/api/v1"
 
 
 def no_nul_in_url(request: Request) -> None:
@@ -34,7 +32,7 @@ class Access:
 
     def __init__(self, service: ClinicService) -> None:
         self.service = service
-        self.password_change_paths = {f"{API}{path}" for path in PASSWORD_CHANGE_ROUTES}
+        self.password_change_paths = {API_PREFIX + path for path in PASSWORD_CHANGE_ROUTES}
 
     async def signed_body(self, request: Request) -> tuple[str, bytes]:
         """The tablet that signed the request, and the body it signed (read whole)."""

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
-from kiosk.clinic.api.access import API, Access, no_nul_in_url
+from kiosk.clinic.api.access import Access, no_nul_in_url
 from kiosk.clinic.api.errors import REFUSED_AT_THE_DOOR, remote
 from kiosk.clinic.api.schemas import (
     MAX_ID,
@@ -40,11 +40,31 @@ from kiosk.clinic.exports.csv_rows import Exporter
 from kiosk.clinic.exports.fhir import fhir_chunks
 from kiosk.clinic.members import StaffMember
 from kiosk.clinic.scope import set_clinics
+from kiosk.vocabulary import (
+    ADMINISTRATOR,
+    API_PREFIX,
+    AUDIT,
+    BOARD_REPORT,
+    DEVICE_REVOKE,
+    DEVICES,
+    ENROLMENT_CODES,
+    EXPORT_ANONYMISED,
+    EXPORT_APPOINTMENTS,
+    EXPORT_DICTIONARY,
+    EXPORT_FHIR,
+    HELD,
+    HELD_REPROCESS,
+    HELD_REPROCESS_ALL,
+    USER_CLINICS,
+    USER_DISABLE,
+    USER_ENABLE,
+    USER_RESET_PASSWORD,
+    USER_ROLE,
+    USERS,
+)
 
 if TYPE_CHECKING:
     from kiosk.clinic.service import ClinicService
-
-ADMIN = "administrator"
 
 
 def attachment(name: str) -> dict[str, str]:
@@ -75,19 +95,19 @@ def export_options(
 
 def admin_router(service: ClinicService, access: Access) -> APIRouter:
     router = APIRouter(
-        prefix=API,
+        prefix=API_PREFIX,
         tags=["admin"],
         dependencies=[Depends(no_nul_in_url)],
         responses=REFUSED_AT_THE_DOOR,
     )
-    admin = access.staff(ADMIN)
+    admin = access.staff(ADMINISTRATOR)
     plumbing = service.plumbing  # what exports and scope changes are handed
     account_errors: dict[int | str, dict[str, Any]] = {
         404: {"description": "no such user"},
         409: {"description": "it would leave no active administrator"},
     }
 
-    @router.get("/audit", response_model=AuditEntries)
+    @router.get(AUDIT, response_model=AuditEntries)
     def audit(
         request: Request,
         target: Annotated[str | None, Query(max_length=100)] = None,
@@ -102,11 +122,11 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
 
     # ---------------------------------------------------------------- accounts
 
-    @router.get("/admin/users", response_model=Users)
+    @router.get(USERS, response_model=Users)
     def users(request: Request, member: StaffMember = admin) -> dict[str, Any]:
         return {"users": service.accounts.list_users(member.actor, remote(request))}
 
-    @router.post("/admin/users", status_code=201, response_model=UserRole)
+    @router.post(USERS, status_code=201, response_model=UserRole)
     def add_user(body: NewUser, request: Request, member: StaffMember = admin) -> dict[str, Any]:
         service.accounts.add(
             body.username, body.role, body.password, member.actor,
@@ -114,9 +134,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         )  # fmt: skip
         return {"username": body.username, "role": body.role}
 
-    @router.post(
-        "/admin/users/{username}/disable", response_model=UserState, responses=account_errors
-    )
+    @router.post(USER_DISABLE, response_model=UserState, responses=account_errors)
     def disable_user(
         username: Annotated[str, Path(max_length=64)],
         request: Request,
@@ -126,9 +144,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         service.accounts.disable(username, member.actor, remote(request))
         return {"username": username, "state": "disabled"}
 
-    @router.post(
-        "/admin/users/{username}/enable", response_model=UserState, responses=account_errors
-    )
+    @router.post(USER_ENABLE, response_model=UserState, responses=account_errors)
     def enable_user(
         username: Annotated[str, Path(max_length=64)],
         request: Request,
@@ -138,7 +154,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         return {"username": username, "state": "active"}
 
     @router.post(
-        "/admin/users/{username}/reset-password",
+        USER_RESET_PASSWORD,
         response_model=OneTimePassword,
         responses=account_errors,
     )
@@ -152,7 +168,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         one_time = service.accounts.reset_password(username, member.actor, remote(request))
         return {"username": username, "one_time_password": one_time}
 
-    @router.put("/admin/users/{username}/role", response_model=UserRole, responses=account_errors)
+    @router.put(USER_ROLE, response_model=UserRole, responses=account_errors)
     def set_role(
         username: Annotated[str, Path(max_length=64)],
         body: NewRole,
@@ -163,7 +179,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         service.accounts.set_role(username, body.role, member.actor, remote(request))
         return {"username": username, "role": body.role}
 
-    @router.put("/admin/users/{username}/clinics", response_model=UserClinics)
+    @router.put(USER_CLINICS, response_model=UserClinics)
     def set_user_clinics(
         username: Annotated[str, Path(max_length=64)],
         body: ClinicsUpdate,
@@ -178,15 +194,15 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
 
     # ---------------------------------------------------------------- tablets
 
-    @router.get("/admin/devices", response_model=Devices)
+    @router.get(DEVICES, response_model=Devices)
     def devices(request: Request, member: StaffMember = admin) -> dict[str, Any]:
         return {"devices": service.reads.devices(member, remote(request))}
 
-    @router.post("/admin/enrolment-codes", status_code=201, response_model=EnrolmentCodeAnswer)
+    @router.post(ENROLMENT_CODES, status_code=201, response_model=EnrolmentCodeAnswer)
     def new_code(member: StaffMember = admin) -> dict[str, Any]:
         return {"code": service.issue_code(member.actor), "expires_in": CODE_TTL_S}
 
-    @router.post("/admin/devices/{device_id}/revoke", response_model=Revoked)
+    @router.post(DEVICE_REVOKE, response_model=Revoked)
     def revoke(device_id: str, member: StaffMember = admin) -> dict[str, Any]:
         if not service.revoke(device_id[:16], member.actor):
             raise NotFound("There is no such enrolled tablet.")
@@ -194,7 +210,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
 
     # ---------------------------------------------------------------- held submissions
 
-    @router.get("/admin/held", response_model=HeldList)
+    @router.get(HELD, response_model=HeldList)
     def held_list(
         request: Request, include_resolved: bool = False, member: StaffMember = admin
     ) -> dict[str, Any]:
@@ -204,13 +220,13 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         )
         return {"held": entries}
 
-    @router.post("/admin/held/reprocess", response_model=ReprocessedAll)
+    @router.post(HELD_REPROCESS_ALL, response_model=ReprocessedAll)
     def held_reprocess_all(request: Request, member: StaffMember = admin) -> dict[str, Any]:
         """Re-process every held submission (after a fix); one result each (audited)."""
         return {"results": service.held.reprocess_all(member.actor, remote(request))}
 
     @router.post(
-        "/admin/held/{held_id}/reprocess",
+        HELD_REPROCESS,
         response_model=Reprocessed,
         responses={
             404: {"description": "no such held submission"},
@@ -228,7 +244,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
     # ---------------------------------------------------------------- exports
 
     @router.get(
-        "/admin/exports/anonymised.csv",
+        EXPORT_ANONYMISED,
         response_class=StreamingResponse,
         responses={200: {"content": {"text/csv": {}}}},
     )
@@ -251,7 +267,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         )
 
     @router.get(
-        "/admin/exports/fhir.json",
+        EXPORT_FHIR,
         response_class=StreamingResponse,
         responses={200: {"content": {"application/fhir+json": {}}}},
     )
@@ -275,7 +291,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         )
 
     @router.get(
-        "/admin/reports/board.{kind}",
+        BOARD_REPORT,
         responses={200: {"content": {"application/pdf": {}, "text/csv": {}}}},
     )
     def report(
@@ -310,7 +326,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         media = "application/pdf" if kind == "pdf" else "text/csv; charset=utf-8"
         return Response(body, media_type=media, headers=attachment(name))
 
-    @router.get("/admin/exports/dictionary.md", response_class=PlainTextResponse)
+    @router.get(EXPORT_DICTIONARY, response_class=PlainTextResponse)
     def export_dictionary(
         request: Request,
         project: Annotated[str, Query(max_length=64)],
@@ -325,7 +341,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         )  # fmt: skip
         return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
 
-    @router.get("/admin/exports/appointments.csv", response_class=PlainTextResponse)
+    @router.get(EXPORT_APPOINTMENTS, response_class=PlainTextResponse)
     def export_appointments(request: Request, member: StaffMember = admin) -> PlainTextResponse:
         with service.transaction() as db:
             text = scoped_appointments_csv(db, member.clinics)

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kiosk.clinic.limits import MAX_BODY
-from kiosk.clinic.staff import ROLES
+from kiosk.vocabulary import ROLES
 
 MAX_ID = 2**31 - 1  # the largest row id or version every database's integer column holds
 

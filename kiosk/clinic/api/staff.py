@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from kiosk.clinic.api.access import API, Access, no_nul_in_url
+from kiosk.clinic.api.access import Access, no_nul_in_url
 from kiosk.clinic.api.errors import REFUSED_AT_THE_DOOR, remote
 from kiosk.clinic.api.schemas import (
     MAX_ID,
@@ -28,10 +28,25 @@ from kiosk.clinic.api.schemas import (
     TriageState,
     TriageUpdate,
 )
-from kiosk.clinic.casework import CASEWORKERS
 from kiosk.clinic.errors import Invalid, Unauthenticated
 from kiosk.clinic.members import StaffMember
-from kiosk.clinic.staff import ROLES, TOKEN_TTL_S, iso_time
+from kiosk.clinic.staff import TOKEN_TTL_S, iso_time
+from kiosk.vocabulary import (
+    API_PREFIX,
+    AUTH_PASSWORD,
+    AUTH_REFRESH,
+    AUTH_SIGN_OUT,
+    AUTH_TOKEN,
+    CASEWORKERS,
+    FLAGS,
+    QUEUE,
+    QUEUE_READERS,
+    REFERRAL,
+    ROLES,
+    SUBMISSION,
+    SUBMISSION_REFERRALS,
+    SUBMISSION_TRIAGE,
+)
 
 if TYPE_CHECKING:
     from kiosk.clinic.service import ClinicService
@@ -39,7 +54,7 @@ if TYPE_CHECKING:
 
 def staff_router(service: ClinicService, access: Access) -> APIRouter:
     router = APIRouter(
-        prefix=API,
+        prefix=API_PREFIX,
         tags=["staff"],
         dependencies=[Depends(no_nul_in_url)],
         responses=REFUSED_AT_THE_DOOR,
@@ -61,23 +76,23 @@ def staff_router(service: ClinicService, access: Access) -> APIRouter:
             "session_ends_at": iso_time(ends_at),
         }
 
-    @router.post("/auth/token", response_model=TokenAnswer)
+    @router.post(AUTH_TOKEN, response_model=TokenAnswer)
     def token(body: LoginRequest, request: Request) -> dict[str, Any]:
         return token_answer(service.staff.login(body.username, body.password, remote(request)))
 
-    @router.post("/auth/refresh", response_model=TokenAnswer)
+    @router.post(AUTH_REFRESH, response_model=TokenAnswer)
     def refresh(request: Request, member: StaffMember = staff(*ROLES)) -> dict[str, Any]:  # noqa: B008
         """A fresh token for the same session; the one sent is refused from now on. The
         session's end does not move: ``expires_in`` never reaches past it."""
         return token_answer(service.staff.issue(member, remote(request)))
 
-    @router.post("/auth/sign-out", status_code=204)
+    @router.post(AUTH_SIGN_OUT, status_code=204)
     def sign_out(request: Request, member: StaffMember = staff(*ROLES)) -> Response:  # noqa: B008
         """End this session on the server: its tokens are refused (401) from now on."""
         service.staff.sign_out(member, remote(request))
         return Response(status_code=204)
 
-    @router.post("/auth/password", response_model=PasswordChanged)
+    @router.post(AUTH_PASSWORD, response_model=PasswordChanged)
     def change_password(
         body: PasswordChange,
         request: Request,
@@ -90,14 +105,14 @@ def staff_router(service: ClinicService, access: Access) -> APIRouter:
         )
         return {"changed": True, **token_answer(token)}
 
-    @router.get("/queue", response_model=Queue)
+    @router.get(QUEUE, response_model=Queue)
     def queue(
         request: Request,
         day: str | None = None,
         clinic: Annotated[str | None, Query(max_length=80)] = None,
         status: Annotated[str | None, Query(max_length=16)] = None,
         flag: Annotated[str | None, Query(max_length=64)] = None,
-        member: StaffMember = staff("clinician", "link_worker", "receptionist"),  # noqa: B008
+        member: StaffMember = staff(*QUEUE_READERS),  # noqa: B008
     ) -> dict[str, Any]:
         try:
             when = dt.date.fromisoformat(day) if day else dt.date.today()
@@ -107,7 +122,7 @@ def staff_router(service: ClinicService, access: Access) -> APIRouter:
             member, when, clinic=clinic, status=status, flag=flag, remote=remote(request)
         )
 
-    @router.get("/submissions/{submission_id}", response_model=Summary)
+    @router.get(SUBMISSION, response_model=Summary)
     def summary(
         submission_id: str,
         request: Request,
@@ -115,7 +130,7 @@ def staff_router(service: ClinicService, access: Access) -> APIRouter:
     ) -> dict[str, Any]:
         return service.casework.summary(member, submission_id[:64], remote(request))
 
-    @router.put("/submissions/{submission_id}/triage", response_model=TriageState)
+    @router.put(SUBMISSION_TRIAGE, response_model=TriageState)
     def triage(
         submission_id: str,
         body: TriageUpdate,
@@ -132,9 +147,7 @@ def staff_router(service: ClinicService, access: Access) -> APIRouter:
             remote(request),
         )
 
-    @router.post(
-        "/submissions/{submission_id}/referrals", status_code=201, response_model=ReferralState
-    )
+    @router.post(SUBMISSION_REFERRALS, status_code=201, response_model=ReferralState)
     def add_referral(
         submission_id: str,
         body: NewReferral,
@@ -145,7 +158,7 @@ def staff_router(service: ClinicService, access: Access) -> APIRouter:
             member, submission_id[:64], body.kind, body.referred_on, body.notes, remote(request)
         )
 
-    @router.put("/referrals/{referral_id}", response_model=ReferralState)
+    @router.put(REFERRAL, response_model=ReferralState)
     def update_referral(
         referral_id: Annotated[int, Path(ge=1, le=MAX_ID)],
         body: ReferralUpdate,
@@ -162,10 +175,10 @@ def staff_router(service: ClinicService, access: Access) -> APIRouter:
             remote(request),
         )
 
-    @router.get("/flags", response_model=OpenFlags)
+    @router.get(FLAGS, response_model=OpenFlags)
     def flags(
         request: Request,
-        member: StaffMember = staff("clinician", "link_worker"),  # noqa: B008
+        member: StaffMember = staff(*CASEWORKERS),  # noqa: B008
     ) -> dict[str, Any]:
         return {"flags": service.open_flags(member, remote(request))}
 

@@ -17,7 +17,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk import __version__
-from kiosk.clinic.api.access import API, Access, no_nul_in_url
+from kiosk.clinic.api.access import Access, no_nul_in_url
 from kiosk.clinic.api.errors import REFUSED_AT_THE_DOOR, remote
 from kiosk.clinic.api.schemas import (
     Answer,
@@ -29,6 +29,7 @@ from kiosk.clinic.api.schemas import (
 )
 from kiosk.clinic.errors import Invalid
 from kiosk.clinic.receiving import check_batch
+from kiosk.vocabulary import API_PREFIX, ENROL, HEALTH, SUBMISSIONS, TABLET_CONFIG
 
 if TYPE_CHECKING:
     from kiosk.clinic.service import ClinicService
@@ -63,10 +64,10 @@ def _inlined(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def tablet_router(service: ClinicService, access: Access) -> APIRouter:
-    router = APIRouter(prefix=API, tags=["tablet"], dependencies=[Depends(no_nul_in_url)])
+    router = APIRouter(prefix=API_PREFIX, tags=["tablet"], dependencies=[Depends(no_nul_in_url)])
 
     @router.get(
-        "/health",
+        HEALTH,
         responses={
             200: {"model": Health},
             503: {"model": Health, "description": "the clinic database cannot be reached"},
@@ -85,12 +86,12 @@ def tablet_router(service: ClinicService, access: Access) -> APIRouter:
             )
         return JSONResponse({"status": "ok", "version": __version__, "schema": revision})
 
-    @router.post("/enrol", status_code=201, response_model=Enrolled)
+    @router.post(ENROL, status_code=201, response_model=Enrolled)
     def enrol(body: EnrolRequest, request: Request) -> dict[str, Any]:
         return service.enrol(body.code_id, body.device_key, body.name, body.proof, remote(request))
 
     @router.get(
-        "/tablet/config",
+        TABLET_CONFIG,
         response_model=TabletConfigAnswer,
         responses={304: {"description": "unchanged"}, **REFUSED_AT_THE_DOOR},
     )
@@ -104,7 +105,7 @@ def tablet_router(service: ClinicService, access: Access) -> APIRouter:
         return JSONResponse(current, headers={"ETag": f'"{current["version"]}"'})
 
     @router.post(
-        "/submissions",
+        SUBMISSIONS,
         response_model=SubmissionResults,
         response_model_exclude_unset=True,
         responses=REFUSED_AT_THE_DOOR,

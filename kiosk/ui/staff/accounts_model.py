@@ -11,6 +11,7 @@ from typing import Any
 
 from kiosk.ui.staff import words
 from kiosk.ui.staff.tables import RecordTableModel
+from kiosk.vocabulary import ADMINISTRATOR
 
 
 def clinics_text(clinics: Sequence[str] | None) -> str:
@@ -54,7 +55,7 @@ class AccountsModel(RecordTableModel):
         return self.records[row]
 
     def active_administrators(self) -> int:
-        return sum(1 for a in self.records if a["role"] == "administrator" and self.is_active(a))
+        return sum(1 for a in self.records if a["role"] == ADMINISTRATOR and self.is_active(a))
 
     @staticmethod
     def is_active(account: dict[str, Any]) -> bool:

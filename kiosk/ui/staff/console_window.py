@@ -43,9 +43,9 @@ from kiosk.ui.staff.password_change import ChangePasswordDialog, ForcedChangePag
 from kiosk.ui.staff.session import IdleWatcher, Session
 from kiosk.ui.staff.sign_in import SignInPage
 from kiosk.ui.theme import load_fonts
+from kiosk.vocabulary import ADMINISTRATOR, CASEWORKERS
 
 log = logging.getLogger(__name__)
-CLINICAL = {"clinician", "link_worker"}
 
 
 class StaffConsoleWindow(QMainWindow):
@@ -167,14 +167,14 @@ class StaffConsoleWindow(QMainWindow):
     def _start(self, session: Session, place: Any) -> None:
         user = session.user
         workspace: CareWorkspace | AdminView
-        if user.role == "administrator":
+        if user.role == ADMINISTRATOR:
             workspace = AdminView(session)
             if isinstance(place, int):
                 workspace.setCurrentIndex(place)
         else:
             workspace = CareWorkspace(
                 session,
-                clinical=user.role in CLINICAL,
+                clinical=user.role in CASEWORKERS,
                 place=place if isinstance(place, CarePlace) else None,
                 queue_refresh_s=self.queue_refresh_s,
             )

@@ -23,6 +23,7 @@ from PySide6.QtGui import QFont
 
 from kiosk.ui.staff import words
 from kiosk.ui.staff.look import urgency_icon
+from kiosk.vocabulary import NEW
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -173,7 +174,7 @@ class QueueModel(QAbstractTableModel):
             flags = item.get("flags", [])
             return ", ".join(words.flag_word(f["id"], f.get("word")) for f in flags)
         if column == self.STATUS:
-            return words.status(str(item.get("status", "new")))
+            return words.status(str(item.get("status", NEW)))
         if column == self.OWNER:
             return str(
                 item.get("owner") or QCoreApplication.translate("StaffConsole", "Unassigned")

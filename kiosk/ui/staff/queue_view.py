@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.console.client import STATUSES
 from kiosk.ui.staff import words
 from kiosk.ui.staff.look import say
 from kiosk.ui.staff.queue_model import Novelty, QueueModel
 from kiosk.ui.staff.session import Session
+from kiosk.vocabulary import TRIAGE_STATUSES
 
 __all__ = ["QueueModel", "QueuePlace", "QueueView"]
 
@@ -48,11 +48,7 @@ COUNTS = (
     ("urgent", str(QT_TRANSLATE_NOOP("StaffConsole", "Urgent"))),
     ("wants_help", str(QT_TRANSLATE_NOOP("StaffConsole", "Wants help"))),
     ("flagged", str(QT_TRANSLATE_NOOP("StaffConsole", "Flagged"))),
-    ("new", str(QT_TRANSLATE_NOOP("StaffConsole", "New"))),
-    ("in_review", str(QT_TRANSLATE_NOOP("StaffConsole", "In review"))),
-    ("actioned", str(QT_TRANSLATE_NOOP("StaffConsole", "Actioned"))),
-    ("no_action", str(QT_TRANSLATE_NOOP("StaffConsole", "No action needed"))),
-    ("declined", str(QT_TRANSLATE_NOOP("StaffConsole", "Patient declined"))),
+    *((code, words.STATUSES[code]) for code in TRIAGE_STATUSES),
 )
 FLAG_COUNTS = {"urgent", "wants_help", "flagged"}
 
@@ -146,7 +142,7 @@ class QueueView(QWidget):
         labelled(self.tr("&Day"), self.day, self.tr("Day"))
         self.status = QComboBox()
         self.status.addItem(self.tr("Any status"), "")
-        for code in STATUSES:
+        for code in TRIAGE_STATUSES:
             self.status.addItem(words.status(code), code)
         labelled(self.tr("S&tatus"), self.status, self.tr("Status filter"))
         self.flag = QComboBox()

@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from kiosk.console.client import REFERRAL_KINDS, REFERRAL_OUTCOMES, EditConflict
+from kiosk.console.client import EditConflict
 from kiosk.ui.staff import words
 from kiosk.ui.staff.look import say
 from kiosk.ui.staff.session import Session
 from kiosk.ui.staff.tables import TextTableModel, table_view
+from kiosk.vocabulary import AWAITING, REFERRAL_KINDS, REFERRAL_OUTCOMES
 
 
 def _date_edit(name: str) -> QDateEdit:
@@ -46,7 +47,7 @@ def _buddy(text: str, widget: Any) -> QLabel:
 
 def outcome_words(referral: Mapping[str, Any]) -> str:
     """ "Attended (1 Dec 2026)", or just the outcome while it has no date."""
-    outcome = words.referral_outcome(str(referral.get("outcome") or "awaiting"))
+    outcome = words.referral_outcome(str(referral.get("outcome") or AWAITING))
     on = words.day(referral.get("outcome_on"))
     return f"{outcome} ({on})" if on else outcome
 
@@ -186,7 +187,7 @@ class ReferralsPanel(QGroupBox):
 
     def _outcome_chosen(self, _index: int = 0) -> None:
         self.outcome_on.setEnabled(
-            self.outcome.isEnabled() and self.outcome.currentData() != "awaiting"
+            self.outcome.isEnabled() and self.outcome.currentData() != AWAITING
         )
 
     # ------------------------------------------------------------ changing
@@ -221,7 +222,7 @@ class ReferralsPanel(QGroupBox):
             return
         referral = self.referrals[rid]
         version, outcome = int(referral.get("version", 0)), str(self.outcome.currentData())
-        on = None if outcome == "awaiting" else words.to_date(self.outcome_on.date())
+        on = None if outcome == AWAITING else words.to_date(self.outcome_on.date())
         notes = self.outcome_notes.text()
         client = self.session.client
         self.outcome_button.setEnabled(False)

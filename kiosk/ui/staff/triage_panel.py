@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from kiosk.console.client import STATUSES, EditConflict
+from kiosk.console.client import EditConflict
 from kiosk.console.triage_merge import merge_triage, their_notes_above, triage_values
 from kiosk.ui.staff import words
 from kiosk.ui.staff.look import say
 from kiosk.ui.staff.session import Session
+from kiosk.vocabulary import TRIAGE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class TriagePanel(QGroupBox):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.status = QComboBox()
-        for code in STATUSES:
+        for code in TRIAGE_STATUSES:
             self.status.addItem(words.status(code), code)
         self.status.setAccessibleName(self.tr("Triage status"))
         status_label = QLabel(self.tr("St&atus"))

@@ -13,13 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate
 
-from kiosk.console.client import (
-    REFERRAL_KINDS,
-    REFERRAL_OUTCOMES,
-    STATUSES,
-    URGENCY_LABELS,
-    ConsoleError,
-)
+from kiosk import vocabulary as codes
+from kiosk.console.client import ConsoleError
 from kiosk.exchange.nhs_number import format_nhs_number
 
 log = logging.getLogger(__name__)
@@ -30,13 +25,45 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
-# Marked for pyside6-lupdate (QT_TRANSLATE_NOOP returns the text); tr() translates them
-# where they are shown. The labels from kiosk.console.client go through tr() as well.
+# The console's words for the codes of kiosk.vocabulary, keyed by them (every code has
+# its words: tests/test_vocabulary.py). Marked for pyside6-lupdate (QT_TRANSLATE_NOOP
+# returns the text); tr() translates them where they are shown.
 ROLES = {
-    "receptionist": str(QT_TRANSLATE_NOOP("StaffConsole", "Receptionist")),
-    "clinician": str(QT_TRANSLATE_NOOP("StaffConsole", "Clinician")),
-    "link_worker": str(QT_TRANSLATE_NOOP("StaffConsole", "Link worker")),
-    "administrator": str(QT_TRANSLATE_NOOP("StaffConsole", "Administrator")),
+    codes.RECEPTIONIST: str(QT_TRANSLATE_NOOP("StaffConsole", "Receptionist")),
+    codes.CLINICIAN: str(QT_TRANSLATE_NOOP("StaffConsole", "Clinician")),
+    codes.LINK_WORKER: str(QT_TRANSLATE_NOOP("StaffConsole", "Link worker")),
+    codes.ADMINISTRATOR: str(QT_TRANSLATE_NOOP("StaffConsole", "Administrator")),
+}
+STATUSES = {
+    "new": str(QT_TRANSLATE_NOOP("StaffConsole", "New")),
+    "in_review": str(QT_TRANSLATE_NOOP("StaffConsole", "In review")),
+    "actioned": str(QT_TRANSLATE_NOOP("StaffConsole", "Actioned")),
+    "no_action": str(QT_TRANSLATE_NOOP("StaffConsole", "No action needed")),
+    "declined": str(QT_TRANSLATE_NOOP("StaffConsole", "Patient declined")),
+}
+REFERRAL_KINDS = {
+    "social_prescriber": str(QT_TRANSLATE_NOOP("StaffConsole", "Social prescriber or link worker")),
+    "food_bank": str(QT_TRANSLATE_NOOP("StaffConsole", "Food bank")),
+    "housing": str(QT_TRANSLATE_NOOP("StaffConsole", "Housing")),
+    "debt_benefits": str(QT_TRANSLATE_NOOP("StaffConsole", "Debt or benefits advice")),
+    "carers_support": str(QT_TRANSLATE_NOOP("StaffConsole", "Carers' support")),
+    "safeguarding": str(QT_TRANSLATE_NOOP("StaffConsole", "Safeguarding lead")),
+    "gp": str(QT_TRANSLATE_NOOP("StaffConsole", "GP")),
+    "other": str(QT_TRANSLATE_NOOP("StaffConsole", "Other")),
+}
+REFERRAL_OUTCOMES = {
+    "awaiting": str(QT_TRANSLATE_NOOP("StaffConsole", "Awaiting reply")),
+    "accepted": str(QT_TRANSLATE_NOOP("StaffConsole", "Accepted")),
+    "declined": str(QT_TRANSLATE_NOOP("StaffConsole", "Patient declined")),
+    "attended": str(QT_TRANSLATE_NOOP("StaffConsole", "Attended")),
+    "did_not_attend": str(QT_TRANSLATE_NOOP("StaffConsole", "Did not attend")),
+    "closed": str(QT_TRANSLATE_NOOP("StaffConsole", "Closed")),
+}
+URGENCIES = {
+    codes.URGENT: str(QT_TRANSLATE_NOOP("StaffConsole", "Urgent")),
+    codes.WANTS_HELP: str(QT_TRANSLATE_NOOP("StaffConsole", "Wants help")),
+    codes.FLAGGED: str(QT_TRANSLATE_NOOP("StaffConsole", "Flagged")),
+    codes.NO_FLAGS: str(QT_TRANSLATE_NOOP("StaffConsole", "No flags")),
 }
 SEVERITIES = {
     "urgent": str(QT_TRANSLATE_NOOP("StaffConsole", "Urgent")),
@@ -54,7 +81,7 @@ def status(code: str) -> str:
 
 
 def urgency(level: int) -> str:
-    return tr(URGENCY_LABELS.get(level, URGENCY_LABELS[3]))
+    return tr(URGENCIES.get(level, URGENCIES[codes.NO_FLAGS]))
 
 
 def severity(code: str) -> str:
