@@ -69,6 +69,12 @@ FLAGGED: Final = 2
 NO_FLAGS: Final = 3
 URGENCY_LEVELS: Final = (URGENT, WANTS_HELP, FLAGGED, NO_FLAGS)
 
+# The queue's counts: everyone on it, one count per triage status, and these three,
+# which only caseworkers see (urgent, asked for help, any flag).
+TOTAL_COUNT: Final = "total"
+FLAG_COUNTS: Final = ("urgent", "wants_help", "flagged")
+QUEUE_COUNTS: Final = (TOTAL_COUNT, *FLAG_COUNTS, *TRIAGE_STATUSES)
+
 # ---------------------------------------------------------------- linking a patient
 
 # How a tablet links a session to a patient (tablet.toml's `link`, the sealed link

@@ -15,6 +15,7 @@ import pytest
 from kiosk import vocabulary as codes
 from kiosk.clinic import casework
 from kiosk.reports import formatting as paper
+from kiosk.ui.staff import queue_view
 from kiosk.ui.staff import words as console
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +35,7 @@ WORDS = [
     ("paper", "SEVERITY_WORDS", paper.SEVERITY_WORDS, codes.SEVERITIES),
     ("paper", "SEVERITY_ORDER", paper.SEVERITY_ORDER, codes.SEVERITIES),
     ("clinic", "URGENCY_LABELS", casework.URGENCY_LABELS, codes.URGENCY_LEVELS),
+    ("console", "queue_view.COUNTS", dict(queue_view.COUNTS), codes.QUEUE_COUNTS),
 ]
 
 
@@ -180,3 +182,19 @@ def test_the_vocabulary_keeps_the_wire_values() -> None:
     assert codes.SEVERITIES == ("urgent", "high", "routine")
     assert codes.MAX_BATCH == 50
     assert codes.API_PREFIX + codes.SUBMISSIONS == "/api/v1/submissions"
+
+
+@pytest.mark.parametrize(
+    ("doc", "known"),
+    [
+        ("docs/staff-api.md", codes.TRIAGE_STATUSES),
+        ("docs/staff-api.md", codes.REFERRAL_KINDS),
+        ("docs/staff-api.md", codes.REFERRAL_OUTCOMES),
+        ("docs/staff-api.md", codes.QUEUE_COUNTS),
+        ("docs/clinic.md", codes.ROLES),
+        ("docs/configuration.md", codes.LINK_MODES),
+    ],
+)
+def test_the_guides_name_every_code(doc: str, known: tuple[str, ...]) -> None:
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    assert [code for code in known if f"`{code}`" not in text and f'"{code}"' not in text] == []

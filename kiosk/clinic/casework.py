@@ -48,6 +48,8 @@ from kiosk.vocabulary import (
     FLAGGED,
     NEW,
     NO_FLAGS,
+    QUEUE_COUNTS,
+    TOTAL_COUNT,
     TRIAGE_STATUSES,
     URGENT,
     WANTS_HELP,
@@ -252,7 +254,7 @@ class Casework:
             ) in rows:
                 item_status = t_status or NEW
                 item_flags = flags.get(sid, [])
-                counts["total"] += 1
+                counts[TOTAL_COUNT] += 1
                 counts[item_status] += 1
                 if show_flags:
                     counts["urgent"] += urgency == URGENT
@@ -301,11 +303,10 @@ class Casework:
                 target=f"{day_text}: {len(items)} items",
                 remote=remote,
             )
-        keys = ("total", "urgent", "wants_help", "flagged", *TRIAGE_STATUSES)
         return {
             "day": day_text,
             "clinics": clinics,
-            "counts": {k: counts.get(k, 0) for k in keys},
+            "counts": {k: counts.get(k, 0) for k in QUEUE_COUNTS},
             "items": items,
         }
 

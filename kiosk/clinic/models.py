@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from kiosk.vocabulary import NO_FLAGS
+
 
 class Base(DeclarativeBase):
     pass
@@ -79,7 +81,7 @@ class Submission(Base):
     day: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
     clinic: Mapped[str | None] = mapped_column(String(80), nullable=True)
     appointment_time: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    urgency: Mapped[int] = mapped_column(Integer, default=3, server_default=text("3"))
+    urgency: Mapped[int] = mapped_column(Integer, default=NO_FLAGS, server_default=text("3"))
 
 
 class Response(Base):

@@ -21,6 +21,7 @@ from kiosk.engine import RaisedFlag, UnknownFormError
 from kiosk.engine.answers import FREE_TEXT_TYPES
 from kiosk.engine.facts import HELP_REQUEST
 from kiosk.envelope.envelope import END_RECORD, OpenedSubmission
+from kiosk.vocabulary import FLAGGED, NO_FLAGS, URGENT, WANTS_HELP
 
 log = logging.getLogger(__name__)
 LINK_RECORD = "_link/patient"
@@ -28,13 +29,14 @@ LANGUAGE_RECORD = "_session/language"
 
 
 def urgency_of(flags: Sequence[RaisedFlag]) -> int:
-    """0: an urgent flag (feeling unsafe); 1: asked for help (a flag its form declares a
-    help request); 2: other flags; 3: none."""
+    """The queue's urgency (kiosk.vocabulary): URGENT, an urgent flag (feeling unsafe);
+    WANTS_HELP, asked for help (a flag its form declares a help request); FLAGGED,
+    other flags; NO_FLAGS, none."""
     if any(flag.severity == "urgent" for flag in flags):
-        return 0
+        return URGENT
     if any(flag.category == HELP_REQUEST for flag in flags):
-        return 1
-    return 2 if flags else 3
+        return WANTS_HELP
+    return FLAGGED if flags else NO_FLAGS
 
 
 def local_day(timestamp: str) -> str | None:
@@ -122,7 +124,7 @@ class Scoring:
             day=local_day(opened.started_at),
             clinic=_short(link_fields.get("clinic"), 80),
             appointment_time=_short(link_fields.get("time"), 8),
-            urgency=3,
+            urgency=NO_FLAGS,
         )
         db.add(submission)
         db.flush()

@@ -37,7 +37,8 @@ SAME_WORD = {
     "kiosk/reports/summary.py": {"what_matters", "questions_to_ask"},
     # (and a key of the take-away sheet's text: the "intro" paragraph)
     "kiosk/reports/takeaway.py": {"what_matters", "questions_to_ask", "intro"},
-    # the queue's counts in the staff API
+    # the queue's counts in the staff API (defined in kiosk.vocabulary)
+    "kiosk/vocabulary.py": {"wants_help"},
     "kiosk/clinic/casework.py": {"wants_help"},
     "kiosk/ui/staff/queue_view.py": {"wants_help"},
     # the hospital's clinic list has an ethnicity column of its own (the module is

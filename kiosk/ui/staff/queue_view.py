@@ -39,7 +39,7 @@ from kiosk.ui.staff import words
 from kiosk.ui.staff.look import say
 from kiosk.ui.staff.queue_model import Novelty, QueueModel
 from kiosk.ui.staff.session import Session
-from kiosk.vocabulary import TRIAGE_STATUSES
+from kiosk.vocabulary import FLAG_COUNTS, TRIAGE_STATUSES
 
 __all__ = ["QueueModel", "QueuePlace", "QueueView"]
 
@@ -50,7 +50,6 @@ COUNTS = (
     ("flagged", str(QT_TRANSLATE_NOOP("StaffConsole", "Flagged"))),
     *((code, words.STATUSES[code]) for code in TRIAGE_STATUSES),
 )
-FLAG_COUNTS = {"urgent", "wants_help", "flagged"}
 
 
 @dataclass
