@@ -1,7 +1,9 @@
 """The staff console without Qt: what its screens use that can be tested without a window.
 
 ``client`` is :class:`~kiosk.console.client.StaffClient`, the staff API over HTTPS
-(docs/staff-api.md), with the known errors below; ``triage_merge`` keeps this
+(docs/staff-api.md), with the known errors below (the administrators' calls are
+mixed in from ``admin_calls``; every route's path is in :mod:`kiosk.vocabulary`, the
+words for the codes it sends are the screens'); ``triage_merge`` keeps this
 user's triage changes over a save someone else made first; ``export_staging``
 puts export files into a folder, whole, and a set of files all or none.
 The Qt screens are in :mod:`kiosk.ui.staff`.

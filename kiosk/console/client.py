@@ -2,7 +2,9 @@
 
 TLS trusts the clinic's certificate given by file (the clinic's self-signed
 ``clinic-cert.pem``, or a site CA); without one, the system's trust store. The
-HTTPS client is made as the tablet's is (:mod:`kiosk.sync.https`).
+HTTPS client is made as the tablet's is (:mod:`kiosk.sync.https`). Routes are
+:mod:`kiosk.vocabulary`'s; the administrators' calls are in
+:mod:`kiosk.console.admin_calls`.
 Known errors carry plain words for staff and never patient data; their tree
 (``ConsoleError`` and below) is drawn in ``kiosk.console``.
 """
@@ -11,47 +13,29 @@ from __future__ import annotations
 
 import datetime as dt
 import ssl
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import quote
 
 import httpx
 
+from kiosk.console.admin_calls import AdministrationCalls
 from kiosk.errors import KnownError
 from kiosk.site.files import atomic_file
 from kiosk.sync.https import https_client, site_context, verification_failure
 from kiosk.vocabulary import (
     API_PREFIX,
-    AUDIT,
     AUTH_PASSWORD,
     AUTH_REFRESH,
     AUTH_SIGN_OUT,
     AUTH_TOKEN,
-    BOARD_REPORT,
-    DEVICE_REVOKE,
-    DEVICES,
-    ENROLMENT_CODES,
-    EXPORT_ANONYMISED,
-    EXPORT_APPOINTMENTS,
-    EXPORT_DICTIONARY,
-    EXPORT_FHIR,
-    HELD,
-    HELD_REPROCESS,
-    HELD_REPROCESS_ALL,
     QUEUE,
     REFERRAL,
     SUBMISSION,
     SUBMISSION_REFERRALS,
     SUBMISSION_TRIAGE,
-    USER_CLINICS,
-    USER_DISABLE,
-    USER_ENABLE,
-    USER_RESET_PASSWORD,
-    USER_ROLE,
-    USERS,
 )
 
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
@@ -127,7 +111,7 @@ class SignedIn:
         )
 
 
-class StaffClient:
+class StaffClient(AdministrationCalls):
     """One staff member's connection to the clinic service.
 
     ``certificate``: a PEM file the clinic's certificate must chain to (the
@@ -258,70 +242,6 @@ class StaffClient:
             },
         )
 
-    # ------------------------------------------------------------ administration
-    def audit(
-        self, *, target: str | None = None, actor: str | None = None, limit: int = 200
-    ) -> list[dict[str, Any]]:
-        params: dict[str, Any] = {"limit": limit}
-        if target:
-            params["target"] = target
-        if actor:
-            params["actor"] = actor
-        return list(self._call("GET", AUDIT, params=params)["entries"])
-
-    def users(self) -> list[dict[str, Any]]:
-        return list(self._call("GET", USERS)["users"])
-
-    def add_user(
-        self, username: str, role: str, password: str, clinics: Sequence[str] | None = None
-    ) -> dict[str, Any]:
-        """``clinics``: the clinics the account is limited to; None for every clinic."""
-        body: dict[str, Any] = {"username": username, "role": role, "password": password}
-        if clinics is not None:
-            body["clinics"] = list(clinics)
-        return self._call("POST", USERS, body)
-
-    def disable_user(self, username: str) -> dict[str, Any]:
-        return self._call("POST", USER_DISABLE.format(username=_segment(username)))
-
-    def enable_user(self, username: str) -> dict[str, Any]:
-        return self._call("POST", USER_ENABLE.format(username=_segment(username)))
-
-    def reset_password(self, username: str) -> str:
-        """A one-time password for ``username``, who must change it on signing in."""
-        path = USER_RESET_PASSWORD.format(username=_segment(username))
-        return str(self._call("POST", path)["one_time_password"])
-
-    def set_role(self, username: str, role: str) -> dict[str, Any]:
-        path = USER_ROLE.format(username=_segment(username))
-        return self._call("PUT", path, {"role": role})
-
-    def set_clinics(self, username: str, clinics: Sequence[str] | None) -> dict[str, Any]:
-        """Limit ``username`` to ``clinics``; None: every clinic."""
-        body = {"clinics": list(clinics) if clinics is not None else None}
-        return self._call("PUT", USER_CLINICS.format(username=_segment(username)), body)
-
-    def devices(self) -> list[dict[str, Any]]:
-        return list(self._call("GET", DEVICES)["devices"])
-
-    def revoke_device(self, device_id: str) -> None:
-        self._call("POST", DEVICE_REVOKE.format(device_id=device_id))
-
-    def enrolment_code(self) -> str:
-        return str(self._call("POST", ENROLMENT_CODES)["code"])
-
-    def held(self, *, include_resolved: bool = False) -> list[dict[str, Any]]:
-        """Submissions held at the clinic for review (administrators)."""
-        params = {"include_resolved": "true"} if include_resolved else None
-        return list(self._call("GET", HELD, params=params)["held"])
-
-    def reprocess_held(self, held_id: int) -> dict[str, Any]:
-        """Run one held submission through the clinic again: ``outcome`` stored or held."""
-        return self._call("POST", HELD_REPROCESS.format(held_id=int(held_id)))
-
-    def reprocess_all_held(self) -> list[dict[str, Any]]:
-        return list(self._call("POST", HELD_REPROCESS_ALL)["results"])
-
     # ------------------------------------------------------------ exports
     def download(self, path: str, params: Mapping[str, Any], out: Path) -> int:
         """Stream an export endpoint's body into ``out`` (written whole or not at all);
@@ -352,66 +272,6 @@ class StaffClient:
                 "Nothing was saved."
             ) from None
         return written
-
-    def export_anonymised(
-        self,
-        out: Path,
-        project: str,
-        purpose: str,
-        *,
-        free_text: bool = False,
-        shift_dates: bool = False,
-    ) -> int:
-        params = {
-            "project": project,
-            "purpose": purpose,
-            "free_text": str(free_text).lower(),
-            "shift_dates": str(shift_dates).lower(),
-        }
-        return self.download(EXPORT_ANONYMISED, params, out)
-
-    def export_dictionary(self, out: Path, project: str, *, free_text: bool = False) -> int:
-        params = {"project": project, "free_text": str(free_text).lower()}
-        return self.download(EXPORT_DICTIONARY, params, out)
-
-    def export_appointments(self, out: Path) -> int:
-        return self.download(EXPORT_APPOINTMENTS, {}, out)
-
-    def export_fhir(
-        self,
-        out: Path,
-        project: str,
-        purpose: str,
-        *,
-        identified: bool = False,
-        free_text: bool = False,
-    ) -> int:
-        """A FHIR R4 Bundle; ``identified`` (NHS numbers, for a clinical system) needs a
-        stated purpose like any export and is audited as identified."""
-        params = {
-            "project": project,
-            "purpose": purpose,
-            "identified": str(identified).lower(),
-            "free_text": str(free_text).lower(),
-        }
-        return self.download(EXPORT_FHIR, params, out)
-
-    def board_report(
-        self,
-        out: Path,
-        project: str,
-        first: str,
-        last: str,
-        *,
-        clinic: str | None = None,
-        kind: str = "pdf",
-    ) -> int:
-        """The equity and outcomes report (``kind`` "pdf" or "csv") for months
-        ``first``..``last`` (YYYY-MM), one clinic or all."""
-        params = {"project": project, "first": first, "last": last}
-        if clinic:
-            params["clinic"] = clinic
-        return self.download(BOARD_REPORT.format(kind=kind), params, out)
 
     # ------------------------------------------------------------ transport
     def _call(
@@ -444,11 +304,6 @@ class StaffClient:
                 f"Cannot reach the clinic service ({_why(exc)}). Check the network and try again."
             ) from None
         return _answer(response, signing_in)
-
-
-def _segment(name: str) -> str:
-    """A username as one path segment, whatever it holds."""
-    return quote(name, safe="")
 
 
 def _why(exc: httpx.TransportError) -> str:
