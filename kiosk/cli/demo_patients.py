@@ -24,6 +24,7 @@ from kiosk.store import FileKeyStore, TabletStore
 from kiosk.sync.config import read_clinic_record
 from kiosk.sync.enrol import enrol, enrolled_client
 from kiosk.sync.worker import Syncer
+from kiosk.vocabulary import ANONYMOUS, RECEPTION
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ class DemoTablet:
         if patient.nhs_number or patient.hospital_number:
             journey.link_patient(
                 {
-                    "method": "reception",
+                    "method": RECEPTION,
                     "appointment_id": patient.appointment_id,
                     "clinic": patient.clinic,
                     "time": patient.time,
@@ -122,7 +123,7 @@ class DemoTablet:
                 }
             )
         else:
-            journey.link_patient({"method": "anonymous"})
+            journey.link_patient({"method": ANONYMOUS})
         sid = journey.submission_id
         for form in journey.forms:
             for item_id, value in patient.answers.get(form.id, {}).items():

@@ -44,6 +44,7 @@ from kiosk.engine import UnknownFormError
 from kiosk.engine.form import SEVERITY_ORDER
 from kiosk.exchange.clinic_list import Appointment, ClinicListError, parse_csv
 from kiosk.vocabulary import (
+    ANONYMOUS,
     CASEWORKERS,
     FLAGGED,
     NEW,
@@ -160,7 +161,7 @@ class Casework:
 
     @staticmethod
     def _patient(link: Any, appointments: Mapping[str, Appointment]) -> dict[str, Any] | None:
-        if not isinstance(link, dict) or link.get("method") == "anonymous":
+        if not isinstance(link, dict) or link.get("method") == ANONYMOUS:
             return None
         nhs, hospital = link.get("nhs_number"), link.get("hospital_number")
         match = (

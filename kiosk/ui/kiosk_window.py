@@ -39,6 +39,7 @@ from kiosk.ui.screens import AttractScreen, PrivacyScreen, ThanksScreen, Timeout
 from kiosk.ui.speech import Speaker
 from kiosk.ui.theme import apply_theme
 from kiosk.ui.translations import SOURCE_LANGUAGE, Translations
+from kiosk.vocabulary import ANONYMOUS, RECEPTION
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class KioskWindow(QStackedWidget):
         idle_ms: int = 60_000,
         reset_ms: int = 30_000,
         thanks_ms: int = 20_000,
-        link: str = "anonymous",
+        link: str = ANONYMOUS,
         clinic_list: Callable[[], ClinicList | None] | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         translations: Translations | None = None,
@@ -165,7 +166,7 @@ class KioskWindow(QStackedWidget):
             self._after_privacy,
             self.set_text_size,
             self.set_high_contrast,
-            anonymous=self.link == "anonymous",
+            anonymous=self.link == ANONYMOUS,
         )
         self.timeout = TimeoutScreen(self.still_here)
         self.failure = wrapped(
@@ -216,7 +217,7 @@ class KioskWindow(QStackedWidget):
         self.setCurrentWidget(self.pin_pad)
 
     def _staff_menu(self) -> None:
-        hand_over = None if self.link == "anonymous" else self.linking.hand_over
+        hand_over = None if self.link == ANONYMOUS else self.linking.hand_over
         self._replace_page(StaffMenu(hand_over, self._unlocked, lambda: self.reset(None)))
         self.idle.start()  # an unlocked tablet left alone locks again
 
@@ -226,7 +227,7 @@ class KioskWindow(QStackedWidget):
         self.staff_unlocked.emit()
 
     def _show_attract(self) -> None:
-        waiting = self.link == "reception" and self.linking.handed_over is None
+        waiting = self.link == RECEPTION and self.linking.handed_over is None
         self.attract.set_waiting(waiting, enrolled=self.enrolled)
         self.setCurrentWidget(self.attract)
 
@@ -289,7 +290,7 @@ class KioskWindow(QStackedWidget):
     def begin(self, link: PatientLink | None = None) -> None:
         self.privacy.agree.setEnabled(False)
         empty_clipboard()  # nor does anything copied before this patient began
-        link = link or PatientLink(self.link if self.link == "anonymous" else "unlinked")
+        link = link or PatientLink(self.link if self.link == ANONYMOUS else "unlinked")
         self.linking.forget()
         self.questions.begin(link, self.pathway)
 

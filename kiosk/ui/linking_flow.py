@@ -29,6 +29,7 @@ from kiosk.ui.linking_screens import (
     HandOverScreen,
     SeeReceptionScreen,
 )
+from kiosk.vocabulary import ANONYMOUS, RECEPTION, SELF_CHECK_IN
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,10 @@ class LinkingFlow:
     # ------------------------------------------------------------ after privacy
     def after_privacy(self) -> None:
         if self.handed_over is not None:
-            self._begin(PatientLink("reception", self.handed_over))
-        elif self.method == "anonymous":
-            self._begin(PatientLink("anonymous"))
-        elif self.method == "self_check_in":
+            self._begin(PatientLink(RECEPTION, self.handed_over))
+        elif self.method == ANONYMOUS:
+            self._begin(PatientLink(ANONYMOUS))
+        elif self.method == SELF_CHECK_IN:
             self._privacy_ready(False)
             self._background.run(
                 lambda: (self._clinic_list(), self._misses.allowance()),
@@ -145,7 +146,7 @@ class LinkingFlow:
             self._show(
                 FoundScreen(
                     appointment,
-                    lambda: self._begin(PatientLink("self_check_in", appointment)),
+                    lambda: self._begin(PatientLink(SELF_CHECK_IN, appointment)),
                     self._not_mine,
                 )
             )
