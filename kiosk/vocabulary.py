@@ -29,6 +29,10 @@ ROLES: Final = (RECEPTIONIST, CLINICIAN, LINK_WORKER, ADMINISTRATOR)
 CASEWORKERS: Final = (CLINICIAN, LINK_WORKER)
 # Who reads the day's queue (receptionists without flags or urgency).
 QUEUE_READERS: Final = (*CASEWORKERS, RECEPTIONIST)
+# A staff account's state, as the accounts list and its changes answer it.
+ACTIVE: Final = "active"
+DISABLED: Final = "disabled"
+ACCOUNT_STATES: Final = (ACTIVE, DISABLED)
 
 # ---------------------------------------------------------------- triage and referrals
 

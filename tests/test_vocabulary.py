@@ -177,6 +177,7 @@ def test_the_vocabulary_keeps_the_wire_values() -> None:
     assert "carers_support" in codes.REFERRAL_KINDS
     assert codes.ROLES == ("receptionist", "clinician", "link_worker", "administrator")
     assert set(codes.CASEWORKERS) == {"clinician", "link_worker"}
+    assert codes.ACCOUNT_STATES == ("active", "disabled")
     assert codes.LINK_MODES == ("reception", "self_check_in", "anonymous")
     assert codes.URGENCY_LEVELS == (0, 1, 2, 3)
     assert codes.SEVERITIES == ("urgent", "high", "routine")
@@ -192,6 +193,7 @@ def test_the_vocabulary_keeps_the_wire_values() -> None:
         ("docs/staff-api.md", codes.REFERRAL_OUTCOMES),
         ("docs/staff-api.md", codes.QUEUE_COUNTS),
         ("docs/clinic.md", codes.ROLES),
+        ("docs/staff-api.md", codes.ACCOUNT_STATES),
         ("docs/configuration.md", codes.LINK_MODES),
     ],
 )

@@ -33,7 +33,7 @@ from kiosk.clinic.passwords import check_new_password
 from kiosk.clinic.plumbing import Plumbing, now_text
 from kiosk.clinic.sessions import end_sessions
 from kiosk.clinic.staff import _USERNAME, StaffAccounts
-from kiosk.vocabulary import ADMINISTRATOR, ROLES
+from kiosk.vocabulary import ACTIVE, ADMINISTRATOR, DISABLED, ROLES
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ class Accounts:
                 {
                     "username": u.username,
                     "role": u.role,
-                    "state": "disabled" if u.disabled else "active",
+                    "state": DISABLED if u.disabled else ACTIVE,
                     "must_change_password": bool(u.must_change_password),
                     "locked": u.locked_until > now,
                     "last_sign_in": u.last_sign_in_at,

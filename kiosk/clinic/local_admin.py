@@ -17,6 +17,7 @@ from kiosk.clinic.errors import Forbidden
 from kiosk.clinic.imd import ImportReport, import_lookup
 from kiosk.clinic.models import AuditEntry, User
 from kiosk.clinic.plumbing import Core, now_text
+from kiosk.vocabulary import ADMINISTRATOR
 
 
 def administrator_actor(service: Core, username: str, remote: str) -> str:
@@ -25,7 +26,7 @@ def administrator_actor(service: Core, username: str, remote: str) -> str:
     Anyone else is refused (Forbidden) and the refusal audited."""
     with service.transaction() as db:
         user = db.scalar(select(User).where(User.username == username))
-        if user is None or user.disabled or user.role != "administrator":
+        if user is None or user.disabled or user.role != ADMINISTRATOR:
             service.audit(db, f"user:{username[:64]}", "export", "forbidden", remote=remote)
             raise Forbidden(f"{username} is not an administrator of this clinic")
     return f"user:{username}"

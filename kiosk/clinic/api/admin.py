@@ -41,12 +41,14 @@ from kiosk.clinic.exports.fhir import fhir_chunks
 from kiosk.clinic.members import StaffMember
 from kiosk.clinic.scope import set_clinics
 from kiosk.vocabulary import (
+    ACTIVE,
     ADMINISTRATOR,
     API_PREFIX,
     AUDIT,
     BOARD_REPORT,
     DEVICE_REVOKE,
     DEVICES,
+    DISABLED,
     ENROLMENT_CODES,
     EXPORT_ANONYMISED,
     EXPORT_APPOINTMENTS,
@@ -142,7 +144,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
     ) -> dict[str, Any]:
         """Disable an account (someone left): every session of theirs ends at once."""
         service.accounts.disable(username, member.actor, remote(request))
-        return {"username": username, "state": "disabled"}
+        return {"username": username, "state": DISABLED}
 
     @router.post(USER_ENABLE, response_model=UserState, responses=account_errors)
     def enable_user(
@@ -151,7 +153,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         member: StaffMember = admin,
     ) -> dict[str, Any]:
         service.accounts.enable(username, member.actor, remote(request))
-        return {"username": username, "state": "active"}
+        return {"username": username, "state": ACTIVE}
 
     @router.post(
         USER_RESET_PASSWORD,

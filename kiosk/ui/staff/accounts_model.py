@@ -11,7 +11,7 @@ from typing import Any
 
 from kiosk.ui.staff import words
 from kiosk.ui.staff.tables import RecordTableModel
-from kiosk.vocabulary import ADMINISTRATOR
+from kiosk.vocabulary import ACTIVE, ADMINISTRATOR
 
 
 def clinics_text(clinics: Sequence[str] | None) -> str:
@@ -60,7 +60,7 @@ class AccountsModel(RecordTableModel):
     @staticmethod
     def is_active(account: dict[str, Any]) -> bool:
         if "state" in account:
-            return bool(account["state"] == "active")
+            return bool(account["state"] == ACTIVE)
         return not account.get("disabled")  # a clinic from before account states
 
     def text(self, account: dict[str, Any], column: int) -> str:
