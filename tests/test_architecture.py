@@ -130,3 +130,59 @@ def test_the_map_has_a_row_for_every_module() -> None:
 def test_the_map_names_no_module_that_is_gone() -> None:
     gone = sorted(_mapped_modules() - _modules())
     assert not gone, f"docs/ARCHITECTURE.md names modules that do not exist: {', '.join(gone)}"
+
+
+def import_cycles(package: str, root: Path) -> list[list[str]]:
+    """Groups of the package's modules that import each other, directly or through
+    others (any import: at the top, inside a function, or only for type checking)."""
+    program = f"""
+import json, sys, grimp
+sys.setrecursionlimit(10000)
+graph = grimp.build_graph({package!r}, include_external_packages=False, cache_dir=None)
+edges = {{m: graph.find_modules_directly_imported_by(m) for m in graph.modules}}
+index, low, stack, on, groups = {{}}, {{}}, [], set(), []
+def visit(v):
+    index[v] = low[v] = len(index); stack.append(v); on.add(v)
+    for w in edges[v]:
+        if w not in index:
+            visit(w); low[v] = min(low[v], low[w])
+        elif w in on:
+            low[v] = min(low[v], index[w])
+    if low[v] == index[v]:
+        group = []
+        while True:
+            w = stack.pop(); on.discard(w); group.append(w)
+            if w == v: break
+        if len(group) > 1: groups.append(sorted(group))
+for m in sorted(edges):
+    if m not in index: visit(m)
+print(json.dumps(groups))
+"""
+    import json
+
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(root)},
+        check=True,
+    )
+    groups: list[list[str]] = json.loads(result.stdout)
+    return groups
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    assert import_cycles("kiosk", ROOT) == []
+
+
+def test_an_import_back_is_found_as_a_cycle(tmp_path: Path) -> None:
+    copy = tmp_path / "tree"
+    shutil.copytree(ROOT / "kiosk", copy / "kiosk", ignore=shutil.ignore_patterns("__pycache__"))
+    session = copy / "kiosk" / "store" / "session.py"
+    session.write_text(
+        session.read_text()
+        + "\n\ndef _later() -> None:\n    from kiosk.store.store import TabletStore  # noqa\n"
+    )
+    assert import_cycles("kiosk", copy) == [["kiosk.store.session", "kiosk.store.store"]]

@@ -31,22 +31,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli.clinic_target import clinic_arguments, open_clinic, target_of
 from kiosk.cli.demo import DEMO_PASSWORD, DEMO_USERS, prepare_demo_clinic
 from kiosk.cli.errors import fail
 from kiosk.clinic.config import CONFIG_ENV, ClinicConfig
 from kiosk.errors import KnownError
-from kiosk.site import paths
 from kiosk.site.tomlfile import SettingsError
 from kiosk.vocabulary import ROLES
-
-
-def clinic_arguments(p: argparse.ArgumentParser, *, folder: bool = True) -> None:
-    if folder:
-        p.add_argument("folder", type=Path, nargs="?", metavar="DIR", help="the clinic folder")
-    p.add_argument("--config", type=Path, default=None, metavar="FILE",
-                   help=f"the clinic's settings file (default: ${CONFIG_ENV})")  # fmt: skip
-    p.add_argument("--passphrase-file", type=Path, default=None, metavar="FILE")
-    p.add_argument("--database", default=None, metavar="URL", help="default: DIR/clinic.db")
 
 
 def register(commands: Any) -> None:
@@ -108,7 +99,7 @@ def _register_held(sub: Any) -> None:
 
 def held_list(args: argparse.Namespace) -> int:
     try:
-        service = _open(args)
+        service = open_clinic(args)
     except OSError as exc:
         return fail(exc)
     try:
@@ -116,7 +107,7 @@ def held_list(args: argparse.Namespace) -> int:
     except OSError as exc:
         return fail(exc)
     finally:
-        service.engine.dispose()
+        service.close()
     if not entries:
         print("nothing is held")
     for e in entries:
@@ -135,7 +126,7 @@ def held_reprocess(args: argparse.Namespace) -> int:
     if args.all == (args.held_id is not None) or not number.isdigit() or int(number) >= 2**31:
         return fail("name one held submission by its number (from held list), or --all")
     try:
-        service = _open(args)
+        service = open_clinic(args)
     except OSError as exc:
         return fail(exc)
     try:
@@ -147,7 +138,7 @@ def held_reprocess(args: argparse.Namespace) -> int:
     except OSError as exc:
         return fail(exc)
     finally:
-        service.engine.dispose()
+        service.close()
     for r in results:
         if r["outcome"] == "stored":
             print(f"{r['id']}  {r['submission_id']}: stored")
@@ -158,39 +149,11 @@ def held_reprocess(args: argparse.Namespace) -> int:
     return 1 if any(r["outcome"] != "stored" for r in results) else 0
 
 
-def _target(args: argparse.Namespace) -> ClinicConfig:
-    """The clinic a command names: a settings file, or DIR with --passphrase-file."""
-    from kiosk.clinic.config import BACKUPS_FOLDER, BackupPolicy
-
-    folder = getattr(args, "folder", None)
-    config_file = args.config
-    if config_file is None and folder is None and os.environ.get(CONFIG_ENV):
-        config_file = Path(os.environ[CONFIG_ENV])
-    if config_file is not None:
-        if folder is not None or args.passphrase_file is not None or args.database is not None:
-            raise SettingsError(
-                "give either the settings file (--config) or the clinic folder with "
-                "--passphrase-file and --database, not both"
-            )
-        return ClinicConfig.load(config_file)
-    if folder is None:
-        raise SettingsError(
-            f"which clinic? Give --config FILE (or set {CONFIG_ENV}), or the clinic folder "
-            "and --passphrase-file"
-        )
-    return ClinicConfig(
-        folder=folder,
-        passphrase_file=args.passphrase_file,
-        database=args.database,
-        backups=BackupPolicy(folder / BACKUPS_FOLDER),
-    )
-
-
 def backup(args: argparse.Namespace) -> int:
     from kiosk.clinic.backup import back_up
 
     try:
-        target = _target(args)
+        target = target_of(args)
         report = back_up(target.folder, args.out, target.database)
     except OSError as exc:
         return fail(exc)
@@ -215,7 +178,7 @@ def restore(args: argparse.Namespace) -> int:
                 raise SettingsError(
                     "where to? Give --to DIR (a new, empty folder) or --config FILE"
                 )
-            target = _target(args)
+            target = target_of(args)
             folder, database = target.folder, target.database
         report = restore_backup(args.archive, folder, database)
     except OSError as exc:
@@ -224,18 +187,12 @@ def restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(args: argparse.Namespace) -> Any:
-    from kiosk.clinic.setup import open_configured
-
-    return open_configured(_target(args), paths.form_dirs())
-
-
 def init(args: argparse.Namespace) -> int:
     from kiosk.clinic.setup import init_clinic
     from kiosk.clinic.tls import CERT_FILE, fingerprint_of
 
     try:
-        target = _target(args)
+        target = target_of(args)
         init_clinic(target.folder, target.passphrase(), args.host or ["127.0.0.1"])
     except OSError as exc:
         return fail(exc)
@@ -247,7 +204,7 @@ def init(args: argparse.Namespace) -> int:
 
 def enrolment_code(args: argparse.Namespace) -> int:
     try:
-        service = _open(args)
+        service = open_clinic(args)
         code = service.issue_code("cli")
     except OSError as exc:
         return fail(exc)
@@ -258,7 +215,7 @@ def enrolment_code(args: argparse.Namespace) -> int:
 
 def revoke(args: argparse.Namespace) -> int:
     try:
-        done = _open(args).revoke(args.device_id, "cli")
+        done = open_clinic(args).revoke(args.device_id, "cli")
     except OSError as exc:
         return fail(exc)
     if not done:
@@ -276,7 +233,7 @@ def add_user(args: argparse.Namespace) -> int:
         else sys.stdin.readline().rstrip("\n")
     )
     try:
-        _open(args).staff.add(args.username, args.role, password, "cli")
+        open_clinic(args).staff.add(args.username, args.role, password, "cli")
     except OSError as exc:
         return fail(exc)
     print(f"user {args.username} added as {args.role}")
@@ -290,7 +247,7 @@ def clinic_list(args: argparse.Namespace) -> int:
     try:
         text = args.file.read_text(encoding="utf-8")
         parsed = parse_csv(text, str(args.file), day)
-        _open(args).set_clinic_list(day, text, "cli")
+        open_clinic(args).set_clinic_list(day, text, "cli")
     except OSError as exc:
         return fail(exc)
     print(f"clinic list for {day.isoformat()}: {len(parsed.appointments)} appointments")
@@ -301,7 +258,7 @@ def rotate_key(args: argparse.Namespace) -> int:
     from kiosk.clinic.keyring import KeyRing
 
     try:
-        target = _target(args)
+        target = target_of(args)
         pair = KeyRing.rotate(target.folder, target.passphrase())
     except OSError as exc:
         return fail(exc)
@@ -326,9 +283,9 @@ def serve(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         else:
-            target = _target(args)
+            target = target_of(args)
             host, port = args.host or target.host, args.port or target.port
-            service, folder, options = _open(args), target.folder, target.server_options
+            service, folder, options = open_clinic(args), target.folder, target.server_options
     except OSError as exc:
         return fail(exc)
     print(f"clinic service on https://{host}:{port}", file=sys.stderr)
@@ -343,7 +300,7 @@ def check_config(args: argparse.Namespace) -> int:
     from kiosk.clinic.tls import CERT_FILE, fingerprint_of
 
     try:
-        target = _target(args)
+        target = target_of(args)
     except OSError as exc:
         return fail(exc)
     problems: list[str] = []
@@ -404,7 +361,7 @@ def users_set_clinics(args: argparse.Namespace) -> int:
     if args.all == bool(args.clinics):
         return fail("name the clinics the user may see, or give --all (not both)")
     try:
-        service = _open(args)
+        service = open_clinic(args)
     except OSError as exc:
         return fail(exc)
     try:
@@ -414,7 +371,7 @@ def users_set_clinics(args: argparse.Namespace) -> int:
     except OSError as exc:
         return fail(exc)
     finally:
-        service.engine.dispose()
+        service.close()
     where = "every clinic" if names is None else ", ".join(names)
     print(f"{args.username} now sees {where}; their sessions have ended")
     return 0

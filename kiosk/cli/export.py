@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.clinic import _open, _target, clinic_arguments
+from kiosk.cli.clinic_target import clinic_arguments, open_clinic, target_of
 from kiosk.cli.errors import fail
 from kiosk.site.files import atomic_file, write_atomically
 
@@ -102,7 +102,7 @@ def anonymised(args: argparse.Namespace) -> int:
     options = ExportOptions(args.project, args.purpose, args.include_free_text, args.shift_dates)
     try:
         options.check()
-        service = _open(args)
+        service = open_clinic(args)
         actor = _administrator(service, args.user)
         args.out.mkdir(parents=True, exist_ok=True)
         exporter = start_export(service, options, actor, remote="command line")
@@ -129,7 +129,7 @@ def fhir(args: argparse.Namespace) -> int:
     what = "fhir_identified" if args.identified else "fhir_anonymised"
     try:
         options.check()
-        service = _open(args)
+        service = open_clinic(args)
         actor = _administrator(service, args.user)
         args.out.mkdir(parents=True, exist_ok=True)
         run = start_export(service, options, actor, what=what, remote="command line").run
@@ -148,7 +148,7 @@ def report(args: argparse.Namespace) -> int:
     from kiosk.clinic.exports.board import board_report
 
     try:
-        service = _open(args)
+        service = open_clinic(args)
         actor = _administrator(service, args.user)
         args.out.mkdir(parents=True, exist_ok=True)
         written = []
@@ -180,7 +180,7 @@ def appointments(args: argparse.Namespace) -> int:
     from kiosk.clinic.imd import appointments_csv
 
     try:
-        service = _open(args)
+        service = open_clinic(args)
         actor = _administrator(service, args.user)
         args.out.mkdir(parents=True, exist_ok=True)
         with service.transaction() as db:
@@ -205,7 +205,7 @@ def imd_import(args: argparse.Namespace) -> int:
     from kiosk.clinic.local_admin import import_imd_lookup
 
     try:
-        target = _target(args)
+        target = target_of(args)
         if target.database is None and not (target.folder / "clinic.db").exists():
             raise FileNotFoundError(f"{target.folder} holds no clinic database (clinic.db)")
         report = import_imd_lookup(target.database_url, args.file, "command line")

@@ -16,6 +16,7 @@ import argparse
 import sys
 from typing import Any
 
+from kiosk.cli.clinic_target import open_clinic
 from kiosk.cli.errors import fail
 from kiosk.vocabulary import ROLES
 
@@ -47,10 +48,8 @@ def register(sub: Any, clinic_arguments: Any) -> Any:
 
 
 def _run(args: argparse.Namespace, work: Any) -> tuple[int, Any]:
-    from kiosk.cli.clinic import _open
-
     try:
-        service = _open(args)
+        service = open_clinic(args)
     except OSError as exc:
         return fail(exc), None
     try:
@@ -58,7 +57,7 @@ def _run(args: argparse.Namespace, work: Any) -> tuple[int, Any]:
     except OSError as exc:
         return fail(exc), None
     finally:
-        service.engine.dispose()
+        service.close()
 
 
 def list_users(args: argparse.Namespace) -> int:

@@ -74,6 +74,10 @@ class ClinicService:
         self.case_edits = CaseEdits(plumbing)
         self.reads = AdminReads(plumbing)
 
+    def close(self) -> None:
+        """Let go of the database connections (a command that opened the service is done)."""
+        self.plumbing.engine.dispose()
+
     # ------------------------------------------------------------ the plumbing, shared
 
     @property

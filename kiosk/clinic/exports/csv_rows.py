@@ -31,7 +31,7 @@ from kiosk.engine.answers import PREFER_NOT
 from kiosk.reports.csv_cells import safe_mapping
 
 if TYPE_CHECKING:
-    from kiosk.clinic.exports.audit import ExportRun
+    from kiosk.clinic.exports.run import ExportRun
     from kiosk.clinic.plumbing import Core as ClinicService
 
 FIXED_COLUMNS = (
