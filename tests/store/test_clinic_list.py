@@ -12,18 +12,9 @@ import pytest
 from kiosk.exchange.clinic_list import ClinicListError, parse_csv
 from kiosk.store import DeviceIdentity, TabletStore
 from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
+from tests.exchange.clinic_list_sample import HEADER, ROWS, TODAY
 
 pytestmark = pytest.mark.store
-
-TODAY = dt.date(2026, 11, 23)
-HEADER = (
-    "appointment_id,time,clinic,family_name,given_name,birth_date,"
-    "nhs_number,hospital_number,pathway\n"
-)
-ROWS = (
-    "A-1,09:30,Heart clinic,Zebedee-Quill,Winifred,1950-03-03,943 476 5919,,cardiology\n"
-    "A-2,10:00,Heart clinic,Okonkwo,Ada,1971-12-24,,RX1-000123,\n"
-)
 
 
 @pytest.mark.control("H-15-C4")
