@@ -61,66 +61,54 @@ class CaseEdits:
         remote: str | None,
     ) -> dict[str, Any]:
         with refusals_audited(self.plumbing, member, "triage", sid, remote):
-            return self._save_triage(member, sid, version, status, owner, notes, remote)
-
-    def _save_triage(
-        self,
-        member: StaffMember,
-        sid: str,
-        version: int,
-        status: str,
-        owner: str | None,
-        notes: str,
-        remote: str | None,
-    ) -> dict[str, Any]:
-        if status not in TRIAGE_STATUSES:
-            raise Invalid(f"status must be one of {', '.join(TRIAGE_STATUSES)}")
-        if len(notes) > MAX_NOTES:
-            raise Invalid(f"notes may be at most {MAX_NOTES} characters")
-        owner = (owner or "").strip()[:64] or None
-        conflict: EditConflict | None = None
-        with self.plumbing.transaction() as db:
-            scope.submission(db, member, sid, "There is no such submission.")
-            if (
-                owner is not None
-                and db.scalar(select(User.id).where(User.username == owner)) is None
-            ):
-                raise Invalid(f"there is no staff user called {owner}")
-            sealed = self.plumbing.secrets.seal(notes, f"triage/{sid}/notes")
-            fields = {
-                "status": status,
-                "owner": owner,
-                "notes": sealed,
-                "updated_at": now_text(),
-                "updated_by": member.username,
-            }
-            # One statement that only succeeds from the version the editor started
-            # with: two saves at once cannot both pass (no lost update). Every
-            # submission has its triage row from the moment it arrives.
-            done = _changed(
-                db.execute(
-                    update(Triage)
-                    .where(Triage.submission_id == sid, Triage.version == version)
-                    .values(version=Triage.version + 1, **fields)
-                    .execution_options(synchronize_session=False)
+            if status not in TRIAGE_STATUSES:
+                raise Invalid(f"status must be one of {', '.join(TRIAGE_STATUSES)}")
+            if len(notes) > MAX_NOTES:
+                raise Invalid(f"notes may be at most {MAX_NOTES} characters")
+            owner = (owner or "").strip()[:64] or None
+            conflict: EditConflict | None = None
+            with self.plumbing.transaction() as db:
+                scope.submission(db, member, sid, "There is no such submission.")
+                if (
+                    owner is not None
+                    and db.scalar(select(User.id).where(User.username == owner)) is None
+                ):
+                    raise Invalid(f"there is no staff user called {owner}")
+                sealed = self.plumbing.secrets.seal(notes, f"triage/{sid}/notes")
+                fields = {
+                    "status": status,
+                    "owner": owner,
+                    "notes": sealed,
+                    "updated_at": now_text(),
+                    "updated_by": member.username,
+                }
+                # One statement that only succeeds from the version the editor started
+                # with: two saves at once cannot both pass (no lost update). Every
+                # submission has its triage row from the moment it arrives.
+                done = _changed(
+                    db.execute(
+                        update(Triage)
+                        .where(Triage.submission_id == sid, Triage.version == version)
+                        .values(version=Triage.version + 1, **fields)
+                        .execution_options(synchronize_session=False)
+                    )
                 )
-            )
-            saved = done.rowcount == 1
-            db.expire_all()
-            row = db.get(Triage, sid)
-            if saved:
-                self.plumbing.audit(
-                    db, member.actor, "triage", f"ok: {status}", target=sid, remote=remote
-                )
-            else:
-                self.plumbing.audit(
-                    db, member.actor, "triage", "conflict", target=sid, remote=remote
-                )
-                conflict = EditConflict(triage_json(self.plumbing, row, sid))
-            result = triage_json(self.plumbing, row, sid)
-        if conflict is not None:
-            raise conflict
-        return result
+                saved = done.rowcount == 1
+                db.expire_all()
+                row = db.get(Triage, sid)
+                if saved:
+                    self.plumbing.audit(
+                        db, member.actor, "triage", f"ok: {status}", target=sid, remote=remote
+                    )
+                else:
+                    self.plumbing.audit(
+                        db, member.actor, "triage", "conflict", target=sid, remote=remote
+                    )
+                    conflict = EditConflict(triage_json(self.plumbing, row, sid))
+                result = triage_json(self.plumbing, row, sid)
+            if conflict is not None:
+                raise conflict
+            return result
 
     def add_referral(
         self,
@@ -132,47 +120,36 @@ class CaseEdits:
         remote: str | None,
     ) -> dict[str, Any]:
         with refusals_audited(self.plumbing, member, "referral_added", sid, remote):
-            return self._add_referral(member, sid, kind, referred_on, notes, remote)
-
-    def _add_referral(
-        self,
-        member: StaffMember,
-        sid: str,
-        kind: str,
-        referred_on: str,
-        notes: str,
-        remote: str | None,
-    ) -> dict[str, Any]:
-        if kind not in REFERRAL_KINDS:
-            raise Invalid(f"kind must be one of {', '.join(REFERRAL_KINDS)}")
-        day = _day(referred_on, "referred_on")
-        if day is None:
-            raise Invalid("referred_on is needed")
-        if len(notes) > MAX_NOTES:
-            raise Invalid(f"notes may be at most {MAX_NOTES} characters")
-        with self.plumbing.transaction() as db:
-            scope.submission(db, member, sid, "There is no such submission.")
-            now = now_text()
-            row = Referral(
-                submission_id=sid,
-                kind=kind,
-                referred_on=day,
-                outcome=AWAITING,
-                outcome_on=None,
-                notes=None,
-                version=0,
-                created_by=member.username,
-                created_at=now,
-                updated_at=now,
-            )
-            db.add(row)
-            db.flush()
-            row.notes = self.plumbing.secrets.seal(notes, f"referrals/{row.id}/notes")
-            self.plumbing.audit(
-                db, member.actor, "referral_added", f"ok: {kind}", target=sid, remote=remote
-            )
-            db.flush()
-            return referral_json(self.plumbing, row)
+            if kind not in REFERRAL_KINDS:
+                raise Invalid(f"kind must be one of {', '.join(REFERRAL_KINDS)}")
+            day = _day(referred_on, "referred_on")
+            if day is None:
+                raise Invalid("referred_on is needed")
+            if len(notes) > MAX_NOTES:
+                raise Invalid(f"notes may be at most {MAX_NOTES} characters")
+            with self.plumbing.transaction() as db:
+                scope.submission(db, member, sid, "There is no such submission.")
+                now = now_text()
+                row = Referral(
+                    submission_id=sid,
+                    kind=kind,
+                    referred_on=day,
+                    outcome=AWAITING,
+                    outcome_on=None,
+                    notes=None,
+                    version=0,
+                    created_by=member.username,
+                    created_at=now,
+                    updated_at=now,
+                )
+                db.add(row)
+                db.flush()
+                row.notes = self.plumbing.secrets.seal(notes, f"referrals/{row.id}/notes")
+                self.plumbing.audit(
+                    db, member.actor, "referral_added", f"ok: {kind}", target=sid, remote=remote
+                )
+                db.flush()
+                return referral_json(self.plumbing, row)
 
     def update_referral(
         self,
@@ -187,68 +164,56 @@ class CaseEdits:
         with refusals_audited(
             self.plumbing, member, "referral_updated", f"referral {referral_id}", remote
         ):
-            return self._update_referral(
-                member, referral_id, version, outcome, outcome_on, notes, remote
-            )
-
-    def _update_referral(
-        self,
-        member: StaffMember,
-        referral_id: int,
-        version: int,
-        outcome: str,
-        outcome_on: str | None,
-        notes: str,
-        remote: str | None,
-    ) -> dict[str, Any]:
-        if outcome not in REFERRAL_OUTCOMES:
-            raise Invalid(f"outcome must be one of {', '.join(REFERRAL_OUTCOMES)}")
-        day = _day(outcome_on, "outcome_on")
-        if len(notes) > MAX_NOTES:
-            raise Invalid(f"notes may be at most {MAX_NOTES} characters")
-        with self.plumbing.transaction() as db:
-            row = db.get(Referral, referral_id)
-            if row is None:
-                raise NotFound("There is no such referral.")
-            scope.submission(db, member, row.submission_id, "There is no such referral.")
-            done = _changed(
-                db.execute(
-                    update(Referral)
-                    .where(Referral.id == referral_id, Referral.version == version)
-                    .values(
-                        outcome=outcome,
-                        outcome_on=day,
-                        notes=self.plumbing.secrets.seal(notes, f"referrals/{referral_id}/notes"),
-                        version=Referral.version + 1,
-                        updated_at=now_text(),
+            if outcome not in REFERRAL_OUTCOMES:
+                raise Invalid(f"outcome must be one of {', '.join(REFERRAL_OUTCOMES)}")
+            day = _day(outcome_on, "outcome_on")
+            if len(notes) > MAX_NOTES:
+                raise Invalid(f"notes may be at most {MAX_NOTES} characters")
+            with self.plumbing.transaction() as db:
+                row = db.get(Referral, referral_id)
+                if row is None:
+                    raise NotFound("There is no such referral.")
+                scope.submission(db, member, row.submission_id, "There is no such referral.")
+                done = _changed(
+                    db.execute(
+                        update(Referral)
+                        .where(Referral.id == referral_id, Referral.version == version)
+                        .values(
+                            outcome=outcome,
+                            outcome_on=day,
+                            notes=self.plumbing.secrets.seal(
+                                notes, f"referrals/{referral_id}/notes"
+                            ),
+                            version=Referral.version + 1,
+                            updated_at=now_text(),
+                        )
+                        .execution_options(synchronize_session=False)
                     )
-                    .execution_options(synchronize_session=False)
                 )
-            )
-            db.expire_all()
-            row = db.get(Referral, referral_id)
-            assert row is not None
-            conflict: EditConflict | None = None
-            if done.rowcount == 1:
-                self.plumbing.audit(
-                    db,
-                    member.actor,
-                    "referral_updated",
-                    f"ok: {row.kind} {outcome}",
-                    target=row.submission_id,
-                    remote=remote,
-                )
-            else:
-                self.plumbing.audit(
-                    db,
-                    member.actor,
-                    "referral_updated",
-                    "conflict",
-                    target=row.submission_id,
-                    remote=remote,
-                )
-                conflict = EditConflict(referral_json(self.plumbing, row))
-            result = referral_json(self.plumbing, row)
-        if conflict is not None:
-            raise conflict
-        return result
+                db.expire_all()
+                row = db.get(Referral, referral_id)
+                assert row is not None
+                conflict: EditConflict | None = None
+                if done.rowcount == 1:
+                    self.plumbing.audit(
+                        db,
+                        member.actor,
+                        "referral_updated",
+                        f"ok: {row.kind} {outcome}",
+                        target=row.submission_id,
+                        remote=remote,
+                    )
+                else:
+                    self.plumbing.audit(
+                        db,
+                        member.actor,
+                        "referral_updated",
+                        "conflict",
+                        target=row.submission_id,
+                        remote=remote,
+                    )
+                    conflict = EditConflict(referral_json(self.plumbing, row))
+                result = referral_json(self.plumbing, row)
+            if conflict is not None:
+                raise conflict
+            return result
