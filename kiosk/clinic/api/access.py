@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import unquote_to_bytes
 
-from fastapi import Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
 
-from kiosk.clinic.api.errors import remote
+from kiosk.clinic.api.errors import REFUSED_AT_THE_DOOR, remote
 from kiosk.clinic.errors import Forbidden, Invalid, Unauthenticated
 from kiosk.clinic.members import StaffMember
 from kiosk.vocabulary import API_PREFIX, PASSWORD_CHANGE_ROUTES
@@ -25,6 +25,17 @@ def no_nul_in_url(request: Request) -> None:
     query = unquote_to_bytes(request.url.query)
     if "\x00" in request.url.path or b"\x00" in query:
         raise Invalid("The address holds a NUL character.")
+
+
+def staff_routes(tag: str) -> APIRouter:
+    """A router for staff routes: under the API prefix, no NUL in any address, and the
+    refusals at the door (401, 403) described in the OpenAPI document."""
+    return APIRouter(
+        prefix=API_PREFIX,
+        tags=[tag],
+        dependencies=[Depends(no_nul_in_url)],
+        responses=REFUSED_AT_THE_DOOR,
+    )
 
 
 class Access:
@@ -56,37 +67,24 @@ class Access:
         async def check(
             request: Request, authorization: Annotated[str | None, Header()] = None
         ) -> StaffMember:
+            async def refused(actor: str, outcome: str) -> None:
+                await run_in_threadpool(
+                    service.audit_now, actor, request.url.path, outcome, remote=remote(request)
+                )
+
             token = (authorization or "").removeprefix("Bearer ").strip()
             member = await run_in_threadpool(service.staff.check, token) if token else None
             if member is None:
-                await run_in_threadpool(
-                    service.audit_now,
-                    "anonymous",
-                    request.url.path,
-                    "no_token",
-                    remote=remote(request),
-                )
+                await refused("anonymous", "no_token")
                 raise Unauthenticated("Sign in first.")
             if member.must_change_password and request.url.path not in password_change_paths:
-                await run_in_threadpool(
-                    service.audit_now,
-                    member.actor,
-                    request.url.path,
-                    "password_change_required",
-                    remote=remote(request),
-                )
+                await refused(member.actor, "password_change_required")
                 raise Forbidden(
                     "Change your password before you do anything else.",
                     code="password_change_required",
                 )
             if member.role not in roles:
-                await run_in_threadpool(
-                    service.audit_now,
-                    member.actor,
-                    request.url.path,
-                    "forbidden",
-                    remote=remote(request),
-                )
+                await refused(member.actor, "forbidden")
                 raise Forbidden("Your role may not do this.")
             request.state.actor = member.actor
             return member

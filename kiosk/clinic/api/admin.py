@@ -8,11 +8,11 @@ import re
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
-from kiosk.clinic.api.access import Access, no_nul_in_url
-from kiosk.clinic.api.errors import REFUSED_AT_THE_DOOR, remote
+from kiosk.clinic.api.access import Access, staff_routes
+from kiosk.clinic.api.errors import remote
 from kiosk.clinic.api.schemas import (
     MAX_ID,
     AuditEntries,
@@ -40,10 +40,11 @@ from kiosk.clinic.exports.csv_rows import Exporter
 from kiosk.clinic.exports.fhir import fhir_chunks
 from kiosk.clinic.members import StaffMember
 from kiosk.clinic.scope import set_clinics
+
+# The same route names the console's admin_calls imports: both ends of the wire.
 from kiosk.vocabulary import (
     ACTIVE,
     ADMINISTRATOR,
-    API_PREFIX,
     AUDIT,
     BOARD_REPORT,
     DEVICE_REVOKE,
@@ -95,13 +96,15 @@ def export_options(
     return options
 
 
+# The parameters several routes take, written once.
+Username = Annotated[str, Path(max_length=64)]
+ProjectName = Annotated[str, Query(max_length=64)]
+Purpose = Annotated[str, Query(max_length=400)]
+Month = Annotated[str, Query(max_length=7, description="YYYY-MM")]
+
+
 def admin_router(service: ClinicService, access: Access) -> APIRouter:
-    router = APIRouter(
-        prefix=API_PREFIX,
-        tags=["admin"],
-        dependencies=[Depends(no_nul_in_url)],
-        responses=REFUSED_AT_THE_DOOR,
-    )
+    router = staff_routes("admin")
     admin = access.staff(ADMINISTRATOR)
     plumbing = service.plumbing  # what exports and scope changes are handed
     account_errors: dict[int | str, dict[str, Any]] = {
@@ -138,7 +141,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
 
     @router.post(USER_DISABLE, response_model=UserState, responses=account_errors)
     def disable_user(
-        username: Annotated[str, Path(max_length=64)],
+        username: Username,
         request: Request,
         member: StaffMember = admin,
     ) -> dict[str, Any]:
@@ -148,7 +151,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
 
     @router.post(USER_ENABLE, response_model=UserState, responses=account_errors)
     def enable_user(
-        username: Annotated[str, Path(max_length=64)],
+        username: Username,
         request: Request,
         member: StaffMember = admin,
     ) -> dict[str, Any]:
@@ -161,7 +164,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
         responses=account_errors,
     )
     def reset_password(
-        username: Annotated[str, Path(max_length=64)],
+        username: Username,
         request: Request,
         member: StaffMember = admin,
     ) -> dict[str, Any]:
@@ -172,7 +175,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
 
     @router.put(USER_ROLE, response_model=UserRole, responses=account_errors)
     def set_role(
-        username: Annotated[str, Path(max_length=64)],
+        username: Username,
         body: NewRole,
         request: Request,
         member: StaffMember = admin,
@@ -183,7 +186,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
 
     @router.put(USER_CLINICS, response_model=UserClinics)
     def set_user_clinics(
-        username: Annotated[str, Path(max_length=64)],
+        username: Username,
         body: ClinicsUpdate,
         request: Request,
         member: StaffMember = admin,
@@ -245,6 +248,8 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
 
     # ---------------------------------------------------------------- exports
 
+    # The two streamed exports look alike on purpose: FastAPI reads each route's own
+    # query parameters from its signature, and each names, audits and streams its kind.
     @router.get(
         EXPORT_ANONYMISED,
         response_class=StreamingResponse,
@@ -252,8 +257,8 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
     )
     def export_anonymised(
         request: Request,
-        project: Annotated[str, Query(max_length=64)],
-        purpose: Annotated[str, Query(max_length=400)],
+        project: ProjectName,
+        purpose: Purpose,
         free_text: bool = False,
         shift_dates: bool = False,
         member: StaffMember = admin,
@@ -275,8 +280,8 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
     )
     def export_fhir(
         request: Request,
-        project: Annotated[str, Query(max_length=64)],
-        purpose: Annotated[str, Query(max_length=400)],
+        project: ProjectName,
+        purpose: Purpose,
         identified: bool = False,
         free_text: bool = False,
         member: StaffMember = admin,
@@ -299,8 +304,8 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
     def report(
         request: Request,
         kind: str,
-        first: Annotated[str, Query(max_length=7, description="YYYY-MM")],
-        last: Annotated[str, Query(max_length=7, description="YYYY-MM")],
+        first: Month,
+        last: Month,
         clinic: Annotated[str | None, Query(max_length=80)] = None,
         project: Annotated[str | None, Query(max_length=64)] = None,
         member: StaffMember = admin,
@@ -331,7 +336,7 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
     @router.get(EXPORT_DICTIONARY, response_class=PlainTextResponse)
     def export_dictionary(
         request: Request,
-        project: Annotated[str, Query(max_length=64)],
+        project: ProjectName,
         free_text: bool = False,
         member: StaffMember = admin,
     ) -> PlainTextResponse:

@@ -166,13 +166,18 @@ class FlagShown(Answer):
     word: str | None = None  # its short name on staff lists, as its form declares it
 
 
-class QueueItem(Answer):
+class SubmissionHeads(Answer):
+    """What a queue item and a summary both open with (their keys in this order)."""
+
     submission_id: str
     started_at: str | None
     received_at: str | None
     complete: bool
     pathway: str | None
     pathway_title: str | None
+
+
+class QueueItem(SubmissionHeads):
     clinic: str | None
     appointment_time: str | None
     patient: dict[str, Any] | None
@@ -212,13 +217,7 @@ class ReferralState(Answer):
     created_by: str | None
 
 
-class Summary(Answer):
-    submission_id: str
-    started_at: str | None
-    received_at: str | None
-    complete: bool
-    pathway: str | None
-    pathway_title: str | None
+class Summary(SubmissionHeads):
     language: str
     clinic: str | None
     appointment_time: str | None
