@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.engine import FormLibrary
 from kiosk.exchange.clinic_list import ClinicList
@@ -45,6 +45,25 @@ def _application() -> QCoreApplication:
     return QApplication.instance() or QApplication(sys.argv[:1])
 
 
+def _show(
+    app: QCoreApplication,
+    window: QWidget,
+    full_screen: Callable[[], None],
+    *,
+    windowed: bool,
+    quit_after: int | None,
+) -> None:
+    """Show a patient-facing window at the kiosk's size on a desktop, else full screen;
+    in a smoke test, leave the event loop after ``quit_after`` milliseconds."""
+    if windowed:
+        window.resize(*WINDOWED_SIZE)
+        window.show()
+    else:
+        full_screen()
+    if quit_after is not None:
+        QTimer.singleShot(quit_after, lambda: app.exit(0))  # exit() ignores kiosk mode
+
+
 def run_enrolment(data_dir: Path, *, windowed: bool, quit_after: int | None) -> bool:
     """Show the enrolment screen until the tablet is enrolled; False if it was closed first.
 
@@ -57,13 +76,7 @@ def run_enrolment(data_dir: Path, *, windowed: bool, quit_after: int | None) -> 
     screen = EnrolScreen(data_dir, background)
     apply_theme(screen)
     screen.start_kiosk.connect(app.quit)
-    if windowed:
-        screen.resize(*WINDOWED_SIZE)
-        screen.show()
-    else:
-        screen.showFullScreen()
-    if quit_after is not None:
-        QTimer.singleShot(quit_after, lambda: app.exit(0))
+    _show(app, screen, screen.showFullScreen, windowed=windowed, quit_after=quit_after)
     try:
         app.exec()
     finally:
@@ -113,13 +126,7 @@ def run_kiosk(
     sync = start_sync(window.enrolment_lost.emit)
     if sync is not None:
         window.session_ended.connect(sync.wake)
-    if windowed:
-        window.resize(*WINDOWED_SIZE)
-        window.show()
-    else:
-        window.enter_kiosk_mode()
-    if quit_after is not None:
-        QTimer.singleShot(quit_after, lambda: app.exit(0))  # exit() ignores kiosk mode
+    _show(app, window, window.enter_kiosk_mode, windowed=windowed, quit_after=quit_after)
     try:
         app.exec()
     finally:
