@@ -99,6 +99,7 @@ MAX_UPLOAD_BYTES: Final = 8 * 1024 * 1024  # the body of one upload (signed requ
 # in with str.format by the clients and read by the clinic's routers.
 API_PREFIX: Final = "/api/v1"
 
+# Route tables of one shape on purpose: each path a named constant both ends import.
 # the tablet's routes
 HEALTH: Final = "/health"
 ENROL: Final = "/enrol"

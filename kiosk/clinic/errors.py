@@ -34,6 +34,7 @@ class Refusal(ClinicError):
     code = "refused"
 
 
+# The refusals below share one shape on purpose: each is a name and its wire code.
 class Invalid(Refusal):
     """A value the service cannot accept as it is."""
 

@@ -43,6 +43,8 @@ def _fit(column: str, value: str | None) -> str | None:
     return value[:length] if length else value
 
 
+# Written twice on purpose: the typing Protocol mirrors Plumbing (and ClinicService's
+# facade) so exports and reports depend on the shape, not on either class.
 class Core(Protocol):
     """What an export or a report needs of the service: the forms, the secrets,
     transactions and the audit (``Plumbing`` and the ``ClinicService`` facade alike)."""

@@ -144,6 +144,7 @@ class Receiving:
             resolve(db, submission_id, digest, actor)
         return Result(submission_id, 201, digest)
 
+    # hold()'s parameters again, plus the actor: held.hold keeps the envelope, this audits it.
     def _hold(
         self,
         db: Session,

@@ -128,6 +128,8 @@ class ClinicService:
     def catalogue(self) -> Catalogue:
         return self.plumbing.catalogue
 
+    # Forwarded to the plumbing on purpose: the facade keeps callers off its internals
+    # (its signatures repeat Plumbing's, which kiosk.clinic.plumbing.Core also mirrors).
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         with self.plumbing.transaction() as db:

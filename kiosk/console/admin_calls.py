@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+# The same route names the clinic's admin router imports: both ends of the wire.
 from kiosk.vocabulary import (
     AUDIT,
     BOARD_REPORT,
@@ -38,6 +39,8 @@ from kiosk.vocabulary import (
 class AdministrationCalls:
     """Mixed into :class:`kiosk.console.client.StaffClient`, which does the talking."""
 
+    # Stubs of the host's transport, same signatures as StaffClient's on purpose, so
+    # mypy checks the calls below without this module importing the client.
     def _call(
         self,
         method: str,

@@ -28,6 +28,7 @@ def tr(text: str) -> str:
 # The console's words for the codes of kiosk.vocabulary, keyed by them (every code has
 # its words: tests/test_vocabulary.py). Marked for pyside6-lupdate (QT_TRANSLATE_NOOP
 # returns the text); tr() translates them where they are shown.
+# Tables of one shape on purpose: each maps a code to its words for staff.
 ROLES = {
     codes.RECEPTIONIST: str(QT_TRANSLATE_NOOP("StaffConsole", "Receptionist")),
     codes.CLINICIAN: str(QT_TRANSLATE_NOOP("StaffConsole", "Clinician")),
