@@ -48,6 +48,7 @@ MONTHS = [f"2025-{m:02d}" for m in range(1, 10)]
 GROUPS = ["White", "Mixed", "Asian", "Black", "Other", "Not stated"]
 KINDS = ["social_prescriber", "food_bank", "housing", "debt_benefits", "gp"]
 OUTCOMES = ["awaiting", "accepted", "attended", "did_not_attend", "declined"]
+# Written out, not imported from the export: the test holds the CSV's columns to this list.
 FIXED_COLUMNS = [
     "submission",
     "patient",
