@@ -160,6 +160,11 @@ def answers_and_scores(
     ]
 
 
+def _bold_row(header: list[str], styles: dict[str, ParagraphStyle]) -> list[Any]:
+    """A table's header row, each word in bold."""
+    return [Paragraph(f"<b>{h}</b>", styles["small"]) for h in header]
+
+
 def _change(
     summary: dict[str, Any], styles: dict[str, ParagraphStyle], width: float
 ) -> list[Flowable]:
@@ -168,8 +173,7 @@ def _change(
     if not changes:
         out.append(Paragraph("No earlier answers to compare with.", styles["small"]))
         return out
-    header = ["Measure", "First", "Latest", "Change"]
-    rows: list[list[Any]] = [[Paragraph(f"<b>{h}</b>", styles["small"]) for h in header]]
+    rows: list[list[Any]] = [_bold_row(["Measure", "First", "Latest", "Change"], styles)]
     for entry in changes:
         change = entry.get("change")
         if change == 0:
@@ -224,8 +228,7 @@ def _triage(
     if not referrals:
         out.append(Paragraph("No referrals.", styles["small"]))
         return out
-    header = ["Referral", "Referred", "Outcome", "Notes"]
-    rows: list[list[Any]] = [[Paragraph(f"<b>{h}</b>", styles["small"]) for h in header]]
+    rows: list[list[Any]] = [_bold_row(["Referral", "Referred", "Outcome", "Notes"], styles)]
     for referral in referrals:
         outcome = fmt.words(fmt.OUTCOME_WORDS, referral.get("outcome"))
         if referral.get("outcome_on"):
