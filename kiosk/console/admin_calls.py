@@ -121,6 +121,7 @@ class AdministrationCalls:
         return list(self._call("POST", HELD_REPROCESS_ALL)["results"])
 
     # ------------------------------------------------------------ exports
+    # Each call's signature mirrors its route's query parameters (kiosk.clinic.api.admin).
     def export_anonymised(
         self,
         out: Path,
