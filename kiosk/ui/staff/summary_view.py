@@ -61,9 +61,17 @@ class SummaryView(QScrollArea):
         """Forget the patient: every label holding their data goes."""
         self.summary = None
         self.chart = None
+        old = self.takeWidget()
+        if old is not None:
+            # Off the window at once, then deleted when control returns to the event
+            # loop: deleting a page holding a chart view synchronously (here, inside
+            # a close event) can crash Qt Charts while its scene still has work queued.
+            old.hide()
+            old.setParent(None)
+            old.deleteLater()
         self.body = QWidget()
         self.body.setObjectName("body")
-        self.setWidget(self.body)  # the old body, and every label on it, is deleted
+        self.setWidget(self.body)
 
     def show_summary(self, summary: Mapping[str, Any]) -> None:
         self.clear()
