@@ -16,6 +16,7 @@ from kiosk.clinic.models import Device, EnrolmentCode
 from kiosk.clinic.plumbing import Plumbing, now_text
 from kiosk.clinic.tablet_config import TabletConfig
 from kiosk.exchange.device_keys import device_id_of, parse_public_key_text
+from kiosk.exchange.errors import DeviceKeyTextError
 from kiosk.sync.signing import enrolment_answer, enrolment_proof
 
 CODE_TTL_S = 15 * 60
@@ -52,7 +53,7 @@ class Enrolment:
         plumbing = self.plumbing
         try:
             public = parse_public_key_text(device_key)
-        except ValueError:
+        except DeviceKeyTextError:
             raise Invalid(
                 "device_key is not an ed25519 public key", code="bad_device_key"
             ) from None

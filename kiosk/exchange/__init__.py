@@ -8,13 +8,11 @@ Known errors, each with a plain message that names where the problem is::
 
     kiosk.errors.KnownError
     └── ExchangeError
-        └── ClinicListError   a clinic list that cannot be read or used (``FILE:LINE: why``)
-
-A device public key that is not one is refused with ``ValueError`` by
-:func:`kiosk.exchange.device_keys.parse_public_key_text`: its callers (enrolment at
-the clinic) turn that into their own refusal.
+        ├── ClinicListError     a clinic list that cannot be read or used (``FILE:LINE: why``)
+        └── DeviceKeyTextError  text that is not a device public key (enrolment at the
+                                clinic turns it into its own refusal)
 """
 
-from kiosk.exchange.errors import ClinicListError, ExchangeError
+from kiosk.exchange.errors import ClinicListError, DeviceKeyTextError, ExchangeError
 
-__all__ = ["ClinicListError", "ExchangeError"]
+__all__ = ["ClinicListError", "DeviceKeyTextError", "ExchangeError"]

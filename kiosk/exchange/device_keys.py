@@ -15,6 +15,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from kiosk.exchange.errors import DeviceKeyTextError
+
 KEY_PREFIX = "ed25519"
 
 
@@ -34,14 +36,15 @@ def public_key_text(public: Ed25519PublicKey) -> str:
 
 
 def parse_public_key_text(text: str) -> Ed25519PublicKey:
-    """The public key written by :func:`public_key_text`; ``ValueError`` if it is not one."""
+    """The public key written by :func:`public_key_text`; :class:`DeviceKeyTextError`
+    if it is not one."""
     prefix, _, body = text.strip().partition(":")
+    if prefix != KEY_PREFIX:
+        raise DeviceKeyTextError("not a device public key (not an ed25519 key)")
     try:
-        if prefix != KEY_PREFIX:
-            raise ValueError("not an ed25519 key")
         return Ed25519PublicKey.from_public_bytes(base64.b64decode(body, validate=True))
-    except ValueError as exc:
-        raise ValueError(f"not a device public key ({exc})") from None
+    except ValueError as exc:  # the library's own refusal of bad base64 or a bad length
+        raise DeviceKeyTextError(f"not a device public key ({exc})") from None
 
 
 def verify_signature(public: Ed25519PublicKey, signature: bytes, message: bytes) -> bool:

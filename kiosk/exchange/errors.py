@@ -11,3 +11,7 @@ class ExchangeError(KnownError):
 
 class ClinicListError(ExchangeError):
     """A clinic list that cannot be read or used; the message says where and why."""
+
+
+class DeviceKeyTextError(ExchangeError):
+    """Text that is not a device public key as :func:`device_keys.public_key_text` writes it."""
