@@ -88,6 +88,36 @@ SELF_CHECK_IN: Final = "self_check_in"
 ANONYMOUS: Final = "anonymous"
 LINK_MODES: Final = (RECEPTION, SELF_CHECK_IN, ANONYMOUS)
 
+# ---------------------------------------------------------------- how answers come in
+
+# A submission's route (the clinic's `submissions.route`, the anonymised export's
+# `route` column, the board report's funnel): the patient on a tablet alone; a member
+# of staff completing it with the patient (on a tablet or in the console); keyed in
+# from a paper form.
+TABLET: Final = "tablet"
+ASSISTED: Final = "assisted"
+PAPER: Final = "paper"
+ENTRY_ROUTES: Final = (TABLET, ASSISTED, PAPER)
+
+# ---------------------------------------------------------------- today's clinic list
+
+# How far the patient of an appointment has got, furthest last.
+NOT_STARTED: Final = "not_started"
+CHECKED_IN: Final = "checked_in"
+STARTED: Final = "started"
+FINISHED: Final = "finished"
+APPOINTMENT_STAGES: Final = (NOT_STARTED, CHECKED_IN, STARTED, FINISHED)
+
+# ---------------------------------------------------------------- putting a link right
+
+# What staff may do to a submission linked to the wrong patient (hazard H-02):
+# link it to another appointment or patient, unlink it (anonymous), or void it as
+# entered in error. Each needs a reason; nothing is deleted.
+RELINK: Final = "relink"
+UNLINK: Final = "unlink"
+VOID: Final = "void"
+LINK_CORRECTIONS: Final = (RELINK, UNLINK, VOID)
+
 # ---------------------------------------------------------------- the tablet API
 
 MAX_BATCH: Final = 50  # submissions in one upload

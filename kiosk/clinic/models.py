@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kiosk.vocabulary import NO_FLAGS
+from kiosk.vocabulary import NO_FLAGS, TABLET
 
 
 class Base(DeclarativeBase):
@@ -82,6 +82,17 @@ class Submission(Base):
     clinic: Mapped[str | None] = mapped_column(String(80), nullable=True)
     appointment_time: Mapped[str | None] = mapped_column(String(8), nullable=True)
     urgency: Mapped[int] = mapped_column(Integer, default=NO_FLAGS, server_default=text("3"))
+    # How the answers came (vocabulary.ENTRY_ROUTES: the tablet alone, assisted by a
+    # member of staff, keyed in from paper) and the staff member who assisted or keyed
+    # them in (a username; None for the tablet alone).
+    route: Mapped[str] = mapped_column(String(16), default=TABLET, server_default=TABLET)
+    entered_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # A keyed HMAC of the appointment id the submission is linked to (None: no
+    # appointment), so today's clinic list can be matched without decrypting anything.
+    appointment_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # Set when staff void the submission as entered in error: it leaves the queue,
+    # the exports and the reports, but nothing is deleted (see LinkChange).
+    voided_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class Response(Base):
@@ -249,3 +260,52 @@ class AppointmentCount(Base):
     imd_quintile: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: unknown
     ethnic_group: Mapped[str] = mapped_column(String(20), primary_key=True)
     appointments: Mapped[int] = mapped_column(Integer)
+
+
+class LinkChange(Base):
+    """One correction of a submission's link (vocabulary.LINK_CORRECTIONS): re-linked
+    to another appointment or patient, unlinked (anonymous), or voided as entered in
+    error, by whom, when and why. The link before and after and the reason are
+    encrypted; the row is never deleted, so the summary can show the history."""
+
+    __tablename__ = "link_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(16))
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted
+    before: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # encrypted
+    after: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # encrypted
+
+
+class AppointmentProgress(Base):
+    """How far the patient of one appointment has got today (vocabulary.
+    APPOINTMENT_STAGES), as the tablets report it before any submission arrives.
+    ``appointment_key`` is the same keyed HMAC as Submission.appointment_key."""
+
+    __tablename__ = "appointment_progress"
+    appointment_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[str] = mapped_column(String(32))
+    device_id: Mapped[str] = mapped_column(String(16))
+
+
+class Hl7Message(Base):
+    """One HL7 v2 message received over MLLP, stored before it is acknowledged, so none
+    is lost. A repeat of (sender, control id) is answered with the stored ``ack`` and
+    applied once. The message itself is identifiable, hence encrypted."""
+
+    __tablename__ = "hl7_messages"
+    __table_args__ = (UniqueConstraint("sender", "control_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sender: Mapped[str] = mapped_column(String(100))
+    control_id: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[str] = mapped_column(String(32), index=True)
+    message_type: Mapped[str] = mapped_column(String(16))
+    message: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted
+    ack_code: Mapped[str] = mapped_column(String(2))  # AA | AE | AR
+    ack: Mapped[str] = mapped_column(Text)  # never patient data: codes and reasons only
