@@ -98,6 +98,11 @@ TABLET: Final = "tablet"
 ASSISTED: Final = "assisted"
 PAPER: Final = "paper"
 ENTRY_ROUTES: Final = (TABLET, ASSISTED, PAPER)
+# The sealed record a tablet adds when a member of staff completes a session with the
+# patient: {"route": ASSISTED, "by": their name or staff username, 1 to ENTERED_BY_MAX
+# printable characters}. No record: the patient used the tablet alone.
+ROUTE_RECORD: Final = "_session/route"
+ENTERED_BY_MAX: Final = 60
 
 # ---------------------------------------------------------------- today's clinic list
 
@@ -107,6 +112,12 @@ CHECKED_IN: Final = "checked_in"
 STARTED: Final = "started"
 FINISHED: Final = "finished"
 APPOINTMENT_STAGES: Final = (NOT_STARTED, CHECKED_IN, STARTED, FINISHED)
+# The stages a tablet reports (the rest the clinic works out from submissions).
+TABLET_STAGES: Final = (CHECKED_IN, STARTED)
+# The day view's counts: every appointment on the list, one count per stage, and the
+# day's submissions that match no appointment on it.
+NOT_ON_LIST: Final = "not_on_list"
+CLINIC_DAY_COUNTS: Final = (TOTAL_COUNT, *APPOINTMENT_STAGES, NOT_ON_LIST)
 
 # ---------------------------------------------------------------- putting a link right
 
@@ -117,6 +128,12 @@ RELINK: Final = "relink"
 UNLINK: Final = "unlink"
 VOID: Final = "void"
 LINK_CORRECTIONS: Final = (RELINK, UNLINK, VOID)
+# Who may put a link right. Receptionists link patients at the desk and see each
+# queue item's name and appointment, so they may re-link and unlink too; voiding takes
+# answers (and their flags) out of the queue and the reports, a clinical decision, so
+# only caseworkers may void.
+LINK_CORRECTORS: Final = (*CASEWORKERS, RECEPTIONIST)
+LINK_VOIDERS: Final = CASEWORKERS
 
 # ---------------------------------------------------------------- the tablet API
 
@@ -135,6 +152,8 @@ HEALTH: Final = "/health"
 ENROL: Final = "/enrol"
 TABLET_CONFIG: Final = "/tablet/config"
 SUBMISSIONS: Final = "/submissions"
+# how far an appointment's patient has got (checked in, started), as a tablet sees it
+TABLET_PROGRESS: Final = "/tablet/progress"
 
 # signing in (paths, not secrets: hence the S105 exemptions)
 AUTH_TOKEN: Final = "/auth/token"  # noqa: S105
@@ -149,6 +168,10 @@ SUBMISSION_TRIAGE: Final = "/submissions/{submission_id}/triage"
 SUBMISSION_REFERRALS: Final = "/submissions/{submission_id}/referrals"
 REFERRAL: Final = "/referrals/{referral_id}"
 FLAGS: Final = "/flags"
+# re-link, unlink or void one submission (vocabulary LINK_CORRECTIONS), with a reason
+SUBMISSION_LINK: Final = "/submissions/{submission_id}/link"
+# the day's whole clinic list with each appointment's stage
+CLINIC_DAY: Final = "/clinic-day"
 
 # administration
 AUDIT: Final = "/audit"

@@ -9,17 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.clinic import scope
+from kiosk.clinic import link_history, scope
 from kiosk.clinic.errors import EditConflict, Invalid, Refusal
+from kiosk.clinic.link_history import day_appointments, patient_of
 from kiosk.clinic.models import (
-    ClinicListDay,
     Flag,
     Referral,
     Response,
@@ -42,9 +42,8 @@ from kiosk.clinic.summary import (
 )
 from kiosk.engine import UnknownFormError
 from kiosk.engine.form import SEVERITY_ORDER
-from kiosk.exchange.clinic_list import Appointment, ClinicListError, parse_csv
+from kiosk.exchange.clinic_list import Appointment
 from kiosk.vocabulary import (
-    ANONYMOUS,
     CASEWORKERS,
     FLAGGED,
     NEW,
@@ -141,42 +140,13 @@ class Casework:
         return None if sealed is None else self.plumbing.secrets.open(sealed, context)
 
     def _appointments(self, db: Session, day: str) -> dict[str, Appointment]:
-        """The clinic list of ``day`` by appointment id, NHS number and hospital number."""
-        row = db.get(ClinicListDay, day)
-        if row is None:
-            return {}
-        try:
-            text = self.plumbing.secrets.open(row.csv, f"clinic_lists/{day}")
-            clinic_list = parse_csv(text, f"clinic list {day}", dt.date.fromisoformat(day))
-        except (ClinicListError, ValueError):
-            return {}
-        out: dict[str, Appointment] = {}
-        for a in clinic_list.appointments:
-            out[f"id:{a.appointment_id}"] = a
-            if a.nhs_number:
-                out[f"nhs:{a.nhs_number}"] = a
-            if a.hospital_number:
-                out[f"hospital:{a.hospital_number.upper()}"] = a
-        return out
+        return day_appointments(self.plumbing, db, day)
 
-    @staticmethod
-    def _patient(link: Any, appointments: Mapping[str, Appointment]) -> dict[str, Any] | None:
-        if not isinstance(link, dict) or link.get("method") == ANONYMOUS:
-            return None
-        nhs, hospital = link.get("nhs_number"), link.get("hospital_number")
-        match = (
-            appointments.get(f"id:{link.get('appointment_id')}")
-            or (appointments.get(f"nhs:{nhs}") if nhs else None)
-            or (appointments.get(f"hospital:{str(hospital).upper()}") if hospital else None)
-        )
-        if not nhs and not hospital and match is None:
-            return None
-        return {
-            "name": f"{match.given_name} {match.family_name}" if match else None,
-            "birth_date": match.birth_date.isoformat() if match else None,
-            "nhs_number": nhs or (match.nhs_number if match else None),
-            "hospital_number": hospital or (match.hospital_number if match else None),
-        }
+    _patient = staticmethod(patient_of)
+
+    def flags(self, db: Session, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Each submission's flags in the queue's words (the day's clinic list too)."""
+        return self._flags(db, ids)
 
     def _flags(self, db: Session, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         out: dict[str, list[dict[str, Any]]] = {sid: [] for sid in ids}
@@ -338,8 +308,9 @@ class Casework:
         patient_key: str | None,
         sid: str,
         responses: list[StoredResponse],
+        voided: bool = False,
     ) -> list[dict[str, Any]]:
-        if patient_key is None:
+        if patient_key is None or voided:  # a voided one is in nobody's history but its own
             rows: Iterable[tuple[str, str, str]] = db.execute(
                 select(Submission.id, Submission.started_at, Submission.pathway).where(
                     Submission.id == sid
@@ -396,7 +367,10 @@ class Casework:
             responses = self._responses(db, sid)
             flags = self._flags(db, [sid])[sid]
             library = self.plumbing.library
-            history = self._history(db, member, row.patient_key, sid, responses)
+            corrections = link_history.history(self.plumbing, db, row, member.clinics)
+            history = self._history(
+                db, member, row.patient_key, sid, responses, row.voided_at is not None
+            )
             referrals = db.scalars(
                 select(Referral).where(Referral.submission_id == sid).order_by(Referral.id)
             ).all()
@@ -411,7 +385,10 @@ class Casework:
                 "language": row.language or "en",
                 "clinic": row.clinic,
                 "appointment_time": row.appointment_time,
-                "patient": self._patient(link, self._appointments(db, row.day or "")),
+                # read against the member's own clinics' list only
+                "patient": patient_of(
+                    link, day_appointments(self.plumbing, db, row.day or "", member.clinics)
+                ),
                 **what_matters(library, responses),
                 "flags": flags,
                 "forms": [
@@ -424,6 +401,10 @@ class Casework:
                 "change": change_over_time(history, self.measures),
                 "triage": triage_json(self.plumbing, db.get(Triage, sid), sid),
                 "referrals": [referral_json(self.plumbing, r) for r in referrals],
+                # how the link was put right (kiosk.clinic.link_corrections)
+                "link_history": corrections,
+                "link_version": len(corrections),
+                "voided": link_history.voided(corrections),
             }
             self.plumbing.audit(db, member.actor, "read_summary", "ok", target=sid, remote=remote)
         return out

@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session
 
 from kiosk.clinic.models import Flag, Response, Submission, Triage
 from kiosk.clinic.plumbing import Plumbing, now_text
+from kiosk.clinic.progress import appointment_key
 from kiosk.clinic.server_secrets import ServerSecrets
 from kiosk.engine import RaisedFlag, UnknownFormError
 from kiosk.engine.answers import FREE_TEXT_TYPES
 from kiosk.engine.facts import HELP_REQUEST
 from kiosk.envelope.envelope import END_RECORD, OpenedSubmission
-from kiosk.vocabulary import FLAGGED, NO_FLAGS, URGENT, WANTS_HELP
+from kiosk.exchange.entry_route import read_route
+from kiosk.vocabulary import FLAGGED, NO_FLAGS, ROUTE_RECORD, TABLET, URGENT, WANTS_HELP
 
 log = logging.getLogger(__name__)
 LINK_RECORD = "_link/patient"
@@ -69,6 +71,9 @@ def baseline_answers(
         select(Response.submission_id, Response.answers)
         .join(Submission, Submission.id == Response.submission_id)
         .where(Submission.patient_key == patient_key, Response.form_id == form_id)
+        # never a submission voided as entered in error (kiosk.clinic.scope.live, which
+        # this layer cannot import)
+        .where(Submission.voided_at.is_(None))
     )
     if before is not None:
         query = query.where(Submission.started_at < before)
@@ -102,6 +107,12 @@ class Scoring:
                 patient_key = secrets.patient_key("hospital", str(link["hospital_number"]))
         language = opened.record(LANGUAGE_RECORD)
         link_fields = link if isinstance(link, dict) else {}
+        # A route record no tablet makes is not a reason to keep answers from staff:
+        # the submission is stored, as the tablet alone (docs/sync-protocol.md).
+        route = read_route(opened.record(ROUTE_RECORD))
+        if route is None:
+            log.warning("route record of %s is not one a tablet makes: stored as tablet", sid)
+        route_by = route or (TABLET, None)
         submission = Submission(
             id=sid,
             device_id=device_id,
@@ -125,6 +136,13 @@ class Scoring:
             clinic=_short(link_fields.get("clinic"), 80),
             appointment_time=_short(link_fields.get("time"), 8),
             urgency=NO_FLAGS,
+            route=route_by[0],
+            entered_by=route_by[1],
+            appointment_key=(
+                appointment_key(secrets, str(link_fields["appointment_id"]))
+                if link_fields.get("appointment_id")
+                else None
+            ),
         )
         db.add(submission)
         db.flush()

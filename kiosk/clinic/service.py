@@ -12,7 +12,10 @@ module. ``ClinicService`` keeps the calls the command line, the HTTP layer
 - ``held``: held submissions listed and re-processed
 - ``staff``, ``accounts``: sign-in and sessions; administrators' account changes
 - ``casework``, ``case_edits``: the queue and summaries; triage and referrals
+- ``link_corrections``: a submission re-linked, unlinked or voided, with a reason
 - ``reads``: the audit log, tablets, open flags, counts
+- ``hospital``: clinic lists from the hospital (HL7 v2 SIU messages, FHIR Bundles)
+- ``progress``, ``clinic_day``: tablets' reports of today's appointments; the day's list
 """
 
 from __future__ import annotations
@@ -30,13 +33,17 @@ from sqlalchemy.orm import Session
 from kiosk.clinic.accounts import Accounts
 from kiosk.clinic.admin_reads import AdminReads
 from kiosk.clinic.case_edits import CaseEdits
+from kiosk.clinic.clinic_list_updates import ClinicListUpdates
 from kiosk.clinic.casework import Casework
+from kiosk.clinic.clinic_day import ClinicDay
 from kiosk.clinic.enrolment import CODE_TTL_S, Enrolment
 from kiosk.clinic.held_review import HeldReview
 from kiosk.clinic.intake import Catalogue
 from kiosk.clinic.keyring import KeyRing
+from kiosk.clinic.link_corrections import LinkCorrections
 from kiosk.clinic.members import StaffMember
 from kiosk.clinic.plumbing import Plumbing
+from kiosk.clinic.progress import Progress
 from kiosk.clinic.receiving import Receiving, Result, check_batch
 from kiosk.clinic.server_secrets import ServerSecrets
 from kiosk.clinic.signed_requests import SignedRequests
@@ -72,7 +79,11 @@ class ClinicService:
         self.accounts = Accounts(plumbing, self.staff)
         self.casework = Casework(plumbing)
         self.case_edits = CaseEdits(plumbing)
+        self.link_corrections = LinkCorrections(plumbing)
         self.reads = AdminReads(plumbing)
+        self.hospital = ClinicListUpdates(plumbing, self.config)  # HL7 v2 and FHIR feeds
+        self.progress = Progress(plumbing)
+        self.clinic_day = ClinicDay(plumbing, self.casework)
 
     def close(self) -> None:
         """Let go of the database connections (a command that opened the service is done)."""

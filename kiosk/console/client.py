@@ -31,9 +31,11 @@ from kiosk.vocabulary import (
     AUTH_REFRESH,
     AUTH_SIGN_OUT,
     AUTH_TOKEN,
+    CLINIC_DAY,
     QUEUE,
     REFERRAL,
     SUBMISSION,
+    SUBMISSION_LINK,
     SUBMISSION_REFERRALS,
     SUBMISSION_TRIAGE,
 )
@@ -202,6 +204,11 @@ class StaffClient(AdministrationCalls):
         }
         return self._call("GET", QUEUE, params={k: v for k, v in params.items() if v})
 
+    def clinic_day(self, day: dt.date | None = None) -> dict[str, Any]:
+        """The day's whole clinic list (default today) with each appointment's stage."""
+        params = {"day": day.isoformat()} if day else {}
+        return self._call("GET", CLINIC_DAY, params=params)
+
     def summary(self, submission_id: str) -> dict[str, Any]:
         return self._call("GET", SUBMISSION.format(submission_id=submission_id))
 
@@ -239,6 +246,33 @@ class StaffClient(AdministrationCalls):
                 "outcome": outcome,
                 "outcome_on": outcome_on.isoformat() if outcome_on else None,
                 "notes": notes,
+            },
+        )
+
+    # ------------------------------------------------------------ putting a link right
+    def correct_link(
+        self,
+        submission_id: str,
+        action: str,
+        version: int,
+        reason: str,
+        *,
+        appointment_id: str | None = None,
+        nhs_number: str | None = None,
+        hospital_number: str | None = None,
+    ) -> dict[str, Any]:
+        """Re-link (naming one of the three), unlink or void (vocabulary
+        LINK_CORRECTIONS) from the summary's ``link_version``; the link state after."""
+        return self._call(
+            "POST",
+            SUBMISSION_LINK.format(submission_id=submission_id),
+            {
+                "action": action,
+                "version": version,
+                "reason": reason,
+                "appointment_id": appointment_id,
+                "nhs_number": nhs_number,
+                "hospital_number": hospital_number,
             },
         )
 

@@ -42,10 +42,12 @@ from kiosk.sync.signing import (
 from kiosk.sync.wire import (
     CONFIG_PATH,
     ENROL_PATH,
+    PROGRESS_PATH,
     SUBMISSIONS_PATH,
     Config,
     Result,
     parse_config,
+    parse_progress,
     parse_results,
 )
 from kiosk.vocabulary import MAX_BATCH
@@ -139,6 +141,14 @@ class ClinicClient:
             return None
         self._check(response, 200)
         return parse_config(self._json(response), response.headers.get("ETag"))
+
+    def progress(self, appointment_id: str, stage: str) -> str:
+        """Tell the clinic how far the patient of one of today's appointments has got
+        (kiosk.vocabulary.TABLET_STAGES); the stage it now keeps."""
+        body = _json_bytes({"appointment_id": appointment_id, "stage": stage})
+        response = self._send("POST", PROGRESS_PATH, body)
+        self._check(response, 200)
+        return parse_progress(self._json(response))
 
     def enrol(self, code_id: str, name: str, proof: str) -> dict[str, Any]:
         """The unsigned enrolment request; the clinic's answer, unchecked (see enrol.py)."""

@@ -14,11 +14,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.sync.errors import ProtocolError
-from kiosk.vocabulary import API_PREFIX, ENROL, MAX_UPLOAD_BYTES, SUBMISSIONS, TABLET_CONFIG
+from kiosk.vocabulary import (
+    API_PREFIX,
+    APPOINTMENT_STAGES,
+    ENROL,
+    MAX_UPLOAD_BYTES,
+    SUBMISSIONS,
+    TABLET_CONFIG,
+    TABLET_PROGRESS,
+)
 
 ENROL_PATH = API_PREFIX + ENROL
 CONFIG_PATH = API_PREFIX + TABLET_CONFIG
 SUBMISSIONS_PATH = API_PREFIX + SUBMISSIONS
+PROGRESS_PATH = API_PREFIX + TABLET_PROGRESS
 MAX_BODY_BYTES = MAX_UPLOAD_BYTES
 
 
@@ -120,3 +129,11 @@ def _clinic_list(value: Any) -> ClinicListText | None:
         return ClinicListText(dt.date.fromisoformat(day), text)
     except ValueError:
         raise ProtocolError("The clinic list's day is not a date (YYYY-MM-DD).") from None
+
+
+def parse_progress(data: Any) -> str:
+    """The stage the clinic now keeps for an appointment (never behind the one sent)."""
+    stage = data.get("stage") if isinstance(data, dict) else None
+    if stage not in APPOINTMENT_STAGES:
+        raise ProtocolError("The clinic's answer to a progress report names no known stage.")
+    return str(stage)

@@ -96,6 +96,22 @@ class Context:
             row = db.get(Referral, self.referral_id())
             return row.version if row is not None else 0
 
+    def relink(self) -> Call:
+        """Re-link the routine patient's submission to the next appointment, turn about
+        (DEMO-2, then back to its own DEMO-3), from the version it has now."""
+        from kiosk.clinic.models import LinkChange
+
+        sid = self.clinic.ids["routine"]
+        with self.clinic.service.transaction() as db:  # type: ignore[attr-defined]
+            done = len(db.scalars(select(LinkChange).where(LinkChange.submission_id == sid)).all())
+        body = {
+            "action": "relink",
+            "reason": "checking who may re-link",
+            "version": done,
+            "appointment_id": "DEMO-3" if done % 2 else "DEMO-2",
+        }
+        return Call(f"{API}/submissions/{sid}/link", body=body)
+
 
 EXPORT = {"project": "matrix", "purpose": "checking who may export"}
 NEW_PASSWORD = "a new staff password"
@@ -157,6 +173,21 @@ ROUTES: dict[str, Route] = {
         ("read_queue", "ok"),
         lambda c: Call(f"{API}/queue"),
     ),
+    # today's whole clinic list, and the tablets' progress reports for it
+    f"GET {API}/clinic-day": Route(
+        ("clinician", "link_worker", "receptionist"),
+        200,
+        ("read_clinic_day", "ok"),
+        lambda c: Call(f"{API}/clinic-day"),
+    ),
+    f"POST {API}/tablet/progress": Route(
+        "signed",
+        200,
+        ("appointment_progress", "ok"),
+        lambda c: Call(
+            f"{API}/tablet/progress", body={"appointment_id": "DEMO-1", "stage": "checked_in"}
+        ),
+    ),
     f"GET {API}/submissions/{{submission_id}}": Route(
         CASEWORKERS, 200, ("read_summary", "ok"), lambda c: Call(f"{API}/submissions/{c.sid}")
     ),
@@ -186,6 +217,12 @@ ROUTES: dict[str, Route] = {
             f"{API}/referrals/{c.referral_id()}",
             body={"version": c.referral_version(), "outcome": "attended", "notes": ""},
         ),
+    ),
+    f"POST {API}/submissions/{{submission_id}}/link": Route(
+        ("clinician", "link_worker", "receptionist"),
+        200,
+        ("link_correction", "ok: relink"),
+        lambda c: c.relink(),
     ),
     f"GET {API}/audit": Route(
         ("administrator",), 200, ("read_audit", "ok"), lambda c: Call(f"{API}/audit")

@@ -217,6 +217,52 @@ class ReferralState(Answer):
     created_by: str | None
 
 
+# ---------------------------------------------------------------- putting a link right
+
+
+class LinkCorrection(Body):
+    """Re-link (naming one of appointment_id, nhs_number, hospital_number), unlink or
+    void a submission, from the link version last read."""
+
+    action: str = Field(max_length=16, description="relink, unlink or void")
+    reason: str = Field(max_length=2_000, description="why (required; at most 500 characters)")
+    version: int = Field(ge=0, le=MAX_ID, description="the summary's link_version")
+    appointment_id: str | None = Field(default=None, max_length=64)
+    nhs_number: str | None = Field(default=None, max_length=20)
+    hospital_number: str | None = Field(default=None, max_length=20)
+
+
+class LinkSide(Answer):
+    patient: dict[str, Any] | None = Field(description="who was named; null: nobody")
+    clinic: str | None
+    appointment_time: str | None
+
+
+class LinkChangeShown(Answer):
+    action: str
+    at: str
+    by: str
+    reason: str
+    before: LinkSide | None
+    after: LinkSide | None = Field(description="null for a void")
+
+
+class Voided(Answer):
+    at: str
+    by: str
+    reason: str
+
+
+class LinkState(Answer):
+    submission_id: str
+    clinic: str | None
+    appointment_time: str | None
+    patient: dict[str, Any] | None
+    voided: Voided | None
+    link_version: int
+    link_history: list[LinkChangeShown]
+
+
 class Summary(SubmissionHeads):
     language: str
     clinic: str | None
@@ -227,6 +273,9 @@ class Summary(SubmissionHeads):
     history: list[dict[str, Any]]
     triage: TriageState
     referrals: list[ReferralState]
+    link_history: list[LinkChangeShown]
+    link_version: int = Field(description="send it back with a link correction")
+    voided: Voided | None
 
 
 class OpenFlag(Answer):
@@ -338,3 +387,51 @@ class Reprocessed(Answer):
 
 class ReprocessedAll(Answer):
     results: list[Reprocessed]
+
+
+# ---------------------------------------------------------------- the day's clinic list
+
+
+class ProgressReport(Body):
+    """A tablet's report of how far an appointment's patient has got today."""
+
+    appointment_id: str = Field(min_length=1, max_length=64)
+    stage: str = Field(min_length=1, max_length=16, description="checked_in or started")
+
+
+class ProgressKept(Answer):
+    stage: str = Field(description="the stage now kept: never behind one reported before")
+
+
+class DayAnswers(Answer):
+    """What an appointment's submissions say (none yet: no ids, no route)."""
+
+    submission_ids: list[str]
+    route: str | None
+    urgency: int | None = Field(description="caseworkers only, once finished; else null")
+    urgency_label: str | None
+    flags: list[FlagShown]
+
+
+class DayAppointment(DayAnswers):
+    appointment_id: str
+    time: str
+    clinic: str
+    name: str
+    stage: str
+
+
+class NotOnList(DayAnswers):
+    time: str | None
+    clinic: str | None
+    stage: str
+    started_at: str | None
+
+
+class ClinicDayAnswer(Answer):
+    day: str
+    clinics: list[str]
+    counts: dict[str, int]
+    routes: dict[str, int]
+    appointments: list[DayAppointment]
+    not_on_list: list[NotOnList]

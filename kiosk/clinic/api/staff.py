@@ -15,6 +15,9 @@ from kiosk.clinic.api.access import Access, staff_routes
 from kiosk.clinic.api.errors import remote
 from kiosk.clinic.api.schemas import (
     MAX_ID,
+    ClinicDayAnswer,
+    LinkCorrection,
+    LinkState,
     LoginRequest,
     NewReferral,
     OpenFlags,
@@ -37,12 +40,15 @@ from kiosk.vocabulary import (
     AUTH_SIGN_OUT,
     AUTH_TOKEN,
     CASEWORKERS,
+    CLINIC_DAY,
     FLAGS,
+    LINK_CORRECTORS,
     QUEUE,
     QUEUE_READERS,
     REFERRAL,
     ROLES,
     SUBMISSION,
+    SUBMISSION_LINK,
     SUBMISSION_REFERRALS,
     SUBMISSION_TRIAGE,
 )
@@ -116,6 +122,20 @@ def staff_router(service: ClinicService, access: Access) -> APIRouter:
             member, when, clinic=clinic, status=status, flag=flag, remote=remote(request)
         )
 
+    @router.get(CLINIC_DAY, response_model=ClinicDayAnswer)
+    def clinic_day(
+        request: Request,
+        day: str | None = None,
+        member: StaffMember = staff(*QUEUE_READERS),  # noqa: B008
+    ) -> dict[str, Any]:
+        """The day's whole clinic list (default today): each appointment's stage, the
+        counts, and the day's submissions that match no appointment on it."""
+        try:
+            when = dt.date.fromisoformat(day) if day else dt.date.today()
+        except ValueError:
+            raise Invalid("day must be a date like 2026-11-24") from None
+        return service.clinic_day.read(member, when, remote=remote(request))
+
     @router.get(SUBMISSION, response_model=Summary)
     def summary(
         submission_id: str,
@@ -169,6 +189,27 @@ def staff_router(service: ClinicService, access: Access) -> APIRouter:
             body.outcome_on,
             body.notes,
             remote(request),
+        )
+
+    @router.post(SUBMISSION_LINK, response_model=LinkState)
+    def correct_link(
+        submission_id: str,
+        body: LinkCorrection,
+        request: Request,
+        member: StaffMember = staff(*LINK_CORRECTORS),  # noqa: B008
+    ) -> dict[str, Any]:
+        """Re-link, unlink or void a submission, with a reason (voiding: caseworkers
+        only). A stale ``version`` is refused (409) with the current state."""
+        return service.link_corrections.correct(
+            member,
+            submission_id[:64],
+            body.action,
+            body.version,
+            body.reason,
+            appointment_id=body.appointment_id,
+            nhs_number=body.nhs_number,
+            hospital_number=body.hospital_number,
+            remote=remote(request),
         )
 
     @router.get(FLAGS, response_model=OpenFlags)

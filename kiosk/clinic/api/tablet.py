@@ -23,13 +23,22 @@ from kiosk.clinic.api.schemas import (
     Answer,
     Enrolled,
     EnrolRequest,
+    ProgressKept,
+    ProgressReport,
     SubmissionBatch,
     SubmissionResults,
     TabletConfigAnswer,
 )
 from kiosk.clinic.errors import Invalid
 from kiosk.clinic.receiving import check_batch
-from kiosk.vocabulary import API_PREFIX, ENROL, HEALTH, SUBMISSIONS, TABLET_CONFIG
+from kiosk.vocabulary import (
+    API_PREFIX,
+    ENROL,
+    HEALTH,
+    SUBMISSIONS,
+    TABLET_CONFIG,
+    TABLET_PROGRESS,
+)
 
 if TYPE_CHECKING:
     from kiosk.clinic.service import ClinicService
@@ -135,5 +144,31 @@ def tablet_router(service: ClinicService, access: Access) -> APIRouter:
         check_batch(items)
         results = await run_in_threadpool(service.receive, device, items)
         return {"results": [r.to_json() for r in results]}
+
+    @router.post(
+        TABLET_PROGRESS,
+        response_model=ProgressKept,
+        responses=REFUSED_AT_THE_DOOR,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _inlined(ProgressReport)}},
+            }
+        },
+    )
+    async def progress(request: Request) -> dict[str, Any]:
+        """How far the patient of one of today's appointments has got (checked in,
+        started): kept as the appointment's keyed HMAC, never going backwards."""
+        device, body = await access.signed_body(request)
+        try:
+            report = ProgressReport.model_validate(json.loads(body))
+        except ValueError:
+            raise Invalid(
+                'expected {"appointment_id": ..., "stage": ...}', code="malformed"
+            ) from None
+        stage = await run_in_threadpool(
+            service.progress.report, device, report.appointment_id, report.stage, remote(request)
+        )
+        return {"stage": stage}
 
     return router
