@@ -23,6 +23,12 @@
     [staff]
     session_hours = 10                              # a sign-in lasts this long (1-24)
 
+    [mllp]                                          # kiosk clinic mllp: HL7 v2 from the hospital
+    host = "127.0.0.1"
+    port = 2575
+    max_message_bytes = 1048576                     # a longer message is refused (AR)
+    read_timeout = 60                               # seconds a silent connection is kept
+
 Relative paths are read from the file's own folder. Without ``passphrase_file``
 the passphrase comes from systemd's credential ``passphrase``
 (``$CREDENTIALS_DIRECTORY/passphrase``). A missing file, an unknown section or
@@ -53,6 +59,9 @@ DEFAULT_KEEP = 10
 PASSWORD_CHECKS_AT_ONCE = 2
 PASSWORD_CHECKS_WAITING = 8
 SESSION_HOURS = 10  # a working shift: how long a staff sign-in lasts, refreshes or not
+MLLP_PORT = 2575  # the port IANA lists for HL7 over MLLP
+MLLP_MAX_MESSAGE_BYTES = 1024 * 1024
+MLLP_READ_TIMEOUT = 60
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "clinic": ("folder", "passphrase_file", "database"),
@@ -68,6 +77,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "backups": ("folder", "before_upgrade", "keep"),
     "staff": ("session_hours",),
+    "mllp": ("host", "port", "max_message_bytes", "read_timeout"),
 }
 REQUIRED = (("clinic", "folder"),)
 
@@ -103,6 +113,18 @@ class ServerOptions:
 
 
 @dataclass(frozen=True)
+class MllpSettings:
+    """The MLLP listener for the hospital's HL7 v2 messages (``kiosk clinic mllp``):
+    where it listens, the longest message it takes, how long a silent connection is
+    kept open (seconds)."""
+
+    host: str = "127.0.0.1"
+    port: int = MLLP_PORT
+    max_message_bytes: int = MLLP_MAX_MESSAGE_BYTES
+    read_timeout: int = MLLP_READ_TIMEOUT
+
+
+@dataclass(frozen=True)
 class ClinicConfig:
     folder: Path
     passphrase_file: Path | None = None
@@ -115,6 +137,7 @@ class ClinicConfig:
     backups: BackupPolicy | None = None
     source: Path | None = None  # the file it came from, for messages
     server_options: ServerOptions = field(default_factory=ServerOptions)
+    mllp: MllpSettings = field(default_factory=MllpSettings)
 
     @property
     def database_url(self) -> str:
@@ -163,7 +186,7 @@ class ClinicConfig:
             if key not in sections.get(section, {}):
                 raise SettingsError(f"{path}: [{section}] {key} is required")
         base = path.resolve().parent
-        clinic, server, backups, staff = (sections.get(name, {}) for name in SECTIONS)
+        clinic, server, backups, staff, mllp = (sections.get(name, {}) for name in SECTIONS)
 
         def resolved(value: str) -> Path:
             return (base / Path(value).expanduser()).resolve()
@@ -192,6 +215,12 @@ class ClinicConfig:
                 server.get("proxy_protocol_port"),
                 tuple(server.get("proxy_protocol_from", ServerOptions.proxy_protocol_from)),
             ),
+            mllp=MllpSettings(
+                mllp.get("host", "127.0.0.1"),
+                mllp.get("port", MLLP_PORT),
+                mllp.get("max_message_bytes", MLLP_MAX_MESSAGE_BYTES),
+                mllp.get("read_timeout", MLLP_READ_TIMEOUT),
+            ),
         )
 
 
@@ -212,6 +241,10 @@ def _checked(where: str, key: str, value: Any) -> Any:
         return trusted_proxies(where, value)
     if key == "proxy_protocol_port":
         return whole_number(where, value, 1, 65535)
+    if key == "max_message_bytes":
+        return whole_number(where, value, 1024, 16 * 1024 * 1024)
+    if key == "read_timeout":
+        return whole_number(where, value, 1, 3600)
     value = text(where, value)
     if key == "database":
         try:

@@ -10,10 +10,12 @@ import hashlib
 import json
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from kiosk.clinic.imd import count_appointments
 from kiosk.clinic.models import ClinicListDay
 from kiosk.clinic.plumbing import Plumbing, now_text
-from kiosk.exchange.clinic_list import parse_csv
+from kiosk.exchange.clinic_list import ClinicList, parse_csv
 
 
 class TabletConfig:
@@ -27,16 +29,30 @@ class TabletConfig:
 
         ClinicListError (naming the line) if the list is not valid."""
         parsed = parse_csv(csv_text, f"the clinic list for {day.isoformat()}", day)
-        plumbing = self.plumbing
-        with plumbing.transaction() as db:
-            count_appointments(db, parsed)
-            row = db.get(ClinicListDay, day.isoformat())
-            sealed = plumbing.secrets.seal(csv_text, f"clinic_lists/{day.isoformat()}")
-            if row is None:
-                db.add(ClinicListDay(day=day.isoformat(), csv=sealed, updated_at=now_text()))
-            else:
-                row.csv, row.updated_at = sealed, now_text()
-            plumbing.audit(db, actor, "clinic_list_saved", "ok", target=day.isoformat())
+        with self.plumbing.transaction() as db:
+            self.save_in(db, parsed, csv_text, actor)
+
+    def save_in(
+        self,
+        db: Session,
+        parsed: ClinicList,
+        csv_text: str,
+        actor: str,
+        *,
+        row: ClinicListDay | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Keep a checked list in ``db``'s transaction: its counts, the sealed CSV, the
+        audit row (``row``: the day's row when the caller already holds it locked)."""
+        plumbing, day = self.plumbing, parsed.day.isoformat()
+        count_appointments(db, parsed)
+        row = row if row is not None else db.get(ClinicListDay, day)
+        sealed = plumbing.secrets.seal(csv_text, f"clinic_lists/{day}")
+        if row is None:
+            db.add(ClinicListDay(day=day, csv=sealed, updated_at=now_text()))
+        else:
+            row.csv, row.updated_at = sealed, now_text()
+        plumbing.audit(db, actor, "clinic_list_saved", "ok", target=day, detail=detail)
 
     def current(self) -> dict[str, Any]:
         """The configuration as served now, with its ``version``."""

@@ -41,6 +41,7 @@ __all__ = [
     "ClinicList",
     "ClinicListError",
     "parse_csv",
+    "to_csv",
 ]
 
 COLUMNS = (
@@ -128,6 +129,20 @@ def parse_csv(text: str, source: str, day: dt.date) -> ClinicList:
         seen.add(appointment.appointment_id)
         appointments.append(appointment)
     return ClinicList(day, tuple(appointments))
+
+
+def to_csv(clinic_list: ClinicList) -> str:
+    """The list as CSV that :func:`parse_csv` reads back to the same appointments
+    (the optional columns always written), in time order."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS + OPTIONAL_COLUMNS)
+    for a in sorted(clinic_list.appointments, key=lambda a: (a.time, a.appointment_id)):
+        values = {**a.to_json(), "time": a.time}
+        writer.writerow(
+            ["" if values[c] is None else values[c] for c in COLUMNS + OPTIONAL_COLUMNS]
+        )
+    return out.getvalue()
 
 
 def _appointment(row: dict[str, str | None], where: str) -> Appointment:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from stdnum.exceptions import ValidationError
+from stdnum.gb import nhs
+
 
 def format_nhs_number(value: Any, missing: str = "") -> str:
     """Ten digits (spaces allowed) as 3-3-4 digits; ``missing`` for None; anything else
@@ -20,3 +23,12 @@ def format_nhs_number(value: Any, missing: str = "") -> str:
     if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
         return text
     return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+def checked_nhs_number(value: str) -> str | None:
+    """Ten digits with the right check digit (spaces allowed) as ten digits; None for
+    anything else."""
+    try:
+        return str(nhs.validate(value.replace(" ", "")))
+    except ValidationError:
+        return None
