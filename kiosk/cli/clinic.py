@@ -75,7 +75,8 @@ def register(commands: Any) -> None:
                    help="FILE is a FHIR R4 Bundle of Appointments (+ Patients)")  # fmt: skip
     p = command("mllp", "receive the hospital's HL7 v2 appointments over MLLP", mllp)
     p.add_argument("--host", default=None, help="default: [mllp] host, or 127.0.0.1")
-    p.add_argument("--port", type=int, default=None, help="default: [mllp] port, or 2575")
+    p.add_argument("--port", type=int, default=None,
+                   help="default: [mllp] port, or 2575; 0: any free port")  # fmt: skip
     command("rotate-key", "add a new clinic key; older keys are kept", rotate_key)
     p = command("backup", "back up the database and key files together", backup)
     p.add_argument("--out", type=Path, required=True, metavar="FILE.tar")
@@ -289,9 +290,8 @@ def mllp(args: argparse.Namespace) -> int:
 
     try:
         target = target_of(args)
-        settings = dataclasses.replace(
-            target.mllp, host=args.host or target.mllp.host, port=args.port or target.mllp.port
-        )
+        port = target.mllp.port if args.port is None else args.port  # 0: any free port
+        settings = dataclasses.replace(target.mllp, host=args.host or target.mllp.host, port=port)
         service = open_clinic(args)
         listener = MllpListener(settings, service.hospital.receive_hl7)
     except OSError as exc:
