@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from kiosk.clinic.models import AuditEntry, Device, Flag, HeldSubmission, Submission
 from kiosk.clinic.plumbing import Plumbing
-from kiosk.clinic.scope import visible
+from kiosk.clinic.scope import live, visible
 
 if TYPE_CHECKING:
     from kiosk.clinic.members import StaffMember
@@ -80,7 +80,7 @@ class AdminReads:
     def count_today(self) -> int:
         with self.plumbing.transaction() as db:
             today = dt.date.today().isoformat()
-            return db.scalar(select(func.count()).where(Submission.day == today)) or 0
+            return db.scalar(select(func.count()).where(Submission.day == today, live())) or 0
 
     def open_flags(self, member: StaffMember, remote: str | None) -> list[dict[str, Any]]:
         """Flags raised today and before, newest first, of the clinics ``member`` may see

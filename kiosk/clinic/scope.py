@@ -10,6 +10,8 @@ so the rule lives here once.
 - A scoped member sees only submissions whose clinic is one of theirs. A
   submission with no clinic (anonymous, or not matched to the clinic list) is
   seen by unscoped members only: nothing says which clinic it belongs to.
+- A voided submission (entered in error) is in no list, history or export
+  (:func:`live`, part of :func:`within`); only its own summary opens, for audit.
 - Another clinic's submission answers exactly as a missing one (``NotFound``,
   the same words), so nothing leaks; the refusal is audited as ``out_of_scope``.
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, and_, false, select
 from sqlalchemy.orm import Session
 
 from kiosk.clinic.errors import Invalid, NotFound, Refusal
@@ -41,13 +43,22 @@ def stored(clinics: Clinics) -> str | None:
     return None if clinics is None else json.dumps(sorted(set(clinics)))
 
 
+def live() -> ColumnElement[bool]:
+    """The SQL condition for a submission that has not been voided as entered in error.
+    A voided one is kept (nothing is deleted) and its own summary still opens through
+    :func:`submission`, but no list, history, count or export shows it."""
+    return Submission.voided_at.is_(None)
+
+
 def within(clinics: Clinics) -> ColumnElement[bool]:
-    """The SQL condition on ``Submission.clinic`` for a list of clinics."""
+    """The SQL condition on a submission for a list of clinics: of one of them, and
+    not voided (:func:`live`: every read that adds this leaves voided ones out)."""
     if clinics is None:
-        return true()
+        return live()
     if not clinics:
         return false()
-    return Submission.clinic.in_(clinics)  # NULL (no clinic) is never in the list
+    # NULL (no clinic) is never in the list
+    return and_(live(), Submission.clinic.in_(clinics))
 
 
 def visible(member: StaffMember) -> ColumnElement[bool]:

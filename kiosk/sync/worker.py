@@ -26,6 +26,7 @@ from kiosk.store.store import OutboxItem, TabletStore
 from kiosk.sync.client import ClinicClient
 from kiosk.sync.config import apply_config, read_clinic_record
 from kiosk.sync.errors import ClinicRefusedError, ConfigError, SyncError
+from kiosk.sync.progress import ProgressQueue, send_progress
 from kiosk.sync.wire import MAX_BODY_BYTES, Result
 from kiosk.vocabulary import MAX_BATCH
 
@@ -51,6 +52,7 @@ class SyncReport:
     unreadable: int = 0
     failed: int = 0
     held: int = 0
+    progress_sent: int = 0  # progress reports the clinic took (kiosk.sync.progress)
     config: str = "not_checked"  # then "unchanged", "applied" or "refused"
     config_error: str | None = None
     error: str | None = None  # why the clinic could not be used, in plain words
@@ -102,6 +104,7 @@ class Syncer:
         self.clock = clock
         self.backoff = Backoff(rng if rng is not None else random.Random())
         self._held: dict[str, float] = {}  # submission id -> when it may be sent again
+        self.progress = ProgressQueue()  # how far today's patients got, best effort
 
     def close(self) -> None:
         self.client.close()
@@ -109,6 +112,7 @@ class Syncer:
     def sync_once(self) -> SyncReport:
         report = SyncReport()
         try:
+            report.progress_sent = send_progress(self.client, self.progress)
             self._send_outbox(report)
             self._refresh_config(report)
         except (SyncError, StoreError) as exc:
@@ -290,6 +294,12 @@ class SyncWorker(threading.Thread):
 
     def wake(self) -> None:
         """Sync now (returns at once; safe from any thread)."""
+        self._wake.set()
+
+    def report_progress(self, appointment_id: str, stage: str) -> None:
+        """Tell the clinic, best effort, how far the patient of one of today's
+        appointments has got (returns at once; safe from any thread)."""
+        self.syncer.progress.add(appointment_id, stage)
         self._wake.set()
 
     def stop(self) -> None:

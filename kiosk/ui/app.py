@@ -102,7 +102,8 @@ def run_kiosk(
 
     ``start_sync`` is called once the window exists, with what to do when the clinic
     says the tablet is no longer enrolled; it returns the running sync worker (or
-    None), which is woken after each session and stopped when the kiosk closes."""
+    None), which is woken after each session, handed the patients' progress (checked
+    in, started) to tell the clinic, and stopped when the kiosk closes."""
     from kiosk.ui.kiosk_window import KioskWindow
 
     app = _application()
@@ -126,6 +127,7 @@ def run_kiosk(
     sync = start_sync(window.enrolment_lost.emit)
     if sync is not None:
         window.session_ended.connect(sync.wake)
+        window.progress.connect(sync.report_progress)
     _show(app, window, window.enter_kiosk_mode, windowed=windowed, quit_after=quit_after)
     try:
         app.exec()

@@ -39,7 +39,7 @@ from kiosk.ui.screens import AttractScreen, PrivacyScreen, ThanksScreen, Timeout
 from kiosk.ui.speech import Speaker
 from kiosk.ui.theme import apply_theme
 from kiosk.ui.translations import SOURCE_LANGUAGE, Translations
-from kiosk.vocabulary import ANONYMOUS, RECEPTION
+from kiosk.vocabulary import ANONYMOUS, CHECKED_IN, RECEPTION
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,9 @@ class KioskWindow(QStackedWidget):
     """A session was sealed into the outbox (submitted or ended): time to sync."""
     enrolment_lost = Signal()
     """The clinic refused this tablet (revoked). Safe to emit from the sync thread."""
+    progress = Signal(str, str)
+    """(appointment id, stage): how far the patient of one of today's appointments has
+    got (checked in, started), for sync to tell the clinic, best effort."""
 
     def __init__(
         self,
@@ -133,6 +136,9 @@ class KioskWindow(QStackedWidget):
             show_attract=self._show_attract,
             failed=self._failed,
             privacy_ready=lambda ready: self.privacy.agree.setEnabled(ready),
+            checked_in=lambda appointment: self.progress.emit(
+                appointment.appointment_id, CHECKED_IN
+            ),
         )
         self.questions = QuestionSession(
             store,
@@ -151,6 +157,7 @@ class KioskWindow(QStackedWidget):
             submitted=self._submitted,
             abandoned=self.session_ended.emit,
             failed=self._failed,
+            progress=self.progress.emit,
         )
         apply_theme(self)
         self._show_attract()

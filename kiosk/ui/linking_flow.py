@@ -53,12 +53,14 @@ class LinkingFlow:
         show_attract: Callable[[], None],
         failed: Callable[[Exception], None],
         privacy_ready: Callable[[bool], None],
+        checked_in: Callable[[Appointment], None] = lambda _appointment: None,
     ) -> None:
         self.method = method
         self._store, self._background, self._misses = store, background, misses
         self._clinic_list, self._today, self._timers = clinic_list, today, timers
         self._show, self._begin, self._leave = show, begin, leave
         self._show_attract, self._failed, self._privacy_ready = show_attract, failed, privacy_ready
+        self._checked_in = checked_in  # reception handed the tablet over: the patient is here
         self.check_in: CheckIn | None = None
         self.handed_over: Appointment | None = None
 
@@ -112,6 +114,7 @@ class LinkingFlow:
     def _handed(self, appointment: Appointment) -> None:
         self._leave()
         self.handed_over = appointment
+        self._checked_in(appointment)
         self._show_attract()
         self._timers.idle.start()  # a tablet handed over but never started resets itself
 

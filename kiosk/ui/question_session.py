@@ -4,6 +4,9 @@ they may change part-way, reviewed and submitted.
 Every answer is saved (sealed, durable) through the background helper before the
 next question is shown. Navigation and skip logic are :class:`~kiosk.journey.flow.Flow`;
 which pathway and language a session starts in are :mod:`kiosk.journey.session_start`.
+A session on one of today's appointments reports how far its patient has got
+(``progress``: checked in as it begins, started at the first answer saved), for the
+clinic's day list; the window passes that on to sync, which sends it best effort.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from kiosk.ui.language_screen import LanguageScreen
 from kiosk.ui.screens import QuestionScreen, ReviewScreen
 from kiosk.ui.speech import Speaker
 from kiosk.ui.translations import Translations
+from kiosk.vocabulary import CHECKED_IN, STARTED
 
 
 class QuestionSession:
@@ -49,6 +53,7 @@ class QuestionSession:
         submitted: Callable[[Outcome], None],
         abandoned: Callable[[], None],
         failed: Callable[[Exception], None],
+        progress: Callable[[str, str], None] = lambda _appointment, _stage: None,
     ) -> None:
         self._store, self._library, self._licences = store, library, licences
         self._translations, self._drafts = translations, drafts
@@ -57,6 +62,8 @@ class QuestionSession:
         self._language, self._use_language = language, use_language
         self._started, self._submitted, self._abandoned = started, submitted, abandoned
         self._failed = failed
+        self._progress = progress
+        self._not_yet_started: str | None = None  # the appointment, until a first answer
         self.flow: Flow | None = None
         self.languages: list[str] = []  # those the patient may switch to part-way
         self._unsaved: Any = None  # a choice not yet saved, kept across a change of language
@@ -71,6 +78,9 @@ class QuestionSession:
             offered, self._translations.available(drafts=self._drafts)
         )
         store, library, licences = self._store, self._library, self._licences
+        if link.appointment is not None:
+            self._not_yet_started = link.appointment.appointment_id
+            self._progress(self._not_yet_started, CHECKED_IN)
 
         def start() -> Journey:
             journey = Journey(store, library, pathway, licences, language=language)
@@ -88,6 +98,7 @@ class QuestionSession:
         """Nothing of the session stays; an unfinished one is sealed as ``reason`` if given."""
         flow, self.flow = self.flow, None
         self._unsaved = None
+        self._not_yet_started = None
         if flow is not None and reason is not None:
             self._background.run(
                 lambda: flow.journey.abandon(reason),
@@ -126,6 +137,9 @@ class QuestionSession:
             return flow.journey.answer(step.form_id, step.item_id, value)
 
         def saved(_: Any) -> None:
+            if self._not_yet_started is not None and self.flow is flow:
+                self._progress(self._not_yet_started, STARTED)
+                self._not_yet_started = None
             flow.next()
             self.show_step()
 
