@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ar">
 <context>
+    <name>AssistedMarker</name>
+    <message>
+        <source>Assisted by %1</source>
+        <translation>بمساعدة %1</translation>
+    </message>
+</context>
+<context>
+    <name>AssistedNameScreen</name>
+    <message>
+        <source>Complete with a patient</source>
+        <translation>أكمِل مع مريض</translation>
+    </message>
+    <message>
+        <source>Your name or staff username</source>
+        <translation>اسمك أو اسم المستخدم الخاص بالموظفين</translation>
+    </message>
+    <message>
+        <source>It is kept with the patient&apos;s answers, to show you completed them together. Then find the patient as at reception.</source>
+        <translation>يُحفظ مع إجابات المريض، ليُظهر أنكما أكملتماها معًا. ثم ابحث عن المريض كما في الاستقبال.</translation>
+    </message>
+    <message>
+        <source>Problem with this name</source>
+        <translation>مشكلة في هذا الاسم</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>إلغاء</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>التالي</translation>
+    </message>
+    <message>
+        <source>Type your name or staff username (up to %1 characters).</source>
+        <translation>اكتب اسمك أو اسم المستخدم الخاص بالموظفين (حتى %1 حرفًا).</translation>
+    </message>
+</context>
+<context>
     <name>AttractScreen</name>
     <message>
         <source>Before your appointment</source>
@@ -563,6 +601,10 @@
     <message>
         <source>Hand the tablet to a patient</source>
         <translation>سلّم الجهاز اللوحي إلى مريض</translation>
+    </message>
+    <message>
+        <source>Complete with a patient</source>
+        <translation>أكمِل مع مريض</translation>
     </message>
     <message>
         <source>Close the kiosk</source>

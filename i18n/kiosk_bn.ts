@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="bn">
 <context>
+    <name>AssistedMarker</name>
+    <message>
+        <source>Assisted by %1</source>
+        <translation>%1-এর সহায়তায়</translation>
+    </message>
+</context>
+<context>
+    <name>AssistedNameScreen</name>
+    <message>
+        <source>Complete with a patient</source>
+        <translation>রোগীর সাথে পূরণ করুন</translation>
+    </message>
+    <message>
+        <source>Your name or staff username</source>
+        <translation>আপনার নাম বা কর্মী ইউজারনেম</translation>
+    </message>
+    <message>
+        <source>It is kept with the patient&apos;s answers, to show you completed them together. Then find the patient as at reception.</source>
+        <translation>এটি রোগীর উত্তরের সাথে রাখা হয়, যাতে দেখা যায় আপনারা একসাথে সেগুলো পূরণ করেছেন। তারপর রিসেপশনের মতো করে রোগীকে খুঁজুন।</translation>
+    </message>
+    <message>
+        <source>Problem with this name</source>
+        <translation>এই নামে সমস্যা</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>বাতিল করুন</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>পরের</translation>
+    </message>
+    <message>
+        <source>Type your name or staff username (up to %1 characters).</source>
+        <translation>আপনার নাম বা কর্মী ইউজারনেম লিখুন (সর্বোচ্চ %1টি অক্ষর)।</translation>
+    </message>
+</context>
+<context>
     <name>AttractScreen</name>
     <message>
         <source>Before your appointment</source>
@@ -563,6 +601,10 @@
     <message>
         <source>Hand the tablet to a patient</source>
         <translation>ট্যাবলেটটি রোগীকে দিন</translation>
+    </message>
+    <message>
+        <source>Complete with a patient</source>
+        <translation>রোগীর সাথে পূরণ করুন</translation>
     </message>
     <message>
         <source>Close the kiosk</source>

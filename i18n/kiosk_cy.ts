@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="cy">
 <context>
+    <name>AssistedMarker</name>
+    <message>
+        <source>Assisted by %1</source>
+        <translation>Gyda chymorth %1</translation>
+    </message>
+</context>
+<context>
+    <name>AssistedNameScreen</name>
+    <message>
+        <source>Complete with a patient</source>
+        <translation>Cwblhau gyda chlaf</translation>
+    </message>
+    <message>
+        <source>Your name or staff username</source>
+        <translation>Eich enw neu eich enw defnyddiwr staff</translation>
+    </message>
+    <message>
+        <source>It is kept with the patient&apos;s answers, to show you completed them together. Then find the patient as at reception.</source>
+        <translation>Caiff ei gadw gydag atebion y claf, i ddangos i chi eu cwblhau gyda&apos;ch gilydd. Yna dewch o hyd i&apos;r claf fel yn y dderbynfa.</translation>
+    </message>
+    <message>
+        <source>Problem with this name</source>
+        <translation>Problem gyda&apos;r enw hwn</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Canslo</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Nesaf</translation>
+    </message>
+    <message>
+        <source>Type your name or staff username (up to %1 characters).</source>
+        <translation>Teipiwch eich enw neu eich enw defnyddiwr staff (hyd at %1 nod).</translation>
+    </message>
+</context>
+<context>
     <name>AttractScreen</name>
     <message>
         <source>Before your appointment</source>
@@ -563,6 +601,10 @@
     <message>
         <source>Hand the tablet to a patient</source>
         <translation>Rhoi&apos;r llechen i glaf</translation>
+    </message>
+    <message>
+        <source>Complete with a patient</source>
+        <translation>Cwblhau gyda chlaf</translation>
     </message>
     <message>
         <source>Close the kiosk</source>

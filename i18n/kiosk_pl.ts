@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="pl">
 <context>
+    <name>AssistedMarker</name>
+    <message>
+        <source>Assisted by %1</source>
+        <translation>Z pomocą: %1</translation>
+    </message>
+</context>
+<context>
+    <name>AssistedNameScreen</name>
+    <message>
+        <source>Complete with a patient</source>
+        <translation>Wypełnij razem z pacjentem</translation>
+    </message>
+    <message>
+        <source>Your name or staff username</source>
+        <translation>Twoje imię i nazwisko lub nazwa użytkownika personelu</translation>
+    </message>
+    <message>
+        <source>It is kept with the patient&apos;s answers, to show you completed them together. Then find the patient as at reception.</source>
+        <translation>Zostanie zapisane z odpowiedziami pacjenta, aby pokazać, że wypełniliście je razem. Następnie znajdź pacjenta tak jak w recepcji.</translation>
+    </message>
+    <message>
+        <source>Problem with this name</source>
+        <translation>Problem z tym imieniem</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Anuluj</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Dalej</translation>
+    </message>
+    <message>
+        <source>Type your name or staff username (up to %1 characters).</source>
+        <translation>Wpisz swoje imię i nazwisko lub nazwę użytkownika personelu (do %1 znaków).</translation>
+    </message>
+</context>
+<context>
     <name>AttractScreen</name>
     <message>
         <source>Before your appointment</source>
@@ -563,6 +601,10 @@
     <message>
         <source>Hand the tablet to a patient</source>
         <translation>Przekaż tablet pacjentowi</translation>
+    </message>
+    <message>
+        <source>Complete with a patient</source>
+        <translation>Wypełnij razem z pacjentem</translation>
     </message>
     <message>
         <source>Close the kiosk</source>

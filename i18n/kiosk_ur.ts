@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ur">
 <context>
+    <name>AssistedMarker</name>
+    <message>
+        <source>Assisted by %1</source>
+        <translation>%1 کی مدد سے</translation>
+    </message>
+</context>
+<context>
+    <name>AssistedNameScreen</name>
+    <message>
+        <source>Complete with a patient</source>
+        <translation>مریض کے ساتھ مکمل کریں</translation>
+    </message>
+    <message>
+        <source>Your name or staff username</source>
+        <translation>آپ کا نام یا عملے کا یوزر نیم</translation>
+    </message>
+    <message>
+        <source>It is kept with the patient&apos;s answers, to show you completed them together. Then find the patient as at reception.</source>
+        <translation>یہ مریض کے جوابات کے ساتھ رکھا جاتا ہے، یہ دکھانے کے لیے کہ آپ نے انہیں مل کر مکمل کیا۔ پھر مریض کو اسی طرح تلاش کریں جیسے استقبالیہ پر۔</translation>
+    </message>
+    <message>
+        <source>Problem with this name</source>
+        <translation>اس نام میں مسئلہ</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>منسوخ کریں</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>آگے</translation>
+    </message>
+    <message>
+        <source>Type your name or staff username (up to %1 characters).</source>
+        <translation>اپنا نام یا عملے کا یوزر نیم لکھیں (زیادہ سے زیادہ %1 حروف)۔</translation>
+    </message>
+</context>
+<context>
     <name>AttractScreen</name>
     <message>
         <source>Before your appointment</source>
@@ -563,6 +601,10 @@
     <message>
         <source>Hand the tablet to a patient</source>
         <translation>ٹیبلیٹ مریض کو دیں</translation>
+    </message>
+    <message>
+        <source>Complete with a patient</source>
+        <translation>مریض کے ساتھ مکمل کریں</translation>
     </message>
     <message>
         <source>Close the kiosk</source>

@@ -16,8 +16,10 @@ from kiosk.engine import (
 )
 from kiosk.engine.answers import PREFER_NOT, Answer
 from kiosk.engine.facts import HELP_REQUEST
+from kiosk.exchange.entry_route import assisted_record
 from kiosk.store.session import SealedSession
 from kiosk.store.store import TabletStore
+from kiosk.vocabulary import ROUTE_RECORD
 
 LINK_RECORD = "_link/patient"
 LANGUAGE_RECORD = "_session/language"
@@ -113,6 +115,11 @@ class Journey:
         session.record(LINK_RECORD, dict(identifiers))
         method = str(identifiers.get("method", "unknown"))[:20]
         self._store.log_event("patient_linked", session.id, method=method)
+
+    def assisted_by(self, name: str) -> None:
+        """A member of staff completes this session with the patient: sealed like an answer,
+        so the clinic stores the route as assisted and by whom (kiosk.vocabulary.ROUTE_RECORD)."""
+        self._live().record(ROUTE_RECORD, assisted_record(name))
 
     def answer(self, form_id: str, item_id: str, raw: Any) -> Answer | None:
         """Check, save (sealed, durable) and apply skip logic. AnswerError if not allowed."""

@@ -26,6 +26,7 @@ from kiosk.journey.flow import Flow
 from kiosk.journey.linking import MissLimit, PatientLink, TabletMisses
 from kiosk.journey.session_start import usable_languages
 from kiosk.store import StaffPin, TabletStore
+from kiosk.ui.assisted import AssistedCompletion
 from kiosk.ui.background import Background
 from kiosk.ui.idle import IdleTimers
 from kiosk.ui.language_screen import LanguageScreen
@@ -140,6 +141,13 @@ class KioskWindow(QStackedWidget):
                 appointment.appointment_id, CHECKED_IN
             ),
         )
+        self.assisted = AssistedCompletion(
+            self,
+            self.linking,
+            show=self._replace_page,
+            leave=lambda: self.reset(None),
+            start=self.start,
+        )
         self.questions = QuestionSession(
             store,
             library,
@@ -225,7 +233,11 @@ class KioskWindow(QStackedWidget):
 
     def _staff_menu(self) -> None:
         hand_over = None if self.link == ANONYMOUS else self.linking.hand_over
-        self._replace_page(StaffMenu(hand_over, self._unlocked, lambda: self.reset(None)))
+        # Completing with a patient links them as reception does: not on anonymous tablets.
+        assisted = None if self.link == ANONYMOUS else self.assisted.ask_name
+        self._replace_page(
+            StaffMenu(hand_over, self._unlocked, lambda: self.reset(None), on_assisted=assisted)
+        )
         self.idle.start()  # an unlocked tablet left alone locks again
 
     def _unlocked(self) -> None:
@@ -299,7 +311,7 @@ class KioskWindow(QStackedWidget):
         empty_clipboard()  # nor does anything copied before this patient began
         link = link or PatientLink(self.link if self.link == ANONYMOUS else "unlinked")
         self.linking.forget()
-        self.questions.begin(link, self.pathway)
+        self.questions.begin(link, self.pathway, assisted_by=self.assisted.by)
 
     def answer(self, value: Any) -> None:
         self.questions.answer(value)
@@ -332,6 +344,7 @@ class KioskWindow(QStackedWidget):
             self.page = None
         self._before_timeout = None
         self.linking.forget()
+        self.assisted.end()
         empty_clipboard()
         if self.language != SOURCE_LANGUAGE:  # the next patient starts in English
             self._use_language(SOURCE_LANGUAGE)

@@ -6,7 +6,8 @@ decides: a tablet handed over by reception, or an anonymous one, begins at
 once; self check-in asks for a date of birth and an initial (three misses a
 session, fewer when the tablet has missed often); anything else sends the
 patient to reception. Staff hand a tablet over from the staff menu by typing
-the patient's number.
+the patient's number, and find a patient the same way to complete the pathway
+with them (:mod:`kiosk.ui.assisted`).
 """
 
 from __future__ import annotations
@@ -89,16 +90,28 @@ class LinkingFlow:
 
     # ------------------------------------------------------------ reception hand-over
     def hand_over(self) -> None:
-        screen = HandOverScreen(lambda typed: self._find_patient(screen, typed), self._leave)
+        self.find_patient(self._handed)
+
+    def find_patient(self, confirmed: Callable[[Appointment], None]) -> None:
+        """Staff type the patient's number and check who it is; ``confirmed`` is handed the
+        appointment (a hand-over, or a session staff complete with the patient)."""
+        screen = HandOverScreen(
+            lambda typed: self._find_patient(screen, typed, confirmed), self._leave
+        )
         self._show(screen)
 
-    def _find_patient(self, page: HandOverScreen, typed: str) -> None:
+    def _find_patient(
+        self, page: HandOverScreen, typed: str, confirmed: Callable[[Appointment], None]
+    ) -> None:
         page.find_button.setEnabled(False)
 
         def found(appointment: Appointment) -> None:
             self._show(
                 HandOverConfirmScreen(
-                    appointment, "en", lambda: self._handed(appointment), self.hand_over
+                    appointment,
+                    "en",
+                    lambda: confirmed(appointment),
+                    lambda: self.find_patient(confirmed),
                 )
             )
 

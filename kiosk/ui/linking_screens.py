@@ -243,6 +243,7 @@ class StaffMenu(QWidget):
         on_hand_over: Callable[[], None] | None,
         on_close: Callable[[], None],
         on_cancel: Callable[[], None],
+        on_assisted: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         body, footer = scrolling(self)
@@ -252,6 +253,11 @@ class StaffMenu(QWidget):
             self.hand_over = big_button(self.tr("Hand the tablet to a patient"), "hand_over")
             self.hand_over.clicked.connect(on_hand_over)
             body.addWidget(self.hand_over)
+        self.assisted = None
+        if on_assisted is not None:  # kiosk.ui.assisted
+            self.assisted = big_button(self.tr("Complete with a patient"), "assisted")
+            self.assisted.clicked.connect(on_assisted)
+            body.addWidget(self.assisted)
         close = big_button(self.tr("Close the kiosk"), "close_kiosk")
         close.clicked.connect(on_close)
         body.addWidget(close)

@@ -69,8 +69,11 @@ class QuestionSession:
         self._unsaved: Any = None  # a choice not yet saved, kept across a change of language
 
     # ------------------------------------------------------------ beginning and ending
-    def begin(self, link: PatientLink, tablet_pathway: str) -> None:
-        """Start a sealed session for ``link`` (in the background), then its first question."""
+    def begin(
+        self, link: PatientLink, tablet_pathway: str, *, assisted_by: str | None = None
+    ) -> None:
+        """Start a sealed session for ``link`` (in the background), then its first question;
+        ``assisted_by``: the member of staff completing it with the patient, if one is."""
         pathway = pathway_for(link, tablet_pathway)
         offered = self._library.pathway_languages(pathway, self._licences, drafts=self._drafts)
         language = question_language(pathway, self._language(), offered)
@@ -85,6 +88,8 @@ class QuestionSession:
         def start() -> Journey:
             journey = Journey(store, library, pathway, licences, language=language)
             journey.link_patient(link.record())
+            if assisted_by is not None:
+                journey.assisted_by(assisted_by)
             return journey
 
         self._background.run(start, self._begun, self._failed)
