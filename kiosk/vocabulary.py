@@ -103,6 +103,13 @@ ENTRY_ROUTES: Final = (TABLET, ASSISTED, PAPER)
 # printable characters}. No record: the patient used the tablet alone.
 ROUTE_RECORD: Final = "_session/route"
 ENTERED_BY_MAX: Final = 60
+# The routes a member of staff keys answers in by at the console (POST /entries), and
+# who may: whoever meets the patient at the clinic. Receptionists often hand out and
+# take back the paper forms; administrators see no patient data, so never.
+STAFF_ENTRY_ROUTES: Final = (ASSISTED, PAPER)
+ENTERERS: Final = (CLINICIAN, LINK_WORKER, RECEPTIONIST)
+# The device id a keyed-in submission is stored under (no tablet sent it).
+ENTRY_DEVICE: Final = "console"
 
 # ---------------------------------------------------------------- today's clinic list
 
@@ -172,6 +179,9 @@ FLAGS: Final = "/flags"
 SUBMISSION_LINK: Final = "/submissions/{submission_id}/link"
 # the day's whole clinic list with each appointment's stage
 CLINIC_DAY: Final = "/clinic-day"
+# answers keyed in at the console: the forms to key in, and an entry
+ENTRY_FORMS: Final = "/entry-forms"
+ENTRIES: Final = "/entries"
 
 # administration
 AUDIT: Final = "/audit"

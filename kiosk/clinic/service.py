@@ -16,6 +16,7 @@ module. ``ClinicService`` keeps the calls the command line, the HTTP layer
 - ``reads``: the audit log, tablets, open flags, counts
 - ``hospital``: clinic lists from the hospital (HL7 v2 SIU messages, FHIR Bundles)
 - ``progress``, ``clinic_day``: tablets' reports of today's appointments; the day's list
+- ``entries``: answers keyed in by staff (a paper form, or completed with the patient)
 """
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ from sqlalchemy.orm import Session
 from kiosk.clinic.accounts import Accounts
 from kiosk.clinic.admin_reads import AdminReads
 from kiosk.clinic.case_edits import CaseEdits
-from kiosk.clinic.clinic_list_updates import ClinicListUpdates
 from kiosk.clinic.casework import Casework
 from kiosk.clinic.clinic_day import ClinicDay
+from kiosk.clinic.clinic_list_updates import ClinicListUpdates
 from kiosk.clinic.enrolment import CODE_TTL_S, Enrolment
+from kiosk.clinic.entries import Entries
 from kiosk.clinic.held_review import HeldReview
 from kiosk.clinic.intake import Catalogue
 from kiosk.clinic.keyring import KeyRing
@@ -84,6 +86,7 @@ class ClinicService:
         self.hospital = ClinicListUpdates(plumbing, self.config)  # HL7 v2 and FHIR feeds
         self.progress = Progress(plumbing)
         self.clinic_day = ClinicDay(plumbing, self.casework)
+        self.entries = Entries(plumbing, self.casework)
 
     def close(self) -> None:
         """Let go of the database connections (a command that opened the service is done)."""

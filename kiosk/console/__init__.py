@@ -24,5 +24,6 @@ it gave one::
         ├── NotFound           no such submission, referral or tablet
         ├── EditConflict       someone else saved first; ``current`` is what they saved
         ├── BadRequest         the clinic refused a value (``code``, plain message)
+        │   └── AnswersRefused  answers keyed in that the engine refused (``problems``)
         └── ClinicUnavailable  cannot reach the clinic, a time-out, or a server error
 """

@@ -32,6 +32,8 @@ from kiosk.vocabulary import (
     AUTH_SIGN_OUT,
     AUTH_TOKEN,
     CLINIC_DAY,
+    ENTRIES,
+    ENTRY_FORMS,
     QUEUE,
     REFERRAL,
     SUBMISSION,
@@ -77,6 +79,15 @@ class BadRequest(ConsoleError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class AnswersRefused(BadRequest):
+    """Answers keyed in that the clinic's engine refused: ``problems`` each name their
+    ``form`` and ``item`` (null: the form as a whole), with a ``code`` and ``message``."""
+
+    def __init__(self, code: str, message: str, problems: list[dict[str, Any]]) -> None:
+        super().__init__(code, message)
+        self.problems = problems
 
 
 class EditConflict(ConsoleError):
@@ -276,6 +287,16 @@ class StaffClient(AdministrationCalls):
             },
         )
 
+    # ------------------------------------------------------------ answers keyed in
+    def entry_forms(self) -> dict[str, Any]:
+        """The pathways staff may key in and their forms' files (docs/staff-api.md)."""
+        return self._call("GET", ENTRY_FORMS)
+
+    def add_entry(self, entry: Mapping[str, Any]) -> dict[str, Any]:
+        """Save a keyed-in pathway (the body of ``POST /entries``); what was stored.
+        ``AnswersRefused`` names every answer the engine refused."""
+        return self._call("POST", ENTRIES, dict(entry))
+
     # ------------------------------------------------------------ exports
     def download(self, path: str, params: Mapping[str, Any], out: Path) -> int:
         """Stream an export endpoint's body into ``out`` (written whole or not at all);
@@ -381,6 +402,8 @@ def _problem(
         return Forbidden(message)
     if status == 404:
         return NotFound(message)
+    if status == 422 and isinstance(error.get("problems"), list):
+        return AnswersRefused(code, message, [p for p in error["problems"] if isinstance(p, dict)])
     if status == 409 and "current" in error:
         current = error.get("current")
         return EditConflict(message, current if isinstance(current, dict) else {})

@@ -112,6 +112,20 @@ class Context:
         }
         return Call(f"{API}/submissions/{sid}/link", body=body)
 
+    def paper_entry(self) -> Call:
+        """A new anonymous paper survey each time (a new entry id: never a repeat)."""
+        import uuid
+
+        body = {
+            "entry_id": uuid.uuid4().hex,
+            "pathway": "survey",
+            "language": "en",
+            "route": "paper",
+            "answers": {"ons4": {"anxiety": 2}},
+            "complete": False,
+        }
+        return Call(f"{API}/entries", body=body)
+
 
 EXPORT = {"project": "matrix", "purpose": "checking who may export"}
 NEW_PASSWORD = "a new staff password"
@@ -179,6 +193,18 @@ ROUTES: dict[str, Route] = {
         200,
         ("read_clinic_day", "ok"),
         lambda c: Call(f"{API}/clinic-day"),
+    ),
+    f"GET {API}/entry-forms": Route(
+        ("clinician", "link_worker", "receptionist"),
+        200,
+        None,
+        lambda c: Call(f"{API}/entry-forms"),
+    ),
+    f"POST {API}/entries": Route(
+        ("clinician", "link_worker", "receptionist"),
+        201,
+        ("entry", "ok: paper"),
+        lambda c: c.paper_entry(),
     ),
     f"POST {API}/tablet/progress": Route(
         "signed",

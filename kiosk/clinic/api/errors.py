@@ -2,7 +2,8 @@
 exception handlers every route shares.
 
 A body is ``{"error": code, "message": words}``; an ``EditConflict`` adds
-``current`` (what the other person saved). Refusals of who the caller is (401,
+``current`` (what the other person saved), answers keyed in that the engine refuses
+add ``problems`` (each naming its form and item). Refusals of who the caller is (401,
 403) carry the clinic's clock, so a tablet can see its own is wrong.
 """
 
@@ -18,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.requests import ClientDisconnect
 
 from kiosk.clinic.api.schemas import ErrorAnswer
+from kiosk.clinic.entries import AnswersRefused
 from kiosk.clinic.errors import (
     ClinicError,
     EditConflict,
@@ -92,6 +94,10 @@ def install(app: FastAPI, service: ClinicService) -> None:
         if isinstance(exc, EditConflict):
             body = {"error": exc.code, "message": exc.message, "current": exc.current}
             return JSONResponse(body, status_code=status)
+        if isinstance(exc, AnswersRefused):  # each problem beside its item, in the console
+            problems = [problem.to_json() for problem in exc.problems]
+            refusal: dict[str, Any] = {"error": exc.code, "message": exc.message}
+            return JSONResponse({**refusal, "problems": problems}, status_code=status)
         clock = service.clock() if status in WITH_SERVER_TIME else None
         answer = error_answer(status, exc.code, exc.message, clock)
         if exc.retry_after is not None:

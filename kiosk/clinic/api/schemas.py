@@ -7,6 +7,7 @@ they name the keys every answer carries.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -435,3 +436,82 @@ class ClinicDayAnswer(Answer):
     routes: dict[str, int]
     appointments: list[DayAppointment]
     not_on_list: list[NotOnList]
+
+
+# ---------------------------------------------------------------- answers keyed in by staff
+
+AnswerKey = Annotated[str, Field(max_length=64)]
+
+
+class NewEntry(Body):
+    """A pathway's answers keyed in at the console: a paper form, or completed with the
+    patient (``assisted``). Name at most one of appointment_id, nhs_number and
+    hospital_number (none: anonymous)."""
+
+    entry_id: str = Field(
+        min_length=32,
+        max_length=32,
+        pattern="^[0-9a-f]{32}$",
+        description="chosen by the client, once per entry: saving it again stores it once",
+    )
+    pathway: str = Field(min_length=1, max_length=64)
+    language: str = Field(min_length=1, max_length=16)
+    route: str = Field(max_length=16, description="paper or assisted")
+    answers: dict[AnswerKey, dict[AnswerKey, Any]] = Field(
+        max_length=50, description="form id -> item id -> the answer (its code, number, text)"
+    )
+    complete: bool = Field(default=True, description="false: the patient stopped part way")
+    appointment_id: str | None = Field(default=None, max_length=64)
+    nhs_number: str | None = Field(default=None, max_length=20)
+    hospital_number: str | None = Field(default=None, max_length=20)
+    clinic: str | None = Field(default=None, max_length=80, description="without an appointment")
+    filled_on: dt.date | None = Field(
+        default=None, description="the day the paper form was filled in; null: today"
+    )
+
+
+class EntryPathway(Answer):
+    id: str
+    title: str
+    forms: list[str]
+    languages: list[str]
+
+
+class EntryItem(Answer):
+    id: str
+    type: str
+    codes: list[str] = Field(description="the answer codes, as printed on the paper form")
+
+
+class EntryForm(Answer):
+    hash: str
+    text: str = Field(description="the form file, for the console's own copy of the engine")
+    items: list[EntryItem]
+
+
+class EntryForms(Answer):
+    pathways: list[EntryPathway]
+    forms: dict[str, EntryForm]
+
+
+class EntryStored(Answer):
+    submission_id: str
+    route: str
+    entered_by: str | None
+    started_at: str
+    complete: bool
+    urgency: int | None = Field(description="caseworkers only; else null")
+    urgency_label: str | None
+    flags: list[FlagShown] | None = Field(description="caseworkers only; else null")
+    repeat: bool = Field(description="true: this entry was saved before; nothing new stored")
+
+
+class EntryProblemShown(Answer):
+    form: str
+    item: str | None
+    code: str
+    message: str
+
+
+class EntryRefusedAnswer(ErrorAnswer):
+    problems: list[EntryProblemShown] = Field(description="every problem, in the forms' order")

@@ -16,9 +16,13 @@ from kiosk.clinic.api.errors import remote
 from kiosk.clinic.api.schemas import (
     MAX_ID,
     ClinicDayAnswer,
+    EntryForms,
+    EntryRefusedAnswer,
+    EntryStored,
     LinkCorrection,
     LinkState,
     LoginRequest,
+    NewEntry,
     NewReferral,
     OpenFlags,
     PasswordChange,
@@ -31,6 +35,7 @@ from kiosk.clinic.api.schemas import (
     TriageState,
     TriageUpdate,
 )
+from kiosk.clinic.entries import Entry
 from kiosk.clinic.errors import Invalid, Unauthenticated
 from kiosk.clinic.members import StaffMember
 from kiosk.clinic.staff import TOKEN_TTL_S, iso_time
@@ -41,6 +46,9 @@ from kiosk.vocabulary import (
     AUTH_TOKEN,
     CASEWORKERS,
     CLINIC_DAY,
+    ENTERERS,
+    ENTRIES,
+    ENTRY_FORMS,
     FLAGS,
     LINK_CORRECTORS,
     QUEUE,
@@ -135,6 +143,45 @@ def staff_router(service: ClinicService, access: Access) -> APIRouter:
         except ValueError:
             raise Invalid("day must be a date like 2026-11-24") from None
         return service.clinic_day.read(member, when, remote=remote(request))
+
+    @router.get(ENTRY_FORMS, response_model=EntryForms)
+    def entry_forms(member: StaffMember = staff(*ENTERERS)) -> dict[str, Any]:  # noqa: B008
+        """Every pathway staff may key in, its languages, and its forms' files with each
+        item's answer codes as the paper form prints them."""
+        return service.entries.forms(member)
+
+    @router.post(
+        ENTRIES,
+        status_code=201,
+        response_model=EntryStored,
+        responses={422: {"model": EntryRefusedAnswer, "description": "answers refused"}},
+    )
+    def add_entry(
+        body: NewEntry,
+        request: Request,
+        response: Response,
+        member: StaffMember = staff(*ENTERERS),  # noqa: B008
+    ) -> dict[str, Any]:
+        """A pathway's answers keyed in (a paper form, or completed with the patient),
+        checked by the engine and stored as a tablet's submission, with its route and
+        who entered it. The same ``entry_id`` again stores nothing new (200, repeat)."""
+        entry = Entry(
+            entry_id=body.entry_id,
+            pathway=body.pathway,
+            language=body.language,
+            route=body.route,
+            answers=body.answers,
+            complete=body.complete,
+            appointment_id=body.appointment_id,
+            nhs_number=body.nhs_number,
+            hospital_number=body.hospital_number,
+            clinic=body.clinic,
+            filled_on=body.filled_on,
+        )
+        stored = service.entries.enter(member, entry, remote(request))
+        if stored["repeat"]:
+            response.status_code = 200
+        return stored
 
     @router.get(SUBMISSION, response_model=Summary)
     def summary(
