@@ -460,3 +460,53 @@ def test_the_board_report_agrees_with_the_exported_csv(clinic: Any, tmp_path: Pa
     for measure, count in recount.items():
         assert published[("funnel", "all", "all", measure)] == suppress_count(count), measure
     assert published[("funnel", "all", "all", "started")] == "30"  # 30 rows: a multiple of 5
+
+
+def test_each_row_says_its_route_and_never_who_entered_it(clinic: Any) -> None:
+    """A session a member of staff completed with the patient on the tablet is
+    ``assisted``, a keyed-in paper form ``paper``, the rest ``tablet``; the staff
+    name stored with them is in no cell and not in the data dictionary."""
+    from kiosk.cli.demo_patients import DEMO_LICENCES
+    from kiosk.clinic.exports.anonymity import Pseudonyms
+    from kiosk.clinic.models import Submission
+    from kiosk.journey.journey import Journey
+    from kiosk.vocabulary import ASSISTED, PAPER, RECEPTION, TABLET
+
+    staff = "Jo Zyxcanarystaff"
+    routine = next(p for p in DEMO_PATIENTS if p.key == "routine")
+    tablet = clinic.tablet
+    journey = Journey(tablet.store, tablet.library, routine.pathway, DEMO_LICENCES)
+    journey.link_patient(
+        {
+            "method": RECEPTION,
+            "appointment_id": routine.appointment_id,
+            "clinic": routine.clinic,
+            "time": routine.time,
+            "hospital_number": routine.hospital_number,
+        }
+    )
+    journey.assisted_by(staff)
+    for form in journey.forms:
+        for item_id, value in routine.answers.get(form.id, {}).items():
+            if item_id in journey.enabled_items(form.id):
+                journey.answer(form.id, item_id, value)
+    assisted = journey.submission_id
+    journey.submit()
+    tablet.sync()
+    # A paper form as the console stores it: the route and who keyed it in.
+    paper = clinic.ids["no_flags"]
+    with clinic.service.transaction() as db:
+        row = db.get(Submission, paper)
+        row.route, row.entered_by = PAPER, staff
+
+    rows, everything = export(clinic)
+    pseudonym = Pseudonyms(clinic.service.secrets.export_key, "eval-2026").of
+    routes = {r["submission"]: r["route"] for r in rows}
+    assert routes[pseudonym("submission", assisted)] == ASSISTED
+    assert routes[pseudonym("submission", paper)] == PAPER
+    others = set(routes) - {pseudonym("submission", s) for s in (assisted, paper)}
+    assert len(others) == len(DEMO_PATIENTS) + 1
+    assert {routes[s] for s in others} == {TABLET}
+    assert list(rows[0]).index("route") == list(rows[0]).index("link_method") + 1
+    assert "Zyxcanarystaff" not in everything
+    assert "| `route` | tablet (the patient on the tablet), assisted" in everything

@@ -44,6 +44,7 @@ FIXED_COLUMNS = (
     "pathway",
     "language",
     "link_method",
+    "route",
     "complete",
     "age_band",
     "sex",
@@ -112,6 +113,7 @@ class Exporter:
             Submission.pathway,
             Submission.language,
             Submission.link_method,
+            Submission.route,
             Submission.status,
         )
         query = query.where(within(self.options.clinics)).order_by(
@@ -214,6 +216,8 @@ class Exporter:
             "pathway": s.pathway,
             "language": s.language or "",
             "link_method": s.link_method or "",
+            # The route only: who entered it (Submission.entered_by) names staff, never exported.
+            "route": s.route,
             "complete": 1 if s.status == "complete" else 0,
             "age_band": age_band(facts.answer(answers, "birth_year"), started.year),
             "sex": _or_empty(facts.answer(answers, "stated_sex")),

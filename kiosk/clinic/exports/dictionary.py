@@ -19,6 +19,8 @@ FIXED_MEANINGS = {
     "pathway": "the pathway (which forms were asked)",
     "language": "the language the patient answered in",
     "link_method": "self_check_in, reception or anonymous",
+    "route": "tablet (the patient on the tablet), assisted (a member of staff completed it "
+    "with them on the tablet) or paper (a paper form keyed in by staff)",
     "complete": "1 submitted, 0 stopped part way",
     "age_band": "age band from the year of birth given",
     "sex": "female, male, intersex, or prefer_not",
