@@ -196,6 +196,8 @@ class Casework:
                     Triage.status,
                     Triage.owner,
                     Triage.version,
+                    Submission.route,
+                    Submission.entered_by,
                 )
                 .outerjoin(Triage, Triage.submission_id == Submission.id)
                 .where(Submission.day == day_text, scope.visible(member))
@@ -222,6 +224,8 @@ class Casework:
                 t_status,
                 owner,
                 version,
+                route,
+                entered_by,
             ) in rows:
                 item_status = t_status or NEW
                 item_flags = flags.get(sid, [])
@@ -256,6 +260,8 @@ class Casework:
                         "status": item_status,
                         "owner": owner,
                         "version": version or 0,
+                        "route": route,  # tablet, assisted or paper (kiosk.vocabulary)
+                        "entered_by": entered_by,  # the member of staff, unless tablet
                     }
                 )
             items.sort(

@@ -38,12 +38,13 @@ from kiosk.ui.background import Background
 from kiosk.ui.staff import words
 from kiosk.ui.staff.admin_view import AdminView
 from kiosk.ui.staff.care_view import CarePlace, CareWorkspace
+from kiosk.ui.staff.entry_panel import EntryDialog
 from kiosk.ui.staff.look import SHEET
 from kiosk.ui.staff.password_change import ChangePasswordDialog, ForcedChangePage
 from kiosk.ui.staff.session import IdleWatcher, Session
 from kiosk.ui.staff.sign_in import SignInPage
 from kiosk.ui.theme import load_fonts
-from kiosk.vocabulary import ADMINISTRATOR, CASEWORKERS
+from kiosk.vocabulary import ADMINISTRATOR, CASEWORKERS, ENTERERS
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class StaffConsoleWindow(QMainWindow):
         self.workspace: CareWorkspace | AdminView | None = None
         self.forced: ForcedChangePage | None = None
         self.password_dialog: ChangePasswordDialog | None = None
+        self.entry_dialog: EntryDialog | None = None
         self._locked: tuple[str, Any] | None = None  # (username, where they were)
         load_fonts()
         self.setStyleSheet(SHEET)
@@ -84,6 +86,11 @@ class StaffConsoleWindow(QMainWindow):
         self.password_button.setAccessibleName(self.tr("Change my password"))
         self.password_button.clicked.connect(self.change_password)
         self.statusBar().addPermanentWidget(self.password_button)
+        self.entry_button = QPushButton(self.tr("&Key in a form… (Ctrl+K)"))
+        self.entry_button.setAccessibleName(self.tr("Key in a form"))
+        self.entry_button.setShortcut("Ctrl+K")
+        self.entry_button.clicked.connect(self.key_in)
+        self.statusBar().addPermanentWidget(self.entry_button)
         self.sign_out_button = QPushButton(self.tr("Si&gn out"))
         self.sign_out_button.setAccessibleName(self.tr("Sign out"))
         self.sign_out_button.clicked.connect(lambda: self.sign_out())
@@ -183,6 +190,7 @@ class StaffConsoleWindow(QMainWindow):
         self.pages.setCurrentWidget(workspace)
         self._show_who(user)
         self.password_button.show()
+        self.entry_button.setVisible(user.role in ENTERERS)
         self.idle.start()
         self._last_tick = time.monotonic()
         self.token_timer.start()
@@ -229,6 +237,21 @@ class StaffConsoleWindow(QMainWindow):
         self.password_dialog.open()
         self.password_dialog.form.current.setFocus()
 
+    def key_in(self) -> None:
+        """ "Key in a form": a paper form, or one completed with the patient."""
+        if self.session is None or self.session.role not in ENTERERS:
+            return
+        if self.entry_dialog is None:
+            self.entry_dialog = EntryDialog(self, self.session)
+            self.entry_dialog.panel.saved.connect(self._entry_saved)
+            self.entry_dialog.panel.start()
+        self.entry_dialog.show()
+        self.entry_dialog.activateWindow()
+
+    def _entry_saved(self, _answer: object) -> None:
+        if isinstance(self.workspace, CareWorkspace):
+            self.workspace.queue.refresh()  # the form just keyed in shows at once
+
     def _expired(self, message: str) -> None:
         self.lock(message or self.tr("Your session has ended. Sign in again to carry on."))
 
@@ -240,6 +263,11 @@ class StaffConsoleWindow(QMainWindow):
             self.password_dialog.close()
             self.password_dialog.deleteLater()
             self.password_dialog = None
+        if self.entry_dialog is not None:  # holds patient data: taken down, not hidden
+            self.entry_dialog.panel.forget()
+            self.entry_dialog.close()
+            self.entry_dialog.deleteLater()
+            self.entry_dialog = None
         self._drop_forced()
         if self.client.user is not None:
             # In turn with the other calls (after any under way, before the next sign-in);
@@ -265,6 +293,7 @@ class StaffConsoleWindow(QMainWindow):
         self.who.setText(self.tr("Not signed in"))
         self.sign_out_button.hide()
         self.password_button.hide()
+        self.entry_button.hide()
 
     def _refresh_token(self) -> None:
         """Every ``token_refresh_s``: a fresh token if there was input since the last time."""

@@ -167,7 +167,9 @@ class QueueModel(QAbstractTableModel):
                 or QCoreApplication.translate("StaffConsole", "No time")
             )
         if column == self.PATIENT:
-            return words.patient_line(item.get("patient"))
+            line = words.patient_line(item.get("patient"))
+            route = words.route_line(item.get("route"), item.get("entered_by"))
+            return f"{line} · {route}" if route else line
         if column == self.CLINIC:
             return str(item.get("clinic") or item.get("pathway_title") or "")
         if column == self.FLAGS:

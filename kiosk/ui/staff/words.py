@@ -97,6 +97,17 @@ def referral_outcome(code: str) -> str:
     return tr(REFERRAL_OUTCOMES.get(code, code))
 
 
+def route_line(route: str | None, entered_by: str | None) -> str:
+    """How a submission came in, when not on the tablet alone: a paper form keyed in, or
+    completed with the patient, and by whom (kiosk.vocabulary ENTRY_ROUTES)."""
+    by = entered_by or tr("unknown")
+    if route == codes.PAPER:
+        return tr("paper form, keyed in by %1").replace("%1", by)
+    if route == codes.ASSISTED:
+        return tr("completed with %1").replace("%1", by)
+    return ""
+
+
 def flag_word(flag_id: str, declared: str | None = None) -> str:
     """A flag's short words, as its form declares them (the clinic sends each flag's
     ``word``); a flag declared without one is named after its id."""
