@@ -84,7 +84,8 @@ class PatientPage(QWidget):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         top.addWidget(self.message, 1)
         layout.addLayout(top)
-        self.summary = SummaryView()
+        self.summary = SummaryView(session)
+        self.summary.link_corrected.connect(self._relinked)
         self.triage = TriagePanel(session)
         self.referrals = ReferralsPanel(session)
         self.documents = DocumentsPanel(session)
@@ -134,6 +135,11 @@ class PatientPage(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         say(self.message, words.problem(exc))
+
+    def _relinked(self, _state: Mapping[str, Any]) -> None:
+        """Read the summary again: the name on it and on anything printed may change."""
+        if self.submission_id is not None:
+            self.show_submission(self.submission_id, self.triage.draft())
 
     def clear(self) -> None:
         self.submission_id = None

@@ -4,6 +4,10 @@ now, change since their first visit, then each form's scores and answers.
 
 Every piece of patient text is a plain-text label: "<b>x</b>" shows as typed.
 A flagged answer is highlighted, starts with "⚑ Flag:" in bold and is explained.
+
+Under the patient's name: "Put the link right…" for the roles that may
+(kiosk.ui.staff.link_dialog), how the link was put right so far, and for a voided
+submission who voided it, when and why.
 """
 
 from __future__ import annotations
@@ -11,11 +15,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.ui.staff import words
 from kiosk.ui.staff.change_chart import ChangeChart, number
+from kiosk.ui.staff.link_dialog import LinkDialog, history_lines, may_correct
+from kiosk.ui.staff.session import Session
 
 
 def plain(text: str, name: str = "", *, accessible: str = "") -> QLabel:
@@ -47,8 +61,15 @@ def answer_words(item: Mapping[str, Any]) -> str:
 
 
 class SummaryView(QScrollArea):
-    def __init__(self) -> None:
+    """``link_corrected(state)`` once the link has been put right (read the summary again)."""
+
+    link_corrected = Signal(dict)
+
+    def __init__(self, session: Session | None = None) -> None:
         super().__init__()
+        self.session = session
+        self.link_button: QPushButton | None = None
+        self.link_dialog: LinkDialog | None = None
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -61,6 +82,11 @@ class SummaryView(QScrollArea):
         """Forget the patient: every label holding their data goes."""
         self.summary = None
         self.chart = None
+        self.link_button = None
+        if self.link_dialog is not None:  # it shows the patient too
+            self.link_dialog.reject()
+            self.link_dialog.deleteLater()
+            self.link_dialog = None
         old = self.takeWidget()
         if old is not None:
             # Off the window at once, then deleted when control returns to the event
@@ -78,6 +104,7 @@ class SummaryView(QScrollArea):
         self.summary = dict(summary)
         layout = QVBoxLayout(self.body)
         self._header(layout, summary)
+        self._link(layout, summary)
         self._what_matters(layout, summary)
         self._flags(layout, summary)
         self._essentials(layout, summary)
@@ -118,6 +145,43 @@ class SummaryView(QScrollArea):
             )
         layout.addWidget(plain(" · ".join(details), "meta"))
         layout.addWidget(plain(" · ".join(v for v in visit if v), "meta"))
+
+    def _link(self, layout: QVBoxLayout, summary: Mapping[str, Any]) -> None:
+        """Voided or not; the action for those who may; the history of corrections."""
+        voided = summary.get("voided")
+        if voided:
+            text = self.tr(
+                "Voided as entered in error on %1 by %2. Why: %3. These answers are in no"
+                " list, export or report; nothing was deleted."
+            )
+            text = text.replace("%1", words.moment(voided.get("at")))
+            text = text.replace("%2", str(voided.get("by") or "")).replace(
+                "%3", str(voided.get("reason") or "")
+            )
+            layout.addWidget(plain(text, "flag"))
+        elif self.session is not None and may_correct(self.session.role):
+            row = QHBoxLayout()
+            self.link_button = QPushButton(self.tr("Put the link &right…"))
+            self.link_button.setAccessibleName(self.tr("Put the link right"))
+            self.link_button.clicked.connect(self.put_link_right)
+            row.addWidget(self.link_button)
+            row.addStretch(1)
+            layout.addLayout(row)
+        lines = history_lines(summary.get("link_history") or [])
+        if lines:
+            layout.addWidget(plain(self.tr("How the link was put right"), "question_text"))
+            for line in lines:
+                layout.addWidget(plain(line, "meta"))
+
+    def put_link_right(self) -> None:
+        """Open the dialog for the summary shown (window-modal, not blocking)."""
+        if self.session is None or self.summary is None:
+            return
+        if self.link_dialog is not None:
+            self.link_dialog.deleteLater()
+        self.link_dialog = LinkDialog(self.session, self.summary, self)
+        self.link_dialog.corrected.connect(self.link_corrected)
+        self.link_dialog.open()
 
     def _what_matters(self, layout: QVBoxLayout, summary: Mapping[str, Any]) -> None:
         layout.addWidget(plain(self.tr("What matters to me"), "section"))
