@@ -11,7 +11,9 @@ It talks to the clinic only through :class:`kiosk.console.client.StaffClient`
 ``sign_in``            the sign-in and lock screen
 ``queue_model``        today's queue as a table model (``GET /queue``), NEW marks
 ``queue_view``         the queue's counts, filters and table; refreshes in place
-``care_view``          the queue and a patient's page, for clinical staff
+``care_view``          the queue, today's list and a patient's page; the switch
+``today_model``        today's whole clinic list as a table model (``GET /clinic-day``)
+``today_panel``        that list's counts, filter and table; refreshes in place
 ``summary_view``       one patient's summary, all patient text as plain text
 ``change_chart``       earlier visits and change from baseline: charts and numbers
 ``triage_panel``       status, owner and notes, conflict-aware

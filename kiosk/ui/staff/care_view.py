@@ -1,7 +1,10 @@
-"""The work of clinicians, link workers and receptionists: the queue, and (for clinical
-staff) one patient's page with their summary beside triage, referrals and printing.
+"""The work of clinicians, link workers and receptionists: the queue, today's whole
+clinic list, and (for clinical staff) one patient's page with their summary beside
+triage, referrals and printing.
 
-Esc or Alt+Left goes back from a patient to the queue, which is where it was.
+The :class:`ListsBar` above switches between the queue (Ctrl+1) and today's list
+(Ctrl+2). Esc or Alt+Left goes back from a patient to the list they were opened
+from, which is where it was.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,6 +23,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +35,8 @@ from kiosk.ui.staff.queue_view import QueuePlace, QueueView
 from kiosk.ui.staff.referrals_panel import ReferralsPanel
 from kiosk.ui.staff.session import Session
 from kiosk.ui.staff.summary_view import SummaryView
+from kiosk.ui.staff.today_model import TodayModel
+from kiosk.ui.staff.today_panel import TodayPanel
 from kiosk.ui.staff.triage_panel import TriageDraft, TriagePanel
 
 
@@ -151,7 +158,7 @@ class PatientPage(QWidget):
 
 
 class CareWorkspace(QStackedWidget):
-    """The queue, and for clinical staff the patient page it opens."""
+    """The queue and today's whole list, and for clinical staff the patient page they open."""
 
     def __init__(
         self,
@@ -172,26 +179,38 @@ class CareWorkspace(QStackedWidget):
             place=place.queue if place else None,
         )
         self.addWidget(self.queue)
+        self.today = TodayPanel(
+            session,
+            TodayModel(show_flags=clinical),
+            can_open=clinical,
+            refresh_every_s=queue_refresh_s,
+        )
+        self.addWidget(self.today)
         self.patient: PatientPage | None = None
+        self._from_today = False  # where the patient page goes back to
         if clinical:
             self.patient = PatientPage(session)
             self.addWidget(self.patient)
             self.queue.open_requested.connect(self.open)
-            self.patient.back.connect(self.show_queue)
+            self.today.open_requested.connect(self.open_from_today)
+            self.patient.back.connect(self.back_to_list)
         self._place = place
 
     def start(self) -> None:
         self.queue.start()
+        self.today.timer.start()  # it reads the clinic only while it is on screen
         place, self._place = self._place, None
         if place is not None and place.open_submission:
             self.open(place.open_submission, place.draft)
 
     def stop(self) -> None:
         self.queue.stop()
+        self.today.stop()
 
     def forget(self) -> None:
         """Clear every widget holding patient data."""
         self.queue.model.clear()
+        self.today.model.clear()
         if self.patient is not None:
             self.patient.clear()
 
@@ -200,8 +219,34 @@ class CareWorkspace(QStackedWidget):
             return
         self.queue.model.mark_seen(submission_id)
         self.queue.select(submission_id)
+        self._from_today = False
+        self.patient.back_button.setText(self.tr("← &Back to the queue (Esc)"))
+        self.patient.back_button.setAccessibleName(self.tr("Back to the queue"))
         self.patient.show_submission(submission_id, draft)
         self.setCurrentWidget(self.patient)
+
+    def open_from_today(self, submission_id: str) -> None:
+        """A patient opened from today's list: going back returns there."""
+        if self.patient is None:
+            return
+        self.open(submission_id)
+        self.today.select(submission_id)
+        self._from_today = True
+        self.patient.back_button.setText(self.tr("← &Back to today's list (Esc)"))
+        self.patient.back_button.setAccessibleName(self.tr("Back to today's list"))
+
+    def back_to_list(self) -> None:
+        if self._from_today:
+            self.show_today()
+        else:
+            self.show_queue()
+
+    def show_today(self) -> None:
+        if self.patient is not None:
+            self.patient.clear()
+        self.setCurrentWidget(self.today)
+        self.today.table.setFocus()
+        self.today.refresh()
 
     def show_queue(self) -> None:
         if self.patient is not None:
@@ -218,3 +263,55 @@ class CareWorkspace(QStackedWidget):
         )
         draft = self.patient.triage.draft() if self.patient and opened else None
         return CarePlace(self.queue.place(), opened, draft)
+
+
+class ListsBar(QToolBar):
+    """Above a care workspace: the queue (Ctrl+1) or today's whole clinic list (Ctrl+2).
+    Hidden while no care workspace is on screen (signed out, locked, administrators) and
+    on a patient's page, which goes back to the list it was opened from."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle(self.tr("Lists"))
+        self.setObjectName("lists")
+        self.setMovable(False)
+        self.setFloatable(False)
+        self.toggleViewAction().setVisible(False)  # not a bar anyone should close
+        group = QActionGroup(self)
+        self.queue_action = self._action(group, self.tr("Queue (Ctrl+1)"), "Ctrl+1")
+        self.today_action = self._action(group, self.tr("Today's whole list (Ctrl+2)"), "Ctrl+2")
+        self.queue_action.triggered.connect(lambda: self._go(CareWorkspace.show_queue))
+        self.today_action.triggered.connect(lambda: self._go(CareWorkspace.show_today))
+        self.workspace: CareWorkspace | None = None
+        self.hide()
+
+    def _action(self, group: QActionGroup, text: str, keys: str) -> QAction:
+        action = QAction(text, self)
+        action.setCheckable(True)
+        action.setShortcut(QKeySequence(keys))
+        group.addAction(action)
+        self.addAction(action)
+        return action
+
+    def attach(self, workspace: CareWorkspace | None) -> None:
+        if self.workspace is not None and shiboken6.isValid(self.workspace):
+            self.workspace.currentChanged.disconnect(self._shown)
+        self.workspace = workspace
+        self.setVisible(workspace is not None)
+        if workspace is not None:
+            workspace.currentChanged.connect(self._shown)
+            self._shown()
+
+    def _go(self, show: Any) -> None:
+        if self.workspace is not None:
+            show(self.workspace)
+
+    def _shown(self, _index: int = 0) -> None:
+        workspace = self.workspace
+        if workspace is None:
+            return
+        shown = workspace.currentWidget()
+        # A patient's page has its own way back and needs every line of the screen.
+        self.setVisible(shown is not workspace.patient)
+        on_today = shown is workspace.today
+        (self.today_action if on_today else self.queue_action).setChecked(True)

@@ -1,9 +1,9 @@
 """The staff console's window: sign in, then the screens for the user's role.
 
 =================  ====================================================
-receptionist       the queue only: no flags, no summaries
-clinician,         the queue, a patient's summary, triage, referrals,
-link worker        printing
+receptionist       the queue and today's whole list: no flags, no summaries
+clinician,         the queue, today's whole list, a patient's summary,
+link worker        triage, referrals, printing
 administrator      users, tablets, enrolment codes, the audit log
 =================  ====================================================
 
@@ -37,7 +37,7 @@ from kiosk.console.client import SignedIn, StaffClient
 from kiosk.ui.background import Background
 from kiosk.ui.staff import words
 from kiosk.ui.staff.admin_view import AdminView
-from kiosk.ui.staff.care_view import CarePlace, CareWorkspace
+from kiosk.ui.staff.care_view import CarePlace, CareWorkspace, ListsBar
 from kiosk.ui.staff.entry_panel import EntryDialog
 from kiosk.ui.staff.look import SHEET
 from kiosk.ui.staff.password_change import ChangePasswordDialog, ForcedChangePage
@@ -77,6 +77,8 @@ class StaffConsoleWindow(QMainWindow):
         self.setMinimumSize(1024, 640)
         self.pages = QStackedWidget()
         self.setCentralWidget(self.pages)
+        self.lists_bar = ListsBar()  # the queue or today's whole list
+        self.addToolBar(self.lists_bar)
         self.sign_in_page = SignInPage(self._sign_in)
         self.pages.addWidget(self.sign_in_page)
         self.who = QLabel()
@@ -186,6 +188,7 @@ class StaffConsoleWindow(QMainWindow):
                 queue_refresh_s=self.queue_refresh_s,
             )
         self.workspace = workspace
+        self.lists_bar.attach(workspace if isinstance(workspace, CareWorkspace) else None)
         self.pages.addWidget(workspace)
         self.pages.setCurrentWidget(workspace)
         self._show_who(user)
@@ -275,6 +278,7 @@ class StaffConsoleWindow(QMainWindow):
             self.background.run(self.client.sign_out, lambda _none: None, _not_told)
         self.idle.stop()
         self.token_timer.stop()
+        self.lists_bar.attach(None)
         if self.workspace is not None:
             # Emptied and out of the window at once; Qt deletes it once any call of its
             # that is under way has returned.
