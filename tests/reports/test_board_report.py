@@ -59,6 +59,7 @@ FIXED_COLUMNS = [
     "pathway",
     "language",
     "link_method",
+    "route",
     "complete",
     "age_band",
     "sex",
@@ -214,6 +215,15 @@ def make_export(folder: Path) -> tuple[Path, Path]:
         if row["patient"] in chosen:
             row["semcd6.semcd_mean"] = rng.choice(["4.5", "6.333333", "7", "8.166667"])
 
+    # Routes from their own generator, so the rest of the export is as it was: staff
+    # and paper reach the most deprived quintile more often than the others.
+    routes = random.Random(18)
+    for row in rows:
+        paper = 0.2 if row["imd_quintile"] == "1" else 0.04
+        row["route"] = routes.choices(
+            ["tablet", "assisted", "paper"], weights=[1 - paper - 0.08, 0.08, paper]
+        )[0]
+
     rows.sort(key=lambda r: (r["patient"], r["visit"], r["period"]))
     anonymised = folder / "PROJECT-anonymised.csv"
     with anonymised.open("w", newline="", encoding="utf-8") as file:
@@ -296,6 +306,7 @@ def funnel_counts(rows: list[dict[str, str]]) -> Counter[str]:
         positive = r["screen_positive"] == "1"
         c["started"] += 1
         c["completed"] += complete
+        c[f"completed_{r['route']}"] += complete
         c["screened"] += screened
         c["screened_completed"] += complete and screened
         c["screen_positive"] += positive
@@ -313,6 +324,9 @@ STEP_KEYS = [
     "appointments",
     "started",
     "completed",
+    "completed_tablet",
+    "completed_assisted",
+    "completed_paper",
     "screened",
     "screened_completed",
     "screen_positive",
@@ -683,6 +697,7 @@ def test_an_empty_period_still_makes_a_report(export: tuple[Path, Path], read_pd
 BASE_ROW = {column: "" for column in FIXED_COLUMNS} | {
     "period": "2025-03",
     "clinic": MAIN,
+    "route": "tablet",
     "complete": "1",
     "screened": "0",
     "triaged": "0",
@@ -694,6 +709,7 @@ BASE_ROW = {column: "" for column in FIXED_COLUMNS} | {
     ("change", "message"),
     [
         ({"complete": "yes"}, "complete must be 1, 0 or empty"),
+        ({"route": "post"}, "route must be tablet, assisted or paper"),
         ({"imd_quintile": "6"}, "imd_quintile must be 1 to 5"),
         ({"period": "March 2025"}, "period must be a month"),
         ({"patient": "abc", "visit": ""}, "visit must be a whole number"),
@@ -732,3 +748,66 @@ def test_the_same_visit_twice_is_refused() -> None:
     row = BASE_ROW | {"patient": "abc", "visit": "1"}
     with pytest.raises(BoardReportError, match="visit 1 appears twice"):
         compute_figures([row, row], None, title="t", first=FIRST, last=LAST)
+
+
+# ---------------------------------------------------------------- routes
+def _routed(route: str | None, quintile: str, group: str, n: int, complete: str = "1") -> list:
+    row = BASE_ROW | {"imd_quintile": quintile, "ethnic_group": group, "complete": complete}
+    if route is None:  # an export made before the route column: tablet sessions only
+        return [{k: v for k, v in row.items() if k != "route"}] * n
+    return [row | {"route": route}] * n
+
+
+ROUTED = [
+    *_routed("tablet", "1", "Asian", 10),
+    *_routed("tablet", "1", "Asian", 2, complete="0"),  # stopped part way: no route's count
+    *_routed("paper", "1", "Asian", 12),
+    *_routed("assisted", "1", "Asian", 3),
+    *_routed("tablet", "5", "White", 14),
+    *_routed(None, "5", "White", 6),
+]
+ROUTED_APPOINTMENTS = [
+    {"period": "2025-03", "clinic": MAIN, "imd_quintile": q, "ethnic_group": g, "appointments": n}
+    for q, g, n in (("1", "Asian", "40"), ("5", "White", "25"))
+]
+
+
+def test_the_funnel_counts_completed_sessions_by_route_in_every_group() -> None:
+    text = report_csv(ROUTED, ROUTED_APPOINTMENTS, title="t", clinic=MAIN, first=FIRST, last=LAST)
+    values = {_key(line): line["value"] for line in csv.DictReader(io.StringIO(text))}
+
+    def routes(group_by: str, group: str) -> list[str]:
+        return [
+            values[("funnel", group_by, group, step, "count")]
+            for step in ("completed", "completed_tablet", "completed_assisted", "completed_paper")
+        ]
+
+    # 45 completed: 30 on the tablet alone (a row without the column is one), 3 with
+    # staff (suppressed: 1 to 7), 12 on paper (rounded to 10).
+    assert routes("all", "all") == ["45", "30", "*", "10"]
+    assert routes("imd_quintile", "1") == ["25", "10", "*", "10"]
+    assert routes("ethnic_group", "Asian") == ["25", "10", "*", "10"]
+    assert routes("imd_quintile", "5") == routes("ethnic_group", "White") == ["20", "20", "0", "0"]
+    assert routes("imd_quintile", "3") == ["0", "0", "0", "0"]
+
+
+def test_the_pdf_shows_completed_sessions_by_route(read_pdf: Any) -> None:
+    pdf = read_pdf(
+        report_pdf(ROUTED, ROUTED_APPOINTMENTS, title="t", clinic=MAIN, first=FIRST, last=LAST)
+    )
+    text = " ".join(pdf.flat.split())
+    # In the funnel, after the sessions completed:
+    assert "Completed on the tablet alone completed sessions the patient did on the tablet" in text
+    assert "alone (route = tablet) 30" in text
+    assert "Completed with staff completed sessions a member of staff did with the patient" in text
+    assert "(route = assisted) *" in text
+    assert "Completed on paper paper forms filled in and keyed in by staff (route = paper) 10" in (
+        text
+    )
+    # Whom each route reached: appointments, completed, tablet alone, with staff, on paper.
+    assert "Routes: the tablet alone, with staff, on paper" in text
+    assert "» 1 (most deprived 20%) 40 25 10 * 10" in text
+    assert "5 (least deprived 20%) 25 20 20 0 0" in text
+    assert "Asian 40 25 10 * 10" in text
+    assert "White 25 20 20 0 0" in text
+    assert text.count("Everyone 65 45 30 * 10") == 2  # under each grouping's table

@@ -26,6 +26,7 @@ PRINTED = {"printed_by": "dr.patel", "printed_at": dt.datetime(2026, 11, 24, 10,
 QUINTILES = ["1", "2", "3", "4", "5", ""]
 GROUPS = ["White", "Asian", "Black", "Not stated"]
 REFERRALS = ["", "food_bank:attended", "gp:awaiting;housing:declined", "debt_benefits:"]
+ROUTES = ["tablet", "tablet", "assisted", "tablet", "paper"]
 
 
 def board_rows() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -42,6 +43,7 @@ def board_rows() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
                 "visit": visit if patient else "",
                 "period": f"2025-0{1 + index % 3}",
                 "clinic": "Renal" if index % 7 else "Cardiology",
+                "route": ROUTES[index % 5],
                 "complete": "0" if index % 9 == 0 else "1",
                 "imd_quintile": QUINTILES[index % 6],
                 "ethnic_group": GROUPS[index % 4],

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from kiosk.engine.facts import Measure
+from kiosk.reports.board.routes import ROUTE_STEPS, route_step
 from kiosk.reports.board.stats import PairedChange, paired_change
 from kiosk.reports.board.suppression import percent
 from kiosk.reports.errors import ReportError
@@ -70,8 +71,9 @@ class Step:
 
 FUNNEL_STEPS: tuple[Step, ...] = (
     Step("appointments", "Appointments", "appointments in the clinic lists"),
-    Step("started", "Sessions started", "every session on the tablet, finished or not"),
+    Step("started", "Sessions started", "every session, finished or not (any route)"),
     Step("completed", "Completed", "sessions submitted (complete = 1)"),
+    *(Step(key, label, counts) for key, label, counts in ROUTE_STEPS),
     Step("screened", "Screened", "sessions with the social-needs screen answered"),
     Step(
         "screened_completed",
@@ -144,6 +146,9 @@ class Funnel:
     appointments: int | None  # None when no appointments CSV was given
     started: int = 0
     completed: int = 0
+    completed_tablet: int = 0  # the completed, by route (kiosk.reports.board.routes)
+    completed_assisted: int = 0
+    completed_paper: int = 0
     screened: int = 0
     screened_completed: int = 0
     screen_positive: int = 0
@@ -328,6 +333,10 @@ class _Tally:
         c = self.counts
         c["started"] += 1
         c["completed"] += complete
+        route = route_step(row)
+        if route is None:
+            raise BoardReportError(f"{where}: route must be tablet, assisted or paper")
+        c[route] += complete
         c["screened"] += screened
         c["screened_completed"] += complete and screened
         c["screen_positive"] += positive

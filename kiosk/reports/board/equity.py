@@ -1,8 +1,10 @@
 """The board report's equity sections: whom screening reached, by deprivation or ethnic group.
 
 One table per grouping (every count and rate of the funnel), the groups whose
-response rate is below the overall rate in words, and bar charts of the rates.
-The most deprived quintile is marked "»" and set in bold, never by colour alone.
+response rate is below the overall rate in words, and bar charts of the rates;
+then how completed sessions were done (the tablet alone, with staff, on paper)
+by each grouping (``routes``). The most deprived quintile is marked "»" and set
+in bold, never by colour alone.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from kiosk.reports.board.charts import Bar, bar_chart
 from kiosk.reports.board.compute import MOST_DEPRIVED, BoardFigures
 from kiosk.reports.board.look import CONTENT_WIDTH, grid_table
 from kiosk.reports.board.publish import ALL, Published
+from kiosk.reports.board.routes import ROUTE_STEPS
 from kiosk.reports.board.suppression import NOT_APPLICABLE, SUPPRESSED
 from kiosk.reports.board.wording import MARKER, as_percent, bar_value, imd_label
 from kiosk.reports.textflow import escape
@@ -186,6 +189,60 @@ def equity(
                         bar_height=8,
                         gap=4,
                         axis_note="Per cent (bar length 0-100%)",
+                    ),
+                ]
+            )
+        )
+    return story
+
+
+def routes(
+    figures: BoardFigures, pub: Published, styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    """Completed sessions by route for each IMD quintile and ethnic group: do staff and
+    paper reach the people the tablet alone does not?"""
+    known = figures.appointments_known
+    keys = (["appointments"] if known else []) + ["completed"] + [k for k, _l, _c in ROUTE_STEPS]
+    header = (
+        (["Appoint-\nments"] if known else [])
+        + ["Completed"]
+        + ["Tablet\nalone", "With\nstaff", "On\npaper"]
+    )
+    story: list[Flowable] = [
+        Paragraph("Routes: the tablet alone, with staff, on paper", styles["h1"]),
+        Paragraph(
+            escape(
+                "Completed sessions by how they were done: by the patient on the tablet "
+                "alone, by a member of staff with the patient (on the tablet or the staff "
+                "console), or on a paper form keyed in by staff. Compare the groups the "
+                "tablet alone reaches least with those reached with staff or on paper."
+            ),
+            styles["body"],
+        ),
+    ]
+    first = 45 * mm
+    other = (CONTENT_WIDTH - first) / len(keys)
+    for group_by, title, caption in (
+        ("imd_quintile", "IMD quintile", "By IMD quintile"),
+        ("ethnic_group", "Ethnic group", "By ethnic group"),
+    ):
+        groups = figures_groups(figures, group_by)
+        imd = group_by == "imd_quintile"
+        rows = [
+            [imd_label(g) if imd else g, *(pub.count(group_by, g, k) for k in keys)] for g in groups
+        ]
+        rows.append(["Everyone", *(pub.count(ALL, ALL, k) for k in keys)])
+        bold = [i for i, g in enumerate(groups) if imd and g == MOST_DEPRIVED] + [len(rows) - 1]
+        story.append(
+            KeepTogether(
+                [
+                    Paragraph(escape(caption), styles["h2"]),
+                    grid_table(
+                        [title, *header],
+                        rows,
+                        [first, *([other] * len(keys))],
+                        styles,
+                        bold_rows=bold,
                     ),
                 ]
             )

@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from reportlab.platypus import Flowable, Paragraph  # type: ignore[import-untyped]
 
 from kiosk.reports.board.compute import ALL_CLINICS, BoardFigures, compute_figures
-from kiosk.reports.board.equity import equity
+from kiosk.reports.board.equity import equity, routes
 from kiosk.reports.board.look import CONTENT_WIDTH, FOOTER_HEIGHT, GRID, MARGIN, board_styles
 from kiosk.reports.board.publish import publish
 from kiosk.reports.board.sections import funnel, limits, opening, outcomes, referrals
@@ -39,6 +39,7 @@ def figures_pdf(figures: BoardFigures, *, generated_on: dt.date | None = None) -
         *referrals(figures, pub, styles),
         *equity(figures, pub, styles, "imd_quintile"),
         *equity(figures, pub, styles, "ethnic_group"),
+        *routes(figures, pub, styles),
         *outcomes(figures, pub, styles),
         *limits(styles),
     ]

@@ -46,7 +46,8 @@ def opening(
 ) -> list[Flowable]:
     period = period_text(figures.first, figures.last)
     sources = (
-        "Sources: the clinic service's anonymised export (one row per tablet session) "
+        "Sources: the clinic service's anonymised export (one row per session: on the "
+        "tablet, with staff or on paper) "
         + (
             "and the appointment counts from the clinic lists, "
             if figures.appointments_known
@@ -120,7 +121,7 @@ def funnel(
         Paragraph(
             escape(
                 "Sessions at each step (counts rounded to the nearest 5; * is 1 to 7). "
-                "A session is one patient's visit to the tablet."
+                "A session is one patient's visit to the tablet, or a paper form keyed in."
             ),
             styles["body"],
         ),
