@@ -14,8 +14,8 @@ part-way, privacy, a scale, a yes/no question, review, thank-you) in Urdu, which
 turns the screens round, and in Welsh, in the normal look only, as
 ``<code>-<scene>-normal.png`` (e.g. ``ur-question-scale-normal.png``).
 
-The staff console's screens (STAFF_SCENES: sign-in, queue, summary with its
-chart, triage with a referral, the audit log) are drawn at 1366x768 in the
+The staff console's screens (STAFF_SCENES: sign-in, queue, today's whole clinic
+list, summary with its chart, triage with a referral, the audit log) are drawn at 1366x768 in the
 normal look, against a throwaway clinic service on 127.0.0.1 seeded through the
 real tablet path with the demo patients (``staff_demo``).
 
@@ -409,6 +409,13 @@ def staff_queue(window: StaffConsoleWindow, demo: StaffDemo) -> None:
     queue.updated.clear()  # "Updated 09:41" would change with every run
 
 
+def staff_today(window: StaffConsoleWindow, demo: StaffDemo) -> None:
+    workspace = _care(window)
+    workspace.show_today()
+    settle_staff(window, lambda: workspace.today.model.rowCount() > 0)
+    workspace.today.updated.clear()  # the time would change with every run
+
+
 def staff_summary(window: StaffConsoleWindow, demo: StaffDemo) -> None:
     """The pain patient's follow-up, scrolled to the change since their first visit."""
     from PySide6.QtCore import QPoint
@@ -454,6 +461,7 @@ def staff_audit(window: StaffConsoleWindow, demo: StaffDemo) -> None:
 STAFF_SCENES = (
     StaffScene("staff-sign-in", None, lambda window, demo: None),
     StaffScene("staff-queue", "clinician", staff_queue),
+    StaffScene("staff-today", "clinician", staff_today),
     StaffScene("staff-summary", "clinician", staff_summary),
     StaffScene("staff-triage", "clinician", staff_triage),
     StaffScene("staff-admin", "admin", staff_audit),
