@@ -13,11 +13,18 @@ from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from kiosk.clinic.api.access import Access, no_nul_in_url
-from kiosk.clinic.api.admin import admin_router, attachment
+from kiosk.clinic.api.admin import CLINIC_LIST_FHIR, admin_router, attachment
 from kiosk.clinic.api.errors import install as install_error_handlers
 from kiosk.clinic.api.staff import staff_router
 from kiosk.clinic.api.tablet import tablet_router
-from kiosk.clinic.limits import MAX_BODY, STAFF_BODY, UNSIGNED_BODY, BodyLimits, client_of
+from kiosk.clinic.limits import (
+    FHIR_BUNDLE_BODY,
+    MAX_BODY,
+    STAFF_BODY,
+    UNSIGNED_BODY,
+    BodyLimits,
+    client_of,
+)
 from kiosk.clinic.service import ClinicService
 from kiosk.vocabulary import API_PREFIX, AUTH_TOKEN, ENROL, SUBMISSIONS, TABLET_CONFIG
 
@@ -52,6 +59,7 @@ def create_app(service: ClinicService, *, api_docs: bool = False) -> FastAPI:
             API_PREFIX + TABLET_CONFIG: MAX_BODY,
             API_PREFIX + AUTH_TOKEN: UNSIGNED_BODY,  # anyone may send these
             API_PREFIX + ENROL: UNSIGNED_BODY,
+            API_PREFIX + CLINIC_LIST_FHIR: FHIR_BUNDLE_BODY,  # a day's appointments
         },
         default=STAFF_BODY,
         refused=body_too_large,

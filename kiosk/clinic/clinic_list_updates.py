@@ -16,6 +16,7 @@ import logging
 import threading
 import uuid
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
@@ -25,7 +26,7 @@ from kiosk.clinic.models import ClinicListDay, Hl7Message
 from kiosk.clinic.plumbing import Plumbing, now_text
 from kiosk.clinic.tablet_config import TabletConfig
 from kiosk.exchange.clinic_list import Appointment, ClinicList, ClinicListError, parse_csv, to_csv
-from kiosk.exchange.errors import Hl7Error
+from kiosk.exchange.errors import FhirBundleError, Hl7Error
 from kiosk.exchange.fhir_appointments import clinic_lists_from_bundle
 from kiosk.exchange.hl7_siu import AppointmentChange, Header, acknowledgement, read_header, read_siu
 
@@ -157,13 +158,24 @@ class ClinicListUpdates:
         return uuid.uuid4().hex[:20]
 
     # ------------------------------------------------------------------ FHIR
-    def import_fhir(self, bundle: str | bytes, actor: str) -> list[ClinicList]:
+    def import_fhir(
+        self, bundle: str | bytes | dict[str, Any], actor: str, remote: str | None = None
+    ) -> list[ClinicList]:
         """Set each day's list from a FHIR Bundle of appointments (every day it names
-        replaced whole, as a CSV upload would); FhirBundleError naming entry and field."""
-        lists = clinic_lists_from_bundle(bundle)
+        replaced whole, as a CSV upload would; all days or none); FhirBundleError naming
+        entry and field, audited as refused."""
+        try:
+            lists = clinic_lists_from_bundle(bundle)
+        except FhirBundleError:
+            self.plumbing.audit_now(actor, "import_clinic_list", "bad_bundle", remote=remote)
+            raise
         with self.plumbing.transaction() as db:
             for clinic_list in lists:
                 self.config.save_in(db, clinic_list, to_csv(clinic_list), actor, detail="fhir")
+            days = f"{len(lists)} days" if len(lists) != 1 else lists[0].day.isoformat()
+            self.plumbing.audit(
+                db, actor, "import_clinic_list", "ok", target=days, remote=remote, detail="fhir"
+            )
         return lists
 
 

@@ -23,6 +23,8 @@ MAX_BODY = MAX_UPLOAD_BYTES  # a batch of sealed submissions from a tablet
 UNSIGNED_BODY = 4 * 1024  # sign-in and enrolment: anyone may send these
 # Staff JSON: notes of 10,000 characters, each up to 12 bytes as a JSON escape pair.
 STAFF_BODY = 128 * 1024
+# A FHIR Bundle of a day's appointments with their patients (a few KiB each).
+FHIR_BUNDLE_BODY = 4 * 1024 * 1024
 
 Scope = dict[str, Any]
 Message = dict[str, Any]

@@ -49,12 +49,16 @@ DROPPED_STATUSES = frozenset({"cancelled", "noshow", "entered-in-error"})
 _START = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})")
 
 
-def clinic_lists_from_bundle(text: str | bytes) -> list[ClinicList]:
-    """The clinic lists, one per day, that a Bundle's appointments make (sorted by day)."""
-    try:
-        bundle = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
-        raise FhirBundleError("the file is not JSON (a FHIR Bundle)") from None
+def clinic_lists_from_bundle(text: str | bytes | dict[str, Any]) -> list[ClinicList]:
+    """The clinic lists, one per day, that a Bundle's appointments make (sorted by day);
+    ``text`` is the Bundle's JSON, or the Bundle already read from it."""
+    if isinstance(text, dict):
+        bundle: Any = text
+    else:
+        try:
+            bundle = json.loads(text)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            raise FhirBundleError("the file is not JSON (a FHIR Bundle)") from None
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
         raise FhirBundleError("resourceType: this is not a FHIR Bundle")
     entries = bundle.get("entry", [])
@@ -68,7 +72,8 @@ def clinic_lists_from_bundle(text: str | bytes) -> list[ClinicList]:
             raise FhirBundleError(f"entry[{i}].resource: missing")
         if resource.get("resourceType") != "Appointment":
             continue
-        if resource.get("status") in DROPPED_STATUSES:
+        status = resource.get("status")
+        if isinstance(status, str) and status in DROPPED_STATUSES:
             continue
         row = _appointment(resource, index, f"entry[{i}].Appointment")
         on_day = days.setdefault(row[0], [])
@@ -120,15 +125,17 @@ def _appointment(
         raise FhirBundleError(f"{where}.start: not a real date") from None
     contained = {
         f"#{r['id']}": r
-        for r in resource.get("contained", [])
+        for r in _list(resource.get("contained"))
         if isinstance(r, dict) and isinstance(r.get("id"), str)
     }
     patient, clinic = None, None
-    for p, participant in enumerate(resource.get("participant", [])):
+    for p, participant in enumerate(_list(resource.get("participant"))):
         actor = participant.get("actor") if isinstance(participant, dict) else None
         if not isinstance(actor, dict):
             continue
         reference = actor.get("reference")
+        if not isinstance(reference, str | None):
+            raise FhirBundleError(f"{where}.participant[{p}].actor.reference: must be text")
         target = contained.get(reference) or index.get(reference) if reference else None
         kind = (target or {}).get("resourceType") or str(reference or "").split("/")[0]
         if kind == "Patient":
@@ -144,8 +151,7 @@ def _appointment(
         raise FhirBundleError(f"{where}.participant: no Patient taking part")
     if not isinstance(clinic, str) or not clinic.strip():
         raise FhirBundleError(f"{where}.participant: no Location (the clinic) with a name")
-    service = resource.get("serviceType") or [{}]
-    pathway = ((service[0].get("coding") or [{}])[0]).get("code") if service else None
+    pathway = _first(_first(resource.get("serviceType")).get("coding")).get("code")
     fields = _patient(patient, f"{where}.participant.Patient")
     row = {
         "appointment_id": appointment_id.strip(),
@@ -170,19 +176,17 @@ def _first_identifier(resource: dict[str, Any]) -> str | None:
 
 
 def _patient(patient: dict[str, Any], where: str) -> dict[str, str]:
-    names = patient.get("name") or [{}]
-    name = names[0] if isinstance(names, list) and isinstance(names[0], dict) else {}
+    name = _first(patient.get("name"))
     given = name.get("given") or [""]
     nhs_number, hospital_number = "", ""
-    for identifier in patient.get("identifier") or []:
+    for identifier in _list(patient.get("identifier")):
         if not isinstance(identifier, dict) or not isinstance(identifier.get("value"), str):
             continue
         if identifier.get("system") == NHS_NUMBER_SYSTEM:
             nhs_number = identifier["value"]
         elif not hospital_number:
             hospital_number = identifier["value"]
-    addresses = patient.get("address") or [{}]
-    address = addresses[0] if isinstance(addresses, list) and isinstance(addresses[0], dict) else {}
+    address = _first(patient.get("address"))
     values = {
         "family_name": name.get("family"),
         "given_name": given[0] if isinstance(given, list) and given else "",
@@ -195,6 +199,17 @@ def _patient(patient: dict[str, Any], where: str) -> dict[str, str]:
         if value is not None and not isinstance(value, str):
             raise FhirBundleError(f"{where}: {key} must be text")
     return {key: value or "" for key, value in values.items()}
+
+
+def _list(value: Any) -> list[Any]:
+    """A FHIR list (anything else, as from a hostile sender, as no items)."""
+    return value if isinstance(value, list) else []
+
+
+def _first(value: Any) -> dict[str, Any]:
+    """The first element of a FHIR list when it is an object, else an empty one."""
+    items = _list(value)
+    return items[0] if items and isinstance(items[0], dict) else {}
 
 
 def _csv_line(row: dict[str, str]) -> str:

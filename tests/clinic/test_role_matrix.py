@@ -29,6 +29,7 @@ from kiosk.clinic.staff import StaffMember
 from kiosk.store import FileKeyStore
 from kiosk.sync.enrol import enrol
 from tests.conftest import STAFF_PASSWORD, STAFF_USERS, StaffClinic
+from tests.exchange.fhir_sample import clinic_day
 
 from .signing import client_from, next_address, signed_headers
 
@@ -353,6 +354,13 @@ ROUTES: dict[str, Route] = {
         ("user_clinics_changed", "ok"),
         # every clinic, as before: the change ends the receptionist's sessions, nothing else
         lambda c: Call(f"{API}/admin/users/reception/clinics", body={"clinics": None}),
+    ),
+    f"POST {API}/admin/clinic-list/fhir": Route(
+        ("administrator",),
+        200,
+        ("import_clinic_list", "ok"),
+        # a day far from today's list, which the other routes read
+        lambda c: Call(f"{API}/admin/clinic-list/fhir", body=clinic_day("2031-01-06")),
     ),
 }
 

@@ -1,5 +1,6 @@
 """The administrators' routes: accounts, tablets and enrolment codes, held
-submissions, the audit log, exports and the board report.
+submissions, the audit log, exports and the board report; clinic lists from a FHIR
+Bundle of the hospital's appointments.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from kiosk.clinic.api.errors import remote
 from kiosk.clinic.api.schemas import (
     MAX_ID,
     AuditEntries,
+    ClinicListsImported,
     ClinicsUpdate,
     Devices,
     EnrolmentCodeAnswer,
+    FhirBundle,
     HeldList,
     NewRole,
     NewUser,
@@ -40,6 +43,7 @@ from kiosk.clinic.exports.csv_rows import Exporter
 from kiosk.clinic.exports.fhir import fhir_chunks
 from kiosk.clinic.members import StaffMember
 from kiosk.clinic.scope import set_clinics
+from kiosk.exchange.errors import FhirBundleError
 
 # The same route names the console's admin_calls imports: both ends of the wire.
 from kiosk.vocabulary import (
@@ -68,6 +72,9 @@ from kiosk.vocabulary import (
 
 if TYPE_CHECKING:
     from kiosk.clinic.service import ClinicService
+
+# Not yet called by the console: the hospital's systems, or a script, post the bundle.
+CLINIC_LIST_FHIR = "/admin/clinic-list/fhir"
 
 
 def attachment(name: str) -> dict[str, str]:
@@ -196,6 +203,28 @@ def admin_router(service: ClinicService, access: Access) -> APIRouter:
             service.plumbing, username, body.clinics, member.actor, remote(request)
         )
         return {"username": username, "clinics": None if clinics is None else list(clinics)}
+
+    # ---------------------------------------------------------------- clinic lists
+
+    @router.post(
+        CLINIC_LIST_FHIR,
+        response_model=ClinicListsImported,
+        responses={422: {"description": "not a bundle of appointments the clinic can read"}},
+    )
+    def clinic_list_fhir(
+        body: FhirBundle, request: Request, member: StaffMember = admin
+    ) -> dict[str, Any]:
+        """Each day's clinic list from a FHIR R4 Bundle of Appointments (+ Patients):
+        every day it names is replaced whole (all or none), cancelled, no-show and
+        entered-in-error appointments left out. A bad bundle is refused (422
+        ``bad_bundle``) naming the entry and field (docs/hospital-feeds.md)."""
+        try:
+            lists = service.hospital.import_fhir(
+                body.model_dump(mode="json"), member.actor, remote(request)
+            )
+        except FhirBundleError as exc:
+            raise Invalid(str(exc), code="bad_bundle") from None
+        return {"days": [{"day": c.day, "appointments": len(c.appointments)} for c in lists]}
 
     # ---------------------------------------------------------------- tablets
 

@@ -8,7 +8,7 @@ they name the keys every answer carries.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -106,6 +106,27 @@ class Answer(BaseModel):
     """A JSON answer: the keys named are always there; others may be too."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class FhirBundle(Body):
+    """A FHIR R4 Bundle of Appointment resources with their Patients (and Locations),
+    as docs/hospital-feeds.md maps it; other keys and resources are allowed and left."""
+
+    model_config = ConfigDict(extra="allow")
+
+    resourceType: Literal["Bundle"]  # FHIR's own name
+    entry: list[dict[str, Any]] = Field(default_factory=list, max_length=20_000)
+
+
+class ClinicListDayCount(Answer):
+    day: dt.date
+    appointments: int = Field(description="appointments kept on the day's list")
+
+
+class ClinicListsImported(Answer):
+    days: list[ClinicListDayCount] = Field(
+        description="each day the bundle names, its list replaced whole; cancelled left out"
+    )
 
 
 class ErrorAnswer(Answer):
