@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLabel, QTableView
 
 sys.path.insert(0, str(Path(__file__).parent))  # console_helpers.py, beside this file
-from console_helpers import Consoles, care, clipped
+from console_helpers import Consoles, care, clipped, sign_in
 
 from kiosk.ui.staff.console_window import StaffConsoleWindow
 from kiosk.ui.staff.today_model import TodayModel
@@ -195,3 +195,18 @@ def test_the_panel_reads_well(qtbot: Any, consoles: Consoles, rig: ClinicDayRig)
     # Signing out takes the list down: nothing of it stays in the window.
     window.sign_out()
     assert window.workspace is None and not window.lists_bar.isVisible()
+
+
+def test_unlocking_returns_to_todays_list(
+    qtbot: Any, consoles: Consoles, rig: ClinicDayRig
+) -> None:
+    window = consoles.open("clinician", lock_after_s=1)
+    today(qtbot, window)
+    qtbot.waitUntil(lambda: window.locked, timeout=5_000)
+    assert window.workspace is None and not window.lists_bar.isVisible()
+    sign_in(qtbot, window, "clinician")
+    qtbot.waitUntil(lambda: window.workspace is not None and not window.locked)
+    panel = care(window).today
+    assert care(window).currentWidget() is panel
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 6)
+    assert window.lists_bar.today_action.isChecked()

@@ -65,6 +65,7 @@ class CarePlace:
     queue: QueuePlace
     open_submission: str | None
     draft: TriageDraft | None
+    on_today: bool = False  # on today's whole list, or a patient opened from it
 
 
 class PatientPage(QWidget):
@@ -201,7 +202,12 @@ class CareWorkspace(QStackedWidget):
         self.today.timer.start()  # it reads the clinic only while it is on screen
         place, self._place = self._place, None
         if place is not None and place.open_submission:
-            self.open(place.open_submission, place.draft)
+            if place.on_today:
+                self.open_from_today(place.open_submission, place.draft)
+            else:
+                self.open(place.open_submission, place.draft)
+        elif place is not None and place.on_today:
+            self.show_today()
 
     def stop(self) -> None:
         self.queue.stop()
@@ -225,11 +231,11 @@ class CareWorkspace(QStackedWidget):
         self.patient.show_submission(submission_id, draft)
         self.setCurrentWidget(self.patient)
 
-    def open_from_today(self, submission_id: str) -> None:
+    def open_from_today(self, submission_id: str, draft: TriageDraft | None = None) -> None:
         """A patient opened from today's list: going back returns there."""
         if self.patient is None:
             return
-        self.open(submission_id)
+        self.open(submission_id, draft)
         self.today.select(submission_id)
         self._from_today = True
         self.patient.back_button.setText(self.tr("← &Back to today's list (Esc)"))
@@ -262,7 +268,9 @@ class CareWorkspace(QStackedWidget):
             else None
         )
         draft = self.patient.triage.draft() if self.patient and opened else None
-        return CarePlace(self.queue.place(), opened, draft)
+        shown = self.currentWidget()
+        on_today = shown is self.today or (opened is not None and self._from_today)
+        return CarePlace(self.queue.place(), opened, draft, on_today)
 
 
 class ListsBar(QToolBar):
