@@ -5,7 +5,10 @@ runs passes on a daemon thread, waking at once when a patient submits
 (:meth:`SyncWorker.wake`, safe to call from the UI thread: it only sets an
 event) and otherwise every ``interval`` seconds, or after a backoff delay when
 the clinic could not be used. It never gives up: a tablet that has been
-offline for days sends everything once the clinic is back.
+offline for days sends everything once the clinic is back. Each pass first sends
+the patients' progress reports (checked in, started) noted through
+:meth:`SyncWorker.report_progress`; unlike submissions those are best effort and
+short-lived (:mod:`kiosk.sync.progress`).
 
 Nothing here logs answers or envelope contents: only submission ids, counts,
 statuses and error codes.
