@@ -9,6 +9,11 @@ ingest_per_s_postgres   once (one thread each): submissions stored per second, f
 drain_10k_s             one tablet's backlog of 10,000 submissions: from reconnect to every
                         receipt (SQLite clinic).
 clinic_rss_mb           the service process's peak resident memory (VmHWM) after the drain.
+mllp_messages_per_s     the hospital's SIU^S12 messages (new appointments over five days)
+                        sent one after another on one MLLP connection over 127.0.0.1 to the
+                        real listener, each stored, applied to the clinic lists (SQLite) and
+                        acknowledged. Baseline: the same messages through the same listener
+                        answered by a receive that only reads the header and builds the ACK.
 
 PostgreSQL comes from KIOSK_TEST_POSTGRES_URL (default postgres@127.0.0.1:5432/test); a
 fresh database is made and dropped. Without a server, ingest_per_s_postgres is left out
@@ -17,15 +22,17 @@ and the reason printed.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -52,6 +59,7 @@ FORMS = ROOT / "forms"
 PASSPHRASE = b"benchmark clinic passphrase"
 TABLETS, EACH = 20, 25
 BACKLOG = int(os.environ.get("KIOSK_BENCH_BACKLOG", "10000"))  # smaller for a quick check
+MLLP_MESSAGES = int(os.environ.get("KIOSK_BENCH_MLLP", "500"))
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -289,11 +297,88 @@ def clinic_rss_mb() -> dict[str, Any]:
     return {"value": _DRAIN["rss"], "unit": "MB"}
 
 
+def _siu_messages(count: int) -> list[str]:
+    """``count`` new appointments over the five days from tomorrow (the tests' sample
+    messages: not real people)."""
+    from tests.exchange.siu_sample import siu
+
+    first = dt.date.today() + dt.timedelta(days=1)
+    messages = []
+    for n in range(count):
+        day = (first + dt.timedelta(days=n % 5)).strftime("%Y%m%d")
+        messages.append(siu("S12", f"B{n}", f"A-{n}", f"{day}{8 + n % 9:02d}{n % 60:02d}"))
+    return messages
+
+
+def _acknowledged_per_s(receive: Callable[[str], str], messages: list[str]) -> float:
+    """Messages a second through a real MLLP listener, one connection, one at a time."""
+    from kiosk.clinic.config import MllpSettings
+    from kiosk.clinic.mllp import END, MllpListener, frame
+
+    listener = MllpListener(MllpSettings(host="127.0.0.1", port=0), receive)
+    threading.Thread(target=listener.serve_forever, daemon=True).start()
+    try:
+        with socket.create_connection(("127.0.0.1", listener.port), timeout=60) as connection:
+            start = time.perf_counter()
+            for message in messages:
+                connection.sendall(frame(message))
+                answer = b""
+                while not answer.endswith(END):
+                    answer += connection.recv(65536)
+                if b"MSA|AA|" not in answer:
+                    raise RuntimeError(f"not accepted: {answer[:200]!r}")
+            elapsed = time.perf_counter() - start
+    finally:
+        listener.shutdown()
+        listener.server_close()
+    return len(messages) / elapsed
+
+
+def mllp_messages_per_s() -> dict[str, Any]:
+    from kiosk.exchange.hl7_siu import acknowledgement, read_header
+
+    messages = _siu_messages(MLLP_MESSAGES)
+
+    def acknowledge_only(text: str) -> str:
+        return acknowledgement(read_header(text), "AA", uuid.uuid4().hex[:20], dt.datetime.now())
+
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp) / "clinic"
+        init_clinic(folder, PASSPHRASE, ["127.0.0.1"])
+        service = open_service(folder, PASSPHRASE, f"sqlite:///{temp}/clinic.db", [FORMS])
+        try:
+            value = _acknowledged_per_s(service.hospital.receive_hl7, messages)
+            kept = sum(len(c.appointments) for c in _stored_lists(service))
+        finally:
+            service.engine.dispose()
+    if kept != len(messages):
+        raise RuntimeError(f"only {kept} of {len(messages)} appointments are on the lists")
+    baseline = _acknowledged_per_s(acknowledge_only, messages)
+    return {"value": value, "unit": "per_s", "baseline": baseline, "ratio": value / baseline}
+
+
+def _stored_lists(service: Any) -> list[Any]:
+    from kiosk.clinic.models import ClinicListDay
+    from kiosk.exchange.clinic_list import parse_csv
+
+    with service.transaction() as db:
+        rows = db.query(ClinicListDay).all()
+        return [
+            parse_csv(
+                service.plumbing.secrets.open(r.csv, f"clinic_lists/{r.day}"),
+                r.day,
+                dt.date.fromisoformat(r.day),
+            )
+            for r in rows
+        ]
+
+
 METRICS = {
     "ingest_per_s_sqlite": ingest_per_s_sqlite,
     "ingest_per_s_postgres": ingest_per_s_postgres,
     "drain_10k_s": drain_10k_s,
     "clinic_rss_mb": clinic_rss_mb,
+    "mllp_messages_per_s": mllp_messages_per_s,
 }
 
 

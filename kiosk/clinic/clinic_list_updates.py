@@ -103,7 +103,7 @@ class ClinicListUpdates:
     def _apply(self, db: Session, change: AppointmentChange, actor: str, detail: str) -> None:
         """Work out every changed day from the stored lists first, then write: an
         Hl7Error leaves nothing written."""
-        lists = self._locked_lists(db, change.day)
+        lists = self._locked_lists(db, change.day, change.appointment_id)
         where = {
             day: i
             for day, (_row, kept) in lists.items()
@@ -133,19 +133,25 @@ class ClinicListUpdates:
             self.config.save_in(db, changed[day], text, actor, row=lists[day][0], detail=detail)
 
     def _locked_lists(
-        self, db: Session, day: dt.date | None
+        self, db: Session, day: dt.date | None, appointment_id: str
     ) -> dict[dt.date, tuple[ClinicListDay | None, ClinicList]]:
-        """The stored lists a change may touch, their rows locked, in day order."""
+        """The stored lists a change may touch (its own day, and those holding the
+        appointment), their rows locked, in day order."""
         since = (dt.date.today() - LOOK_BACK).isoformat()
         which = ClinicListDay.day >= since
         if day is not None:
             which = which | (ClinicListDay.day == day.isoformat())
         query = select(ClinicListDay).where(which)
+        # Only lists whose text holds the id are read in full (parsing every day's list
+        # for every message is most of the work); an id CSV would quote is looked for
+        # everywhere.
+        plain = not any(ch in appointment_id for ch in '",\r\n')
         lists: dict[dt.date, tuple[ClinicListDay | None, ClinicList]] = {}
         for row in db.scalars(query.order_by(ClinicListDay.day).with_for_update()):
             on = dt.date.fromisoformat(row.day)
             text = self.plumbing.secrets.open(row.csv, f"clinic_lists/{row.day}")
-            lists[on] = (row, parse_csv(text, f"the clinic list for {row.day}", on))
+            if on == day or not plain or appointment_id in text:
+                lists[on] = (row, parse_csv(text, f"the clinic list for {row.day}", on))
         if day is not None and day not in lists:
             lists[day] = (None, ClinicList(day, ()))
         return lists

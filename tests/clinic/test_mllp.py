@@ -198,6 +198,15 @@ def test_a_cancel_without_its_day_finds_the_appointment(feed: Feed) -> None:
     assert feed.lists() == {LATER: []}
 
 
+@pytest.mark.parametrize("appointment_id", ["A-1", 'A,"1"'])
+def test_a_move_finds_the_appointment_among_look_alikes(feed: Feed, appointment_id: str) -> None:
+    feed.send(siu("S12", "M1", appointment_id, at(TOMORROW, "09:30")))
+    feed.send(siu("S12", "M2", f"{appointment_id}0", at(TOMORROW, "10:30")))  # A-10 holds A-1
+    feed.send(siu("S13", "M3", appointment_id, at(LATER, "09:30")))
+    assert [a[0] for a in feed.lists()[TOMORROW]] == [f"{appointment_id}0"]
+    assert [a[0] for a in feed.lists()[LATER]] == [appointment_id]
+
+
 def test_each_applied_change_is_audited_without_patient_details(feed: Feed) -> None:
     feed.send(siu("S12", "M1", "A-1", at(TOMORROW, "09:30")))
     feed.send(siu("S13", "M2", "A-1", at(LATER, "09:30")))
