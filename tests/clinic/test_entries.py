@@ -156,6 +156,7 @@ def test_an_answer_skip_logic_does_not_ask_is_refused(clinic: EntryClinic) -> No
     ]
 
 
+@pytest.mark.control("H-04-C6")
 def test_a_patient_is_named_by_a_valid_nhs_number_only(clinic: EntryClinic) -> None:
     bad = NHS_NUMBER[:-1] + str((int(NHS_NUMBER[-1]) + 1) % 10)  # wrong check digit
     with clinic.client("reception") as staff:
@@ -169,6 +170,7 @@ def test_a_patient_is_named_by_a_valid_nhs_number_only(clinic: EntryClinic) -> N
     assert paula["submission_ids"] == [stored["submission_id"]]
 
 
+@pytest.mark.control("H-04-C6")
 def test_an_appointment_that_is_not_on_the_list_is_refused(clinic: EntryClinic) -> None:
     with clinic.client("clinician") as staff, pytest.raises(BadRequest) as caught:
         staff.add_entry(entry(appointment_id="E-99"))
@@ -182,6 +184,7 @@ def test_a_receptionist_keys_in_without_seeing_flags(clinic: EntryClinic) -> Non
     assert stored["flags"] is None and stored["urgency"] is None
 
 
+@pytest.mark.control("H-04-C6")
 def test_a_member_kept_to_one_clinic_keys_in_only_for_it(clinic: EntryClinic) -> None:
     with clinic.client(SCOPED) as staff:
         with pytest.raises(BadRequest) as caught:

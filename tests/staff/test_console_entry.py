@@ -92,6 +92,7 @@ def key_in(qtbot: Any, panel: EntryPanel, typed: dict[tuple[str, str], str]) -> 
         qtbot.keyClicks(edit, text)
 
 
+@pytest.mark.control("H-04-C6")
 def test_a_paper_form_keyed_in_by_its_codes_reaches_the_queue_marked_paper(
     qtbot: Any, window: StaffConsoleWindow, clinic: EntryClinic
 ) -> None:
