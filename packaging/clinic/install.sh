@@ -193,6 +193,10 @@ fi
 #    service user with the service's settings and passphrase.
 install -D -m 0644 "$HERE/what-matters-clinic.service" "$DESTDIR/etc/systemd/system/$UNIT"
 say "installed /etc/systemd/system/$UNIT"
+# The hospital's HL7 v2 feed (docs/hospital-feeds.md): installed, enabled only by hand.
+install -D -m 0644 "$HERE/what-matters-clinic-mllp.service" \
+    "$DESTDIR/etc/systemd/system/what-matters-clinic-mllp.service"
+say "installed /etc/systemd/system/what-matters-clinic-mllp.service (not enabled: docs/hospital-feeds.md)"
 install -d -m 0755 "$DESTDIR$(dirname "$ADMIN")"
 cat >"$DESTDIR$ADMIN" <<EOF
 #!/bin/sh

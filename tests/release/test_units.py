@@ -43,6 +43,7 @@ SCRIPTS = [
 ]
 KIOSK_UNIT = "what-matters-kiosk.service"
 CLINIC_UNIT = "what-matters-clinic.service"
+MLLP_UNIT = "what-matters-clinic-mllp.service"
 CLINIC_KIOSK = "/opt/what-matters-clinic/venv/bin/kiosk"
 ADMIN = "usr/local/sbin/what-matters-clinic-admin"
 # Where Debian keeps the units systemd itself ships (one folder with merged /usr).
@@ -518,6 +519,27 @@ def test_the_sysrq_key_is_off(tablet: Path) -> None:
 
 def test_clinic_unit_passes_systemd_analyze_verify(clinic: Path) -> None:
     verify(clinic, CLINIC_UNIT)
+
+
+def test_the_mllp_unit_passes_verify_and_runs_as_the_clinic_service_does(
+    clinic_unit: dict[str, list[tuple[str, str]]], clinic: Path
+) -> None:
+    """The hospital's HL7 feed: installed beside the service, not enabled, with the
+    service's user, credential, folder and forms, and a command line kiosk accepts."""
+    from kiosk.cli.main import build_parser
+
+    verify(clinic, MLLP_UNIT)
+    mllp = parse_unit(clinic / "etc" / "systemd" / "system" / MLLP_UNIT)
+    for key in ("User", "Group", "LoadCredential", "StateDirectory", "StateDirectoryMode"):
+        assert one(mllp, "Service", key) == one(clinic_unit, "Service", key)
+    assert environment(mllp) == environment(clinic_unit)
+    command = shlex.split(one(mllp, "Service", "ExecStart"))
+    assert command[:3] == [CLINIC_KIOSK, "clinic", "mllp"]
+    assert str(build_parser().parse_args(command[1:]).config) == (
+        "/etc/what-matters-clinic/clinic.toml"
+    )
+    assert "postgresql.service" in values(mllp, "Unit", "After")
+    assert not (clinic / "etc/systemd/system/multi-user.target.wants" / MLLP_UNIT).exists()
 
 
 def test_the_clinic_service_runs_as_wmclinic_with_its_settings_and_credential(
