@@ -389,6 +389,8 @@ class Casework:
                 "pathway": row.pathway,
                 "pathway_title": self.titles.get(row.pathway, row.pathway),
                 "language": row.language or "en",
+                "route": row.route,  # tablet, assisted or paper, and by whom
+                "entered_by": row.entered_by,
                 "clinic": row.clinic,
                 "appointment_time": row.appointment_time,
                 # read against the member's own clinics' list only

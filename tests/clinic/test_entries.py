@@ -82,6 +82,7 @@ def test_a_paper_form_lands_in_the_queue_marked_paper_with_who_entered_it(
     assert item["urgency_label"] == "Urgent"
     assert item["clinic"] == HEART
     assert summary["clinic"] == HEART
+    assert (summary["route"], summary["entered_by"]) == ("paper", "linkworker")
     paula = next(a for a in day["appointments"] if a["appointment_id"] == "E-1")
     assert (paula["stage"], paula["route"]) == ("finished", "paper")
     assert day["routes"]["paper"] == 1

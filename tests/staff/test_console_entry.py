@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 sys.path.insert(0, str(Path(__file__).parent))  # console_helpers.py, beside this file
-from console_helpers import activate, care, sign_in
+from console_helpers import activate, care, open_patient, shown_texts, sign_in
 
 from kiosk.ui.background import Background
 from kiosk.ui.staff.console_window import StaffConsoleWindow
@@ -119,6 +119,10 @@ def test_a_paper_form_keyed_in_by_its_codes_reaches_the_queue_marked_paper(
         "linkworker",
         "Urgent",
     )
+    # The summary says so too.
+    window.entry_dialog.close()
+    page = open_patient(qtbot, window, item["submission_id"])
+    assert any("paper form, keyed in by linkworker" in text for text in shown_texts(page))
 
 
 def test_a_bad_value_is_shown_at_its_question_and_nothing_is_lost(

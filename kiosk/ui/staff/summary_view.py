@@ -137,6 +137,9 @@ class SummaryView(QScrollArea):
             str(summary.get("pathway_title") or summary.get("pathway") or ""),
             self.tr("answered %1").replace("%1", words.moment(summary.get("started_at"))),
         ]
+        route = words.route_line(summary.get("route"), summary.get("entered_by"))
+        if route:
+            visit.append(route)
         if not summary.get("complete", True):
             visit.append(
                 self.tr("stopped before the end (%1)").replace(
