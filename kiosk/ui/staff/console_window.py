@@ -7,6 +7,10 @@ link worker        triage, referrals, printing
 administrator      users, tablets, enrolment codes, the audit log
 =================  ====================================================
 
+Clinicians, link workers and receptionists also key in forms ("Key in a form…",
+Ctrl+K): a paper form, or one completed with the patient
+(:mod:`kiosk.ui.staff.entry_panel`), in a window of its own beside the lists.
+
 After ``lock_after_s`` without keyboard or mouse input to this window, it locks:
 the screens holding patient data are taken down (not just hidden), the window
 title names only the user, and the password is asked for again. The same user
