@@ -170,6 +170,7 @@ def _participants_not_a_list(b: dict[str, Any]) -> None:
         (_participants_not_a_list, "entry[2].Appointment.participant: no Patient taking part"),
     ],
 )
+@pytest.mark.control("H-03-C9")
 def test_a_bad_bundle_is_refused_naming_the_entry_and_field_and_nothing_is_kept(
     clinic: Clinic, spoil: Callable[[dict[str, Any]], None], words: str
 ) -> None:

@@ -140,6 +140,7 @@ def feed(tmp_path: Path, database_url: str) -> Iterator[Feed]:
 # ------------------------------------------------------------------ the lists
 
 
+@pytest.mark.control("H-03-C9")
 def test_new_moved_changed_cancelled_and_deleted_appointments_reach_the_lists(
     feed: Feed,
 ) -> None:
@@ -238,6 +239,7 @@ def test_each_applied_change_is_audited_without_patient_details(feed: Feed) -> N
         ({"drop": "PID"}, "PID", "PID: the message has no PID segment"),
     ],
 )
+@pytest.mark.control("H-03-C9")
 def test_a_wrong_message_is_answered_ae_naming_segment_and_field_and_kept(
     feed: Feed, fields: dict[str, str], where: str, words: str
 ) -> None:
@@ -298,6 +300,7 @@ def test_an_oversize_frame_is_answered_ar_and_the_connection_closed(
 # ------------------------------------------------------------------ exactly once
 
 
+@pytest.mark.control("H-03-C9")
 def test_a_repeated_control_id_gets_the_same_ack_and_is_applied_once(feed: Feed) -> None:
     message = siu("S12", "DUP1", "A-1", at(TOMORROW, "09:30"))
     first = feed.send(message)
@@ -319,6 +322,7 @@ def test_a_repeated_control_id_gets_the_same_ack_and_is_applied_once(feed: Feed)
     assert len(feed.lists()[TOMORROW]) == 2
 
 
+@pytest.mark.control("H-03-C9")
 def test_nothing_is_acknowledged_unless_kept_and_a_resend_then_applies(
     feed: Feed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
