@@ -281,6 +281,24 @@ def test_bytes_between_frames_are_skipped(feed: Feed) -> None:
     assert msa(ack)[:3] == ["MSA", "AA", "N1"]
 
 
+def test_a_frame_in_pieces_and_two_frames_at_once_are_each_answered(feed: Feed) -> None:
+    first = frame(siu("S12", "Z1", "A-1", at(TOMORROW, "09:00")))
+    with feed.connect() as connection:
+        for i in range(0, len(first), 7):  # as slow networks deliver it
+            connection.sendall(first[i : i + 7])
+        assert msa(read_frame(connection))[:3] == ["MSA", "AA", "Z1"]
+        connection.sendall(
+            frame(siu("S12", "Z2", "A-2", at(TOMORROW, "09:10")))
+            + frame(siu("S12", "Z3", "A-3", at(TOMORROW, "09:20")))
+        )
+        answers = b""  # the two ACKs may arrive in one read
+        while answers.count(END) < 2:
+            answers += connection.recv(65536)
+        acks = [body.decode() for body in answers.split(END) if body]
+        assert [msa(ack.lstrip("\x0b"))[2] for ack in acks] == ["Z2", "Z3"]
+    assert [a[0] for a in feed.lists()[TOMORROW]] == ["A-1", "A-2", "A-3"]
+
+
 def test_an_oversize_frame_is_answered_ar_and_the_connection_closed(
     tmp_path: Path, database_url: str
 ) -> None:
