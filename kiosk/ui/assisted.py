@@ -95,9 +95,6 @@ class AssistedMarker(QLabel):
     def show_for(self, name: str) -> None:
         self.name = name
         self._words()
-        # The screens move down to make room: the marker never covers a button.
-        self._window.setContentsMargins(0, self.sizeHint().height() + 2 * MARGIN, 0, 0)
-        self._place()
         self.show()
         self.raise_()
 
@@ -109,23 +106,34 @@ class AssistedMarker(QLabel):
 
     def _words(self) -> None:
         self.setText(self.tr("Assisted by %1").replace("%1", self.name))
-        self.adjustSize()
+        self._fit()
 
-    def _place(self) -> None:
+    def _fit(self) -> None:
+        """One line when it fits, else wrapped to the window's width; the screens move down
+        to make room, so the strip never covers a button."""
+        self.setWordWrap(False)
+        one_line = self.sizeHint().width()
+        self.setWordWrap(True)
+        width = max(1, min(one_line, self._window.width() - 2 * MARGIN))
+        self.resize(width, self.heightForWidth(width))
+        self._window.setContentsMargins(0, self.height() + 2 * MARGIN, 0, 0)
         x = MARGIN
         if self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
             x = self._window.width() - self.width() - MARGIN
         self.move(x, MARGIN)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange and self.name:
-            self._words()  # the patient chose another language part-way
-            self._place()
         super().changeEvent(event)
+        if not self.name:
+            return
+        if event.type() == QEvent.Type.LanguageChange:
+            self._words()  # the patient chose another language part-way
+        elif event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()  # a larger text size or the high-contrast theme
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window and event.type() == QEvent.Type.Resize and self.name:
-            self._place()
+            self._fit()
         return False
 
 

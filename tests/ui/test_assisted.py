@@ -28,7 +28,7 @@ from kiosk.envelope.envelope import open_envelope
 from kiosk.exchange.clinic_list import parse_csv
 from kiosk.journey.journey import LINK_RECORD
 from kiosk.store import StaffPin, TabletStore
-from kiosk.ui.assisted import AssistedNameScreen
+from kiosk.ui.assisted import MARGIN, AssistedNameScreen
 from kiosk.ui.background import Background
 from kiosk.ui.kiosk_window import KioskWindow
 from kiosk.ui.language_screen import LanguageScreen
@@ -244,3 +244,23 @@ def test_anonymous_tablets_offer_no_assisted_completion(
     window = make("anonymous")
     staff_menu(qtbot, window)
     assert window.currentWidget().findChild(QPushButton, "assisted") is None
+
+
+def test_the_strip_follows_the_patients_language_and_reading_direction(
+    qtbot: Any, make: Callable[..., KioskWindow]
+) -> None:
+    window = make()
+    staff_menu(qtbot, window)
+    complete_with(qtbot, window, STAFF, "DEMO-0003")
+    on(qtbot, window, PrivacyScreen)  # this pathway offers one language: no choice screen
+    strip = marker(window)
+    assert strip is not None
+    assert strip.geometry().left() == MARGIN  # English reads left to right
+    window.choose_language("ar")  # as the language screen does for a patient's choice
+    qtbot.waitUntil(lambda: strip.text() != f"Assisted by {STAFF}")
+    assert STAFF in strip.text()
+    # Arabic reads right to left: the strip moves to the right-hand edge.
+    qtbot.waitUntil(lambda: strip.geometry().right() == window.width() - MARGIN - 1)
+    assert window.currentWidget().geometry().top() > strip.geometry().bottom()
+    window.reset("abandoned")
+    window.background.wait()

@@ -100,6 +100,7 @@ def linking_screens():
     import datetime as dt
 
     from kiosk.exchange.clinic_list import Appointment
+    from kiosk.ui.assisted import AssistedNameScreen
     from kiosk.ui.language_screen import LanguageScreen
     from kiosk.ui.linking_screens import (
         CheckInScreen,
@@ -135,7 +136,8 @@ def linking_screens():
         "check-in letter": letters,
         "found": lambda: FoundScreen(appointment, nothing, nothing),
         "see reception": lambda: SeeReceptionScreen(nothing),
-        "staff menu": lambda: StaffMenu(nothing, nothing, nothing),
+        "staff menu": lambda: StaffMenu(nothing, nothing, nothing, on_assisted=nothing),
+        "assisted name": lambda: AssistedNameScreen(nothing, nothing),
         "hand over": lambda: HandOverScreen(nothing, nothing),
         "hand over confirm": lambda: HandOverConfirmScreen(appointment, "en", nothing, nothing),
     }
@@ -160,4 +162,33 @@ def test_no_language_check_in_or_staff_screen_clips_its_text(
     settle(qtbot, window)
     if clipped(window.attract):
         problems["attract, waiting"] = clipped(window.attract)
+    assert not problems, problems
+
+
+@pytest.mark.parametrize(("width", "height"), RESOLUTIONS, ids=lambda v: str(v))
+def test_the_assisted_strip_fits_and_no_question_under_it_clips(
+    qtbot, make_window, width: int, height: int
+) -> None:
+    """A long staff name, then the largest text chosen: the strip fits across the window
+    and the screens below it, moved down to make room, clip nothing."""
+    window = shown(make_window, width, height, False, "normal")
+    strip = window.assisted.marker
+    strip.show_for("Bartholomew Featherstonehaugh-Smythe-Okafor Wolstenholme")
+    window.set_text_size("extra_large")
+    window.set_high_contrast(True)
+    problems: dict[str, list[str]] = {}
+    window.begin()
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), QuestionScreen))
+    settle(qtbot, window)
+    assert strip.isVisible() and strip.geometry().right() < window.width()
+    assert strip.heightForWidth(strip.width()) <= strip.height() + 1
+    while isinstance(window.currentWidget(), QuestionScreen):
+        screen = window.currentWidget()
+        assert screen.geometry().top() > strip.geometry().bottom()
+        settle(qtbot, window)
+        found = clipped(screen)
+        if found:
+            problems[screen.step.item_id] = found
+        window.answer(screen.value())
+        qtbot.waitUntil(lambda s=screen: window.currentWidget() is not s)
     assert not problems, problems
