@@ -122,7 +122,9 @@ def test_a_paper_form_keyed_in_by_its_codes_reaches_the_queue_marked_paper(
     # The summary says so too.
     window.entry_dialog.close()
     page = open_patient(qtbot, window, item["submission_id"])
-    assert any("paper form, keyed in by linkworker" in text for text in shown_texts(page))
+    qtbot.waitUntil(
+        lambda: any("paper form, keyed in by linkworker" in t for t in shown_texts(page))
+    )
 
 
 def test_a_bad_value_is_shown_at_its_question_and_nothing_is_lost(
@@ -218,3 +220,14 @@ def test_what_is_typed_is_sent_as_the_clinic_reads_it(
         if i.type == item_type and (item_type != "multi_choice" or i.id == "questions_to_ask")
     )
     assert typed_answer(item, text) == sent
+
+
+def test_a_form_filled_in_on_another_day_offers_that_days_appointments(
+    qtbot: Any, window: StaffConsoleWindow, clinic: EntryClinic
+) -> None:
+    panel = open_entry(qtbot, window, "clinician")
+    panel.filled_on.setDate(panel.filled_on.date().addDays(-1))
+    qtbot.waitUntil(lambda: panel.appointment.count() == 1)  # no list that day
+    assert panel.appointment.currentData() is None
+    panel.assisted.setChecked(True)  # completed with the patient: today's list
+    qtbot.waitUntil(lambda: panel.appointment.count() == 4)

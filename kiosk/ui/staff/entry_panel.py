@@ -1,20 +1,22 @@
 """Key in a form: a completed paper form, or a pathway completed with the patient at
 the console, saved to the clinic (``POST /entries``) as the patient's submission.
 
-Choose the patient's appointment from today's whole list (or type their NHS
-number, or neither for an anonymous form), the pathway and the language the form
-was in, and how it was completed. Then every question comes in the paper form's
-order, each with the answer codes the paper prints beside its tick boxes: typing a
-code ticks that answer (the ticked answer's words show beside the box), Enter goes
-to the next question, Ctrl+S saves. Nothing is checked here that the clinic does
-not check again: when the clinic's engine refuses answers, each problem shows beside
-its question, everything typed stays, and saving again after a fix stores the form
-once. After saving, the flags it raised are listed (clinical staff); the boxes
-empty for the next form.
+Choose the patient's appointment from the whole clinic list of the day the form
+was filled in (or type their NHS number, or neither for an anonymous form), the
+pathway and the language the form was in, and how it was completed. Then every
+question comes in the paper form's order, each with the answer codes the paper
+prints beside its tick boxes: typing a code ticks that answer (the ticked
+answer's words show beside the box), Enter goes to the next question, Ctrl+S
+saves. Nothing is checked here that the clinic does not check again: when the
+clinic's engine refuses answers, each problem shows beside its question,
+everything typed stays, and saving again after a fix stores the form once. After
+saving, the flags it raised are listed (clinical staff); the boxes empty for the
+next form.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -113,6 +115,7 @@ class EntryPanel(QWidget):
         self.forms: EntryForms | None = None
         self.rows: dict[tuple[str, str], QuestionRow] = {}
         self.entry_id = uuid.uuid4().hex
+        self._day = ""  # the day whose clinic list the appointments are from
         layout = QVBoxLayout(self)
         layout.addWidget(plain_words(self.tr("Key in a form"), "title"))
         top = QFormLayout()
@@ -163,6 +166,8 @@ class EntryPanel(QWidget):
         layout.addWidget(self.result)
         self.pathway.currentIndexChanged.connect(self._show_pathway)
         self.paper.toggled.connect(self.filled_on.setEnabled)
+        self.paper.toggled.connect(self._read_day)
+        self.filled_on.dateChanged.connect(self._read_day)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
 
     # ------------------------------------------------------------ reading the clinic
@@ -170,7 +175,15 @@ class EntryPanel(QWidget):
         client = self.session.client
         say(self.message, self.tr("Reading the forms and today's list…"), problem=False)
         self.session.run(self, client.entry_forms, self._forms_read, self._failed)
-        self.session.run(self, client.clinic_day, self._day_read, self._failed)
+        self._read_day()
+
+    def _read_day(self) -> None:
+        """The clinic list of the day the form was filled in (today for a form completed
+        with the patient): the clinic links a form to an appointment of that day."""
+        day = words.to_date(self.filled_on.date()) if self.paper.isChecked() else dt.date.today()
+        self._day = day.isoformat()
+        client = self.session.client
+        self.session.run(self, lambda: client.clinic_day(day), self._day_read, self._failed)
 
     def _forms_read(self, answer: Mapping[str, Any]) -> None:
         self.forms = EntryForms(answer)
@@ -180,6 +193,8 @@ class EntryPanel(QWidget):
         say(self.message, "", problem=False)
 
     def _day_read(self, day: Mapping[str, Any]) -> None:
+        if day.get("day") != self._day:
+            return  # an answer for a day since changed
         self.appointment.clear()
         self.appointment.addItem(self.tr("No appointment (anonymous, or by NHS number)"), None)
         for a in day.get("appointments", ()):
