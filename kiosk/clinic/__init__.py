@@ -18,7 +18,9 @@ maps each kind of ``Refusal`` to its status in one table. ``code`` is the
     ├── Refusal                 a request the service refuses; ``code`` says why
     │   ├── Invalid             422  bad_value, bad_device_key, bad_username, bad_role,
     │   │   │                        weak_password, malformed
-    │   │   └── ExportError     422  an export that cannot be made as asked (exports/)
+    │   │   ├── ExportError     422  an export that cannot be made as asked (exports/)
+    │   │   └── AnswersRefused  422  bad_answer: answers keyed in that the engine
+    │   │                            refuses, each problem named (entries.py)
     │   ├── NotFound            404  not_found
     │   │   └── OutOfScope      404  another clinic's patient, audited apart (scope.py)
     │   ├── Unauthenticated     401  not_signed_in, unsigned, bad_signature, clock_skew,

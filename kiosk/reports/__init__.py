@@ -20,6 +20,8 @@ Known errors, each with a plain message::
         ├── FontError         a bundled font is missing or unreadable (kiosk.reports.fonts)
         ├── FhirError         a FHIR resource that is not valid R4, or a value that
         │                     cannot be written as one (kiosk.reports.fhir)
+        ├── PaperFormError    a blank paper form that cannot be made: an unknown
+        │                     pathway, a language it lacks (kiosk.reports.paper_form)
         └── BoardReportError  the board report's input cannot be reported on: a bad
                               period, a missing column, a bad value (kiosk.reports.board)
 """
