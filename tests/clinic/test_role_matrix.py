@@ -384,7 +384,7 @@ class Expected:
     outcome: str | None
 
 
-def expected(route_key: str, route: Route, caller: str, revoked: str) -> Expected:
+def expected(route_key: str, route: Route, caller: str, tablet: str, revoked: str) -> Expected:
     who = route.who
     if who == "public":
         actor = None
@@ -392,8 +392,9 @@ def expected(route_key: str, route: Route, caller: str, revoked: str) -> Expecte
             actor = "user:nobody*" if route.audit[0] == "login" else "anonymous"
         return Expected(route.status, None, actor, *(route.audit or (None, None)))
     if who == "signed":
-        if caller == "tablet":
-            return Expected(route.status, None, None, None, None)
+        if caller == "tablet":  # a signed route's own row names the device, if it writes one
+            actor = None if route.audit is None else f"device:{tablet}"
+            return Expected(route.status, None, actor, *(route.audit or (None, None)))
         if caller == "revoked_tablet":
             return Expected(403, "not_enrolled", f"device:{revoked}", "signed_request",
                             "not_enrolled")  # fmt: skip
@@ -494,7 +495,7 @@ def test_every_route_for_every_caller(matrix_clinic: Any) -> None:
             }
             tokens["disabled"] = disabled_token
             sent = route.call(ctx)
-            want = expected(route_key, route, caller, revoked.device_id)
+            want = expected(route_key, route, caller, tablet.device_id, revoked.device_id)
             address = next_address()
             before = last_audit_id(clinic)
             response = call(clinic, method, sent, caller, tokens, identities, address)
