@@ -29,6 +29,7 @@ SAME_WORD = {
     "kiosk/clinic/exports/dictionary.py": {"sex", "ethnicity", "screen_positive", "wants_help"},
     # the board report reads those CSV columns
     "kiosk/reports/board/compute.py": {"screen_positive", "wants_help"},
+    "kiosk/reports/board/figures.py": {"screen_positive", "wants_help"},
     "kiosk/reports/board/wording.py": {"wants_help"},
     "kiosk/reports/board/equity.py": {"wants_help"},
     # the staff API's summary keys (docs/staff-api.md), and their readers

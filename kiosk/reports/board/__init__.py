@@ -15,15 +15,9 @@ csv_text = figures_csv(figures)
 ```
 """
 
-from kiosk.reports.board.compute import (
-    ALL_CLINICS,
-    BoardFigures,
-    BoardReportError,
-    Funnel,
-    MeasureOutcome,
-    compute_figures,
-)
+from kiosk.reports.board.compute import BoardReportError, compute_figures
 from kiosk.reports.board.csv_out import figures_csv, report_csv
+from kiosk.reports.board.figures import ALL_CLINICS, BoardFigures, Funnel, MeasureOutcome
 from kiosk.reports.board.pdf import figures_pdf, report_pdf
 from kiosk.reports.board.publish import Line, published_lines
 from kiosk.reports.board.stats import PairedChange, paired_change

@@ -11,7 +11,8 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 
-from kiosk.reports.board.compute import ALL_CLINICS, BoardFigures, compute_figures
+from kiosk.reports.board.compute import compute_figures
+from kiosk.reports.board.figures import ALL_CLINICS, BoardFigures
 from kiosk.reports.board.publish import FIELDS, published_lines
 from kiosk.reports.csv_cells import safe_row
 

@@ -16,7 +16,7 @@ from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.platypus import Flowable, KeepTogether, Paragraph  # type: ignore[import-untyped]
 
 from kiosk.reports.board.charts import Bar, bar_chart
-from kiosk.reports.board.compute import MOST_DEPRIVED, BoardFigures
+from kiosk.reports.board.figures import MOST_DEPRIVED, BoardFigures
 from kiosk.reports.board.look import CONTENT_WIDTH, grid_table
 from kiosk.reports.board.publish import ALL, Published
 from kiosk.reports.board.routes import ROUTE_STEPS

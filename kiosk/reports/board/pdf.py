@@ -16,8 +16,9 @@ from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from reportlab.platypus import Flowable, Paragraph  # type: ignore[import-untyped]
 
-from kiosk.reports.board.compute import ALL_CLINICS, BoardFigures, compute_figures
+from kiosk.reports.board.compute import compute_figures
 from kiosk.reports.board.equity import equity, routes
+from kiosk.reports.board.figures import ALL_CLINICS, BoardFigures
 from kiosk.reports.board.look import CONTENT_WIDTH, FOOTER_HEIGHT, GRID, MARGIN, board_styles
 from kiosk.reports.board.publish import publish
 from kiosk.reports.board.sections import funnel, limits, opening, outcomes, referrals

@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from kiosk.reports.board.compute import (
+from kiosk.reports.board.figures import (
     FUNNEL_STEPS,
     MIN_PAIRS,
     RATES,

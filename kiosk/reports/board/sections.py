@@ -16,7 +16,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 
 from kiosk.reports.board.charts import Bar, Interval, bar_chart, change_chart
-from kiosk.reports.board.compute import (
+from kiosk.reports.board.figures import (
     CHART_STEPS,
     FUNNEL_STEPS,
     MIN_PAIRS,

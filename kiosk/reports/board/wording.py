@@ -6,7 +6,7 @@ Every figure arrives as published (``publish``): a number as text, or "*"
 
 from __future__ import annotations
 
-from kiosk.reports.board.compute import MIN_PAIRS, MOST_DEPRIVED
+from kiosk.reports.board.figures import MIN_PAIRS, MOST_DEPRIVED
 from kiosk.reports.board.suppression import NOT_APPLICABLE, SUPPRESSED
 
 ONS_CREDIT = (
