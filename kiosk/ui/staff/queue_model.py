@@ -12,20 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QFont
 
 from kiosk.ui.staff import words
 from kiosk.ui.staff.look import urgency_icon
+from kiosk.ui.staff.tables import PatientRowsModel
 from kiosk.vocabulary import NEW
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass
@@ -57,17 +50,23 @@ def _when(value: str | None) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-class QueueModel(QAbstractTableModel):
+class QueueModel(PatientRowsModel):
     NEW, URGENCY, TIME, PATIENT, CLINIC, FLAGS, STATUS, OWNER = range(8)
     COLUMNS = 8
-    SubmissionIdRole = Qt.ItemDataRole.UserRole + 1
-    ItemRole = Qt.ItemDataRole.UserRole + 2
+    HEADERS = (
+        str(QT_TRANSLATE_NOOP("StaffConsole", "New")),
+        str(QT_TRANSLATE_NOOP("StaffConsole", "Urgency")),
+        str(QT_TRANSLATE_NOOP("StaffConsole", "Time")),
+        str(QT_TRANSLATE_NOOP("StaffConsole", "Patient")),
+        str(QT_TRANSLATE_NOOP("StaffConsole", "Clinic")),
+        str(QT_TRANSLATE_NOOP("StaffConsole", "Flags")),
+        str(QT_TRANSLATE_NOOP("StaffConsole", "Status")),
+        str(QT_TRANSLATE_NOOP("StaffConsole", "Owner")),
+    )
 
     def __init__(self, novelty: Novelty | None = None, *, show_flags: bool = True) -> None:
-        super().__init__()
+        super().__init__(show_flags=show_flags)
         self.novelty = novelty or Novelty()
-        self.show_flags = show_flags
-        self.items: list[dict[str, Any]] = []
         self.counts: dict[str, int] = {}
         self.clinics: list[str] = []
         self.day = ""
@@ -107,52 +106,16 @@ class QueueModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.COLUMNS - 1))
 
     # ------------------------------------------------------------ Qt
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return [
-            QCoreApplication.translate("StaffConsole", "New"),
-            QCoreApplication.translate("StaffConsole", "Urgency"),
-            QCoreApplication.translate("StaffConsole", "Time"),
-            QCoreApplication.translate("StaffConsole", "Patient"),
-            QCoreApplication.translate("StaffConsole", "Clinic"),
-            QCoreApplication.translate("StaffConsole", "Flags"),
-            QCoreApplication.translate("StaffConsole", "Status"),
-            QCoreApplication.translate("StaffConsole", "Owner"),
-        ][section]
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.items):
-            return None
-        item = self.items[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(item, column)
+    def _more(self, item: dict[str, Any], column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.FontRole and self.novelty.is_new(item):
             return self._bold
         if role == Qt.ItemDataRole.DecorationRole and column == self.URGENCY and self.show_flags:
             return urgency_icon(int(item.get("urgency", 3)))
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.FLAGS:
-            return "\n".join(
-                f"{words.severity(f['severity'])}: {f['reason']}" for f in item.get("flags", [])
-            )
         if role == Qt.ItemDataRole.ToolTipRole and column == self.PATIENT:
             return self._text(item, column)
-        if role == self.SubmissionIdRole:
-            return item["submission_id"]
-        if role == self.ItemRole:
-            return item
         return None
 
-    def _text(self, item: Mapping[str, Any], column: int) -> str:
+    def _text(self, item: dict[str, Any], column: int) -> str:
         if column == self.NEW:
             return (
                 QCoreApplication.translate("StaffConsole", "NEW")

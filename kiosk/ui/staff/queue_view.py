@@ -8,35 +8,25 @@ Keys: Ctrl+F the filters, F5 refresh, Enter opens the selected patient.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QDate,
-    QItemSelectionModel,
-    QModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.ui.staff import words
 from kiosk.ui.staff.look import say
+from kiosk.ui.staff.patient_list import PatientList
 from kiosk.ui.staff.queue_model import Novelty, QueueModel
 from kiosk.ui.staff.session import Session
 from kiosk.vocabulary import FLAG_COUNTS, TRIAGE_STATUSES
@@ -65,12 +55,11 @@ class QueuePlace:
     novelty: Novelty
 
 
-class QueueView(QWidget):
+class QueueView(PatientList):
     """``open_requested(submission_id)`` when the reader opens a patient (Enter, double-click,
     the Open button); never for a receptionist."""
 
-    open_requested = Signal(str)
-    refreshed = Signal()
+    model: QueueModel
 
     def __init__(
         self,
@@ -81,20 +70,17 @@ class QueueView(QWidget):
         refresh_every_s: float = 30,
         place: QueuePlace | None = None,
     ) -> None:
-        super().__init__()
-        self.session = session
-        self.can_open = can_open
+        model = QueueModel(place.novelty if place else None, show_flags=show_flags)
+        super().__init__(session, model, can_open=can_open)
         self.show_flags = show_flags
-        self.model = QueueModel(place.novelty if place else None, show_flags=show_flags)
-        self._loading = False
-        self._again = False
         self._place = place
         self._known_flags: dict[str, str | None] = {}  # flag id -> its declared word
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._counts_row())
         layout.addLayout(self._filters_row())
-        self.table = self._table()
+        self.table = self._patient_table(self.tr("Today's queue"))
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         layout.addWidget(self.table, 1)
         layout.addLayout(self._footer())
         self.timer = QTimer(self)
@@ -108,16 +94,8 @@ class QueueView(QWidget):
     # ------------------------------------------------------------ building
     def _counts_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.count_labels: dict[str, QLabel] = {}
-        for key, label in COUNTS:
-            if key in FLAG_COUNTS and not self.show_flags:
-                continue
-            widget = QLabel()
-            widget.setObjectName("count")
-            widget.setAccessibleName(words.tr(label))
-            self.count_labels[key] = widget
-            row.addWidget(widget)
-        row.addStretch(1)
+        shown = [(k, label) for k, label in COUNTS if self.show_flags or k not in FLAG_COUNTS]
+        self.count_labels = self._count_labels(row, shown)
         self._set_counts({})
         return row
 
@@ -161,58 +139,7 @@ class QueueView(QWidget):
         self.day.dateChanged.connect(self.refresh)
         return row
 
-    def _table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setAccessibleName(self.tr("Today's queue"))
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setTabKeyNavigation(False)
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        table.verticalHeader().hide()
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(QueueModel.PATIENT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(QueueModel.FLAGS, QHeaderView.ResizeMode.Stretch)
-        if not self.show_flags:
-            table.hideColumn(QueueModel.URGENCY)
-            table.hideColumn(QueueModel.FLAGS)
-        table.selectionModel().currentRowChanged.connect(self._current_changed)
-        if self.can_open:
-            table.activated.connect(self._open_index)
-        return table
-
-    def _footer(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        row.addWidget(self.message, 1)
-        self.updated = QLabel()
-        self.updated.setObjectName("meta")
-        row.addWidget(self.updated)
-        self.open_button = QPushButton(self.tr("&Open summary (Enter)"))
-        self.open_button.setObjectName("primary")
-        self.open_button.setAccessibleName(self.tr("Open the selected patient's summary"))
-        self.open_button.clicked.connect(self.open_selected)
-        if not self.can_open:
-            # (hidden, never shown: a parentless widget shown would be a window of its own)
-            self.open_button.hide()
-        row.addWidget(self.open_button)
-        return row
-
     # ------------------------------------------------------------ reading
-    def start(self) -> None:
-        self.refresh()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
     def filters(self) -> dict[str, Any]:
         return {
             "day": words.to_date(self.day.date()),
@@ -221,18 +148,13 @@ class QueueView(QWidget):
             "flag": (self.flag.currentData() or None) if self.show_flags else None,
         }
 
-    def refresh(self) -> None:
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
+    def _fetch(self) -> Callable[[], Any]:
         chosen = self.filters()
         day = chosen.pop("day")
         client = self.session.client
-        self.session.run(self, lambda: client.queue(day, **chosen), self._loaded, self._failed)
+        return lambda: client.queue(day, **chosen)
 
-    def _loaded(self, queue: Mapping[str, Any]) -> None:
-        self._loading = False
+    def _show(self, queue: Mapping[str, Any]) -> None:
         selected = self.place().selected
         scroll = self.table.verticalScrollBar().value()
         if self._place is not None:  # the first answer after unlocking
@@ -245,21 +167,8 @@ class QueueView(QWidget):
                 (f["id"], f.get("word")) for i in self.model.items for f in i.get("flags", [])
             )
         self._set_choices(self.flag, sorted(self._known_flags), self._flag_word)
-        self._select(selected)
+        self._select_row(self.model.row_of(selected))
         self.table.verticalScrollBar().setValue(scroll)
-        say(self.message, "")
-        self.updated.setText(
-            self.tr("Updated %1").replace("%1", dt.datetime.now().strftime("%H:%M"))
-        )
-        self.refreshed.emit()
-        if self._again:
-            self._again = False
-            self.refresh()
-
-    def _failed(self, exc: Exception) -> None:
-        self._loading = False
-        self._again = False
-        say(self.message, words.problem(exc))
 
     def _set_counts(self, counts: Mapping[str, int]) -> None:
         for key, label in COUNTS:
@@ -278,26 +187,8 @@ class QueueView(QWidget):
 
     # ------------------------------------------------------------ the reader's place
     def selected_id(self) -> str | None:
-        index = self.table.selectionModel().currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
-            return None
-        return self.model.submission_id(index.row())
-
-    def _select(self, submission_id: str | None) -> None:
-        row = self.model.row_of(submission_id)
-        if row is None:
-            return
-        flags = (
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows
-        )
-        self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
-
-    def select(self, submission_id: str) -> None:
-        self._select(submission_id)
-        row = self.model.row_of(submission_id)
-        if row is not None:
-            self.table.scrollTo(self.model.index(row, 0))
+        row = self._selected_row()
+        return None if row is None else self.model.submission_id(row)
 
     def place(self) -> QueuePlace:
         return QueuePlace(

@@ -2,7 +2,8 @@
 
 The smaller tables (change from baseline, earlier visits, referrals, users,
 tablets, the audit log) are rows of text with a key per row; each names its
-columns where it is made.
+columns where it is made. The queue and today's whole clinic list are rows of
+patients (:class:`PatientRowsModel`).
 """
 
 from __future__ import annotations
@@ -10,8 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableView
+
+from kiosk.ui.staff import words
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -119,6 +129,70 @@ class RecordTableModel(QAbstractTableModel):
         ):
             return self.text(record, index.column())
         return None
+
+
+class PatientRowsModel(QAbstractTableModel):
+    """Rows of patients as the clinic sends them (one dict each in ``items``): the queue
+    and today's whole clinic list.
+
+    A subclass numbers its columns (``COLUMNS`` of them, ``HEADERS`` their titles,
+    marked for StaffConsole), says in ``_text`` what each column shows, in
+    ``submission_id`` which submission a row opens, and in ``_more`` any other role."""
+
+    PATIENT: int
+    URGENCY: int
+    FLAGS: int
+    COLUMNS: int
+    HEADERS: tuple[str, ...]
+    SubmissionIdRole = Qt.ItemDataRole.UserRole + 1
+    ItemRole = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self, *, show_flags: bool = True) -> None:
+        super().__init__()
+        self.show_flags = show_flags
+        self.items: list[dict[str, Any]] = []
+
+    def submission_id(self, row: int) -> str | None:
+        raise NotImplementedError
+
+    def row_of(self, submission_id: str | None) -> int | None:
+        raise NotImplementedError
+
+    def _text(self, item: dict[str, Any], column: int) -> str:
+        raise NotImplementedError
+
+    def _more(self, item: dict[str, Any], column: int, role: int) -> Any:
+        return None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return QCoreApplication.translate("StaffConsole", self.HEADERS[section])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.items):
+            return None
+        item = self.items[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(item, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.FLAGS:
+            return "\n".join(
+                f"{words.severity(f['severity'])}: {f['reason']}" for f in item.get("flags", [])
+            )
+        if role == self.SubmissionIdRole:
+            return self.submission_id(index.row())
+        if role == self.ItemRole:
+            return item
+        return self._more(item, column, role)
 
 
 class WholeTable(QTableView):

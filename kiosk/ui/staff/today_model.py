@@ -14,23 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    QPointF,
-    QRectF,
-    Qt,
-)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
 from kiosk.ui.staff import words
 from kiosk.ui.staff.look import urgency_icon
+from kiosk.ui.staff.tables import PatientRowsModel
 from kiosk.vocabulary import ASSISTED, CHECKED_IN, FINISHED, NOT_STARTED, PAPER, STARTED, TABLET
-
-Index = QModelIndex | QPersistentModelIndex
 
 # The console's words for the stages and routes of kiosk.vocabulary.
 STAGES = {
@@ -85,18 +75,24 @@ def stage_icon(stage: str) -> QIcon:
     return QIcon(pixmap)
 
 
-class TodayModel(QAbstractTableModel):
+class TodayModel(PatientRowsModel):
     TIME, PATIENT, CLINIC, STAGE, ROUTE, URGENCY, FLAGS = range(7)
     COLUMNS = 7
-    SubmissionIdRole = Qt.ItemDataRole.UserRole + 1
-    ItemRole = Qt.ItemDataRole.UserRole + 2
+    HEADERS = (
+        str(QT_TRANSLATE_NOOP("StaffConsole", "Time")),
+        str(QT_TRANSLATE_NOOP("StaffConsole", "Patient")),
+        str(QT_TRANSLATE_NOOP("StaffConsole", "Clinic")),
+        str(QT_TRANSLATE_NOOP("StaffConsole", "How far")),
+        str(QT_TRANSLATE_NOOP("StaffConsole", "Route")),
+        str(QT_TRANSLATE_NOOP("StaffConsole", "Urgency")),
+        str(QT_TRANSLATE_NOOP("StaffConsole", "Flags")),
+    )
 
     def __init__(self, *, show_flags: bool = True) -> None:
-        super().__init__()
-        self.show_flags = show_flags
+        super().__init__(show_flags=show_flags)
         self.unfinished_only = False
         self.everyone: list[dict[str, Any]] = []  # the appointments, then those not on the list
-        self.items: list[dict[str, Any]] = []  # the rows shown
+        # self.items: the rows shown
         self.counts: dict[str, int] = {}
         self.routes: dict[str, int] = {}
         self.day = ""
@@ -150,50 +146,15 @@ class TodayModel(QAbstractTableModel):
         return None
 
     # ------------------------------------------------------------ Qt
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return [
-            QCoreApplication.translate("StaffConsole", "Time"),
-            QCoreApplication.translate("StaffConsole", "Patient"),
-            QCoreApplication.translate("StaffConsole", "Clinic"),
-            QCoreApplication.translate("StaffConsole", "How far"),
-            QCoreApplication.translate("StaffConsole", "Route"),
-            QCoreApplication.translate("StaffConsole", "Urgency"),
-            QCoreApplication.translate("StaffConsole", "Flags"),
-        ][section]
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.items):
-            return None
-        item = self.items[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(item, column)
+    def _more(self, item: dict[str, Any], column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DecorationRole:
             if column == self.STAGE:
                 return stage_icon(str(item.get("stage")))
             if column == self.URGENCY and item.get("urgency") is not None and self.show_flags:
                 return urgency_icon(int(item["urgency"]))
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.FLAGS:
-            return "\n".join(
-                f"{words.severity(f['severity'])}: {f['reason']}" for f in item.get("flags", [])
-            )
-        if role == self.SubmissionIdRole:
-            return self.submission_id(index.row())
-        if role == self.ItemRole:
-            return item
         return None
 
-    def _text(self, item: Mapping[str, Any], column: int) -> str:
+    def _text(self, item: dict[str, Any], column: int) -> str:
         if column == self.TIME:
             return str(item.get("time") or QCoreApplication.translate("StaffConsole", "No time"))
         if column == self.PATIENT:

@@ -11,26 +11,16 @@ flags (the clinic leaves them out) and open nothing.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from kiosk.ui.staff import words
 from kiosk.ui.staff.look import say
+from kiosk.ui.staff.patient_list import PatientList
 from kiosk.ui.staff.session import Session
 from kiosk.ui.staff.today_model import ROUTES, STAGES, TodayModel
 from kiosk.vocabulary import APPOINTMENT_STAGES, ENTRY_ROUTES, NOT_ON_LIST, TOTAL_COUNT
@@ -42,12 +32,11 @@ STAGE_COUNTS = (
 )
 
 
-class TodayPanel(QWidget):
+class TodayPanel(PatientList):
     """``open_requested(submission_id)`` when the reader opens a patient; never for a
     receptionist."""
 
-    open_requested = Signal(str)
-    refreshed = Signal()
+    model: TodayModel
 
     def __init__(
         self,
@@ -57,12 +46,7 @@ class TodayPanel(QWidget):
         can_open: bool,
         refresh_every_s: float = 30,
     ) -> None:
-        super().__init__()
-        self.session = session
-        self.model = model
-        self.can_open = can_open
-        self._loading = False
-        self._again = False
+        super().__init__(session, model, can_open=can_open)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         title = QLabel(self.tr("Today's whole clinic list"))
@@ -71,7 +55,7 @@ class TodayPanel(QWidget):
         layout.addLayout(self._counts_row())
         layout.addLayout(self._routes_row())
         layout.addLayout(self._filters_row())
-        self.table = self._table()
+        self.table = self._patient_table(self.tr("Today's whole clinic list"))
         layout.addWidget(self.table, 1)
         layout.addLayout(self._footer())
         self.timer = QTimer(self)
@@ -82,17 +66,6 @@ class TodayPanel(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh, context=context)
 
     # ------------------------------------------------------------ building
-    def _count_labels(self, row: QHBoxLayout, pairs: Any) -> dict[str, QLabel]:
-        labels = {}
-        for key, label in pairs:
-            widget = QLabel()
-            widget.setObjectName("count")
-            widget.setAccessibleName(words.tr(label))
-            labels[key] = widget
-            row.addWidget(widget)
-        row.addStretch(1)
-        return labels
-
     def _counts_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.count_labels = self._count_labels(row, STAGE_COUNTS)
@@ -120,89 +93,21 @@ class TodayPanel(QWidget):
         row.addWidget(self.refresh_button)
         return row
 
-    def _table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setAccessibleName(self.tr("Today's whole clinic list"))
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setTabKeyNavigation(False)
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        table.verticalHeader().hide()
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(TodayModel.PATIENT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(TodayModel.FLAGS, QHeaderView.ResizeMode.Stretch)
-        if not self.model.show_flags:
-            table.hideColumn(TodayModel.URGENCY)
-            table.hideColumn(TodayModel.FLAGS)
-        if self.can_open:
-            table.activated.connect(self._open_index)
-        return table
-
-    def _footer(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        row.addWidget(self.message, 1)
-        self.updated = QLabel()
-        self.updated.setObjectName("meta")
-        row.addWidget(self.updated)
-        self.open_button = QPushButton(self.tr("&Open summary (Enter)"))
-        self.open_button.setObjectName("primary")
-        self.open_button.setAccessibleName(self.tr("Open the selected patient's summary"))
-        self.open_button.clicked.connect(self.open_selected)
-        if not self.can_open:
-            self.open_button.hide()  # (never shown: a parentless widget would be a window)
-        row.addWidget(self.open_button)
-        return row
-
     # ------------------------------------------------------------ reading
-    def start(self) -> None:
-        self.refresh()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
     def _tick(self) -> None:
         if self.isVisible():
             self.refresh()
 
-    def refresh(self) -> None:
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
-        client = self.session.client
-        self.session.run(self, client.clinic_day, self._loaded, self._failed)
+    def _fetch(self) -> Callable[[], Any]:
+        return self.session.client.clinic_day
 
-    def _loaded(self, day: Mapping[str, Any]) -> None:
-        self._loading = False
+    def _show(self, day: Mapping[str, Any]) -> None:
         selected = self._selected_key()
         scroll = self.table.verticalScrollBar().value()
         self.model.set_day(day)
         self._set_counts(self.model.counts, self.model.routes)
         self._select_row(self.model.row_of_key(selected))
         self.table.verticalScrollBar().setValue(scroll)
-        say(self.message, "")
-        self.updated.setText(
-            self.tr("Updated %1").replace("%1", dt.datetime.now().strftime("%H:%M"))
-        )
-        self.refreshed.emit()
-        if self._again:
-            self._again = False
-            self.refresh()
-
-    def _failed(self, exc: Exception) -> None:
-        self._loading = False
-        self._again = False
-        say(self.message, words.problem(exc))
 
     def _set_counts(self, counts: Mapping[str, int], routes: Mapping[str, int]) -> None:
         for key, label in STAGE_COUNTS:
@@ -216,12 +121,6 @@ class TodayPanel(QWidget):
         self._select_row(self.model.row_of_key(selected))
 
     # ------------------------------------------------------------ the reader's place
-    def _selected_row(self) -> int | None:
-        index = self.table.selectionModel().currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
-            return None
-        return index.row()
-
     def _selected_key(self) -> str | None:
         row = self._selected_row()
         return None if row is None else self.model.key(row)
@@ -230,21 +129,6 @@ class TodayPanel(QWidget):
         """The selected row's latest submission (None: nothing selected, or no answers)."""
         row = self._selected_row()
         return None if row is None else self.model.submission_id(row)
-
-    def _select_row(self, row: int | None) -> None:
-        if row is None:
-            return
-        flags = (
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows
-        )
-        self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
-
-    def select(self, submission_id: str) -> None:
-        row = self.model.row_of(submission_id)
-        self._select_row(row)
-        if row is not None:
-            self.table.scrollTo(self.model.index(row, 0))
 
     # ------------------------------------------------------------ opening
     def _open_index(self, index: QModelIndex) -> None:
