@@ -13,9 +13,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from kiosk.clinic.api.access import Access, staff_routes
-from kiosk.clinic.api.errors import remote
-from kiosk.clinic.api.schemas import (
-    MAX_ID,
+from kiosk.clinic.api.admin_schemas import (
     AuditEntries,
     ClinicListsImported,
     ClinicsUpdate,
@@ -34,6 +32,8 @@ from kiosk.clinic.api.schemas import (
     Users,
     UserState,
 )
+from kiosk.clinic.api.errors import remote
+from kiosk.clinic.api.schemas import MAX_ID
 from kiosk.clinic.enrolment import CODE_TTL_S
 from kiosk.clinic.errors import Invalid, NotFound
 from kiosk.clinic.exports.anonymity import ExportOptions
