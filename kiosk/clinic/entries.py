@@ -27,12 +27,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
-from stdnum.exceptions import ValidationError as NhsNumberError
-from stdnum.gb import nhs
 
 from kiosk.clinic import scope
 from kiosk.clinic.casework import URGENCY_LABELS, Casework, refusals_audited
 from kiosk.clinic.errors import Forbidden, Invalid, StateConflict
+from kiosk.clinic.link_history import appointment_link, checked_number, named_patient
 from kiosk.clinic.models import Submission
 from kiosk.clinic.plumbing import Plumbing, now_text
 from kiosk.clinic.progress import day_appointments
@@ -68,7 +67,6 @@ if TYPE_CHECKING:
 AUDIT_ACTION = "entry"
 LANGUAGE_STATUS_RECORD = "_session/language_status"
 _ENTRY_ID = re.compile(r"^[0-9a-f]{32}$")
-_HOSPITAL_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,19}$")  # as on the clinic list
 OLDEST_DAYS = 366  # a paper form keyed in more than a year after it was filled is refused
 
 
@@ -203,15 +201,7 @@ class Entries:
     def _link(
         self, db: Session, member: StaffMember, entry: Entry, day: str
     ) -> tuple[dict[str, Any], Appointment | None]:
-        named = [
-            (kind, value.strip())
-            for kind, value in (
-                ("appointment", entry.appointment_id),
-                ("nhs_number", entry.nhs_number),
-                ("hospital_number", entry.hospital_number),
-            )
-            if value is not None and value.strip()
-        ]
+        named = named_patient(entry.appointment_id, entry.nhs_number, entry.hospital_number)
         if len(named) > 1:
             raise Invalid(
                 "Name at most one of: an appointment, an NHS number or a hospital number.",
@@ -228,28 +218,17 @@ class Entries:
                     f"There is no appointment {value[:40]} on the clinic list of {day}.",
                     code="unknown_appointment",
                 )
-            return _appointment_link(found), found
+            return appointment_link(found), found
+        value = checked_number(kind, value)
         if kind == "nhs_number":
-            try:
-                value = str(nhs.validate(value))
-            except NhsNumberError:
-                raise Invalid(
-                    "That is not a valid NHS number (10 digits with a check digit).",
-                    code="bad_nhs_number",
-                ) from None
             found = next((a for a in appointments if a.nhs_number == value), None)
         else:
-            if not _HOSPITAL_NUMBER.match(value):
-                raise Invalid(
-                    "That is not a hospital number (3 to 20 letters, digits and dashes).",
-                    code="bad_hospital_number",
-                )
             value = value.upper()
             found = next(
                 (a for a in appointments if (a.hospital_number or "").upper() == value), None
             )
         if found is not None and scope.sees(member, found.clinic):
-            return _appointment_link(found), found
+            return appointment_link(found), found
         return {"method": RECEPTION, kind: value}, None
 
     # ------------------------------------------------------------ storing
@@ -371,15 +350,3 @@ def _clinic(member: StaffMember, entry: Entry) -> str | None:
         if clinic is None or clinic not in member.clinics:
             raise Invalid("Name one of your clinics for this entry.", code="clinic_needed")
     return clinic
-
-
-def _appointment_link(a: Appointment) -> dict[str, Any]:
-    """The link a tablet's reception hand-over stores (kiosk.journey.linking)."""
-    return {
-        "method": RECEPTION,
-        "appointment_id": a.appointment_id,
-        "clinic": a.clinic,
-        "time": a.time,
-        "nhs_number": a.nhs_number,
-        "hospital_number": a.hospital_number,
-    }

@@ -18,7 +18,6 @@ and why. The link before and after and the reason are kept sealed in
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
@@ -29,7 +28,6 @@ from kiosk.clinic.errors import EditConflict, Forbidden, Invalid, StateConflict
 from kiosk.clinic.models import LinkChange, Submission
 from kiosk.clinic.plumbing import Plumbing, now_text
 from kiosk.exchange.clinic_list import Appointment
-from kiosk.exchange.nhs_number import checked_nhs_number
 from kiosk.vocabulary import (
     ANONYMOUS,
     LINK_CORRECTIONS,
@@ -49,20 +47,6 @@ if TYPE_CHECKING:
 MAX_REASON = 500
 AUDIT_ACTION = "link_correction"
 MISSING = "There is no such submission."
-_HOSPITAL_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,19}$")  # as on the clinic list
-
-
-def _appointment_link(a: Appointment) -> dict[str, Any]:
-    """The link a re-link to an appointment stores: the same keys a tablet sends
-    (kiosk.journey.linking.PatientLink.record), linked by staff (``reception``)."""
-    return {
-        "method": RECEPTION,
-        "appointment_id": a.appointment_id,
-        "clinic": a.clinic,
-        "time": a.time,
-        "nhs_number": a.nhs_number,
-        "hospital_number": a.hospital_number,
-    }
 
 
 class LinkCorrections:
@@ -85,6 +69,7 @@ class LinkCorrections:
         remote: str | None = None,
     ) -> dict[str, Any]:
         """Put the link of ``sid`` right; its link state and history afterwards."""
+        # (The console's StaffClient.correct_link takes the same fields: the other end.)
         with refusals_audited(self.plumbing, member, AUDIT_ACTION, sid, remote):
             if action not in LINK_CORRECTIONS:
                 raise Invalid(f"action must be one of {', '.join(LINK_CORRECTIONS)}")
@@ -143,15 +128,7 @@ class LinkCorrections:
         action: str, appointment_id: str | None, nhs_number: str | None, hospital_number: str | None
     ) -> tuple[str, str] | None:
         """What a re-link names (kind, value), checked; None for unlink and void."""
-        named = [
-            (kind, value.strip())
-            for kind, value in (
-                ("appointment", appointment_id),
-                ("nhs_number", nhs_number),
-                ("hospital_number", hospital_number),
-            )
-            if value is not None and value.strip()
-        ]
+        named = link_history.named_patient(appointment_id, nhs_number, hospital_number)
         if action != RELINK:
             if named:
                 raise Invalid("Only a re-link names an appointment or a patient.")
@@ -163,20 +140,9 @@ class LinkCorrections:
                 code="patient_needed",
             )
         kind, value = named[0]
-        if kind == "nhs_number":
-            checked = checked_nhs_number(value)
-            if checked is None:
-                raise Invalid(
-                    "That is not a valid NHS number (10 digits with a check digit).",
-                    code="bad_nhs_number",
-                )
-            return kind, checked
-        if kind == "hospital_number" and not _HOSPITAL_NUMBER.match(value):
-            raise Invalid(
-                "That is not a hospital number (3 to 20 letters, digits and dashes).",
-                code="bad_hospital_number",
-            )
-        return kind, value
+        if kind == "appointment":
+            return kind, value
+        return kind, link_history.checked_number(kind, value)
 
     # ------------------------------------------------------------ the change
     def _new_link(
@@ -195,11 +161,11 @@ class LinkCorrections:
                     f"There is no appointment {value[:40]} on the clinic list of {row.day}.",
                     code="unknown_appointment",
                 )
-            return _appointment_link(found), found
+            return link_history.appointment_link(found), found
         key = f"nhs:{value}" if kind == "nhs_number" else f"hospital:{value.upper()}"
         found = appointments.get(key)
         if found is not None:
-            return _appointment_link(found), found
+            return link_history.appointment_link(found), found
         # A patient not on that day's list: linked by the number alone.
         return {"method": RECEPTION, kind: value}, None
 

@@ -11,16 +11,69 @@ sealed; rows are never deleted, so the history is complete.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kiosk.clinic.errors import Invalid
 from kiosk.clinic.models import ClinicListDay, LinkChange, Submission
 from kiosk.clinic.plumbing import Plumbing
 from kiosk.exchange.clinic_list import Appointment, ClinicListError, parse_csv
-from kiosk.vocabulary import ANONYMOUS, VOID
+from kiosk.exchange.nhs_number import checked_nhs_number
+from kiosk.vocabulary import ANONYMOUS, RECEPTION, VOID
+
+_HOSPITAL_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,19}$")  # as on the clinic list
+
+
+def named_patient(
+    appointment_id: str | None, nhs_number: str | None, hospital_number: str | None
+) -> list[tuple[str, str]]:
+    """What staff named of a patient, (kind, value) without spaces around; blanks left out."""
+    return [
+        (kind, value.strip())
+        for kind, value in (
+            ("appointment", appointment_id),
+            ("nhs_number", nhs_number),
+            ("hospital_number", hospital_number),
+        )
+        if value is not None and value.strip()
+    ]
+
+
+def checked_number(kind: str, value: str) -> str:
+    """An NHS number as its ten digits, or a hospital number as typed; Invalid (naming
+    which) when it is not one."""
+    if kind == "nhs_number":
+        checked = checked_nhs_number(value)
+        if checked is None:
+            raise Invalid(
+                "That is not a valid NHS number (10 digits with a check digit).",
+                code="bad_nhs_number",
+            )
+        return checked
+    if not _HOSPITAL_NUMBER.match(value):
+        raise Invalid(
+            "That is not a hospital number (3 to 20 letters, digits and dashes).",
+            code="bad_hospital_number",
+        )
+    return value
+
+
+def appointment_link(a: Appointment) -> dict[str, Any]:
+    """The link staff make to an appointment (keying in a form, putting a link right):
+    the same keys a tablet's reception hand-over sends (kiosk.journey.linking), linked
+    by staff (``reception``)."""
+    return {
+        "method": RECEPTION,
+        "appointment_id": a.appointment_id,
+        "clinic": a.clinic,
+        "time": a.time,
+        "nhs_number": a.nhs_number,
+        "hospital_number": a.hospital_number,
+    }
 
 
 def day_appointments(
