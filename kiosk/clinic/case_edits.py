@@ -14,12 +14,8 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import CursorResult, select, update
 
 from kiosk.clinic import scope
-from kiosk.clinic.casework import (
-    MAX_NOTES,
-    referral_json,
-    refusals_audited,
-    triage_json,
-)
+from kiosk.clinic.case_rows import referral_json, triage_json
+from kiosk.clinic.casework import MAX_NOTES, refusals_audited
 from kiosk.clinic.errors import EditConflict, Invalid, NotFound
 from kiosk.clinic.models import Referral, Triage, User
 from kiosk.clinic.plumbing import Plumbing, now_text

@@ -1,5 +1,6 @@
 """Staff casework on the clinic database: today's queue and one patient's summary
-(triage and referrals are changed in kiosk.clinic.case_edits).
+(triage and referrals are changed in kiosk.clinic.case_edits; the stored rows are
+read as staff see them in kiosk.clinic.case_rows).
 
 Every read of patient data is audited; a refusal too (``refusals_audited``).
 """
@@ -7,7 +8,6 @@ Every read of patient data is audited; a refusal too (``refusals_audited``).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,12 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.clinic import link_history, scope
+from kiosk.clinic.case_rows import referral_json, stored_responses, triage_json
 from kiosk.clinic.errors import EditConflict, Invalid, Refusal
 from kiosk.clinic.link_history import day_appointments, patient_of
 from kiosk.clinic.models import (
     Flag,
     Referral,
-    Response,
     Submission,
     Triage,
 )
@@ -84,46 +84,6 @@ def refusals_audited(
         outcome = getattr(refusal, "audit_outcome", refusal.code)
         plumbing.audit_now(member.actor, action, outcome, target=target, remote=remote)
         raise
-
-
-def _opened(plumbing: Plumbing, sealed: bytes | None, context: str) -> Any:
-    return None if sealed is None else plumbing.secrets.open(sealed, context)
-
-
-def triage_json(plumbing: Plumbing, row: Triage | None, sid: str) -> dict[str, Any]:
-    """A submission's triage as staff see it (a missing row is a new one)."""
-    if row is None:
-        return {
-            "status": NEW,
-            "owner": None,
-            "notes": "",
-            "version": 0,
-            "updated_at": None,
-            "updated_by": None,
-        }
-    return {
-        "status": row.status,
-        "owner": row.owner,
-        "notes": _opened(plumbing, row.notes, f"triage/{sid}/notes") or "",
-        "version": row.version,
-        "updated_at": row.updated_at,
-        "updated_by": row.updated_by,
-    }
-
-
-def referral_json(plumbing: Plumbing, row: Referral) -> dict[str, Any]:
-    """One referral as staff see it."""
-    return {
-        "id": row.id,
-        "submission_id": row.submission_id,
-        "kind": row.kind,
-        "referred_on": row.referred_on,
-        "outcome": row.outcome,
-        "outcome_on": row.outcome_on,
-        "notes": _opened(plumbing, row.notes, f"referrals/{row.id}/notes") or "",
-        "version": row.version,
-        "created_by": row.created_by,
-    }
 
 
 class Casework:
@@ -288,25 +248,6 @@ class Casework:
         }
 
     # ------------------------------------------------------------ one summary
-    def _responses(self, db: Session, sid: str) -> list[StoredResponse]:
-        out = []
-        for row in db.scalars(
-            select(Response).where(Response.submission_id == sid).order_by(Response.id)
-        ):
-            answers = self._open(row.answers, f"responses/{sid}/{row.form_id}")
-            out.append(
-                StoredResponse(
-                    form_id=row.form_id,
-                    form_version=row.form_version,
-                    form_hash=row.form_hash,
-                    known=row.form_known,
-                    scores=json.loads(row.scores),
-                    bands=json.loads(row.bands),
-                    answers=answers if isinstance(answers, dict) else {},
-                )
-            )
-        return out
-
     def _history(
         self,
         db: Session,
@@ -330,7 +271,7 @@ class Casework:
             ).all()
         history = []
         for other, started, pathway in rows:
-            theirs = responses if other == sid else self._responses(db, other)
+            theirs = responses if other == sid else stored_responses(self.plumbing, db, other)
             history.append(
                 {
                     "submission_id": other,
@@ -370,7 +311,7 @@ class Casework:
         with self.plumbing.transaction() as db:
             row = scope.submission(db, member, sid, "There is no such submission.")
             link = self._open(row.identifiers, f"submissions/{sid}/identifiers")
-            responses = self._responses(db, sid)
+            responses = stored_responses(self.plumbing, db, sid)
             flags = self._flags(db, [sid])[sid]
             library = self.plumbing.library
             corrections = link_history.history(self.plumbing, db, row, member.clinics)
