@@ -15,15 +15,14 @@ and an anonymous survey, which matches no appointment ("not on the list").
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from kiosk.cli.demo_patients import DEMO_LICENCES, DEMO_PATIENTS, DemoTablet
 from kiosk.journey import Journey
 from kiosk.vocabulary import CHECKED_IN, RECEPTION, STARTED
-from tests.conftest import FORMS, STAFF_PASSWORD, STAFF_USERS
+from tests.clinic.served_clinic import ServedClinic, serve_clinic
+from tests.conftest import FORMS
 
 HEART, RENAL = "Heart clinic", "Renal clinic"
 DEMO = {p.key: p for p in DEMO_PATIENTS}
@@ -48,24 +47,9 @@ SCOPED = "heartonly"  # a link worker limited to the heart clinic
 
 
 @dataclass
-class ClinicDayRig:
-    service: Any  # kiosk.clinic.service.ClinicService
-    running: Any  # kiosk.clinic.setup.RunningServer
-    certificate: Path
+class ClinicDayRig(ServedClinic):
     tablet: DemoTablet
     ids: dict[str, str]  # "started", "flagged", "unflagged", "anonymous" -> submission id
-
-    @property
-    def url(self) -> str:
-        return str(self.running.url)
-
-    def client(self, username: str | None = None) -> Any:
-        from kiosk.console.client import StaffClient
-
-        client = StaffClient(self.url, certificate=self.certificate)
-        if username is not None:
-            client.sign_in(username, STAFF_PASSWORD)
-        return client
 
     def progress(self, appointment_id: str, stage: str) -> str:
         """The tablet's signed progress report, as its sync client sends it."""
@@ -92,24 +76,14 @@ def _started_then_timed_out(tablet: DemoTablet) -> str:
 
 
 def build_rig(tmp_path: Path, database_url: str) -> ClinicDayRig:
-    from kiosk.clinic.scope import set_clinics
-    from kiosk.clinic.setup import init_clinic, open_service, serve_in_thread
-    from kiosk.clinic.tls import CERT_FILE
     from kiosk.engine import FormLibrary
 
-    folder = tmp_path / "clinic"
-    passphrase = b"a clinic passphrase for tests"
-    init_clinic(folder, passphrase, ["127.0.0.1"])
-    service = open_service(folder, passphrase, database_url, [FORMS])
-    for username, role in {**STAFF_USERS, SCOPED: "link_worker"}.items():
-        service.staff.add(username, role, STAFF_PASSWORD, "user:setup")
-    set_clinics(service, SCOPED, [HEART], "user:setup")
-    service.set_clinic_list(dt.date.today(), LIST_CSV, "user:setup")
-    running = serve_in_thread(service, folder)
+    served = serve_clinic(tmp_path, database_url, LIST_CSV, SCOPED, "link_worker", [HEART])
+    service, running = served.service, served.running
     tablet = DemoTablet.enrol(
         running.url, service.issue_code("user:setup"), tmp_path / "tablet", FormLibrary.load(FORMS)
     )
-    rig = ClinicDayRig(service, running, folder / CERT_FILE, tablet, {})
+    rig = ClinicDayRig(service, running, served.certificate, tablet, {})
     rig.progress("A-2", CHECKED_IN)
     rig.progress("A-3", CHECKED_IN)
     rig.progress("A-3", STARTED)

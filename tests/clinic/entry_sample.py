@@ -9,12 +9,10 @@ three appointments, no tablet (answers come in at the console only).
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import FORMS, STAFF_PASSWORD, STAFF_USERS
+from tests.clinic.served_clinic import ServedClinic, serve_clinic
 
 HEART, RENAL = "Heart clinic", "Renal clinic"
 NHS_NUMBER = "9434765919"
@@ -43,39 +41,11 @@ URGENT_ANSWERS: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass
-class EntryClinic:
-    service: Any  # kiosk.clinic.service.ClinicService
-    running: Any  # kiosk.clinic.setup.RunningServer
-    certificate: Path
-
-    @property
-    def url(self) -> str:
-        return str(self.running.url)
-
-    def client(self, username: str | None = None) -> Any:
-        from kiosk.console.client import StaffClient
-
-        client = StaffClient(self.url, certificate=self.certificate)
-        if username is not None:
-            client.sign_in(username, STAFF_PASSWORD)
-        return client
+EntryClinic = ServedClinic
 
 
 def build_clinic(tmp_path: Path, database_url: str) -> EntryClinic:
-    from kiosk.clinic.scope import set_clinics
-    from kiosk.clinic.setup import init_clinic, open_service, serve_in_thread
-    from kiosk.clinic.tls import CERT_FILE
-
-    folder = tmp_path / "clinic"
-    passphrase = b"a clinic passphrase for tests"
-    init_clinic(folder, passphrase, ["127.0.0.1"])
-    service = open_service(folder, passphrase, database_url, [FORMS])
-    for username, role in {**STAFF_USERS, SCOPED: "receptionist"}.items():
-        service.staff.add(username, role, STAFF_PASSWORD, "user:setup")
-    set_clinics(service, SCOPED, [RENAL], "user:setup")
-    service.set_clinic_list(dt.date.today(), LIST_CSV, "user:setup")
-    return EntryClinic(service, serve_in_thread(service, folder), folder / CERT_FILE)
+    return serve_clinic(tmp_path, database_url, LIST_CSV, SCOPED, "receptionist", [RENAL])
 
 
 def close_clinic(clinic: EntryClinic) -> None:
