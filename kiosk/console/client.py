@@ -3,15 +3,15 @@
 TLS trusts the clinic's certificate given by file (the clinic's self-signed
 ``clinic-cert.pem``, or a site CA); without one, the system's trust store. The
 HTTPS client is made as the tablet's is (:mod:`kiosk.sync.https`). Routes are
-:mod:`kiosk.vocabulary`'s; the administrators' calls are in
-:mod:`kiosk.console.admin_calls`.
+:mod:`kiosk.vocabulary`'s; the calls of staff work (queue, clinic day, casework,
+link corrections, keyed-in answers) are in :mod:`kiosk.console.casework_calls`, the
+administrators' in :mod:`kiosk.console.admin_calls`.
 Known errors carry plain words for staff and never patient data; their tree
 (``ConsoleError`` and below) is drawn in ``kiosk.console``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +22,7 @@ from typing import Any, Self
 import httpx
 
 from kiosk.console.admin_calls import AdministrationCalls
+from kiosk.console.casework_calls import CaseworkCalls
 from kiosk.errors import KnownError
 from kiosk.site.files import atomic_file
 from kiosk.sync.https import https_client, site_context, verification_failure
@@ -31,15 +32,6 @@ from kiosk.vocabulary import (
     AUTH_REFRESH,
     AUTH_SIGN_OUT,
     AUTH_TOKEN,
-    CLINIC_DAY,
-    ENTRIES,
-    ENTRY_FORMS,
-    QUEUE,
-    REFERRAL,
-    SUBMISSION,
-    SUBMISSION_LINK,
-    SUBMISSION_REFERRALS,
-    SUBMISSION_TRIAGE,
 )
 
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
@@ -124,7 +116,7 @@ class SignedIn:
         )
 
 
-class StaffClient(AdministrationCalls):
+class StaffClient(CaseworkCalls, AdministrationCalls):
     """One staff member's connection to the clinic service.
 
     ``certificate``: a PEM file the clinic's certificate must chain to (the
@@ -197,105 +189,6 @@ class StaffClient(AdministrationCalls):
         body = self._call("POST", AUTH_PASSWORD, {"current_password": current, "new_password": new})
         self.user = SignedIn.from_answer(body)
         return self.user
-
-    # ------------------------------------------------------------ staff work
-    def queue(
-        self,
-        day: dt.date | None = None,
-        *,
-        clinic: str | None = None,
-        status: str | None = None,
-        flag: str | None = None,
-    ) -> dict[str, Any]:
-        params = {
-            "day": day.isoformat() if day else None,
-            "clinic": clinic,
-            "status": status,
-            "flag": flag,
-        }
-        return self._call("GET", QUEUE, params={k: v for k, v in params.items() if v})
-
-    def clinic_day(self, day: dt.date | None = None) -> dict[str, Any]:
-        """The day's whole clinic list (default today) with each appointment's stage."""
-        params = {"day": day.isoformat()} if day else {}
-        return self._call("GET", CLINIC_DAY, params=params)
-
-    def summary(self, submission_id: str) -> dict[str, Any]:
-        return self._call("GET", SUBMISSION.format(submission_id=submission_id))
-
-    def save_triage(
-        self, submission_id: str, version: int, status: str, owner: str | None, notes: str
-    ) -> dict[str, Any]:
-        return self._call(
-            "PUT",
-            SUBMISSION_TRIAGE.format(submission_id=submission_id),
-            {"version": version, "status": status, "owner": owner, "notes": notes},
-        )
-
-    def add_referral(
-        self, submission_id: str, kind: str, referred_on: dt.date, notes: str = ""
-    ) -> dict[str, Any]:
-        return self._call(
-            "POST",
-            SUBMISSION_REFERRALS.format(submission_id=submission_id),
-            {"kind": kind, "referred_on": referred_on.isoformat(), "notes": notes},
-        )
-
-    def update_referral(
-        self,
-        referral_id: int,
-        version: int,
-        outcome: str,
-        outcome_on: dt.date | None,
-        notes: str = "",
-    ) -> dict[str, Any]:
-        return self._call(
-            "PUT",
-            REFERRAL.format(referral_id=referral_id),
-            {
-                "version": version,
-                "outcome": outcome,
-                "outcome_on": outcome_on.isoformat() if outcome_on else None,
-                "notes": notes,
-            },
-        )
-
-    # ------------------------------------------------------------ putting a link right
-    def correct_link(
-        self,
-        submission_id: str,
-        action: str,
-        version: int,
-        reason: str,
-        *,
-        appointment_id: str | None = None,
-        nhs_number: str | None = None,
-        hospital_number: str | None = None,
-    ) -> dict[str, Any]:
-        """Re-link (naming one of the three), unlink or void (vocabulary
-        LINK_CORRECTIONS) from the summary's ``link_version``; the link state after."""
-        return self._call(
-            "POST",
-            SUBMISSION_LINK.format(submission_id=submission_id),
-            {
-                "action": action,
-                "version": version,
-                "reason": reason,
-                "appointment_id": appointment_id,
-                "nhs_number": nhs_number,
-                "hospital_number": hospital_number,
-            },
-        )
-
-    # ------------------------------------------------------------ answers keyed in
-    def entry_forms(self) -> dict[str, Any]:
-        """The pathways staff may key in and their forms' files (docs/staff-api.md)."""
-        return self._call("GET", ENTRY_FORMS)
-
-    def add_entry(self, entry: Mapping[str, Any]) -> dict[str, Any]:
-        """Save a keyed-in pathway (the body of ``POST /entries``); what was stored.
-        ``AnswersRefused`` names every answer the engine refused."""
-        return self._call("POST", ENTRIES, dict(entry))
 
     # ------------------------------------------------------------ exports
     def download(self, path: str, params: Mapping[str, Any], out: Path) -> int:
