@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from sqlalchemy import select
 
@@ -27,17 +25,15 @@ from kiosk.engine import FormLibrary
 from kiosk.envelope.envelope import open_envelope
 from kiosk.exchange.clinic_list import parse_csv
 from kiosk.journey.journey import LINK_RECORD
-from kiosk.store import StaffPin, TabletStore
+from kiosk.store import TabletStore
 from kiosk.ui.assisted import MARGIN, AssistedNameScreen
-from kiosk.ui.background import Background
 from kiosk.ui.kiosk_window import KioskWindow
-from kiosk.ui.language_screen import LanguageScreen
-from kiosk.ui.linking_screens import HandOverConfirmScreen, HandOverScreen, StaffMenu
-from kiosk.ui.screens import PrivacyScreen, QuestionScreen, ReviewScreen, ThanksScreen
+from kiosk.ui.linking_screens import HandOverConfirmScreen, HandOverScreen
+from kiosk.ui.screens import PrivacyScreen, ReviewScreen, ThanksScreen
 from kiosk.vocabulary import ASSISTED, ROUTE_RECORD, TABLET
+from tests.ui.taps import find_patient, linked_window, on, staff_menu, tap, to_the_questions
 
 pytestmark = [pytest.mark.ui, pytest.mark.clinic]
-PIN = "284619"
 STAFF = "Jo Okafor"
 
 
@@ -54,23 +50,7 @@ def make(qtbot: Any, clinic: Any, library: FormLibrary) -> Iterator[Callable[...
     clinic_list = parse_csv(demo_list_csv(), "list.csv", today)
 
     def build(link: str = "reception") -> KioskWindow:
-        store: TabletStore = clinic.tablet.store
-        pin = StaffPin(store, hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-        pin.set_pin(PIN)
-        window = KioskWindow(
-            store,
-            library,
-            "cardiology",
-            {},
-            Background(),
-            pin,
-            link=link,
-            clinic_list=lambda: clinic_list,
-            today=lambda: today,
-        )
-        qtbot.addWidget(window)
-        window.resize(1280, 800)
-        window.show()
+        window = linked_window(qtbot, clinic.tablet.store, library, link, clinic_list, today)
         made.append(window)
         return window
 
@@ -79,29 +59,10 @@ def make(qtbot: Any, clinic: Any, library: FormLibrary) -> Iterator[Callable[...
         window.background.wait()
 
 
-def tap(qtbot: Any, window: KioskWindow, name: str) -> None:
-    button = window.currentWidget().findChild(QPushButton, name)
-    assert button is not None, f"no {name} on {type(window.currentWidget()).__name__}"
-    assert button.isVisible() and button.isEnabled(), name
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def on(qtbot: Any, window: KioskWindow, kind: type) -> None:
-    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), kind))
-
-
 def marker(window: KioskWindow) -> QLabel | None:
     """The "Assisted by" strip, if one is showing on the window."""
     found = window.findChild(QLabel, "assisted_marker")
     return found if found is not None and found.isVisible() else None
-
-
-def staff_menu(qtbot: Any, window: KioskWindow) -> None:
-    tap(qtbot, window, "staff")
-    for digit in PIN:
-        tap(qtbot, window, f"digit_{digit}")
-    tap(qtbot, window, "ok")
-    on(qtbot, window, StaffMenu)
 
 
 def complete_with(qtbot: Any, window: KioskWindow, name: str, number: str) -> None:
@@ -110,20 +71,9 @@ def complete_with(qtbot: Any, window: KioskWindow, name: str, number: str) -> No
     on(qtbot, window, AssistedNameScreen)
     qtbot.keyClicks(window.currentWidget().findChild(QLineEdit, "staff_name"), name)
     tap(qtbot, window, "next")
-    on(qtbot, window, HandOverScreen)
-    qtbot.keyClicks(window.currentWidget().findChild(QLineEdit, "number"), number)
-    tap(qtbot, window, "find")
+    find_patient(qtbot, window, number)
     on(qtbot, window, HandOverConfirmScreen)
     tap(qtbot, window, "confirm")
-
-
-def to_the_questions(qtbot: Any, window: KioskWindow) -> None:
-    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), (LanguageScreen, PrivacyScreen)))
-    if isinstance(window.currentWidget(), LanguageScreen):
-        tap(qtbot, window, "language_en")
-    on(qtbot, window, PrivacyScreen)
-    tap(qtbot, window, "agree")
-    on(qtbot, window, QuestionScreen)
 
 
 def stored(clinic: Any, sid: str) -> Submission:
@@ -218,9 +168,7 @@ def test_the_next_patient_alone_is_not_assisted(
 
     staff_menu(qtbot, window)
     tap(qtbot, window, "hand_over")
-    on(qtbot, window, HandOverScreen)
-    qtbot.keyClicks(window.currentWidget().findChild(QLineEdit, "number"), "DEMO-0002")
-    tap(qtbot, window, "find")
+    find_patient(qtbot, window, "DEMO-0002")
     on(qtbot, window, HandOverConfirmScreen)
     tap(qtbot, window, "confirm")
     assert window.currentWidget() is window.attract

@@ -6,31 +6,25 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from kiosk.envelope.envelope import open_envelope
 from kiosk.envelope.keys import ClinicKeyPair
 from kiosk.exchange.clinic_list import parse_csv
 from kiosk.journey.journey import LINK_RECORD
-from kiosk.store import StaffPin, TabletStore
-from kiosk.ui.background import Background
+from kiosk.store import TabletStore
 from kiosk.ui.kiosk_window import KioskWindow
 from kiosk.ui.linking_screens import (
     CheckInScreen,
     FoundScreen,
     HandOverConfirmScreen,
-    HandOverScreen,
     SeeReceptionScreen,
-    StaffMenu,
 )
 from kiosk.ui.screens import QuestionScreen
+from tests.ui.taps import find_patient, linked_window, on, shown_text, staff_menu, tap
 
 pytestmark = pytest.mark.ui
 FORMS = Path(__file__).resolve().parents[2] / "forms"
 TODAY = dt.date(2026, 11, 23)
-PIN = "284619"
 LIST = parse_csv(
     "appointment_id,time,clinic,family_name,given_name,birth_date,nhs_number,hospital_number,pathway\n"
     "A-1,09:30,Heart clinic,Zebedee-Quill,Winifred,1950-03-03,9434765919,,\n"
@@ -46,45 +40,13 @@ def make(qtbot, store: TabletStore, library):
     made = []
 
     def build(link: str, clinic_list=LIST) -> KioskWindow:
-        pin = StaffPin(store, hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-        pin.set_pin(PIN)
-        window = KioskWindow(
-            store,
-            library,
-            "cardiology",
-            {},
-            Background(),
-            pin,
-            link=link,
-            clinic_list=lambda: clinic_list,
-            today=lambda: TODAY,
-        )
-        qtbot.addWidget(window)
-        window.resize(1280, 800)
-        window.show()
+        window = linked_window(qtbot, store, library, link, clinic_list, TODAY)
         made.append(window)
         return window
 
     yield build
     for window in made:
         window.background.wait()
-
-
-def tap(qtbot, window: KioskWindow, name: str) -> None:
-    button = window.currentWidget().findChild(QPushButton, name)
-    assert button is not None, f"no {name} on {type(window.currentWidget()).__name__}"
-    assert button.isVisible() and button.isEnabled(), name
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def shown_text(window: KioskWindow) -> str:
-    return " ".join(
-        label.text() for label in window.currentWidget().findChildren(QLabel) if label.isVisible()
-    )
-
-
-def on(qtbot, window: KioskWindow, kind: type) -> None:
-    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), kind))
 
 
 def type_birth_date(qtbot, window: KioskWindow, digits: str, letter: str) -> None:
@@ -174,15 +136,9 @@ def test_no_clinic_list_sends_the_patient_to_reception(qtbot, make) -> None:
 
 
 def hand_over(qtbot, window: KioskWindow, number: str) -> None:
-    tap(qtbot, window, "staff")
-    for digit in PIN:
-        tap(qtbot, window, f"digit_{digit}")
-    tap(qtbot, window, "ok")
-    on(qtbot, window, StaffMenu)
+    staff_menu(qtbot, window)
     tap(qtbot, window, "hand_over")
-    on(qtbot, window, HandOverScreen)
-    qtbot.keyClicks(window.currentWidget().findChild(QLineEdit, "number"), number)
-    tap(qtbot, window, "find")
+    find_patient(qtbot, window, number)
 
 
 @pytest.mark.control("H-04-C2", "H-04-C3")

@@ -14,24 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from kiosk.engine import FormLibrary
 from kiosk.exchange.clinic_list import parse_csv
-from kiosk.store import StaffPin, TabletStore
 from kiosk.sync.client import ClinicClient
 from kiosk.sync.worker import Syncer, SyncWorker
-from kiosk.ui.background import Background
 from kiosk.ui.kiosk_window import KioskWindow
-from kiosk.ui.language_screen import LanguageScreen
-from kiosk.ui.linking_screens import HandOverConfirmScreen, HandOverScreen, StaffMenu
-from kiosk.ui.screens import PrivacyScreen, QuestionScreen, ReviewScreen, ThanksScreen
+from kiosk.ui.linking_screens import HandOverConfirmScreen
+from kiosk.ui.screens import ReviewScreen, ThanksScreen
 from tests.clinic.clinic_day_sample import LIST_CSV, ClinicDayRig, build_rig, close_rig
+from tests.ui.taps import find_patient, linked_window, on, staff_menu, tap, to_the_questions
 
 pytestmark = [pytest.mark.ui, pytest.mark.clinic]
-PIN = "284619"
 NORA = "Nora Waiting"  # A-1, H-0001: nothing arrived yet on the sample day
 
 
@@ -54,16 +48,7 @@ def kiosk(
     clinic_list = parse_csv(LIST_CSV, "list.csv", today)
 
     def build(syncer: Syncer) -> tuple[KioskWindow, SyncWorker]:
-        store: TabletStore = rig.tablet.store
-        pin = StaffPin(store, hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-        pin.set_pin(PIN)
-        window = KioskWindow(
-            store, library, "cardiology", {}, Background(), pin, link="reception",
-            clinic_list=lambda: clinic_list, today=lambda: today,
-        )  # fmt: skip
-        qtbot.addWidget(window)
-        window.resize(1280, 800)
-        window.show()
+        window = linked_window(qtbot, rig.tablet.store, library, "reception", clinic_list, today)
         worker = SyncWorker(syncer, interval=3600.0)
         window.session_ended.connect(worker.wake)
         window.progress.connect(worker.report_progress)
@@ -80,40 +65,18 @@ def kiosk(
         worker.join(timeout=40)
 
 
-def tap(qtbot: Any, window: KioskWindow, name: str) -> None:
-    button = window.currentWidget().findChild(QPushButton, name)
-    assert button is not None, f"no {name} on {type(window.currentWidget()).__name__}"
-    assert button.isVisible() and button.isEnabled(), name
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def on(qtbot: Any, window: KioskWindow, kind: type) -> None:
-    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), kind))
-
-
 def hand_over(qtbot: Any, window: KioskWindow, number: str) -> None:
-    tap(qtbot, window, "staff")
-    for digit in PIN:
-        tap(qtbot, window, f"digit_{digit}")
-    tap(qtbot, window, "ok")
-    on(qtbot, window, StaffMenu)
+    staff_menu(qtbot, window)
     tap(qtbot, window, "hand_over")
-    on(qtbot, window, HandOverScreen)
-    qtbot.keyClicks(window.currentWidget().findChild(QLineEdit, "number"), number)
-    tap(qtbot, window, "find")
+    find_patient(qtbot, window, number)
     on(qtbot, window, HandOverConfirmScreen)
     tap(qtbot, window, "confirm")
     qtbot.waitUntil(lambda: window.currentWidget() is window.attract)
 
 
-def to_the_questions(qtbot: Any, window: KioskWindow) -> None:
+def start_questions(qtbot: Any, window: KioskWindow) -> None:
     tap(qtbot, window, "start")
-    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), (LanguageScreen, PrivacyScreen)))
-    if isinstance(window.currentWidget(), LanguageScreen):
-        tap(qtbot, window, "language_en")
-    on(qtbot, window, PrivacyScreen)
-    tap(qtbot, window, "agree")
-    on(qtbot, window, QuestionScreen)
+    to_the_questions(qtbot, window)
 
 
 def next_question(qtbot: Any, window: KioskWindow) -> None:
@@ -139,7 +102,7 @@ def test_the_day_list_follows_the_patient_from_hand_over_to_finished(
     hand_over(qtbot, window, "H-0001")
     qtbot.waitUntil(lambda: stage_of(rig, NORA) == "checked_in", timeout=10_000)
 
-    to_the_questions(qtbot, window)
+    start_questions(qtbot, window)
     assert stage_of(rig, NORA) == "checked_in"  # reading the first question is not starting
     while "started" not in told:  # an information screen is not an answer
         next_question(qtbot, window)
@@ -165,7 +128,7 @@ def test_a_clinic_that_is_down_does_not_disturb_the_patient(
     window, worker = kiosk(syncer)
 
     hand_over(qtbot, window, "H-0001")
-    to_the_questions(qtbot, window)
+    start_questions(qtbot, window)
     while not isinstance(window.currentWidget(), ReviewScreen):
         next_question(qtbot, window)
     tap(qtbot, window, "submit")
