@@ -1,9 +1,9 @@
 """Staff accounts: roles, argon2id passwords, lock-out, short-lived signed tokens,
 sessions that end on the server.
 
-Tokens are ``<base64 JSON {u, r, s, n, exp}>.<HMAC-SHA256>`` under a key derived
-from the server key, valid for ``TOKEN_TTL_S``: ``s`` names the server-side
-session (``staff_sessions``) and ``n`` its token serial. A token is accepted only
+Tokens (kiosk.clinic.staff_tokens) are signed under a key derived from the server
+key, valid for ``TOKEN_TTL_S``, and name the server-side session (``staff_sessions``)
+and its token serial. A token is accepted only
 while its session is open, has not passed the session's absolute end (``[staff]
 session_hours`` after signing in; refreshing never extends it) and carries the
 session's current serial: refreshing adds one to the serial, so the token before
@@ -33,10 +33,7 @@ few run at once, a few more wait a short time, and the rest are refused
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
 import json
 import re
 import secrets
@@ -54,6 +51,7 @@ from kiosk.clinic.passwords import check_new_password
 from kiosk.clinic.plumbing import Plumbing, now_text
 from kiosk.clinic.sessions import end_other_sessions, forget_old_sessions
 from kiosk.clinic.sign_in_limits import LOCK_S, MAX_FAILURES, PasswordGate, Sources, UnknownNames
+from kiosk.clinic.staff_tokens import signed_token, verified_claims
 from kiosk.vocabulary import ROLES
 
 TOKEN_TTL_S = 15 * 60
@@ -153,7 +151,9 @@ class StaffAccounts:
                 )
             )
             self.plumbing.audit(db, actor, "login", "ok", remote=remote)
-        return self._token(username, taken.role, session, 0, min(now + TOKEN_TTL_S, ends_at))
+        return signed_token(
+            self._key, username, taken.role, session, 0, min(now + TOKEN_TTL_S, ends_at)
+        )
 
     def _attempt(self, username: str, password: str, now: float) -> tuple[str, Any]:
         """(audit outcome, the account's row): "ok", "wrong_password",
@@ -217,8 +217,13 @@ class StaffAccounts:
         if row is None:
             raise _not_signed_in()
         serial, ends_at = row
-        return self._token(
-            member.username, member.role, member.session, serial, min(now + TOKEN_TTL_S, ends_at)
+        return signed_token(
+            self._key,
+            member.username,
+            member.role,
+            member.session,
+            serial,
+            min(now + TOKEN_TTL_S, ends_at),
         )
 
     def _refreshed(self, member: StaffMember, now: float) -> tuple[int, float] | None:
@@ -255,8 +260,8 @@ class StaffAccounts:
                     remote=(remote or "")[:64] or None,
                 )
             )
-        return self._token(
-            member.username, member.role, session, 0, min(now + TOKEN_TTL_S, ends_at)
+        return signed_token(
+            self._key, member.username, member.role, session, 0, min(now + TOKEN_TTL_S, ends_at)
         )
 
     def sign_out(self, member: StaffMember, remote: str | None) -> None:
@@ -325,38 +330,11 @@ class StaffAccounts:
                             member.serial)  # fmt: skip
         return self.issue(fresh, remote)
 
-    def _token(self, username: str, role: str, session: str, serial: int, expires: float) -> str:
-        claims = {"u": username, "r": role, "s": session, "n": serial, "exp": int(expires)}
-        body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode()
-        mac = hmac.new(self._key, body.encode(), hashlib.sha256).hexdigest()
-        return f"{body}.{mac}"
-
-    def claims(self, token: str) -> dict[str, Any] | None:
-        """The signed claims of a well-formed, unexpired token (not yet checked against
-        its session), or None."""
-        if not token.isascii():  # a header may carry any Latin-1 byte
-            return None
-        body, _, mac = token.partition(".")
-        expected = hmac.new(self._key, body.encode(), hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(mac, expected):
-            return None
-        try:
-            claims = json.loads(base64.urlsafe_b64decode(body.encode()))
-        except ValueError:
-            return None
-        if not isinstance(claims, dict) or not isinstance(claims.get("exp"), int):
-            return None
-        if claims["exp"] < self.plumbing.clock():
-            return None
-        if not isinstance(claims.get("s"), str) or not isinstance(claims.get("n"), int):
-            return None
-        return claims
-
     def check(self, token: str) -> StaffMember | None:
         """The staff member a token belongs to, or None if it is forged or expired, its
         session has ended, passed its end or been refreshed since, or the user is
         disabled or has another role now. One read by the session's primary key."""
-        claims = self.claims(token)
+        claims = verified_claims(self._key, token, self.plumbing.clock())
         if claims is None:
             return None
         now = self.plumbing.clock()
