@@ -9,20 +9,18 @@ it concerns.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import math
 import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from kiosk.engine import expressions as ex
 from kiosk.engine.answers import allows_prefer_not
 from kiosk.engine.bands import band_table_problems
 from kiosk.engine.errors import Problem
 from kiosk.engine.form import placeholders
+from kiosk.engine.lookup_tables import read_lookup_tables
 from kiosk.engine.references import (
     Scope,
     SymbolTable,
@@ -47,7 +45,6 @@ from kiosk.engine.yamlsource import Located
 from kiosk.engine.yamlsource import Path as YamlPath
 
 CHOICE_TYPES = {"single_choice", "multi_choice"}
-MAX_TABLE_ROWS = 10_000
 
 
 class _Collector:
@@ -67,7 +64,7 @@ def check_form(spec: FormSpec, located: Located) -> tuple[FormSpec, SymbolTable,
     for index, item in enumerate(spec.items):
         _check_item(item, ("items", index), out)
     _check_languages(spec, out)
-    spec = _read_lookup_tables(spec, located, out)
+    spec = read_lookup_tables(spec, Path(located.path).parent, out.add)
     table = build_symbols(spec)
     cycles = resolve_dependencies(spec, table)
     for cycle in cycles:
@@ -277,61 +274,6 @@ def _check_placeholders(spec: FormSpec, out: _Collector) -> None:
 # ---------------------------------------------------------------- scores
 
 
-def _read_lookup_tables(spec: FormSpec, located: Located, out: _Collector) -> FormSpec:
-    scores = list(spec.scores)
-    for index, score in enumerate(scores):
-        if not isinstance(score, LookupScore):
-            continue
-        where = ("scores", index)
-        if (score.table is None) == (score.table_file is None):
-            out.add(where, f"lookup score '{score.id}' needs exactly one of table or table_file")
-            continue
-        if score.table_file is not None:
-            if Path(score.table_file).name != score.table_file or score.table_file.startswith("."):
-                out.add(
-                    (*where, "table_file"),
-                    "table_file must be a file name in the form's own folder, not a path",
-                )
-                continue
-            base = Path(located.path).parent
-            table = _read_csv_table(base / score.table_file, (*where, "table_file"), out)
-            scores[index] = score.model_copy(update={"table": table, "table_file": None})
-    return spec.model_copy(update={"scores": scores})
-
-
-def _read_csv_table(path: Path, where: YamlPath, out: _Collector) -> dict[int, float]:
-    table: dict[int, float] = {}
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            for number, row in enumerate(csv.reader(handle), start=1):
-                if number > MAX_TABLE_ROWS:
-                    out.add(where, f"{path.name} has more than {MAX_TABLE_ROWS} lines")
-                    return {}
-                if not row or row[0].strip().startswith("#"):
-                    continue
-                try:
-                    raw, converted = int(row[0]), float(row[1])
-                    if not math.isfinite(converted):
-                        raise ValueError(row[1])
-                except (ValueError, IndexError):
-                    if number == 1:  # a header row
-                        continue
-                    out.add(where, f"{path.name} line {number}: expected 'raw,converted' numbers")
-                    return {}
-                if raw in table:
-                    out.add(where, f"{path.name} line {number}: raw score {raw} appears twice")
-                table[raw] = converted
-    except OSError as exc:
-        out.add(where, f"cannot read lookup table {path}: {exc.strerror or exc}")
-        return {}
-    except UnicodeDecodeError:
-        out.add(where, f"lookup table {path.name} is not UTF-8 text")
-        return {}
-    if not table:
-        out.add(where, f"lookup table {path.name} has no rows")
-    return table
-
-
 def _check_scores(spec: FormSpec, table: SymbolTable, out: _Collector) -> None:
     items = {item.id: item for item in spec.items}
     for index, score in enumerate(spec.scores):
@@ -430,9 +372,3 @@ def _check_facts(spec: FormSpec, out: _Collector) -> None:
     for where, measure in measures:
         if measure.chart is not None and measure.chart.step > measure.chart.top:
             out.add((*where, "chart", "step"), "chart step is larger than its top")
-
-
-def describe(value: Any) -> str:
-    """A short description of a YAML value for messages."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
