@@ -20,6 +20,7 @@ from kiosk.engine import facts
 from kiosk.engine.answers import Answer, normalise_answer, numeric_value
 from kiosk.engine.bands import BandTable, round_half_up
 from kiosk.engine.errors import AnswerError
+from kiosk.engine.evaluation import Compiled, compile_expression
 from kiosk.engine.references import SymbolTable, flags_before
 from kiosk.engine.schema import (
     ChangeScore,
@@ -142,8 +143,8 @@ class Form:
     earlier_hash: str = ""  # the hash without the facts declared later (facts.py)
     items: dict[str, Item] = field(init=False)
     symbol_kinds: dict[str, str] = field(init=False)
-    enable_conditions: dict[str, ex.Compiled] = field(init=False)
-    flag_conditions: dict[str, ex.Compiled] = field(init=False)
+    enable_conditions: dict[str, Compiled] = field(init=False)
+    flag_conditions: dict[str, Compiled] = field(init=False)
     score_rules: dict[str, ScoreRule] = field(init=False)
     band_tables: dict[str, BandTable] = field(init=False)
     patterns: dict[str, re.Pattern[str]] = field(init=False)
@@ -153,14 +154,14 @@ class Form:
         self.items = {item.id: item for item in spec.items}
         self.symbol_kinds = {name: s.kind for name, s in self.symbols.symbols.items()}
         self.enable_conditions = {
-            item.id: ex.compile_expression(
+            item.id: compile_expression(
                 ex.parse(item.enable_when), flags_before(self.symbols, position)
             )
             for position, item in enumerate(spec.items)
             if item.enable_when is not None
         }
         self.flag_conditions = {
-            flag.id: ex.compile_expression(ex.parse(flag.when)) for flag in spec.flags
+            flag.id: compile_expression(ex.parse(flag.when)) for flag in spec.flags
         }
         self.score_rules = {score.id: _score_rule(score) for score in spec.scores}
         self.band_tables = {}
@@ -348,7 +349,7 @@ def _score_rule(score: Score) -> ScoreRule:
 
         return aggregate
     if isinstance(score, ConditionScore):
-        condition = ex.compile_expression(ex.parse(score.when))
+        condition = compile_expression(ex.parse(score.when))
         return lambda ev: 1 if condition(ev) else 0
     if isinstance(score, LookupScore):
         source, table = score.of, dict(score.table or {})

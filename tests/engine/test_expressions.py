@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from kiosk.engine import expressions as ex
+from kiosk.engine.evaluation import compile_expression
 from kiosk.engine.expressions import (
     BoolOp,
     Call,
@@ -43,7 +44,7 @@ class FakeContext:
 
 
 def holds(source: str, ctx: FakeContext | None = None, any_flags: tuple[str, ...] = ()) -> object:
-    compiled = ex.compile_expression(ex.parse(source), any_flags)
+    compiled = compile_expression(ex.parse(source), any_flags)
     return compiled(ctx or FakeContext())
 
 
@@ -239,7 +240,7 @@ def test_parse_never_calls_eval(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("eval", "exec", "compile"):
         monkeypatch.setattr(builtins, name, forbidden)
     tree = ex.parse("(a = 1 or b in ('x', 'y')) and not flagged(f) and band(s) = 'hi'")
-    compiled = ex.compile_expression(tree)
+    compiled = compile_expression(tree)
     ctx = FakeContext({"a": 1}, bands={"s": "hi"})
     assert compiled(ctx) is True
 
