@@ -209,7 +209,7 @@ def test_a_forced_password_change_blocks_every_other_route(clinic: Clinic) -> No
     token = signed_in["token"]
     app = create_app(clinic.service)  # type: ignore[arg-type]
     open_to_all = {f"{API}/health", f"{API}/enrol", f"{API}/auth/token"}
-    signed = {f"{API}/tablet/config", f"{API}/submissions"}
+    signed = {f"{API}/tablet/config", f"{API}/submissions", f"{API}/tablet/progress"}
     allowed = {f"{API}/auth/password", f"{API}/auth/sign-out", f"{API}/auth/refresh"}
     blocked = []
     with clinic.http() as http:
