@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +51,6 @@ from kiosk.ui.staff.password_change import ChangePasswordDialog, ForcedChangePag
 
 pytestmark = pytest.mark.staff
 NEW_PASSWORD = "harbour lanterns drift quietly 42"
-
-
-@pytest.fixture
-def consoles(qtbot, staff_clinic) -> Iterator[Consoles]:
-    made = Consoles(qtbot, staff_clinic)
-    yield made
-    made.close()
 
 
 # ---------------------------------------------------------------- the list, no window

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ from kiosk.ui.staff.documents import CLINICIAN, TAKEAWAY
 
 pytestmark = pytest.mark.staff
 WORDS = "My breathing gets worse when I climb the stairs to my flat."
-
-
-@pytest.fixture
-def consoles(qtbot, staff_clinic) -> Iterator[Consoles]:
-    made = Consoles(qtbot, staff_clinic)
-    yield made
-    made.close()
 
 
 def text_of(path: Path) -> str:

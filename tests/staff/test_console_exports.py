@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,13 +29,6 @@ PURPOSE = "Service evaluation for the 2026 board"
 FAMILY_NAMES = ["Example", "Sample", "Placeholder", "Dummy"]
 IDENTIFIERS = [*FAMILY_NAMES, "Alex Example", "1950-03-03", "1971-12-24", "DEMO-0001"]
 NHS_NUMBERS = sorted({p.nhs_number for p in DEMO_PATIENTS if p.nhs_number})
-
-
-@pytest.fixture
-def consoles(qtbot, staff_clinic) -> Iterator[Consoles]:
-    made = Consoles(qtbot, staff_clinic)
-    yield made
-    made.close()
 
 
 def open_exports(qtbot, consoles: Consoles) -> ExportsPanel:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,13 +14,6 @@ from console_helpers import SCREEN, Consoles, care, clipped, open_patient
 from kiosk.ui.staff.admin_view import AdminView
 
 pytestmark = pytest.mark.staff
-
-
-@pytest.fixture
-def consoles(qtbot, staff_clinic) -> Iterator[Consoles]:
-    made = Consoles(qtbot, staff_clinic)
-    yield made
-    made.close()
 
 
 def settle(qtbot, window) -> None:

@@ -6,7 +6,6 @@ offered the action at all."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,6 @@ from kiosk.ui.staff.link_dialog import LinkDialog
 
 pytestmark = [pytest.mark.staff, pytest.mark.clinic]
 REASON = "She picked the wrong time at check-in; confirmed at the desk"
-
-
-@pytest.fixture
-def consoles(qtbot, staff_clinic) -> Iterator[Consoles]:
-    made = Consoles(qtbot, staff_clinic)
-    yield made
-    made.close()
 
 
 def click(qtbot, button) -> None:

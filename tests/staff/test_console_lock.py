@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ from kiosk.console.client import SignedIn
 
 pytestmark = pytest.mark.staff
 PATIENT_DATA = ("Alex Example", "999 000 0018", "My breathing", "Sam Sample", "Anonymous")
-
-
-@pytest.fixture
-def consoles(qtbot, staff_clinic) -> Iterator[Consoles]:
-    made = Consoles(qtbot, staff_clinic)
-    yield made
-    made.close()
 
 
 def nothing_identifiable(window) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,6 @@ from console_helpers import Consoles, another, care, queue_ids
 from kiosk.ui.staff.queue_model import Novelty, QueueModel
 
 pytestmark = pytest.mark.staff
-
-
-@pytest.fixture
-def consoles(qtbot, staff_clinic) -> Iterator[Consoles]:
-    made = Consoles(qtbot, staff_clinic)
-    yield made
-    made.close()
 
 
 def column(model: QueueModel, col: int) -> list[str]:

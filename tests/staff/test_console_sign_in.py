@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ from kiosk.ui.staff.admin_view import AdminView
 from kiosk.ui.staff.queue_model import QueueModel
 
 pytestmark = pytest.mark.staff
-
-
-@pytest.fixture
-def consoles(qtbot, staff_clinic) -> Iterator[Consoles]:
-    made = Consoles(qtbot, staff_clinic)
-    yield made
-    made.close()
 
 
 def test_signing_in_shows_who_and_their_role(qtbot, consoles: Consoles) -> None:

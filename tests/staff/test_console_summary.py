@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ from console_helpers import Consoles, another, demo, open_patient
 from kiosk.ui.staff.summary_view import SummaryView
 
 pytestmark = pytest.mark.staff
-
-
-@pytest.fixture
-def consoles(qtbot, staff_clinic) -> Iterator[Consoles]:
-    made = Consoles(qtbot, staff_clinic)
-    yield made
-    made.close()
 
 
 def labels(view: SummaryView, name: str) -> list[QLabel]:
