@@ -21,6 +21,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from reportlab.lib.fonts import addMapping  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfmetrics, ttfonts  # type: ignore[import-untyped]
@@ -29,6 +30,8 @@ from kiosk.reports.errors import ReportError
 from kiosk.site import paths
 
 FONT_DIR = paths.installed("resources") / "fonts"
+# Where reportlab numbers glyphs that have no character (the BMP private use area).
+PRIVATE_USE = (0xE000, 0xF8FF)
 
 # What is drawn for a character that no bundled font has.
 REPLACEMENT = "?"
@@ -97,7 +100,10 @@ def register_fonts() -> None:
             ):
                 path = FONT_DIR / file
                 try:
-                    pdfmetrics.registerFont(ttfonts.TTFont(name, str(path)))
+                    font = ttfonts.TTFont(name, str(path))
+                    if family.shaped and shaping_available():
+                        _number_unnamed_glyphs(font)
+                    pdfmetrics.registerFont(font)
                 except Exception as error:  # reportlab raises several kinds
                     raise FontError(f"cannot load the bundled font {path}: {error}") from error
             # Lets <b> in paragraph markup pick the bold face (there is no italic).
@@ -107,6 +113,18 @@ def register_fonts() -> None:
                 addMapping(face, 1, 0, family.bold)
                 addMapping(face, 1, 1, family.bold)
         _registered = True
+
+
+def _number_unnamed_glyphs(font: Any) -> None:
+    """Give every glyph with no character of its own (joining forms, ligatures,
+    conjuncts) its private-use code now, in glyph order. reportlab otherwise numbers
+    them as shaping first meets them, process-wide, so a PDF's text would depend on
+    which documents the process drew before it (an Arabic form, then an Urdu sheet)."""
+    hb = font.hbFont(1000)  # also makes font.hbAddPrivate available
+    named = font.face.glyphToChar
+    for glyph in range(font.hbFace.glyph_count):
+        if glyph not in named:
+            font.hbAddPrivate(hb.glyph_to_string(glyph), glyph, hb.get_glyph_h_advance(glyph))
 
 
 def shaping_available() -> bool:
@@ -120,7 +138,11 @@ def coverage(family: Family) -> frozenset[int]:
     register_fonts()
     regular = pdfmetrics.getFont(family.regular).face.charToGlyph
     bold = pdfmetrics.getFont(family.bold).face.charToGlyph
-    return frozenset(c for c, glyph in regular.items() if glyph and bold.get(c))
+    return frozenset(
+        c
+        for c, glyph in regular.items()
+        if glyph and bold.get(c) and not PRIVATE_USE[0] <= c <= PRIVATE_USE[1]
+    )
 
 
 def _is_letter(char: str) -> bool:

@@ -126,3 +126,43 @@ def test_each_pdf_reads_as_recorded(name: str, summary: dict[str, Any], read_pdf
     assert len(got["pages"]) == len(want["pages"])
     for number, (page, expected) in enumerate(zip(got["pages"], want["pages"], strict=True), 1):
         assert page == expected, f"page {number} of {name}"
+
+
+# Drawn in a new process: the Urdu sheet alone, or after an Arabic paper form (the
+# two share Noto Naskh Arabic, whose joining forms have no character of their own).
+_URDU_SHEET = """
+import hashlib, sys
+from pathlib import Path
+from kiosk.engine import FormLibrary
+from kiosk.reports import takeaway_pdf
+from kiosk.reports.paper_form import paper_form_pdf, paper_forms
+from tests.reports.conftest import make_summary
+if sys.argv[1] == "after-arabic":
+    paper_form_pdf(paper_forms(FormLibrary.load(Path("forms")), "survey", "ar", {}))
+print(hashlib.sha256(takeaway_pdf(make_summary(), language="ur", large_print=True)).hexdigest())
+"""
+
+
+@pytest.mark.export
+def test_a_pdf_does_not_depend_on_what_the_process_drew_before() -> None:
+    """A server draws many documents in one process: an Urdu sheet must come out byte for
+    byte the same whether or not an Arabic form was drawn first."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+
+    def sheet(order: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", _URDU_SHEET, order],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+            # RL_invariant: no creation time or random id, so the bytes can be compared
+            env={**os.environ, "PYTHONPATH": str(root), "RL_invariant": "1"},
+        )
+        return done.stdout.strip()
+
+    assert sheet("alone") == sheet("after-arabic")
