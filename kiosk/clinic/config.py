@@ -6,6 +6,7 @@
     folder = "/var/lib/what-matters-clinic"         # required: keys, certificate
     passphrase_file = "/etc/what-matters-clinic/passphrase"
     database = "postgresql+psycopg://wmclinic@/whatmatters?host=/run/postgresql"
+    nation = "england"                              # or "wales": national codes in FHIR
 
     [server]
     host = "127.0.0.1"
@@ -48,6 +49,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from kiosk.reports.fhir_ukcore import DEFAULT_NATION, NATIONS
 from kiosk.site.tomlfile import SettingsError, read_sections, switch, text, whole_number
 
 CONFIG_ENV = "KIOSK_CLINIC_CONFIG"
@@ -64,7 +66,7 @@ MLLP_MAX_MESSAGE_BYTES = 1024 * 1024
 MLLP_READ_TIMEOUT = 60
 
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "clinic": ("folder", "passphrase_file", "database"),
+    "clinic": ("folder", "passphrase_file", "database", "nation"),
     "server": (
         "host",
         "port",
@@ -129,6 +131,7 @@ class ClinicConfig:
     folder: Path
     passphrase_file: Path | None = None
     database: str | None = None
+    nation: str = DEFAULT_NATION
     host: str = "127.0.0.1"
     port: int = 8443
     password_checks_at_once: int = PASSWORD_CHECKS_AT_ONCE
@@ -198,6 +201,7 @@ class ClinicConfig:
                 resolved(clinic["passphrase_file"]) if "passphrase_file" in clinic else None
             ),
             database=clinic.get("database"),
+            nation=clinic.get("nation", DEFAULT_NATION),
             host=server.get("host", "127.0.0.1"),
             port=server.get("port", 8443),
             password_checks_at_once=server.get("password_checks_at_once", PASSWORD_CHECKS_AT_ONCE),
@@ -246,6 +250,11 @@ def _checked(where: str, key: str, value: Any) -> Any:
     if key == "read_timeout":
         return whole_number(where, value, 1, 3600)
     value = text(where, value)
+    if key == "nation" and value not in NATIONS:
+        raise SettingsError(
+            f"{where} must be one of {', '.join(repr(n) for n in NATIONS)} (whose national "
+            f"code lists the FHIR export uses), not {value!r}"
+        )
     if key == "database":
         try:
             backend = make_url(value).get_backend_name()

@@ -27,6 +27,7 @@ from kiosk.clinic.keyring import KeyRing
 from kiosk.clinic.models import AuditEntry
 from kiosk.clinic.server_secrets import ServerSecrets
 from kiosk.engine import FormLibrary
+from kiosk.reports.fhir_ukcore import DEFAULT_NATION
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class Core(Protocol):
 
     library: FormLibrary
     secrets: ServerSecrets
+    nation: str  # whose national code lists the FHIR export uses ([clinic] nation)
 
     def transaction(self) -> AbstractContextManager[Session]: ...
 
@@ -90,6 +92,7 @@ class Plumbing:
         self.secrets = server_secrets
         self.fingerprint = certificate_fingerprint
         self.clock = clock
+        self.nation = DEFAULT_NATION  # set from [clinic] nation by setup.open_configured
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._anonymous = AnonymousFlood()  # coalesces anonymous refusals in the audit
         self.catalogue = Catalogue(forms_folders)  # pathways as served, for intake checks

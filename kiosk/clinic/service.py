@@ -111,6 +111,14 @@ class ClinicService:
         self.plumbing.clock = clock
 
     @property
+    def nation(self) -> str:
+        return self.plumbing.nation
+
+    @nation.setter
+    def nation(self, nation: str) -> None:
+        self.plumbing.nation = nation
+
+    @property
     def library(self) -> FormLibrary:
         return self.plumbing.library
 

@@ -68,6 +68,7 @@ def open_configured(config: ClinicConfig, forms: list[Path]) -> ClinicService:
         config.password_checks_at_once, config.password_checks_waiting
     )
     service.staff.session_hours = config.session_hours
+    service.nation = config.nation
     return service
 
 

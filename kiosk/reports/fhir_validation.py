@@ -32,6 +32,21 @@ BUNDLE_TYPES = (
     "history", "searchset", "collection",
 )  # fmt: skip
 GENDERS = ("male", "female", "other", "unknown")
+REQUEST_STATUS = (
+    "draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown",
+)  # fmt: skip
+REQUEST_INTENTS = (
+    "proposal", "plan", "directive", "order", "original-order", "reflex-order",
+    "filler-order", "instance-order", "option",
+)  # fmt: skip
+TASK_STATUS = (
+    "draft", "requested", "received", "accepted", "rejected", "ready", "cancelled",
+    "in-progress", "on-hold", "failed", "completed", "entered-in-error",
+)  # fmt: skip
+TASK_INTENTS = (
+    "unknown", "proposal", "plan", "order", "original-order", "reflex-order", "filler-order",
+    "instance-order", "option",
+)  # fmt: skip
 
 
 class FhirError(ReportError):
@@ -110,6 +125,12 @@ def _problems(resource: dict[str, Any], prefix: str) -> Iterator[str]:
         yield from _code(resource.get("status"), RESPONSE_STATUS, f"{prefix}status")
     elif kind == "Patient":
         yield from _code(resource.get("gender"), GENDERS, f"{prefix}gender")
+    elif kind == "ServiceRequest":
+        yield from _code(resource.get("status"), REQUEST_STATUS, f"{prefix}status")
+        yield from _code(resource.get("intent"), REQUEST_INTENTS, f"{prefix}intent")
+    elif kind == "Task":
+        yield from _code(resource.get("status"), TASK_STATUS, f"{prefix}status")
+        yield from _code(resource.get("intent"), TASK_INTENTS, f"{prefix}intent")
     elif kind == "Bundle":
         yield from _code(resource.get("type"), BUNDLE_TYPES, f"{prefix}type")
         seen: set[str] = set()
