@@ -27,6 +27,7 @@ MODULES = [
     "benchmarks.bench_staff",
     "benchmarks.bench_reports",
     "benchmarks.bench_export",
+    "benchmarks.bench_fhir",
 ]
 
 

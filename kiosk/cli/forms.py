@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli import paper, preview
+from kiosk.cli import forms_import, paper, preview
 from kiosk.cli.errors import EXIT_BAD_INPUT, CommandError, fail
 from kiosk.engine import AnswerError, FormError, FormLibrary, check_paths
 from kiosk.engine.form import Form
@@ -67,6 +67,7 @@ def register(commands: Any) -> None:
 
     preview.register(sub, _library, lambda: LicenceRegister(paths.data_dir()).references())
     paper.register(sub, _library, lambda: LicenceRegister(paths.data_dir()).references())
+    forms_import.register(sub)
 
     p = sub.add_parser("schema", help="print the JSON Schema of form or pathway files")
     p.add_argument("which", nargs="?", choices=["form", "pathways"], default="form")

@@ -21,8 +21,8 @@ from kiosk.engine.schema import SOCIAL_NEEDS, Chart, FormSpec, Item
 
 HELP_REQUEST = "help_request"
 FACT_KEYS = {
-    "items": ("identifying", "demographic", "measure", "highlight", "label"),
-    "scores": ("measure",),
+    "items": ("identifying", "demographic", "measure", "highlight", "label", "coding"),
+    "scores": ("measure", "coding"),
 }
 FLAG_FACT_KEYS = ("category", "word")
 

@@ -78,12 +78,25 @@ class Licence(Strict):
     )
 
 
+class Coding(Strict):
+    """A code in a published code system (LOINC, SNOMED CT, ...), as FHIR writes it."""
+
+    system: NonEmpty = Field(description="the code system's URL, e.g. http://loinc.org")
+    code: NonEmpty
+    display: NonEmpty | None = None
+
+
 class Option(Strict):
     code: Code
     text: Text
     value: Number | None = Field(default=None, description="numeric value used in scoring")
     exclusive: bool = Field(
         default=False, description="multiple choice: this option cannot be combined with others"
+    )
+    coding: Coding | None = Field(
+        default=None,
+        description="the answer's code in a published code system",
+        exclude_if=lambda value: value is None,
     )
 
 
@@ -198,6 +211,7 @@ class Item(Strict):
         "shown apart at the top of staff summaries: own_words, questions or essential"
     )
     label: NonEmpty | None = Declared("a short name for the answer on staff screens and reports")
+    coding: Coding | None = Declared("the question's code in a published code system (LOINC)")
 
 
 class _ScoreBase(Strict):
@@ -206,6 +220,7 @@ class _ScoreBase(Strict):
     bands: list[Band] | None = None
     band_step: Annotated[float, Field(gt=0)] = 1
     measure: Measure | None = Declared("a measure tracked over visits")
+    coding: Coding | None = Declared("the score's code in a published code system (LOINC)")
 
 
 class SumScore(_ScoreBase):
