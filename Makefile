@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# What npm ci leaves once tools/lhc-forms/node_modules matches its lock file.
+LHC_FORMS := tools/lhc-forms/node_modules/.package-lock.json
 
 .PHONY: run staff try test lint bench screenshots format clean translations package \
 	upgrade-deps system-run system-test
@@ -24,8 +26,13 @@ try: $(STAMP)
 	$(VENV)/bin/kiosk forms try cardiology
 
 ## test: install what the tests need (system packages too) and run the whole suite
-test: system-test $(STAMP)
+test: system-test $(STAMP) $(LHC_FORMS)
 	$(PY) -m pytest
+
+# NLM's LHC-Forms and playwright-core, exactly as tools/lhc-forms/package-lock.json pins
+# them (integrity hashes; no install scripts), for tests/reports/test_lhc_forms.py.
+$(LHC_FORMS): tools/lhc-forms/package.json tools/lhc-forms/package-lock.json
+	cd tools/lhc-forms && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 
 # The Debian packages each needs, installed with apt-get when missing (as root;
 # otherwise the exact apt-get line is printed and make stops).

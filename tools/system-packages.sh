@@ -25,9 +25,10 @@ libxcb-xkb.so.1:libxcb-xkb1 libxkbcommon-x11.so.0:libxkbcommon-x11-0
 libX11-xcb.so.1:libx11-xcb1"
 # command:Debian package. The release tests build the tablet bundle (PyInstaller needs
 # objdump), check the systemd units, the shell scripts, the apt snippet and the proxy
-# example, and back up PostgreSQL clinics with pg_dump/pg_restore.
+# example, and back up PostgreSQL clinics with pg_dump/pg_restore. The FHIR client check
+# renders the Questionnaires in LHC-Forms (npm) in headless Chromium, driven from node.
 test_tools="objdump:binutils systemd-analyze:systemd shellcheck:shellcheck apt-config:apt
-nginx:nginx-light pg_dump:postgresql-client"
+nginx:nginx-light pg_dump:postgresql-client chromium:chromium node:nodejs npm:npm"
 xvfb_tools="xvfb-run:xvfb xauth:xauth"
 
 missing=()

@@ -13,7 +13,7 @@ from typing import Any
 from kiosk.engine.answers import PREFER_NOT, allows_prefer_not, max_length, option_codes
 from kiosk.engine.expressions import ExpressionError
 from kiosk.engine.form import Form
-from kiosk.engine.schema import Item
+from kiosk.engine.schema import Item, MeanScore, Score, SumScore
 from kiosk.reports.fhir_enable_when import (
     CODED_TYPES,
     Untranslatable,
@@ -28,6 +28,7 @@ ORDINAL_VALUE = f"{HL7}/ordinalValue"
 OPTION_EXCLUSIVE = f"{HL7}/questionnaire-optionExclusive"
 DISPLAY_CATEGORY = f"{HL7}/questionnaire-displayCategory"
 TRANSLATION = f"{HL7}/translation"
+CALCULATED = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
 
 ITEM_TYPES = {
     "info": "display",
@@ -81,7 +82,8 @@ def questionnaire(form: Form, *, base_url: str = DEFAULT_BASE_URL) -> dict[str, 
         "publisher": source.name,
         "description": description + (f"\n\nSource: {source.name} ({cited})" if cited else ""),
         "copyright": "\n\n".join(notes),
-        "item": [_item(form, n, item, base_url) for n, item in enumerate(spec.items)],
+        "item": [_item(form, n, item, base_url) for n, item in enumerate(spec.items)]
+        + score_items(form, base_url),
     }
     if title_ext:
         out["_title"] = title_ext
@@ -220,6 +222,66 @@ def coding(form: Form, item: Item, code: str, system: str) -> dict[str, Any]:
     if display_ext:
         out["_display"] = display_ext
     return out
+
+
+def score_items(form: Form, base_url: str = DEFAULT_BASE_URL) -> list[dict[str, Any]]:
+    """Sum and mean scores as read-only items computed by an SDC calculatedExpression.
+
+    Other kinds (conditions on flags, changes from a baseline, lookups, levels) have no
+    FHIRPath here; docs/exports.md lists what is carried.
+    """
+    out = []
+    for score in form.spec.scores:
+        expression = _score_expression(form, score)
+        if expression is None:
+            continue
+        label = score.label or score.id
+        out.append(
+            {
+                "extension": [
+                    {
+                        "url": CALCULATED,
+                        "valueExpression": {"language": "text/fhirpath", "expression": expression},
+                    },
+                    {"url": extension_url(base_url, "score"), "valueCode": score.kind},
+                ],
+                "linkId": score.id,
+                "text": label,
+                "type": "decimal",
+                "readOnly": True,
+            }
+        )
+    return out
+
+
+def _score_expression(form: Form, score: Score) -> str | None:
+    """FHIRPath for a sum or mean of items' numbers; None when it cannot be said."""
+    if not isinstance(score, SumScore | MeanScore):
+        return None
+    parts = []
+    for name in score.items:
+        item = form.items.get(name)
+        if item is None:
+            return None  # a score of scores
+        answers = f"%resource.item.where(linkId = '{name}').answer.value"
+        if item.type in ("scale", "integer"):
+            # A scale point's code is its number; "prefer not" converts to nothing.
+            parts.append(f"{answers}.code.toDecimal()" if item.type == "scale" else answers)
+        elif item.type in ("single_choice", "yes_no") and item.options:
+            chain = "{}"
+            for option in reversed(item.options):
+                if option.value is not None:
+                    chain = f"iif(code = '{option.code}', {option.value}, {chain})"
+            parts.append(f"{answers}.select({chain})")
+        else:
+            return None
+    values = parts[0] + "".join(f".combine({p})" for p in parts[1:])
+    needed = score.min_answered or len(parts)
+    if isinstance(score, MeanScore):
+        result = f"(({values}).sum() / ({values}).count()).round({score.round})"
+    else:
+        result = f"({values}).sum()"
+    return f"iif(({values}).count() >= {needed}, {result}, {{}})"
 
 
 def _bounds(item: Item) -> list[dict[str, Any]]:

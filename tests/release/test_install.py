@@ -168,7 +168,7 @@ def test_as_root_it_installs_what_the_tests_need(tmp_path: Path) -> None:
     installed = calls[1].split()
     assert installed[:3] == ["install", "-y", "-qq"]
     for package in ("libpulse0", "libegl1", "binutils", "systemd", "shellcheck", "apt",
-                    "postgresql-client"):  # fmt: skip
+                    "postgresql-client", "chromium", "nodejs", "npm"):  # fmt: skip
         assert package in installed[3:]
 
 

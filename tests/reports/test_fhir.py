@@ -89,9 +89,11 @@ def test_every_form_is_a_valid_questionnaire(form: Form) -> None:
     assert questionnaire["identifier"] == [{"system": f"{BASE}/form-hash", "value": form.hash}]
     assert questionnaire["name"][0].isupper() and questionnaire["name"].isidentifier()
     assert questionnaire["title"] == form.spec.title["en"]
-    assert [item["linkId"] for item in questionnaire["item"]] == list(form.items)
+    # The form's items, then its sum and mean scores as calculated items.
+    computed = [s.id for s in form.spec.scores if s.kind in ("sum", "mean")]
+    assert [item["linkId"] for item in questionnaire["item"]] == list(form.items) + computed
     # Nested items are help texts only: "<item id>-help", which no item id can be.
-    nested = set(link_ids(questionnaire["item"])) - set(form.items)
+    nested = set(link_ids(questionnaire["item"])) - set(form.items) - set(computed)
     assert all(n.endswith("-help") and n[: -len("-help")] in form.items for n in nested)
     assert form.spec.licence.name in questionnaire["copyright"]
     json.dumps(questionnaire)  # plain JSON values only

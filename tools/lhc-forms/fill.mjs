@@ -1,0 +1,70 @@
+// Render Questionnaires in NLM's LHC-Forms in headless Chromium and give back what it makes of answers.
+//
+//   node fill.mjs < jobs.json > results.json
+//
+// jobs.json: [{"questionnaire": {...}, "responses": [QuestionnaireResponse, ...]}, ...]
+// For each response, LHC-Forms renders the Questionnaire with the response's answers filled
+// in, applies its own enableWhen and calculatedExpression, and this prints
+// [{"version", "results": [[{"response": its QuestionnaireResponse, "enabled": [linkId, ...]}, ...], ...]}].
+// One browser serves every form. CHROMIUM names the browser (default /usr/bin/chromium).
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const jobs = JSON.parse(readFileSync(0, "utf8"));
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+try {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(pathToFileURL(join(here, "page.html")).href);
+  await page.waitForFunction(() => window.LForms && window.LForms.Util && window.LForms.FHIR);
+  const version = await page.evaluate(() => LForms.lformsVersion);
+  const results = [];
+  for (const job of jobs) {
+    const perForm = [];
+    for (const response of job.responses) {
+      perForm.push(
+        await page.evaluate(
+          async ({ questionnaire, response }) => {
+            const element = document.getElementById("form");
+            await LForms.Util.addFormToPage(questionnaire, element, {
+              fhirVersion: "R4",
+              questionnaireResponse: response,
+            });
+            // Let the form settle: calculated values and skip logic run after it is ready.
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            const filled = LForms.Util.getFormFHIRData("QuestionnaireResponse", "R4", element);
+            const enabled = [];
+            const walk = (items) => {
+              for (const item of items || []) {
+                enabled.push(item.linkId);
+                walk(item.items);
+              }
+            };
+            // getUserData(noFormDefData, noEmptyValue, noDisabledItem): every item shown.
+            walk(LForms.Util.getUserData(element, false, false, true).itemsData);
+            return { response: filled, enabled };
+          },
+          { questionnaire: job.questionnaire, response },
+        ),
+      );
+    }
+    results.push(perForm);
+  }
+  process.stdout.write(JSON.stringify({ version, errors, results }));
+} finally {
+  await browser.close();
+}
