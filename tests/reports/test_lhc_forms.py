@@ -135,6 +135,13 @@ def lhc_runs() -> dict[str, Any]:
                 ],
             }
         )
+    out = fill(jobs)
+    results = dict(zip((f.id for f in FORMS), out["results"], strict=True))
+    return {"version": out["version"], "inputs": inputs, "results": results, "today": today}
+
+
+def fill(jobs: list[dict[str, Any]]) -> dict[str, Any]:
+    """tools/lhc-forms/fill.mjs on these Questionnaires and responses."""
     env = dict(os.environ, CHROMIUM=chromium() or "")
     done = subprocess.run(
         ["node", str(TOOL / "fill.mjs")],
@@ -146,10 +153,9 @@ def lhc_runs() -> dict[str, Any]:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    out = json.loads(done.stdout)
+    out: dict[str, Any] = json.loads(done.stdout)
     assert out["errors"] == [], out["errors"]
-    results = dict(zip((f.id for f in FORMS), out["results"], strict=True))
-    return {"version": out["version"], "inputs": inputs, "results": results, "today": today}
+    return out
 
 
 def disagreements(form: Form, baseline: Any, raw: dict[str, Any], lhc: dict[str, Any]) -> list:
@@ -243,3 +249,47 @@ def test_an_untranslated_condition_is_shown_always(runs: dict[str, Any]) -> None
     shown = runs["results"][form.id][0]["enabled"]
     assert set(untranslated) <= set(shown)
     assert not set(untranslated) & set(without.enabled)
+
+
+def test_not_equal_holds_while_the_question_is_unanswered(runs: dict[str, Any]) -> None:
+    """The export relies on it (docs/exports.md, enableWhen): LHC-Forms reads FHIR's '!='
+    as the form language does, true when the question has no answer at all."""
+    a = {"system": "urn:test", "code": "yes"}
+    questionnaire = {
+        "resourceType": "Questionnaire",
+        "status": "active",
+        "item": [
+            {
+                "linkId": "a",
+                "text": "A",
+                "type": "choice",
+                "answerOption": [{"valueCoding": a}, {"valueCoding": {**a, "code": "no"}}],
+            },
+            {
+                "linkId": "b",
+                "text": "B",
+                "type": "integer",
+                "enableWhen": [{"question": "a", "operator": "!=", "answerCoding": a}],
+            },
+        ],
+    }
+
+    def response(*items: dict[str, Any]) -> dict[str, Any]:
+        return {"resourceType": "QuestionnaireResponse", "status": "completed", "item": list(items)}
+
+    b = {"linkId": "b", "answer": [{"valueInteger": 3}]}
+    unanswered, other, same = fill(
+        [
+            {
+                "questionnaire": questionnaire,
+                "responses": [
+                    response(b),
+                    response({"linkId": "a", "answer": [{"valueCoding": {**a, "code": "no"}}]}, b),
+                    response({"linkId": "a", "answer": [{"valueCoding": a}]}, b),
+                ],
+            }
+        ]
+    )["results"][0]
+    assert unanswered["enabled"] == ["a", "b"]
+    assert other["enabled"] == ["a", "b"]
+    assert same["enabled"] == ["a"]
