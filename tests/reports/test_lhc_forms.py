@@ -23,10 +23,10 @@ from typing import Any
 import pytest
 
 from kiosk.engine import Form, FormLibrary
-from kiosk.engine.answers import PREFER_NOT, allows_prefer_not
+from kiosk.engine.answers import PREFER_NOT, allows_prefer_not, option_codes
 from kiosk.engine.sample import random_answer, random_answers
 from kiosk.reports import fhir
-from kiosk.reports.fhir_enable_when import CODED_TYPES
+from kiosk.reports.fhir_enable_when import CODED_TYPES, scale_points
 from kiosk.reports.fhir_questionnaire import score_items
 from tests.conftest import skip_or_fail
 
@@ -137,7 +137,14 @@ def lhc_runs() -> dict[str, Any]:
         )
     out = fill(jobs)
     results = dict(zip((f.id for f in FORMS), out["results"], strict=True))
-    return {"version": out["version"], "inputs": inputs, "results": results, "today": today}
+    offered = dict(zip((f.id for f in FORMS), out["offered"], strict=True))
+    return {
+        "version": out["version"],
+        "inputs": inputs,
+        "results": results,
+        "offered": offered,
+        "today": today,
+    }
 
 
 def fill(jobs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -194,6 +201,41 @@ def test_lhc_forms_and_the_engine_agree(runs: dict[str, Any], form: Form) -> Non
     assert len(results) == len(raws) == RESPONSES_PER_FORM
     for n, (raw, lhc) in enumerate(zip(raws, results, strict=True)):
         assert disagreements(form, baseline, raw, lhc) == [], f"response {n}: {raw}"
+
+
+LHC_TYPES = {
+    "integer": "INT",
+    "date": "DT",
+    "short_text": "ST",
+    "long_text": "TX",
+    "postcode": "ST",
+    "nhs_number": "ST",
+}
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.id)
+def test_lhc_forms_offers_the_engines_answers(runs: dict[str, Any], form: Form) -> None:
+    """Each question as LHC-Forms puts it to the patient: the answer codes the engine
+    takes (scale points, options, "I don't want to answer" where offered), one or
+    many, required as the form says."""
+    offered = runs["offered"][form.id]
+    for item in form.spec.items:
+        shown = offered[item.id]
+        if item.type == "info":
+            assert shown["type"] == "TITLE", item.id
+            continue
+        if item.type in CODED_TYPES:
+            codes = [str(p) for p in scale_points(item)] if item.type == "scale" else None
+            if codes is not None and allows_prefer_not(item):
+                codes.append(PREFER_NOT)
+            expected = ("CODING", codes if codes is not None else list(option_codes(item)))
+        else:
+            expected = (LHC_TYPES[item.type], [])
+        assert (shown["type"], shown["codes"]) == expected, item.id
+        assert shown["repeats"] == (item.type == "multi_choice"), item.id
+        assert shown["required"] == item.required, item.id
+    for score in score_items(form):
+        assert offered[score["linkId"]]["type"] == "REAL"
 
 
 def test_the_responses_exercise_skip_logic_and_scores(runs: dict[str, Any]) -> None:

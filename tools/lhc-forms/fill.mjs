@@ -5,7 +5,8 @@
 // jobs.json: [{"questionnaire": {...}, "responses": [QuestionnaireResponse, ...]}, ...]
 // For each response, LHC-Forms renders the Questionnaire with the response's answers filled
 // in, applies its own enableWhen and calculatedExpression, and this prints
-// [{"version", "results": [[{"response": its QuestionnaireResponse, "enabled": [linkId, ...]}, ...], ...]}].
+// {"version", "errors", "results": [[{"response": its QuestionnaireResponse, "enabled": [linkId, ...]},
+// ...], ...], "offered": [{linkId: {"type", "codes", "repeats", "required"}, ...], ...]}.
 // One browser serves every form. CHROMIUM names the browser (default /usr/bin/chromium).
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -33,7 +34,30 @@ try {
   await page.waitForFunction(() => window.LForms && window.LForms.Util && window.LForms.FHIR);
   const version = await page.evaluate(() => LForms.lformsVersion);
   const results = [];
+  const offered = [];
   for (const job of jobs) {
+    // What LHC-Forms offers for each question, before anything is answered.
+    offered.push(
+      await page.evaluate(async (questionnaire) => {
+        const element = document.getElementById("form");
+        await LForms.Util.addFormToPage(questionnaire, element, { fhirVersion: "R4" });
+        const out = {};
+        const walk = (items) => {
+          for (const item of items || []) {
+            const cardinality = item.answerCardinality || {};
+            out[item.linkId] = {
+              type: item.dataType,
+              codes: (item.answers || []).map((answer) => answer.code),
+              repeats: cardinality.max === "*",
+              required: cardinality.min === "1",
+            };
+            walk(item.items);
+          }
+        };
+        walk(LForms.Util.getUserData(element, false, false, false).itemsData);
+        return out;
+      }, job.questionnaire),
+    );
     const perForm = [];
     for (const response of job.responses) {
       perForm.push(
@@ -64,7 +88,7 @@ try {
     }
     results.push(perForm);
   }
-  process.stdout.write(JSON.stringify({ version, errors, results }));
+  process.stdout.write(JSON.stringify({ version, errors, results, offered }));
 } finally {
   await browser.close();
 }
