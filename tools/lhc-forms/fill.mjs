@@ -6,7 +6,11 @@
 // For each response, LHC-Forms renders the Questionnaire with the response's answers filled
 // in, applies its own enableWhen and calculatedExpression, and this prints
 // {"version", "errors", "results": [[{"response": its QuestionnaireResponse, "enabled": [linkId, ...]},
-// ...], ...], "offered": [{linkId: {"type", "codes", "repeats", "required"}, ...], ...]}.
+// ...], ...], "offered": [{linkId: {"type", "codes", "repeats", "required"}, ...], ...],
+// "by_hand": [[{"response", "enabled", "answered": [linkId, ...]}, ...], ...]}.
+// A job's "by_hand" plans are answered as a patient would, in the rendered form: in order,
+// each step [{"linkId", "pick": option index} or {"linkId", "text"}] is taken only if
+// its question is on screen by then (clicking the option in LHC-Forms' list, or typing).
 // One browser serves every form. CHROMIUM names the browser (default /usr/bin/chromium).
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -35,6 +39,7 @@ try {
   const version = await page.evaluate(() => LForms.lformsVersion);
   const results = [];
   const offered = [];
+  const byHandResults = [];
   for (const job of jobs) {
     // What LHC-Forms offers for each question, before anything is answered.
     offered.push(
@@ -87,8 +92,51 @@ try {
       );
     }
     results.push(perForm);
+    const handResults = [];
+    for (const plan of job.by_hand || []) handResults.push(await byHand(page, job.questionnaire, plan));
+    byHandResults.push(handResults);
   }
-  process.stdout.write(JSON.stringify({ version, errors, results, offered }));
+  process.stdout.write(JSON.stringify({ version, errors, results, offered, by_hand: byHandResults }));
 } finally {
   await browser.close();
+}
+
+async function settle(page) {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+}
+
+async function byHand(page, questionnaire, plan) {
+  await page.evaluate(async (questionnaire) => {
+    await LForms.Util.addFormToPage(questionnaire, document.getElementById("form"), { fhirVersion: "R4" });
+  }, questionnaire);
+  const answered = [];
+  for (const step of plan) {
+    await settle(page);
+    const input = page.locator(`[id='${step.linkId}/1']`);
+    if ((await input.count()) === 0 || !(await input.isVisible())) continue;
+    if ("pick" in step) {
+      await input.click();
+      const options = page.locator("#completionOptions li:visible");
+      await options.first().waitFor();
+      await options.nth(step.pick).click();
+    } else {
+      await input.fill(step.text);
+      await input.press("Tab");
+    }
+    answered.push(step.linkId);
+  }
+  await settle(page);
+  return page.evaluate((answered) => {
+    const element = document.getElementById("form");
+    const enabled = [];
+    const walk = (items) => {
+      for (const item of items || []) {
+        enabled.push(item.linkId);
+        walk(item.items);
+      }
+    };
+    walk(LForms.Util.getUserData(element, false, false, true).itemsData);
+    const response = LForms.Util.getFormFHIRData("QuestionnaireResponse", "R4", element);
+    return { response, enabled, answered };
+  }, answered);
 }
