@@ -51,7 +51,8 @@ SUBMISSION = {
 
 
 def chromium() -> str | None:
-    return os.environ.get("CHROMIUM") or shutil.which("chromium")
+    """The browser: $CHROMIUM if set, else Debian's chromium on PATH."""
+    return shutil.which(os.environ.get("CHROMIUM") or "chromium")
 
 
 def tool_missing() -> str | None:
