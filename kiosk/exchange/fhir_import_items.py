@@ -323,31 +323,23 @@ class ItemReader:
         if op not in OPERATORS:
             self.note(f"{at}/operator", f"the operator '{op}' is not supported")
             return None
-        test = self.comparison(question, op, answer_key, value)
-        if test is not None:
-            # FHIR: a question with no answer meets no condition but 'exists' (and
-            # LHC-Forms agrees); in our conditions an unanswered item is != anything.
-            return f"answered({name}) and {test}" if op == "!=" else test
-        self.note(
-            f"{at}/{answer_key or 'operator'}",
-            f"a condition '{op}' on {answer_key or 'no answer'} of a {question.type} item "
-            "cannot be carried over",
-        )
-        return None
-
-    @staticmethod
-    def comparison(question: Question, op: str, answer_key: str, value: Any) -> str | None:
-        name = question.id
         if question.type == "yes_no" and answer_key == "answerBoolean" and op in ("=", "!="):
             return f"{name} {op} '{'yes' if value else 'no'}'"
         whole = int(value) if isinstance(value, int | float) and value == int(value) else None
         numeric = answer_key in ("answerInteger", "answerDecimal")
         if question.type == "integer" and numeric and whole is not None:
             return f"{name} {op} {whole}"
-        key = option_key(answer_key, value)
-        code = question.options.get(key) if key and op in ("=", "!=") else None
-        if code is None:
-            return None
-        if question.type == "multi_choice":
-            return f"includes({name}, '{code}')" if op == "=" else f"not includes({name}, '{code}')"
-        return f"{name} {op} '{code}'"
+        if question.options and op in ("=", "!="):
+            key = option_key(answer_key, value)
+            code = question.options.get(key) if key else None
+            if code is not None:
+                if question.type == "multi_choice":
+                    test = f"includes({name}, '{code}')"
+                    return test if op == "=" else f"not {test}"
+                return f"{name} {op} '{code}'"
+        self.note(
+            f"{at}/{answer_key or 'operator'}",
+            f"a condition '{op}' on {answer_key or 'no answer'} of a {question.type} item "
+            "cannot be carried over",
+        )
+        return None

@@ -254,12 +254,11 @@ def conditional_questionnaire() -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("answers", "enabled"),
     [
-        ({}, {"unanswered"}),
+        ({}, {"unanswered", "inner"}),
         ({"q1": "yes", "q2": "blue"}, {"all", "any", "unanswered", "inner"}),
         ({"q1": "yes", "q2": "red", "q3": 2}, {"any"}),
         ({"q1": "no", "q2": "blue", "q3": 5}, {"any", "inner"}),
-        ({"q1": "no", "q3": 4}, set()),
-        ({"q2": "red", "q3": 6}, {"any"}),
+        ({"q1": "no", "q3": 4}, {"inner"}),
     ],
 )
 def test_enable_when_all_and_any_decide_as_the_questionnaire_does(
