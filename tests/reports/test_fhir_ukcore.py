@@ -306,7 +306,11 @@ def test_the_clinic_bundle_has_national_codes_referrals_and_triage(
     [identified_request] = [
         e["resource"] for e in welsh["entry"] if e["resource"]["resourceType"] == "ServiceRequest"
     ]
-    assert identified_request["subject"]["identifier"]["system"] == fhir.NHS_NUMBER_SYSTEM
+    # The patient as the identified export names them: by NHS number, or by hospital
+    # number for a patient the clinic list knows only by that (whichever was referred).
+    subject = identified_request["subject"]["identifier"]
+    assert subject["system"] in (fhir.NHS_NUMBER_SYSTEM, f"{fhir.DEFAULT_BASE_URL}/hospital-number")
+    assert subject["value"]
 
 
 def test_the_nation_is_a_clinic_setting(tmp_path: Path) -> None:
