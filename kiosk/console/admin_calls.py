@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 # The same route names the clinic's admin router imports: both ends of the wire.
+from kiosk.console.transport_stub import Transport
 from kiosk.vocabulary import (
     AUDIT,
     BOARD_REPORT,
@@ -36,23 +37,11 @@ from kiosk.vocabulary import (
 )
 
 
-class AdministrationCalls:
+class AdministrationCalls(Transport):
     """Mixed into :class:`kiosk.console.client.StaffClient`, which does the talking."""
 
-    # Stubs of the host's transport, same signatures as StaffClient's on purpose, so
-    # mypy checks the calls below without this module importing the client.
-    def _call(
-        self,
-        method: str,
-        path: str,
-        body: Mapping[str, Any] | None = None,
-        *,
-        params: Mapping[str, Any] | None = None,
-        signing_in: bool = False,
-        token: str | None = None,
-    ) -> dict[str, Any]:
-        raise NotImplementedError  # StaffClient's
-
+    # A stub of the host's download, the same signature as StaffClient's on purpose
+    # (kiosk.console.transport_stub says why).
     def download(self, path: str, params: Mapping[str, Any], out: Path) -> int:
         raise NotImplementedError  # StaffClient's
 

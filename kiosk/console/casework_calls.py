@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 # The same route names the clinic's staff router imports: both ends of the wire.
+from kiosk.console.transport_stub import Transport
 from kiosk.vocabulary import (
     CLINIC_DAY,
     ENTRIES,
@@ -26,22 +27,8 @@ from kiosk.vocabulary import (
 )
 
 
-class CaseworkCalls:
+class CaseworkCalls(Transport):
     """Mixed into :class:`kiosk.console.client.StaffClient`, which does the talking."""
-
-    # A stub of the host's transport, the same signature as StaffClient's on purpose,
-    # so mypy checks the calls below without this module importing the client.
-    def _call(
-        self,
-        method: str,
-        path: str,
-        body: Mapping[str, Any] | None = None,
-        *,
-        params: Mapping[str, Any] | None = None,
-        signing_in: bool = False,
-        token: str | None = None,
-    ) -> dict[str, Any]:
-        raise NotImplementedError  # StaffClient's
 
     # ------------------------------------------------------------ staff work
     def queue(
