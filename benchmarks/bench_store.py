@@ -72,7 +72,13 @@ def answer_save_p95_ms() -> dict[str, Any]:
             base.append((time.perf_counter() - start) * 1000)
         bare.close()
     value, baseline = _p95(times), _p95(base)
-    return {"value": value, "unit": "ms", "baseline": baseline, "ratio": value / baseline}
+    return {
+        "value": value,
+        "unit": "ms",
+        "baseline": baseline,
+        "ratio": value / baseline,
+        "n": SAVES,
+    }
 
 
 def seal_submission_ms() -> dict[str, Any]:
@@ -89,7 +95,7 @@ def seal_submission_ms() -> dict[str, Any]:
             journey.submit()
             times.append((time.perf_counter() - start) * 1000)
         store.close()
-    return {"value": statistics.median(times), "unit": "ms"}
+    return {"value": statistics.median(times), "unit": "ms", "n": len(times)}
 
 
 def _queue(store: TabletStore, library: FormLibrary, count: int, rng: random.Random) -> None:
@@ -108,7 +114,7 @@ def db_bytes_per_1000_submissions() -> dict[str, Any]:
         store.checkpoint()
         store.close()
         size = sum(p.stat().st_size for p in Path(folder).glob(DATABASE_FILE + "*"))
-    return {"value": float(size), "unit": "bytes"}
+    return {"value": float(size), "unit": "bytes", "n": 1000}
 
 
 def open_store_10k_ms() -> dict[str, Any]:
@@ -154,7 +160,7 @@ def open_store_10k_ms() -> dict[str, Any]:
             opened = TabletStore.open(Path(folder), clinic.public)
             times.append((time.perf_counter() - start) * 1000)
             opened.close()
-    return {"value": statistics.median(times), "unit": "ms"}
+    return {"value": statistics.median(times), "unit": "ms", "n": 10_000}
 
 
 METRICS = {

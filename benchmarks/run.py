@@ -1,8 +1,13 @@
 """Run every benchmark, write build/bench.json and print a table.
 
-Each metric is ``{"value": ..., "unit": ...}``; where a floor can be measured
-in the same run (the machine is shared and noisy), the metric also carries
-``"baseline"`` (the floor, same unit) and ``"ratio"`` (value / baseline).
+Each metric is ``{"value": ..., "unit": ..., "n": ...}``: ``n`` is the size of
+the workload it ran (rows, questions, submissions...), and a metric whose size
+can be changed (an environment variable for a quick check) is named after the
+size it ran, so figures of different sizes are never compared by mistake.
+Where a floor can be measured in the same run (the machine is shared and
+noisy), the metric also carries ``"baseline"`` (the floor, same unit) and
+``"ratio"`` (value / baseline). A metric that cannot be measured (a missing
+PostgreSQL server, say) fails the run rather than being left out.
 
     python benchmarks/run.py [--output build/bench.json] [--only NAME ...]
 """
@@ -39,14 +44,22 @@ def main() -> int:
     results: dict[str, dict[str, float | str]] = {}
     for name in MODULES:
         module = importlib.import_module(name)
-        results.update(module.run(only=set(args.only) if args.only else None))
+        measured = module.run(only=set(args.only) if args.only else None)
+        for metric, entry in measured.items():
+            if "n" not in entry:
+                raise SystemExit(f"{name}: metric {metric} does not say its workload size (n)")
+        results.update(measured)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"{'metric':<28} {'value':>14} {'unit':<10} {'baseline':>12} {'ratio':>8}")
+    print(f"{'metric':<34} {'n':>9} {'value':>14} {'unit':<8} {'baseline':>12} {'ratio':>8}")
     for metric, entry in results.items():
         baseline = f"{entry['baseline']:.3f}" if "baseline" in entry else ""
         ratio = f"{entry['ratio']:.2f}" if "ratio" in entry else ""
-        print(f"{metric:<28} {entry['value']:>14.3f} {entry['unit']:<10} {baseline:>12} {ratio:>8}")
+        size = f"{entry['n']:,}"
+        print(
+            f"{metric:<34} {size:>9} {entry['value']:>14.3f} {entry['unit']:<8} "
+            f"{baseline:>12} {ratio:>8}"
+        )
     print(f"\nwritten to {args.output} (python {platform.python_version()}, {platform.machine()})")
     return 0
 
