@@ -309,3 +309,36 @@ class Hl7Message(Base):
     message: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted
     ack_code: Mapped[str] = mapped_column(String(2))  # AA | AE | AR
     ack: Mapped[str] = mapped_column(Text)  # never patient data: codes and reasons only
+
+
+class SignInCount(Base):
+    """Failed sign-ins that belong to no account, kept where every service process
+    sees them (kiosk/clinic/sign_in_limits.py): ``kind`` "name" counts tries at a
+    username that does not exist (``locked_until`` once it reaches the limit);
+    "source" counts failures from one address in a window that began at
+    ``started``. ``key`` is a keyed HMAC of the username or address, never the
+    text itself (someone may type a password into the username box). Rows whose
+    lock or window has ended are forgotten."""
+
+    __tablename__ = "sign_in_counts"
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    started: Mapped[float] = mapped_column(index=True)
+    locked_until: Mapped[float] = mapped_column(default=0.0, server_default=text("0"))
+
+
+class AnonymousRefusals(Base):
+    """One minute of refused anonymous requests from one address with one outcome
+    (kiosk/clinic/audit_flood.py): the first is in the audit log already; ``count``
+    more came after it. When the minute is over the row is deleted and its count
+    written to the audit log as one row, by whichever service process gets there
+    first."""
+
+    __tablename__ = "anonymous_refusals"
+    remote: Mapped[str] = mapped_column(String(64), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(40), primary_key=True)
+    started: Mapped[float] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))

@@ -94,7 +94,8 @@ class Plumbing:
         self.clock = clock
         self.nation = DEFAULT_NATION  # set from [clinic] nation by setup.open_configured
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._anonymous = AnonymousFlood()  # coalesces anonymous refusals in the audit
+        # Coalesces anonymous refusals in the audit, counting in the database.
+        self._anonymous = AnonymousFlood(self.transaction)
         self.catalogue = Catalogue(forms_folders)  # pathways as served, for intake checks
 
     @contextmanager

@@ -22,12 +22,13 @@ A sign-in takes its try from the database before the password is checked: one
 serialises these, on SQLite and PostgreSQL alike, across any number of service
 processes), and only a try within ``MAX_FAILURES`` is checked at all. Success
 gives the tries back. So no number of guesses sent at once gets more than
-``MAX_FAILURES`` password checks. Unknown usernames are counted the same way in
-memory, so they answer like real ones (``bad_login``, then ``locked``).
+``MAX_FAILURES`` password checks. Unknown usernames and source addresses are counted
+the same way, in the database too (``sign_in_counts``), so they answer like real ones
+(``bad_login``, then ``locked``) and count on every service process alike.
 
 argon2id needs 64 MiB for every hash it works out; ``PasswordGate``
 (kiosk.clinic.sign_in_limits, with the per-address and unknown-name counts) lets only a
-few run at once, a few more wait a short time, and the rest are refused
+few run at once in each service process, a few more wait a short time, and the rest are refused
 ``Throttled`` ``busy`` with ``retry_after``, so a flood of sign-ins cannot exhaust memory.
 """
 
@@ -72,8 +73,8 @@ class StaffAccounts:
         self._key = token_key
         self.hasher = hasher or PasswordHasher()
         self.gate = PasswordGate()
-        self._unknown = UnknownNames()
-        self.sources = Sources()
+        self._unknown = UnknownNames(plumbing.transaction, token_key)
+        self.sources = Sources(plumbing.transaction, token_key)
         self.session_hours = SESSION_HOURS
 
     def limit_password_checks(self, at_once: int, waiting: int) -> None:
