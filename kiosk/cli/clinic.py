@@ -6,7 +6,7 @@ with the clinic folder and its passphrase file (``DIR --passphrase-file F
 [--database URL]``).
 
 kiosk clinic init CLINIC [--host NAME ...]
-kiosk clinic serve CLINIC [--host H] [--port P]
+kiosk clinic serve CLINIC [--host H] [--port P] [--workers N]   N processes: PostgreSQL only
 kiosk clinic serve --demo DIR          a demo clinic: SQLite, demo users, list and code
 kiosk clinic check-config [--config F] check the settings, keys and database; change nothing
 kiosk clinic enrolment-code CLINIC
@@ -59,6 +59,9 @@ def register(commands: Any) -> None:
     p.add_argument("--demo", type=Path, default=None, metavar="DIR")
     p.add_argument("--host", default=None, help="default: [server] host, or 127.0.0.1")
     p.add_argument("--port", type=int, default=None, help="default: [server] port, or 8443")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="service processes sharing the port (PostgreSQL only); "
+                        "default: [server] workers, or 1")  # fmt: skip
     p = sub.add_parser("check-config", help="check the settings file, keys and database")
     clinic_arguments(p, folder=False)
     p.set_defaults(handler=check_config, folder=None)
@@ -254,8 +257,11 @@ def rotate_key(args: argparse.Namespace) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     from kiosk.clinic.setup import uvicorn_server
+    from kiosk.clinic.workers import workers_problem
 
-    options = None
+    options, workers = None, 1
+    if args.demo is not None and args.workers not in (None, 1):
+        return fail("the demo clinic runs on SQLite: one service process only (no --workers)")
     try:
         if args.demo is not None:
             host, port = args.host or "127.0.0.1", args.port or 8443
@@ -271,9 +277,17 @@ def serve(args: argparse.Namespace) -> int:
         else:
             target = target_of(args)
             host, port = args.host or target.host, args.port or target.port
+            workers = target.workers if args.workers is None else args.workers
+            if (problem := workers_problem(workers, target.database_url)) is not None:
+                return fail(problem)
             service, folder, options = open_clinic(args), target.folder, target.server_options
     except OSError as exc:
         return fail(exc)
+    if workers > 1:
+        from kiosk.clinic.workers import serve_workers
+
+        print(f"clinic service on https://{host}:{port} ({workers} processes)", file=sys.stderr)
+        return serve_workers(service, folder, host, port, options, workers)
     print(f"clinic service on https://{host}:{port}", file=sys.stderr)
     server = uvicorn_server(service, folder, host, port, options)
     server.run()  # type: ignore[attr-defined]

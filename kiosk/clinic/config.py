@@ -15,6 +15,7 @@
     api_docs = false                                # /docs, /redoc, /openapi.json
     proxy_protocol_port = 8444                      # optional: nginx with proxy_protocol on
     proxy_protocol_from = ["127.0.0.1"]
+    workers = 1                                     # service processes (over 1: PostgreSQL)
 
     [backups]
     folder = "/var/backups/what-matters-clinic"
@@ -61,6 +62,7 @@ DEFAULT_KEEP = 10
 PASSWORD_CHECKS_AT_ONCE = 2
 PASSWORD_CHECKS_WAITING = 8
 SESSION_HOURS = 10  # a working shift: how long a staff sign-in lasts, refreshes or not
+MAX_WORKERS = 64  # service processes; each holds its own database connections
 MLLP_PORT = 2575  # the port IANA lists for HL7 over MLLP
 MLLP_MAX_MESSAGE_BYTES = 1024 * 1024
 MLLP_READ_TIMEOUT = 60
@@ -76,6 +78,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "proxy_protocol_from",
         "password_checks_at_once",
         "password_checks_waiting",
+        "workers",
     ),
     "backups": ("folder", "before_upgrade", "keep"),
     "staff": ("session_hours",),
@@ -137,6 +140,7 @@ class ClinicConfig:
     password_checks_at_once: int = PASSWORD_CHECKS_AT_ONCE
     password_checks_waiting: int = PASSWORD_CHECKS_WAITING
     session_hours: int = SESSION_HOURS
+    workers: int = 1  # service processes sharing the port (kiosk.clinic.workers)
     backups: BackupPolicy | None = None
     source: Path | None = None  # the file it came from, for messages
     server_options: ServerOptions = field(default_factory=ServerOptions)
@@ -207,6 +211,7 @@ class ClinicConfig:
             password_checks_at_once=server.get("password_checks_at_once", PASSWORD_CHECKS_AT_ONCE),
             password_checks_waiting=server.get("password_checks_waiting", PASSWORD_CHECKS_WAITING),
             session_hours=staff.get("session_hours", SESSION_HOURS),
+            workers=server.get("workers", 1),
             backups=BackupPolicy(
                 resolved(backups["folder"]) if "folder" in backups else folder / BACKUPS_FOLDER,
                 backups.get("before_upgrade", True),
@@ -231,6 +236,8 @@ class ClinicConfig:
 def _checked(where: str, key: str, value: Any) -> Any:
     if key == "port":
         return whole_number(where, value, 1, 65535)
+    if key == "workers":
+        return whole_number(where, value, 1, MAX_WORKERS)
     if key == "password_checks_at_once":
         return whole_number(where, value, 1, 64)
     if key == "password_checks_waiting":

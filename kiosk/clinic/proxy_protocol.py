@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import socket
 import ssl
 import struct
 from collections.abc import Callable, Sequence
@@ -241,9 +242,12 @@ def allowed_networks(
     return [ipaddress.ip_network(entry, strict=False) for entry in entries]
 
 
-def server_with_proxy_port(config: Any, port: int, allowed: Sequence[str]) -> Any:
+def server_with_proxy_port(
+    config: Any, port: int, allowed: Sequence[str], sock: socket.socket | None = None
+) -> Any:
     """A uvicorn server that also listens on ``port`` for PROXY protocol connections
-    from ``allowed`` (addresses or networks), with the same TLS and application."""
+    from ``allowed`` (addresses or networks), with the same TLS and application;
+    on ``sock`` instead if given (bound already, shared by several service processes)."""
     import uvicorn
 
     networks = allowed_networks(allowed)
@@ -263,12 +267,16 @@ def server_with_proxy_port(config: Any, port: int, allowed: Sequence[str]) -> An
 
             assert settings.ssl is not None
             context = settings.ssl
-            listener = await loop.create_server(
-                lambda: ProxyProtocolFront(make_http, context, networks),
-                host=settings.host,
-                port=port,
-                backlog=settings.backlog,
-            )
+
+            def front() -> ProxyProtocolFront:
+                return ProxyProtocolFront(make_http, context, networks)
+
+            if sock is not None:
+                listener = await loop.create_server(front, sock=sock, backlog=settings.backlog)
+            else:
+                listener = await loop.create_server(
+                    front, host=settings.host, port=port, backlog=settings.backlog
+                )
             await super().startup(sockets)
             self.servers.append(listener)
 

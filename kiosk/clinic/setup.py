@@ -7,6 +7,7 @@ passphrase), ``server.key`` (column encryption, patient keys, tokens),
 
 from __future__ import annotations
 
+import socket
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,9 +92,12 @@ def uvicorn_server(
     host: str,
     port: int,
     options: ServerOptions | None = None,
+    *,
+    proxy_socket: socket.socket | None = None,
 ) -> object:
     """The HTTPS server for ``service`` (not yet started); nonces too old to matter are
-    forgotten first.
+    forgotten first. ``proxy_socket``: the PROXY protocol port already bound (by the
+    parent of several service processes, kiosk.clinic.workers).
 
     Forwarding headers (``X-Forwarded-For``, ``X-Forwarded-Proto``) are believed only
     from ``options.trusted_proxies``; with none (the default) uvicorn's own default,
@@ -120,7 +124,7 @@ def uvicorn_server(
         from kiosk.clinic.proxy_protocol import server_with_proxy_port
 
         return server_with_proxy_port(
-            config, options.proxy_protocol_port, options.proxy_protocol_from
+            config, options.proxy_protocol_port, options.proxy_protocol_from, proxy_socket
         )
     return uvicorn.Server(config)
 
@@ -133,7 +137,6 @@ def serve_in_thread(
     options: ServerOptions | None = None,
 ) -> RunningServer:
     """Start serving on a background thread; returns once it accepts connections."""
-    import socket
     import time
 
     if port == 0:
