@@ -100,11 +100,14 @@ def clinic(tmp_path: Path, postgres_url: str) -> Iterator[Clinic]:
 
 
 @contextmanager
-def serving(clinic: Clinic, workers: int) -> Iterator[Served]:
-    """``kiosk clinic serve --workers N`` in a process of its own, until SIGTERM."""
+def serving(clinic: Clinic, workers: int, server: str = "") -> Iterator[Served]:
+    """``kiosk clinic serve --workers N`` in a process of its own, until SIGTERM;
+    ``server``: lines for the settings file's [server] section."""
     port = free_port()
+    config = clinic.config.with_name(f"clinic-{port}.toml")
+    config.write_text(f"{clinic.config.read_text()}[server]\n{server}", encoding="utf-8")
     popen = subprocess.Popen(
-        [*KIOSK, "clinic", "serve", "--config", str(clinic.config), "--port", str(port),
+        [*KIOSK, "clinic", "serve", "--config", str(config), "--port", str(port),
          "--workers", str(workers)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -281,6 +284,42 @@ def test_a_killed_service_process_is_replaced_and_the_others_keep_answering(
             time.sleep(0.2)
         for _ in range(10):
             assert httpx.get(f"{served.url}{API}/health", verify=clinic.tls()).is_success
+
+
+def signed_in_over_proxy_protocol(port: int, certificate: Path, client: str) -> bytes:
+    """What nginx with ``proxy_protocol on;`` sends: a header naming ``client``, then
+    the client's TLS untouched; here carrying a sign-in at an unknown username."""
+    body = json.dumps({"username": f"nobody{client.replace('.', '')}", "password": "x"}).encode()
+    request = (
+        b"POST /api/v1/auth/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nConnection: close\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+    context = ssl.create_default_context(cafile=str(certificate))
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as raw:
+        raw.sendall(f"PROXY TCP4 {client} 127.0.0.1 56324 443\r\n".encode())
+        with context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+            tls.sendall(request)
+            answer = b""
+            while chunk := tls.recv(65536):
+                answer += chunk
+    return answer
+
+
+@pytest.mark.control("H-27-C4")
+def test_the_proxy_protocol_port_is_served_by_every_process(clinic: Clinic) -> None:
+    """Behind nginx's TLS pass-through the audit log still records each client's own
+    address, whichever of the service processes takes the connection."""
+    port = free_port()
+    clients = [f"203.0.113.{n}" for n in range(1, 9)]
+    with serving(clinic, 2, f"proxy_protocol_port = {port}\n"):
+        for client in clients:
+            answer = signed_in_over_proxy_protocol(port, clinic.certificate, client)
+            assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
+    with clinic.service.transaction() as db:
+        remotes = list(db.scalars(select(AuditEntry.remote).where(AuditEntry.action == "login")))
+    assert remotes == clients
 
 
 def test_more_than_one_process_on_sqlite_is_refused(tmp_path: Path) -> None:
