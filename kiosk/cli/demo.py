@@ -15,12 +15,14 @@ import dataclasses
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.site import paths
 from kiosk.site.settings import SETTINGS_FILE
-from kiosk.store import StaffPin, TabletStore
 from kiosk.vocabulary import ADMINISTRATOR, CLINICIAN, LINK_WORKER, RECEPTIONIST
+
+if TYPE_CHECKING:
+    from kiosk.store import TabletStore
 
 DEMO_PASSPHRASE = b"demo clinic passphrase - not for real use"
 DEMO_USERS = (
@@ -63,6 +65,14 @@ def prepare_demo_clinic(folder: Path, hosts: list[str]) -> Any:
     return service
 
 
+def made_demo_tablet(folder: Path) -> Path | None:
+    """The demo tablet's data folder if an earlier run made it (its settings file is
+    written last, once it is enrolled), else None. The kiosk then starts at once and
+    the demo clinic after it, since nothing before the first patient needs the clinic."""
+    tablet = folder / "tablet"
+    return tablet if (tablet / SETTINGS_FILE).is_file() else None
+
+
 def prepare_demo(folder: Path) -> tuple[Path, Any]:
     """Start the demo clinic beside the kiosk and enrol the demo tablet with it (once).
 
@@ -97,6 +107,8 @@ def prepare_demo(folder: Path) -> tuple[Path, Any]:
 
 def demo_day(store: TabletStore) -> None:
     """The demo staff PIN."""
+    from kiosk.store import StaffPin
+
     pin = StaffPin(store)
     if not pin.is_set():
         pin.set_pin(DEMO_PIN)

@@ -8,17 +8,42 @@ refusal) are caught here, once, and shown as one plain line with exit code 2
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import clinic, enrol, export, forms, keys, run, simulate, staff, tablet
 from kiosk.cli.errors import fail
 from kiosk.errors import KnownError
 
+COMMANDS = {
+    "forms": "forms",
+    "simulate": "simulate",
+    "keys": "keys",
+    "tablet": "tablet",
+    "run": "run",
+    "clinic": "clinic",
+    "enrol": "enrol",
+    "staff": "staff",
+    "export": "export",
+    "imd": "export",
+}
+"""Each command and the module of ``kiosk.cli`` that registers it, in the order of
+``kiosk --help``. A command imports only its own module: the patient kiosk starts
+without loading the clinic service's."""
 
-def build_parser() -> argparse.ArgumentParser:
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (the options before it take no values)."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``command``, only that command's part of it."""
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="What Matters Kiosk: waiting-room questionnaires for NHS outpatient clinics.",
@@ -26,21 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    forms.register(commands)
-    simulate.register(commands)
-    keys.register(commands)
-    tablet.register(commands)
-    run.register(commands)
-    clinic.register(commands)
-    enrol.register(commands)
-    staff.register(commands)
-    export.register(commands)
+    modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for name in modules:
+        importlib.import_module(f"kiosk.cli.{name}").register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command_in(words)).parse_args(words)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -8,6 +8,11 @@ its private half in ``DIR/clinic`` (never in the tablet's data folder) and
 runs the tablet from ``DIR/tablet`` with a device key, a staff PIN, self
 check-in and a made-up clinic list for today. Submissions wait in the outbox
 until a clinic service is there to receive them.
+
+Only the settings are read before the kiosk's first screen is shown: the forms, the
+store (checked as it opens: a damaged database still stops the kiosk with its own
+message) and then sync load after it (kiosk.ui.app); so does the demo clinic, once
+the demo tablet has been made.
 """
 
 from __future__ import annotations
@@ -17,18 +22,19 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.cli.demo import DEMO_HINT, DEMO_PIN, demo_day, prepare_demo
+from kiosk.cli.demo import DEMO_HINT, DEMO_PIN, demo_day, made_demo_tablet, prepare_demo
 from kiosk.cli.errors import fail
-from kiosk.engine import FormLibrary
 from kiosk.errors import KnownError
-from kiosk.exchange.clinic_list import ClinicList
 from kiosk.site import paths
 from kiosk.site.licences import LicenceRegister
 from kiosk.site.settings import SETTINGS_FILE, TabletSettings
-from kiosk.store import FileKeyStore, StoreError, TabletStore
-from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
+
+if TYPE_CHECKING:
+    from kiosk.exchange.clinic_list import ClinicList
+    from kiosk.store import TabletStore
+    from kiosk.ui.app import KioskParts
 
 
 def register(commands: Any) -> None:
@@ -45,6 +51,7 @@ def register(commands: Any) -> None:
 
 def start_sync(store: TabletStore, data_dir: Path, on_not_enrolled: Callable[[], None]) -> Any:
     """The sync worker for an enrolled tablet (None if it is not enrolled)."""
+    from kiosk.store import FileKeyStore
     from kiosk.sync.config import read_clinic_record
     from kiosk.sync.enrol import enrolled_client
     from kiosk.sync.worker import Syncer, SyncReport, SyncWorker
@@ -88,6 +95,9 @@ def form_folders(data_dir: Path) -> list[Path]:
 
 def clinic_list_source(store: TabletStore, data_dir: Path) -> Callable[[], ClinicList | None]:
     """Reads today's list when asked (on the background thread); None without a device key."""
+    from kiosk.store import FileKeyStore
+    from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
+
     keys = FileKeyStore(data_dir)
     if not keys.exists():
         return lambda: None
@@ -95,15 +105,45 @@ def clinic_list_source(store: TabletStore, data_dir: Path) -> Callable[[], Clini
     return lambda: lists.for_day(dt.date.today())
 
 
+def open_parts(
+    data_dir: Path, pathway: str, licences: dict[str, str], settings: TabletSettings, demo: bool
+) -> KioskParts:
+    """The forms (an unusable pathway refused) and the store, opened and checked."""
+    from kiosk.engine import FormLibrary
+    from kiosk.store import StoreError, TabletStore
+    from kiosk.ui.app import KioskParts
+
+    library = FormLibrary.load(*form_folders(data_dir))
+    library.pathway_forms(pathway, licences)  # refuse an unusable pathway up front
+    store = TabletStore.open(data_dir, retention_days=settings.outbox_retention_days)
+    try:
+        if demo:
+            demo_day(store)
+        return KioskParts(store, library, clinic_list_source(store, data_dir))
+    except StoreError:
+        store.close()
+        raise
+
+
 def run_kiosk(args: argparse.Namespace) -> int:
-    from kiosk.sync.errors import SyncError
     from kiosk.ui.app import no_screen, run_enrolment
     from kiosk.ui.app import run_kiosk as show_kiosk
 
-    demo_clinic = None
+    demo_clinic: list[Any] = []  # the demo clinic, once it runs
+    opened: list[TabletStore] = []
+
+    def stop_demo() -> None:
+        for clinic in demo_clinic:
+            clinic.stop()
+
     try:
         if args.demo:
-            data_dir, demo_clinic = prepare_demo(args.demo)
+            made = made_demo_tablet(args.demo)
+            if made is None:  # the first run: the clinic enrols the demo tablet first
+                made, clinic = prepare_demo(args.demo)
+                demo_clinic.append(clinic)
+                print(DEMO_HINT.format(pin=DEMO_PIN, url=clinic.url), file=sys.stderr)
+            data_dir = made
         else:
             data_dir = args.data_dir or paths.data_dir()
             if needs_enrolment(data_dir):
@@ -120,56 +160,52 @@ def run_kiosk(args: argparse.Namespace) -> int:
                     )
         settings = TabletSettings.load(data_dir / SETTINGS_FILE)
         pathway = args.pathway or settings.pathway
-        library = FormLibrary.load(*form_folders(data_dir))
         licences = LicenceRegister(paths.data_dir()).references()
-        library.pathway_forms(pathway, licences)  # refuse an unusable pathway up front
-        store = TabletStore.open(data_dir, retention_days=settings.outbox_retention_days)
     except (KnownError, OSError) as exc:
-        if demo_clinic is not None:
-            demo_clinic.stop()
+        stop_demo()
         return fail(exc)
-    try:
-        if args.demo:
-            demo_day(store)
-            url = demo_clinic.url if demo_clinic is not None else "?"
-            print(DEMO_HINT.format(pin=DEMO_PIN, url=url), file=sys.stderr)
-        clinic_list = clinic_list_source(store, data_dir)
-    except StoreError as exc:
-        store.close()
-        if demo_clinic is not None:
-            demo_clinic.stop()
-        return fail(exc)
-    if no_screen():
-        store.close()
-        if demo_clinic is not None:
-            demo_clinic.stop()
-        return fail(
-            "there is no screen to show the kiosk on (no DISPLAY or WAYLAND_DISPLAY). "
-            "Run it on the tablet's desktop, under Xvfb, or with QT_QPA_PLATFORM=offscreen "
-            "for a test; 'make try' answers the questions in the terminal instead."
-        )
+
+    def load() -> KioskParts:
+        parts = open_parts(data_dir, pathway, licences, settings, bool(args.demo))
+        opened.append(parts.store)
+        return parts
 
     def sync_or_none(on_not_enrolled: Callable[[], None]) -> Any:
+        from kiosk.store import StoreError
+        from kiosk.sync.errors import SyncError
+
         try:
-            return start_sync(store, data_dir, on_not_enrolled)
+            if args.demo and not demo_clinic:  # it listens on a new port each run
+                demo_clinic.append(prepare_demo(args.demo)[1])
+                print(DEMO_HINT.format(pin=DEMO_PIN, url=demo_clinic[0].url), file=sys.stderr)
+            return start_sync(opened[0], data_dir, on_not_enrolled)
         except (SyncError, StoreError) as exc:
             print(f"kiosk: sync is off: {exc}", file=sys.stderr)
-            return None
+        except (KnownError, OSError) as exc:
+            print(f"kiosk: the demo clinic did not start: {exc}", file=sys.stderr)
+        return None
 
     try:
+        if no_screen():  # the store is still checked first
+            load()
+            return fail(
+                "there is no screen to show the kiosk on (no DISPLAY or WAYLAND_DISPLAY). "
+                "Run it on the tablet's desktop, under Xvfb, or with QT_QPA_PLATFORM=offscreen "
+                "for a test; 'make try' answers the questions in the terminal instead."
+            )
         show_kiosk(
-            store,
-            library,
             pathway,
             licences,
             settings,
+            load,
             windowed=args.windowed,
             quit_after=args.quit_after,
-            clinic_list=clinic_list,
             start_sync=sync_or_none,
         )
+    except (KnownError, OSError) as exc:
+        return fail(exc)
     finally:
-        store.close()
-        if demo_clinic is not None:
-            demo_clinic.stop()
+        for store in opened:
+            store.close()
+        stop_demo()
     return 0

@@ -14,6 +14,21 @@ and the store's own)::
                        ``code`` lets a screen show its own translated words
 """
 
-from kiosk.journey.journey import Journey, Outcome
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kiosk.journey.journey import Journey, Outcome
 
 __all__ = ["Journey", "Outcome"]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: the kiosk's first screen reads kiosk.journey.session_start,
+    # and the journey itself needs the store (SQLAlchemy), which loads after that screen.
+    if name in __all__:
+        from kiosk.journey import journey
+
+        return getattr(journey, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

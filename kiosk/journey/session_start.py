@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING
 
-from kiosk.journey.linking import PatientLink
+if TYPE_CHECKING:  # annotations only: the kiosk's first screen reads SOURCE_LANGUAGE
+    from kiosk.journey.linking import PatientLink
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,8 +23,9 @@ from PySide6.QtWidgets import (
 from kiosk.engine import Form
 from kiosk.engine.answers import PREFER_NOT, option_codes
 from kiosk.engine.schema import Item
+from kiosk.ui.touch import TOUCH as TOUCH
+from kiosk.ui.touch import TouchButton as TouchButton
 
-TOUCH = 56  # px: above the 48 px minimum, with room to spare
 _CLIPBOARD_KEYS = (
     QKeySequence.StandardKey.Copy,
     QKeySequence.StandardKey.Cut,
@@ -71,19 +71,6 @@ def guard_patient_text(editor: QLineEdit | QPlainTextEdit) -> None:
         target.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         target.setAcceptDrops(False)
         target.installEventFilter(guard)
-
-
-class TouchButton(QPushButton):
-    """A button never smaller than a fingertip, nor than its own text at any text size.
-
-    (``setMinimumHeight`` would replace the text's own needs, so large text could be
-    clipped; this only raises the floor.)"""
-
-    def minimumSizeHint(self) -> QSize:
-        return super().minimumSizeHint().expandedTo(QSize(TOUCH, TOUCH))
-
-    def sizeHint(self) -> QSize:
-        return super().sizeHint().expandedTo(QSize(TOUCH, TOUCH))
 
 
 class AnswerInput(QWidget):

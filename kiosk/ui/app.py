@@ -6,6 +6,10 @@ Each function is handed what it shows, already opened; it closes what it made (i
 window and background helper) and leaves the rest to the caller. ``kiosk run`` and
 ``kiosk staff`` only check their arguments, open the store or the client, call one of
 these and print.
+
+The kiosk's first frame waits for nothing but Qt: the attract screen is painted, then
+the forms and the store load off the UI thread (``load``), and then sync starts. A tap
+that comes first waits, greyed out, and goes on once they have loaded.
 """
 
 from __future__ import annotations
@@ -13,25 +17,75 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.engine import FormLibrary
-from kiosk.exchange.clinic_list import ClinicList
-from kiosk.journey.linking import MissLimit
-from kiosk.site.settings import TabletSettings
-from kiosk.store import StaffPin, TabletStore
 from kiosk.ui.background import Background
 
 if TYPE_CHECKING:
     from kiosk.console.client import StaffClient
+    from kiosk.engine import FormLibrary
+    from kiosk.exchange.clinic_list import ClinicList
+    from kiosk.site.settings import TabletSettings
+    from kiosk.store import TabletStore
     from kiosk.sync.worker import SyncWorker
 
 WINDOWED_SIZE = (1280, 800)  # the kiosk's screen, for a window on a desktop
 CONSOLE_SIZE = (1366, 768)
+LOAD_ANYWAY_MS = 2000  # load even if the window has not been painted by then
+
+
+@dataclass(frozen=True)
+class KioskParts:
+    """What the kiosk needs beyond its first screen, loaded after it is painted."""
+
+    store: TabletStore
+    library: FormLibrary
+    clinic_list: Callable[[], ClinicList | None]
+
+
+class _Loading:
+    """The parts' loading: begun once, after the first frame; its outcome kept as it ends
+    (on the helper's thread), so it is known even if the event loop has already stopped."""
+
+    def __init__(self, load: Callable[[], KioskParts]) -> None:
+        self.load = load
+        self.begun = False
+        self.parts: KioskParts | None = None
+        self.error: BaseException | None = None
+
+    def __call__(self) -> KioskParts:
+        self.begun = True
+        try:
+            self.parts = self.load()
+        except BaseException as exc:
+            self.error = exc
+            raise
+        return self.parts
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` once, on the event loop's next turn after ``widget`` is first painted."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
+        QTimer.singleShot(LOAD_ANYWAY_MS, self._go)  # a window never painted still loads
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.then is not None:
+            QTimer.singleShot(0, self._go)
+        return False
+
+    def _go(self) -> None:
+        then, self.then = self.then, None
+        if then is not None:
+            then()
 
 
 def no_screen() -> bool:
@@ -87,56 +141,86 @@ def run_enrolment(data_dir: Path, *, windowed: bool, quit_after: int | None) -> 
 
 
 def run_kiosk(
-    store: TabletStore,
-    library: FormLibrary,
     pathway: str,
     licences: Mapping[str, str],
     settings: TabletSettings,
+    load: Callable[[], KioskParts],
     *,
     windowed: bool,
     quit_after: int | None,
-    clinic_list: Callable[[], ClinicList | None],
     start_sync: Callable[[Callable[[], None]], SyncWorker | None],
-) -> None:
-    """The patient kiosk until staff unlock it; the store stays open for the caller.
+) -> KioskParts:
+    """The patient kiosk until staff unlock it; returns what ``load`` opened, for the
+    caller to close (also when the kiosk stopped first: it waits for ``load`` to end).
 
-    ``start_sync`` is called once the window exists, with what to do when the clinic
-    says the tablet is no longer enrolled; it returns the running sync worker (or
-    None), which is woken after each session, handed the patients' progress (checked
-    in, started) to tell the clinic, and stopped when the kiosk closes."""
+    ``load`` runs off the UI thread once the attract screen has been painted; an error
+    it raises stops the kiosk and is raised here. ``start_sync`` is called after it, off
+    the UI thread too, with what to do when the clinic says the tablet is no longer
+    enrolled; it returns the running sync worker (or None), which is woken after each
+    session, handed the patients' progress (checked in, started) to tell the clinic,
+    and stopped when the kiosk closes."""
     from kiosk.ui.kiosk_window import KioskWindow
 
     app = _application()
-    background = Background()
+    background, starting = Background(), Background()
+    loading = _Loading(load)
     window = KioskWindow(
-        store,
-        library,
+        None,
+        None,
         pathway,
         licences,
         background,
-        StaffPin(store),
+        None,
         kiosk_mode=not windowed,
         idle_ms=settings.idle_seconds * 1000,
         reset_ms=settings.warning_seconds * 1000,
         link=settings.link,
-        clinic_list=clinic_list,
+        clinic_list=lambda: loading.parts.clinic_list() if loading.parts else None,
         draft_translations=settings.draft_translations,
-        miss_limit=MissLimit(settings.misses_per_hour, settings.misses_per_day),
     )
     window.staff_unlocked.connect(app.quit)
-    sync = start_sync(window.enrolment_lost.emit)
-    if sync is not None:
-        window.session_ended.connect(sync.wake)
-        window.progress.connect(sync.report_progress)
+    sync: list[SyncWorker] = []
+    errors: list[Exception] = []
+
+    def loaded(parts: KioskParts) -> None:
+        from kiosk.journey.linking import MissLimit
+        from kiosk.store import StaffPin
+
+        limit = MissLimit(settings.misses_per_hour, settings.misses_per_day)
+        window.ready(parts.store, parts.library, StaffPin(parts.store), limit)
+        starting.run(lambda: start_sync(window.enrolment_lost.emit), syncing, failed)
+
+    def syncing(worker: SyncWorker | None) -> None:
+        if worker is not None:
+            sync.append(worker)
+            window.session_ended.connect(worker.wake)
+            window.progress.connect(worker.report_progress)
+
+    def failed(exc: Exception) -> None:
+        errors.append(exc)
+        app.exit(2)  # exit() ignores kiosk mode; the error is raised below
+
+    _FirstPaint(window.attract, lambda: background.run(loading, loaded, failed))
     _show(app, window, window.enter_kiosk_mode, windowed=windowed, quit_after=quit_after)
     try:
         app.exec()
     finally:
-        window.reset("abandoned")
+        starting.wait()
         background.wait()
-        if sync is not None:
-            sync.stop()
-            sync.join(timeout=40)  # longer than a request's own time-out
+        if window.is_ready:
+            window.reset("abandoned")
+            background.wait()
+        for worker in sync:
+            worker.stop()
+            worker.join(timeout=40)  # longer than a request's own time-out
+    if not loading.begun:  # stopped before the first frame: the store is still checked
+        loading()
+    if loading.error is not None:
+        raise loading.error
+    if errors:
+        raise errors[0]
+    assert loading.parts is not None
+    return loading.parts
 
 
 def run_staff_console(

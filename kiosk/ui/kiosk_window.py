@@ -14,33 +14,29 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
-from kiosk.engine import FormLibrary
-from kiosk.exchange.clinic_list import ClinicList
-from kiosk.journey.flow import Flow
-from kiosk.journey.linking import MissLimit, PatientLink, TabletMisses
 from kiosk.journey.session_start import usable_languages
-from kiosk.store import StaffPin, TabletStore
-from kiosk.ui.assisted import AssistedCompletion
+from kiosk.ui.attract import AttractScreen
 from kiosk.ui.background import Background
 from kiosk.ui.idle import IdleTimers
-from kiosk.ui.language_screen import LanguageScreen
-from kiosk.ui.linking_flow import LinkingFlow
-from kiosk.ui.linking_screens import StaffMenu
 from kiosk.ui.lockdown import KioskLock, empty_clipboard, enter_kiosk_mode
-from kiosk.ui.new_day import EarlierListsPurge
-from kiosk.ui.pin_pad import PinPad
-from kiosk.ui.question_session import QuestionSession
-from kiosk.ui.screens import AttractScreen, PrivacyScreen, ThanksScreen, TimeoutScreen, wrapped
 from kiosk.ui.speech import Speaker
 from kiosk.ui.theme import apply_theme
+from kiosk.ui.touch import wrapped
 from kiosk.ui.translations import SOURCE_LANGUAGE, Translations
 from kiosk.vocabulary import ANONYMOUS, CHECKED_IN, RECEPTION
+
+if TYPE_CHECKING:  # the forms and the store load after the first frame (kiosk.ui.app)
+    from kiosk.engine import FormLibrary
+    from kiosk.exchange.clinic_list import ClinicList
+    from kiosk.journey.flow import Flow
+    from kiosk.journey.linking import MissLimit, PatientLink
+    from kiosk.store import StaffPin, TabletStore
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +54,12 @@ class KioskWindow(QStackedWidget):
 
     def __init__(
         self,
-        store: TabletStore,
-        library: FormLibrary,
+        store: TabletStore | None,
+        library: FormLibrary | None,
         pathway: str,
         licences: Mapping[str, str],
         background: Background,
-        pin: StaffPin,
+        pin: StaffPin | None,
         *,
         kiosk_mode: bool = False,
         idle_ms: int = 60_000,
@@ -77,29 +73,24 @@ class KioskWindow(QStackedWidget):
         day_check_ms: int = 60_000,
         miss_limit: MissLimit | None = None,
     ) -> None:
+        """No ``store``, ``library`` or ``pin`` yet: the attract screen waits for :meth:`ready`."""
         super().__init__()
         self.setWindowTitle(self.tr("What Matters"))
-        self.store, self.library, self.pathway = store, library, pathway
+        self.pathway = pathway
         self.licences = dict(licences)
         self.draft_translations = draft_translations
         self.background = background
         self.kiosk_mode = kiosk_mode
         self.link = link
         self.enrolled = True
+        self.is_ready = False
+        self._for_ready = (clinic_list, today, day_check_ms, miss_limit)
         self.enrolment_lost.connect(self._not_enrolled)
         self.translations = translations or Translations()
         self.language = SOURCE_LANGUAGE
-        # The screens' words too must be validated, unless the clinic allows drafts.
-        self.languages = usable_languages(
-            library.pathway_languages(pathway, licences, drafts=draft_translations),
-            self.translations.available(drafts=draft_translations),
-        )
         self.attract = AttractScreen(self.start, self.show_pin_pad)
-        self.pin_pad = PinPad(pin, background, self._staff_menu, lambda: self.reset(None))
         self.text_size, self.high_contrast = "normal", False
-        for screen in (self.attract, self.pin_pad):
-            self.addWidget(screen)
-        self._build_patient_screens()
+        self.addWidget(self.attract)
         self.page: QWidget | None = None  # the question, review or thank-you screen
         self.speaker = Speaker(parent=self)  # one engine for every question; loads on first use
         self.currentChanged.connect(self.speaker.stop)  # no words carry over to another screen
@@ -122,6 +113,38 @@ class KioskWindow(QStackedWidget):
         assert app is not None
         app.installEventFilter(self.timers)
         app.installEventFilter(self.lock)
+        if store is not None and library is not None and pin is not None:
+            self.ready(store, library, pin)
+        apply_theme(self)
+        self._show_attract()
+
+    def ready(
+        self,
+        store: TabletStore,
+        library: FormLibrary,
+        pin: StaffPin,
+        limit: MissLimit | None = None,
+    ) -> None:
+        """Build what needs the forms and the store; a tap that came before goes on now."""
+        from kiosk.journey.linking import MissLimit, TabletMisses
+        from kiosk.ui.assisted import AssistedCompletion
+        from kiosk.ui.linking_flow import LinkingFlow
+        from kiosk.ui.new_day import EarlierListsPurge
+        from kiosk.ui.pin_pad import PinPad
+        from kiosk.ui.question_session import QuestionSession
+
+        background, link, draft_translations = self.background, self.link, self.draft_translations
+        clinic_list, today, day_check_ms, miss_limit = self._for_ready
+        miss_limit = limit or miss_limit
+        self.store, self.library = store, library
+        # The screens' words too must be validated, unless the clinic allows drafts.
+        self.languages = usable_languages(
+            library.pathway_languages(self.pathway, self.licences, drafts=draft_translations),
+            self.translations.available(drafts=draft_translations),
+        )
+        self.pin_pad = PinPad(pin, background, self._staff_menu, lambda: self.reset(None))
+        self.addWidget(self.pin_pad)
+        self._build_patient_screens()
         self.lists_purge = EarlierListsPurge(store, background, today, day_check_ms, parent=self)
         self.linking = LinkingFlow(
             link,
@@ -167,11 +190,13 @@ class KioskWindow(QStackedWidget):
             failed=self._failed,
             progress=self.progress.emit,
         )
-        apply_theme(self)
-        self._show_attract()
+        self.is_ready = True
+        self.attract.release_taps()
 
     def _build_patient_screens(self) -> None:
         """(Re)make the screens a patient may meet, in the current language."""
+        from kiosk.ui.screens import PrivacyScreen, TimeoutScreen
+
         for old in ("privacy", "timeout", "failure"):
             widget = getattr(self, old, None)
             if widget is not None:
@@ -232,6 +257,8 @@ class KioskWindow(QStackedWidget):
         self.setCurrentWidget(self.pin_pad)
 
     def _staff_menu(self) -> None:
+        from kiosk.ui.linking_screens import StaffMenu
+
         hand_over = None if self.link == ANONYMOUS else self.linking.hand_over
         # Completing with a patient links them as reception does: not on anonymous tablets.
         assisted = None if self.link == ANONYMOUS else self.assisted.ask_name
@@ -246,7 +273,7 @@ class KioskWindow(QStackedWidget):
         self.staff_unlocked.emit()
 
     def _show_attract(self) -> None:
-        waiting = self.link == RECEPTION and self.linking.handed_over is None
+        waiting = self.link == RECEPTION and (not self.is_ready or self.linking.handed_over is None)
         self.attract.set_waiting(waiting, enrolled=self.enrolled)
         self.setCurrentWidget(self.attract)
 
@@ -271,6 +298,8 @@ class KioskWindow(QStackedWidget):
     def start(self) -> None:
         """After "Tap to start": the language screen when there is a choice, else privacy."""
         if len(self.languages) > 1:
+            from kiosk.ui.language_screen import LanguageScreen
+
             self._replace_page(
                 LanguageScreen(
                     self.languages,
@@ -307,6 +336,8 @@ class KioskWindow(QStackedWidget):
 
     # ------------------------------------------------------------ the questions
     def begin(self, link: PatientLink | None = None) -> None:
+        from kiosk.journey.linking import PatientLink
+
         self.privacy.agree.setEnabled(False)
         empty_clipboard()  # nor does anything copied before this patient began
         link = link or PatientLink(self.link if self.link == ANONYMOUS else "unlinked")
@@ -326,6 +357,8 @@ class KioskWindow(QStackedWidget):
         self.questions.submit()
 
     def _submitted(self, outcome: Any) -> None:
+        from kiosk.ui.screens import ThanksScreen
+
         empty_clipboard()
         self.session_ended.emit()
         self._replace_page(

@@ -24,16 +24,11 @@ from kiosk.journey.flow import Flow, Step
 from kiosk.ui.answer_inputs import TOUCH, AnswerInput, TextInput, TouchButton, input_for
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.pictograms import GLOBE, icon
+from kiosk.ui.touch import big_button as big_button
+from kiosk.ui.touch import wrapped as wrapped
 
 if TYPE_CHECKING:
     from kiosk.ui.speech import Speaker
-
-
-def big_button(text: str, name: str) -> QPushButton:
-    button = TouchButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(text)
-    return button
 
 
 def scrolling(layout_owner: QWidget) -> tuple[QVBoxLayout, QVBoxLayout]:
@@ -51,14 +46,6 @@ def scrolling(layout_owner: QWidget) -> tuple[QVBoxLayout, QVBoxLayout]:
     footer = QVBoxLayout()
     outer.addLayout(footer)
     return QVBoxLayout(body), footer
-
-
-def wrapped(text: str, name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 class LanguageButton(TouchButton):
@@ -104,39 +91,6 @@ def show_problem(label: QLabel, text: str) -> None:
     # so the property change takes effect.
     label.setProperty("problem", bool(text))
     label.setStyleSheet(label.styleSheet())
-
-
-class AttractScreen(QWidget):
-    def __init__(self, on_start: Callable[[], None], on_staff: Callable[[], None]) -> None:
-        super().__init__()
-        layout = QVBoxLayout(self)
-        layout.addWidget(wrapped(self.tr("Before your appointment"), "title"))
-        self.start = big_button(self.tr("Tap to start"), "start")
-        self.start.setMinimumHeight(TOUCH * 3)
-        self.start.clicked.connect(on_start)
-        layout.addWidget(self.start)
-        self.waiting = wrapped(
-            self.tr("Please ask at reception for this tablet. They will get it ready for you."),
-            "next_steps",
-        )
-        layout.addWidget(self.waiting)
-        self.waiting.hide()
-        self.staff = big_button(self.tr("Staff"), "staff")
-        self.staff.setAccessibleName(self.tr("Staff only"))
-        self.staff.clicked.connect(on_staff)
-        layout.addWidget(self.staff, alignment=Qt.AlignmentFlag.AlignRight)
-
-    def set_waiting(self, waiting: bool, *, enrolled: bool = True) -> None:
-        """Reception links each patient: until then there is nothing to start.
-
-        A tablet the clinic has revoked starts nothing at all."""
-        self.start.setVisible(not waiting and enrolled)
-        self.waiting.setVisible(waiting or not enrolled)
-        self.waiting.setText(
-            self.tr("Please ask at reception for this tablet. They will get it ready for you.")
-            if enrolled
-            else self.tr("This tablet is not enrolled. Please see reception.")
-        )
 
 
 class PrivacyScreen(QWidget):

@@ -49,8 +49,9 @@ def test_demo_starts_and_keeps_the_clinic_private_key_off_the_tablet(tmp_path: P
         cwd=tmp_path,
     )
     assert simulated.returncode == 0, simulated.stderr
+    # Sync starts after the first screen, once the forms, the store and the demo clinic are up.
     again = run(
-        tmp_path, {"QT_QPA_PLATFORM": "offscreen"}, "--demo", "demo", "--quit-after", "4000"
+        tmp_path, {"QT_QPA_PLATFORM": "offscreen"}, "--demo", "demo", "--quit-after", "8000"
     )
     assert again.returncode == 0, again.stderr
     assert (tablet / "clinic.pub").read_text() == key  # the same demo clinic each time
@@ -73,7 +74,7 @@ def test_without_a_screen_it_says_so_plainly(tmp_path: Path) -> None:
 
 
 @pytest.mark.control("H-18-C1")
-def test_an_unlicensed_pathway_is_refused_before_any_window(tmp_path: Path) -> None:
+def test_an_unlicensed_pathway_is_refused_before_any_patient_can_begin(tmp_path: Path) -> None:
     result = run(tmp_path, {"QT_QPA_PLATFORM": "offscreen"}, "--demo", "demo", "--pathway", "pain")
     assert result.returncode == 2
     assert "kiosk forms enable mycaw" in result.stderr
