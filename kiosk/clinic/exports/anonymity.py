@@ -67,10 +67,10 @@ class Pseudonyms:
         self._key = hmac.new(export_key, b"project:" + project.encode(), hashlib.sha256).digest()
 
     def of(self, kind: str, value: str) -> str:
-        return hmac.new(self._key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:16]
+        return hmac.digest(self._key, f"{kind}:{value}".encode(), "sha256").hex()[:16]
 
     def day_shift(self, value: str) -> int:
-        digest = hmac.new(self._key, f"shift:{value}".encode(), hashlib.sha256).digest()
+        digest = hmac.digest(self._key, f"shift:{value}".encode(), "sha256")
         return int.from_bytes(digest[:4], "big") % 361 - 180
 
 

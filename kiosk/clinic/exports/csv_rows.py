@@ -1,6 +1,9 @@
 """The anonymised CSV (docs/exports.md): one row per submission, streamed from the
-database a chunk at a time. Its columns are the fixed ones, then every question
-and score of the loaded forms; what a row may show is decided in ``anonymity``.
+database a batch at a time (``reading``). Its columns are the fixed ones, then every
+question and score of the loaded forms; what a row may show is decided in
+``anonymity``. Rows are lists in column order, written a few hundred at a time:
+at a million submissions, per-row dictionaries and per-cell calls are most of the
+work otherwise.
 """
 
 from __future__ import annotations
@@ -8,11 +11,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import select
 
 from kiosk.clinic.exports.anonymity import (
     FREE_TEXT_TYPES,
@@ -23,12 +23,11 @@ from kiosk.clinic.exports.anonymity import (
     answer_cell,
 )
 from kiosk.clinic.exports.dictionary import data_dictionary
-from kiosk.clinic.imd import NOT_STATED, compact_postcode, deciles_for, ethnic_group, quintile
-from kiosk.clinic.models import Flag, Referral, Response, Submission, Triage
-from kiosk.clinic.scope import within
+from kiosk.clinic.exports.reading import Batch, BatchReader
+from kiosk.clinic.imd import NOT_STATED, compact_postcode, ethnic_group, quintile
 from kiosk.engine import FormLibrary
 from kiosk.engine.answers import PREFER_NOT
-from kiosk.reports.csv_cells import safe_mapping
+from kiosk.reports.csv_cells import safe_cell
 
 if TYPE_CHECKING:
     from kiosk.clinic.exports.run import ExportRun
@@ -62,7 +61,7 @@ FIXED_COLUMNS = (
     "referred",
     "referrals",
 )
-_CHUNK = 1000
+_PIECE = 500  # rows per piece of the stream
 
 
 class Exporter:
@@ -83,6 +82,8 @@ class Exporter:
             if item.type in FREE_TEXT_TYPES
         )
         self.columns = FIXED_COLUMNS + tuple(name for name, _f, _k, _i in self.instrument)
+        self.shift_dates = options.shift_dates
+        self._groups = self._column_groups()
         self.rows_written = 0
         self.run: ExportRun | None = None  # set by start_export
 
@@ -100,161 +101,126 @@ class Exporter:
                 out.append((f"{form.id}.{score.id}", form.id, "score", score.id))
         return out
 
+    def _column_groups(self) -> list[tuple[str, bool, list[tuple[str, bool]]]]:
+        """The instrument columns as runs read from one form's answers or scores:
+        (form id, answers?, [(item or score id, free text?)]), in column order."""
+        groups: list[tuple[str, bool, list[tuple[str, bool]]]] = []
+        for column, form_id, kind, name in self.instrument:
+            is_answer = kind == "answer"
+            if not groups or groups[-1][:2] != (form_id, is_answer):
+                groups.append((form_id, is_answer, []))
+            groups[-1][2].append((name, column in self.free_text))
+        return groups
+
     # ------------------------------------------------------------ rows
-    def rows(self) -> Iterator[dict[str, Any]]:
-        """Every submission as an export row, ordered by patient then time."""
-        # Plain rows, not ORM objects: nothing accumulates in the session as it streams.
-        query = select(
-            Submission.id,
-            Submission.patient_key,
-            Submission.started_at,
-            Submission.day,
-            Submission.clinic,
-            Submission.pathway,
-            Submission.language,
-            Submission.link_method,
-            Submission.route,
-            Submission.status,
-        )
-        query = query.where(within(self.options.clinics)).order_by(
-            Submission.patient_key, Submission.started_at, Submission.id
-        )
+    def rows(self) -> Iterator[list[Any]]:
+        """Every submission as a row of cells in ``columns`` order, ordered by patient
+        then time; every text cell defused (``safe_cell``)."""
         last_patient: str | None = None
-        visit = 0
-        with self.service.transaction() as db:
-            result = db.execute(query.execution_options(yield_per=_CHUNK))
-            for chunk in result.partitions(_CHUNK):
-                for row in self._chunk(db, chunk):
-                    key = row.pop("_patient_key")
-                    if key is None:
-                        row["visit"] = ""
-                    else:
-                        visit = visit + 1 if key == last_patient else 1
-                        last_patient = key
-                        row["visit"] = visit
-                    yield row
+        patient, shift, visit = "", 0, 0
+        reader = BatchReader(self.service, self.options.clinics, self.facts)
+        for batch in reader.batches():
+            for s in batch.submissions:
+                key = s[1]
+                if key is None:  # no patient: no pseudonym, no visit number
+                    yield self._row(s, batch, "", "", 0)
+                    continue
+                if key != last_patient:
+                    # Rows come patient by patient: pseudonym and date shift once each.
+                    last_patient, visit = key, 0
+                    patient = self.pseudonyms.of("patient", key) if key else ""
+                    shift = self.pseudonyms.day_shift(key) if key and self.shift_dates else 0
+                visit += 1
+                yield self._row(s, batch, patient, visit, shift)
 
-    def _chunk(self, db: Any, chunk: Sequence[Any]) -> list[dict[str, Any]]:
-        ids = [s.id for s in chunk]
-        answers: dict[str, dict[str, dict[str, Any]]] = {sid: {} for sid in ids}
-        scores: dict[str, dict[str, dict[str, Any]]] = {sid: {} for sid in ids}
-        secrets = self.service.secrets
-        for r in db.execute(
-            select(
-                Response.submission_id, Response.form_id, Response.scores, Response.answers
-            ).where(Response.submission_id.in_(ids))
-        ):
-            opened = secrets.open(r.answers, f"responses/{r.submission_id}/{r.form_id}")
-            answers[r.submission_id][r.form_id] = opened if isinstance(opened, dict) else {}
-            scores[r.submission_id][r.form_id] = json.loads(r.scores)
-        flags: dict[str, list[str]] = {sid: [] for sid in ids}
-        for sid, flag_id in db.execute(
-            select(Flag.submission_id, Flag.flag_id).where(Flag.submission_id.in_(ids))
-        ):
-            flags[sid].append(flag_id)
-        triage = dict(
-            db.execute(
-                select(Triage.submission_id, Triage.status).where(Triage.submission_id.in_(ids))
-            ).all()
-        )
-        referrals: dict[str, list[str]] = {sid: [] for sid in ids}
-        for sid, kind, outcome in db.execute(
-            select(Referral.submission_id, Referral.kind, Referral.outcome)
-            .where(Referral.submission_id.in_(ids))
-            .order_by(Referral.id)
-        ):
-            referrals[sid].append(f"{kind}:{outcome}")
-        postcodes = [self.facts.answer(a, "home_postcode") for a in answers.values()]
-        deciles = deciles_for(db, [p for p in postcodes if isinstance(p, str) and p != PREFER_NOT])
-        return [
-            self._row(
-                s,
-                answers[s.id],
-                scores[s.id],
-                flags[s.id],
-                triage.get(s.id, "new"),
-                referrals[s.id],
-                deciles,
-            )
-            for s in chunk
-        ]
-
-    def _row(
-        self,
-        s: Any,
-        answers: dict[str, dict[str, Any]],
-        scores: dict[str, dict[str, Any]],
-        flags: list[str],
-        triage_status: str,
-        referrals: list[str],
-        deciles: dict[str, int],
-    ) -> dict[str, Any]:
-        p = self.pseudonyms
-        started = dt.datetime.fromisoformat(s.started_at)
-        day = dt.date.fromisoformat(s.day) if s.day else started.date()
+    def _row(self, s: Any, batch: Batch, patient: str, visit: int | str, shift: int) -> list[Any]:
+        sid, key, started_at, day_text, clinic, pathway, language, link_method, route, status = s
+        answers = batch.answers[sid]
+        started = dt.datetime.fromisoformat(started_at)
+        day = dt.date.fromisoformat(day_text) if day_text else started.date()
         date = ""
-        if self.options.shift_dates:
-            date = (day + dt.timedelta(days=p.day_shift(s.patient_key or s.id))).isoformat()
+        if self.shift_dates:
+            if not key:  # no patient: each submission is shifted on its own
+                shift = self.pseudonyms.day_shift(sid)
+            date = (day + dt.timedelta(days=shift)).isoformat()
         facts = self.facts
         postcode = facts.answer(answers, "home_postcode")
         decile = (
-            deciles.get(compact_postcode(postcode))
+            batch.deciles.get(compact_postcode(postcode))
             if isinstance(postcode, str) and postcode != PREFER_NOT
             else None
         )
         ethnicity = facts.answer(answers, "ethnic_category")
         code = "Z" if ethnicity == PREFER_NOT else (str(ethnicity) if ethnicity else "")
         screened = any(answers.get(form_id) for form_id in facts.screens)
-        flagged = set(flags)
-        row: dict[str, Any] = {
-            "_patient_key": s.patient_key,
-            "submission": p.of("submission", s.id),
-            "patient": p.of("patient", s.patient_key) if s.patient_key else "",
-            "period": day.isoformat()[:7],
-            "date": date,
-            "clinic": s.clinic or "",
-            "pathway": s.pathway,
-            "language": s.language or "",
-            "link_method": s.link_method or "",
+        flagged = set(batch.flags[sid])
+        triage_status = batch.triage.get(sid, "new")
+        referrals = batch.referrals[sid]
+        # In FIXED_COLUMNS order.
+        row: list[Any] = [
+            self.pseudonyms.of("submission", sid),
+            patient,
+            visit,
+            day.isoformat()[:7],
+            date,
+            safe_cell(clinic or ""),
+            safe_cell(pathway),
+            safe_cell(language or ""),
+            safe_cell(link_method or ""),
             # The route only: who entered it (Submission.entered_by) names staff, never exported.
-            "route": s.route,
-            "complete": 1 if s.status == "complete" else 0,
-            "age_band": age_band(facts.answer(answers, "birth_year"), started.year),
-            "sex": _or_empty(facts.answer(answers, "stated_sex")),
-            "ethnicity": code,
-            "ethnic_group": ethnic_group(code) if code else NOT_STATED,
-            "imd_decile": decile or "",
-            "imd_quintile": quintile(decile) or "",
-            "screened": 1 if screened else 0,
-            "screen_positive": _flag(screened, bool(flagged & facts.social_needs)),
-            "wants_help": _flag(screened, bool(flagged & facts.help_requests)),
-            "financial_hardship": _flag(screened, bool(flagged & facts.money)),
-            "flags": ";".join(sorted(flagged)),
-            "triage_status": triage_status,
-            "triaged": 0 if triage_status == "new" else 1,
-            "referred": 1 if referrals else 0,
-            "referrals": ";".join(referrals),
-        }
-        for column, form_id, kind, name in self.instrument:
-            source = answers if kind == "answer" else scores
-            value = source.get(form_id, {}).get(name)
-            row[column] = answer_cell(value, free_text=column in self.free_text)
+            safe_cell(route),
+            1 if status == "complete" else 0,
+            safe_cell(age_band(facts.answer(answers, "birth_year"), started.year)),
+            safe_cell(_or_empty(facts.answer(answers, "stated_sex"))),
+            safe_cell(code),
+            safe_cell(ethnic_group(code) if code else NOT_STATED),
+            decile or "",
+            quintile(decile) or "",
+            1 if screened else 0,
+            _flag(screened, bool(flagged & facts.social_needs)),
+            _flag(screened, bool(flagged & facts.help_requests)),
+            _flag(screened, bool(flagged & facts.money)),
+            safe_cell(";".join(sorted(flagged))),
+            safe_cell(triage_status),
+            0 if triage_status == "new" else 1,
+            1 if referrals else 0,
+            safe_cell(";".join(referrals)),
+        ]
+        scores = batch.scores[sid]
+        for form_id, is_answer, items in self._groups:
+            values = (answers if is_answer else scores).get(form_id)
+            if not values:
+                row.extend([""] * len(items))
+                continue
+            for name, free in items:
+                value = values.get(name)
+                if value is None:
+                    row.append("")
+                elif type(value) is int:  # most answers and scores: nothing to do
+                    row.append(value)
+                else:
+                    row.append(safe_cell(answer_cell(value, free_text=free)))
         return row
 
     # ------------------------------------------------------------ files
     def csv_chunks(self) -> Iterator[str]:
         """The CSV, a few hundred rows per piece, for streaming to a file or over HTTP."""
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=self.columns, lineterminator="\n")
-        writer.writeheader()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.columns)
         self.rows_written = 0
-        for count, row in enumerate(self.rows(), 1):
-            self.rows_written = count
-            writer.writerow(safe_mapping(row))  # every text cell: pathway, clinic, ...
-            if count % 500 == 0:
+        pending: list[list[Any]] = []
+        for row in self.rows():
+            pending.append(row)
+            if len(pending) == _PIECE:
+                writer.writerows(pending)
+                self.rows_written += _PIECE
+                pending.clear()
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()
+        writer.writerows(pending)
+        self.rows_written += len(pending)
         yield buffer.getvalue()
 
     def dictionary(self) -> str:
