@@ -4,7 +4,7 @@ Anyone can send requests without signing in; each is refused and audited. A
 flood of them would otherwise write one audit row per request. Here the first
 refusal from an address with a given outcome in a minute is written at once;
 the rest in that minute are counted, and the count is written as one row when
-the minute is over (at the next anonymous refusal from anyone).
+the minute is over (at an anonymous refusal from anyone within ``SWEEP_S`` of it).
 
 The minutes being counted live in the database (``anonymous_refusals``), so every
 service process on it counts together: a flood spread over N processes still
@@ -31,6 +31,10 @@ from kiosk.clinic.models import AnonymousRefusals
 log = logging.getLogger(__name__)
 
 WINDOW_S = 60.0
+# How often a process looks for ended minutes while it only counts: a refusal that
+# only adds to a count is then one UPDATE. Their counts are written within this
+# many seconds of the minute's end (at the next anonymous refusal from anyone).
+SWEEP_S = 5.0
 KEPT = 1024
 OVERFLOW = "*"
 _REMOTE_LENGTH = 64
@@ -52,6 +56,7 @@ class AnonymousFlood:
     def __init__(self, transaction: Transaction, window_s: float = WINDOW_S, kept: int = KEPT):
         self._transaction = transaction
         self.window_s, self.kept = window_s, kept
+        self._swept = float("-inf")  # when this process last took the ended minutes
 
     def admit(
         self, action: str, target: str | None, remote: str | None, outcome: str, now: float
@@ -70,9 +75,12 @@ class AnonymousFlood:
     ) -> list[Row]:
         address, outcome = (remote or "")[:_REMOTE_LENGTH], outcome[:_OUTCOME_LENGTH]
         with self._transaction() as db:
-            rows = self._ended(db, now)
+            swept = now - self._swept >= SWEEP_S
+            rows = self._ended(db, now) if swept else []
             if self._counted(db, address, outcome, now):
                 return rows
+            if not swept:  # a minute is about to open: the ended ones go first
+                rows = self._ended(db, now)
             if self._open(db) >= self.kept:
                 address = OVERFLOW
                 if self._counted(db, address, outcome, now):
@@ -117,6 +125,7 @@ class AnonymousFlood:
     def _ended(self, db: Session, now: float) -> list[Row]:
         """The minutes that are over, taken out of the table (by this process alone):
         a row for each that counted more than its first refusal."""
+        self._swept = now
         taken = db.execute(
             delete(AnonymousRefusals)
             .where(AnonymousRefusals.started <= now - self.window_s)
