@@ -10,6 +10,7 @@ import pytest
 from kiosk.engine import AnswerError, FormLibrary
 from kiosk.envelope.keys import ClinicKeyPair
 from kiosk.journey import Journey
+from kiosk.journey.flow import Flow, Step
 from kiosk.store import TabletStore
 
 FORMS = Path(__file__).resolve().parents[1] / "forms"
@@ -46,3 +47,20 @@ def test_the_forms_own_message_is_used_beside_the_field(journey: Journey) -> Non
     with pytest.raises(AnswerError) as refused:
         journey.answer("ons4", "anxiety", 11)
     assert journey.problem_text(refused.value) == "11 is outside its scale of 0 to 10"
+
+
+def test_following_foresees_the_question_next_shows_without_saving(journey: Journey) -> None:
+    flow = Flow(journey)
+    flow.go_to(Step("social_welfare", "carer_impact"))
+    steps, index = flow.following()
+    assert steps[index] == Step("ons4", "life_satisfaction")  # nothing flagged: no offer of help
+    steps, index = flow.following("yes")  # a flag: the offer of help comes next
+    assert steps[index] == Step("social_welfare", "wants_help")
+    assert (index + 1, len(steps)) == (flow.position()[0] + 1, flow.position()[1] + 1)
+    assert journey.answers("social_welfare") == {}  # only foreseen, nothing saved
+    with pytest.raises(AnswerError):
+        flow.following("perhaps")
+
+    journey.answer("social_welfare", "carer_impact", "yes")
+    flow.next()
+    assert flow.current == steps[index] and flow.position() == (index + 1, len(steps))

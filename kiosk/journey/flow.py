@@ -9,9 +9,13 @@ ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Final
 
 from kiosk.engine.schema import Item
 from kiosk.journey.journey import Journey
+
+AS_ANSWERED: Final = object()
+"""For :meth:`Flow.following`: the current question as answered so far."""
 
 
 @dataclass(frozen=True)
@@ -29,12 +33,16 @@ class Flow:
         self.journey = journey
         self._index = 0
 
-    def steps(self) -> list[Step]:
-        """Every item the patient will be asked, in order, given the answers so far."""
+    def steps(self, assume: Step | None = None, answer: Any = None) -> list[Step]:
+        """Every item the patient will be asked, in order, given the answers so far (and,
+        with ``assume``, as though ``answer`` had been given to it; nothing is saved)."""
         return [
             Step(form.id, item_id)
             for form in self.journey.forms
-            for item_id in self.journey.enabled_items(form.id)
+            for item_id in self.journey.enabled_items(
+                form.id,
+                {assume.item_id: answer} if assume and assume.form_id == form.id else None,
+            )
         ]
 
     @property
@@ -56,6 +64,19 @@ class Flow:
 
     def next(self) -> None:
         self._index = min(self._index + 1, len(self.steps()))
+
+    def following(self, raw: Any = AS_ANSWERED) -> tuple[list[Step], int]:
+        """Where Next would lead, were the current question answered ``raw`` (by default,
+        as answered so far): the steps as they would then be, and the index of the one Next
+        shows (their length: the review). Nothing is saved; AnswerError if ``raw`` is not
+        allowed."""
+        step = self.current
+        if step is None or self.item(step).type == "info" or raw is AS_ANSWERED:
+            steps = self.steps()
+        else:
+            form = self.journey.form(step.form_id)
+            steps = self.steps(step, form.normalise(step.item_id, raw))
+        return steps, min(self._index + 1, len(steps))
 
     def back(self) -> bool:
         """Go back one question; False at the first one."""

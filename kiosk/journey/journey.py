@@ -161,9 +161,17 @@ class Journey:
     def answers(self, form_id: str) -> dict[str, Answer]:
         return dict(self._answers[form_id])
 
-    def enabled_items(self, form_id: str) -> tuple[str, ...]:
+    def enabled_items(
+        self, form_id: str, assume: Mapping[str, Answer | None] | None = None
+    ) -> tuple[str, ...]:
+        """The items asked, given the answers so far; with ``assume``, as though those
+        answers (None: none) had been given too. Nothing is saved.
+
+        Safe while an answer is being saved on another thread: it reads a copy."""
         form = self.form(form_id)
-        return form.enabled_items(self._answers[form_id], baseline=self.baseline(form_id))
+        answers = {**self._answers[form_id], **(assume or {})}
+        present = {item: value for item, value in answers.items() if value is not None}
+        return form.enabled_items(present, baseline=self.baseline(form_id))
 
     def results(self) -> dict[str, ScoredResponse]:
         return {

@@ -25,7 +25,6 @@ from kiosk.ui.attract import AttractScreen
 from kiosk.ui.background import Background
 from kiosk.ui.idle import IdleTimers
 from kiosk.ui.lockdown import KioskLock, empty_clipboard, enter_kiosk_mode
-from kiosk.ui.speech import Speaker
 from kiosk.ui.theme import apply_theme
 from kiosk.ui.touch import wrapped
 from kiosk.ui.translations import SOURCE_LANGUAGE, Translations
@@ -92,8 +91,6 @@ class KioskWindow(QStackedWidget):
         self.text_size, self.high_contrast = "normal", False
         self.addWidget(self.attract)
         self.page: QWidget | None = None  # the question, review or thank-you screen
-        self.speaker = Speaker(parent=self)  # one engine for every question; loads on first use
-        self.currentChanged.connect(self.speaker.stop)  # no words carry over to another screen
         self._before_timeout: QWidget | None = None
         self.timers = IdleTimers(
             self,
@@ -132,11 +129,14 @@ class KioskWindow(QStackedWidget):
         from kiosk.ui.new_day import EarlierListsPurge
         from kiosk.ui.pin_pad import PinPad
         from kiosk.ui.question_session import QuestionSession
+        from kiosk.ui.speech import Speaker
 
         background, link, draft_translations = self.background, self.link, self.draft_translations
         clinic_list, today, day_check_ms, miss_limit = self._for_ready
         miss_limit = limit or miss_limit
         self.store, self.library = store, library
+        self.speaker = Speaker(parent=self)  # one engine for every question; loads on first use
+        self.currentChanged.connect(self.speaker.stop)  # no words carry over to another screen
         # The screens' words too must be validated, unless the clinic allows drafts.
         self.languages = usable_languages(
             library.pathway_languages(self.pathway, self.licences, drafts=draft_translations),
@@ -189,6 +189,8 @@ class KioskWindow(QStackedWidget):
             abandoned=self.session_ended.emit,
             failed=self._failed,
             progress=self.progress.emit,
+            hold=self._hold_ahead,
+            drop=self._drop_page,
         )
         self.is_ready = True
         self.attract.release_taps()
@@ -221,12 +223,27 @@ class KioskWindow(QStackedWidget):
         return self.questions.flow
 
     def _replace_page(self, page: QWidget) -> None:
-        if self.page is not None:
-            self.removeWidget(self.page)
-            self.page.deleteLater()
-        self.page = page
-        self.addWidget(page)
+        old, self.page = self.page, page
+        if self.indexOf(page) < 0:  # not built ahead (held already)
+            self.addWidget(page)
+        # The new page first: removing the current one first would show another for an instant.
         self.setCurrentWidget(page)
+        if old is not None and old is not page:
+            self._drop_page(old)
+
+    def _hold_ahead(self, page: QWidget) -> None:
+        """A screen built ahead, hidden in the stack: styled and laid out at the page's
+        size now, so showing it later is only a swap."""
+        self.addWidget(page)
+        page.ensurePolished()
+        page.setGeometry(self.contentsRect())
+        layout = page.layout()
+        if layout is not None:
+            layout.activate()
+
+    def _drop_page(self, page: QWidget) -> None:
+        self.removeWidget(page)
+        page.deleteLater()
 
     # ------------------------------------------------------------ reading comfort
     def set_text_size(self, size: str) -> None:

@@ -2,8 +2,10 @@
 they may change part-way, reviewed and submitted.
 
 Every answer is saved (sealed, durable) through the background helper before the
-next question is shown. Navigation and skip logic are :class:`~kiosk.journey.flow.Flow`;
-which pathway and language a session starts in are :mod:`kiosk.journey.session_start`.
+next question is shown; that screen is built ahead while the patient reads
+(:mod:`kiosk.ui.ahead`), so the save's completion only swaps it in. Navigation and
+skip logic are :class:`~kiosk.journey.flow.Flow`; which pathway and language a
+session starts in are :mod:`kiosk.journey.session_start`.
 A session on one of today's appointments reports how far its patient has got
 (``progress``: checked in as it begins, started at the first answer saved), for the
 clinic's day list; the window passes that on to sync, which sends it best effort.
@@ -18,10 +20,11 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.engine import AnswerError, FormLibrary
 from kiosk.journey import Journey, Outcome
-from kiosk.journey.flow import Flow, Step
+from kiosk.journey.flow import AS_ANSWERED, Flow, Step
 from kiosk.journey.linking import PatientLink
 from kiosk.journey.session_start import pathway_for, question_language, usable_languages
 from kiosk.store import TabletStore
+from kiosk.ui.ahead import ScreenAhead, after_next_paint
 from kiosk.ui.background import Background
 from kiosk.ui.idle import IdleTimers
 from kiosk.ui.language_screen import LanguageScreen
@@ -54,7 +57,11 @@ class QuestionSession:
         abandoned: Callable[[], None],
         failed: Callable[[Exception], None],
         progress: Callable[[str, str], None] = lambda _appointment, _stage: None,
+        hold: Callable[[QWidget], None] | None = None,
+        drop: Callable[[QWidget], None] = lambda screen: screen.deleteLater(),
     ) -> None:
+        """``hold`` puts a screen built ahead where it will be shown, hidden; ``drop``
+        deletes one that will not be shown. Without ``hold`` nothing is built ahead."""
         self._store, self._library, self._licences = store, library, licences
         self._translations, self._drafts = translations, drafts
         self._background, self._speaker, self._timers = background, speaker, timers
@@ -67,6 +74,7 @@ class QuestionSession:
         self.flow: Flow | None = None
         self.languages: list[str] = []  # those the patient may switch to part-way
         self._unsaved: Any = None  # a choice not yet saved, kept across a change of language
+        self._ahead = ScreenAhead(hold, drop) if hold is not None else None
 
     # ------------------------------------------------------------ beginning and ending
     def begin(
@@ -102,6 +110,7 @@ class QuestionSession:
     def end(self, reason: str | None) -> None:
         """Nothing of the session stays; an unfinished one is sealed as ``reason`` if given."""
         flow, self.flow = self.flow, None
+        self._drop_ahead()  # it may hold this patient's earlier answer to a question
         self._unsaved = None
         self._not_yet_started = None
         if flow is not None and reason is not None:
@@ -113,20 +122,83 @@ class QuestionSession:
 
     # ------------------------------------------------------------ questions
     def show_step(self) -> None:
-        assert self.flow is not None
-        on_language = self.ask_language if len(self.languages) > 1 else None
-        if self.flow.at_review:
-            self._show(ReviewScreen(self.flow, self.change, self.submit, on_language=on_language))
+        flow = self.flow
+        assert flow is not None
+        steps = flow.steps()
+        step = flow.current
+        key = self._ahead_key(flow, steps, step)
+        screen = self._ahead.take(key) if self._ahead else None
+        if isinstance(screen, ReviewScreen):
+            screen.show_answers(flow)  # built before the last answer was saved
+        elif isinstance(screen, QuestionScreen):
+            screen.show_position(*flow.position())
+        elif step is None:
+            screen = self._review_screen(flow, steps)
         else:
-            self._show(
-                QuestionScreen(
-                    self.flow,
-                    self.answer,
-                    self.go_back,
-                    speaker=self._speaker,
-                    on_language=on_language,
+            screen = self._question_screen(flow, step, flow.position())
+        self._show(screen)
+        if self._ahead is not None and isinstance(screen, QuestionScreen):
+            self._build_ahead_for(flow, screen)
+
+    def _build_ahead_for(self, flow: Flow, shown: QuestionScreen) -> None:
+        """Once ``shown`` is painted, build the screen its Next leads to; again each time the
+        patient taps an answer (which may switch questions on or off), once that tap shows."""
+        after_next_paint(shown, lambda: self._build_ahead(flow, shown))
+        if shown.choices is not None:
+            shown.choices.buttonClicked.connect(
+                lambda button: after_next_paint(
+                    button, lambda: self._build_ahead(flow, shown, shown.value())
                 )
             )
+
+    def _on_language(self) -> Callable[[], None] | None:
+        return self.ask_language if len(self.languages) > 1 else None
+
+    def _review_screen(self, flow: Flow, steps: list[Step]) -> ReviewScreen:
+        return ReviewScreen(
+            flow, self.change, self.submit, on_language=self._on_language(), steps=steps
+        )
+
+    def _question_screen(self, flow: Flow, step: Step, position: tuple[int, int]) -> QuestionScreen:
+        return QuestionScreen(
+            flow,
+            self.answer,
+            self.go_back,
+            speaker=self._speaker,
+            on_language=self._on_language(),
+            step=step,
+            position=position,
+        )
+
+    # ------------------------------------------------------------ the next screen, ahead
+    def _ahead_key(self, flow: Flow, steps: list[Step], step: Step | None) -> tuple[Any, ...]:
+        """Everything a screen shows that may differ from one built earlier: a question's
+        number of questions and the review's answers are set as it is shown."""
+        shown: Any = tuple(steps)  # the review: a row for each question
+        if step is not None:
+            shown = (step, repr(flow.journey.answers(step.form_id).get(step.item_id)))
+        return (id(flow), flow.journey.language, self._on_language() is None, shown)
+
+    def _build_ahead(self, flow: Flow, page: QWidget, raw: Any = AS_ANSWERED) -> None:
+        """Build the screen Next leads to from ``page``, were it answered ``raw``."""
+        if self._ahead is None or self.flow is not flow or self._page() is not page:
+            return  # the patient moved on, or the session ended, meanwhile
+        try:
+            steps, index = flow.following(raw)
+        except AnswerError:
+            return  # refused when saved; the patient stays where they are
+        step = steps[index] if index < len(steps) else None
+        key = self._ahead_key(flow, steps, step)
+        if self._ahead.holds(key):
+            return
+        if step is None:
+            self._ahead.keep(self._review_screen(flow, steps), key)
+        else:
+            self._ahead.keep(self._question_screen(flow, step, (index + 1, len(steps))), key)
+
+    def _drop_ahead(self) -> None:
+        if self._ahead is not None:
+            self._ahead.drop()
 
     def answer(self, value: Any) -> None:
         flow, page = self.flow, self._page()
@@ -136,7 +208,6 @@ class QuestionSession:
             flow.next()
             self.show_step()
             return
-        page.next.setEnabled(False)
 
         def save() -> Any:
             return flow.journey.answer(step.form_id, step.item_id, value)
@@ -156,6 +227,9 @@ class QuestionSession:
                 self._failed(exc)
 
         self._background.run(save, saved, refused)
+        page.next.setEnabled(False)  # the save is on its way first; no second tap meanwhile
+        # While the answer is saved on the background thread: the screen it leads to.
+        self._build_ahead(flow, page, value)
 
     def go_back(self) -> None:
         assert self.flow is not None
@@ -175,6 +249,7 @@ class QuestionSession:
 
     def _sealed(self, outcome: Outcome) -> None:
         self.flow = None
+        self._drop_ahead()
         self._submitted(outcome)
 
     # ------------------------------------------------------------ language, part-way
@@ -197,6 +272,7 @@ class QuestionSession:
         flow = self.flow
         assert flow is not None
         if code != self._language():
+            self._drop_ahead()
             self._use_language(code)
         language = self._language()
         if flow.journey.language == language:

@@ -7,8 +7,9 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -151,31 +152,32 @@ class QuestionScreen(QWidget):
         *,
         speaker: Speaker | None = None,
         on_language: Callable[[], None] | None = None,
+        step: Step | None = None,
+        position: tuple[int, int] | None = None,
     ) -> None:
+        """``step`` and ``position``: another question than the current one (the screen
+        built ahead of Next, kiosk.ui.ahead), as question number and how many there are."""
         super().__init__()
-        step = flow.current
+        step = step or flow.current
         assert step is not None
         journey = flow.journey
         form = journey.form(step.form_id)
         item = flow.item(step)
         language = journey.language
-        number, total = flow.position()
         layout, footer = scrolling(self)
         self.language_button = add_header(
             layout, wrapped(form.spec.title[language], "form_title"), on_language
         )
-        layout.addWidget(
-            wrapped(
-                self.tr("Question %1 of %2").replace("%1", str(number)).replace("%2", str(total)),
-                "progress",
-            )
-        )
+        self.progress = wrapped("", "progress")
+        self.show_position(*(position or flow.position()))
+        layout.addWidget(self.progress)
         layout.addWidget(
             wrapped(form.text(item.id, language, journey.baseline(form.id)), "question")
         )
         if item.help:
             layout.addWidget(wrapped(item.help[language], "help"))
         self.speaker = speaker
+        self._silences_on_close = False
         self.read_aloud: QPushButton | None = None
         if speaker is not None and speaker.can_speak(language):
             self.read_aloud = big_button(self.tr("Read aloud"), "read_aloud")
@@ -186,10 +188,10 @@ class QuestionScreen(QWidget):
             self.read_aloud.clicked.connect(lambda: self._toggle_reading(spoken, language))
             speaker.speaking_changed.connect(self._show_speaking)
             self._show_speaking(speaker.is_speaking())
-            # Words meant for this screen must not go on over the next one.
-            self.destroyed.connect(speaker.stop)
             layout.addWidget(self.read_aloud)
         self.input: AnswerInput | None = input_for(form, item, language)
+        self.choices: QButtonGroup | None = getattr(self.input, "group", None)
+        """The answer's buttons, when it is chosen by tapping one."""
         if self.input is not None:
             self.input.set_value(journey.answers(form.id).get(item.id))
             layout.addWidget(self.input)
@@ -219,6 +221,21 @@ class QuestionScreen(QWidget):
 
     def value(self) -> Any:
         return None if self.input is None else self.input.value()
+
+    def show_position(self, number: int, total: int) -> None:
+        """Question ``number`` of ``total``; the total changes as answers switch questions
+        on or off."""
+        words = self.tr("Question %1 of %2").replace("%1", str(number)).replace("%2", str(total))
+        if words != self.progress.text():
+            self.progress.setText(words)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Words meant for this screen must not go on over the next one. Only once it has
+        # been shown: a screen built ahead and thrown away unseen never silences another.
+        if self.speaker is not None and self.read_aloud is not None and not self._silences_on_close:
+            self._silences_on_close = True
+            self.destroyed.connect(self.speaker.stop)
+        super().showEvent(event)
 
     def _spoken_text(
         self, form: Form, item: Item, language: str, baseline: Mapping[str, Any] | None
@@ -272,7 +289,10 @@ class ReviewScreen(QWidget):
         on_submit: Callable[[], None],
         *,
         on_language: Callable[[], None] | None = None,
+        steps: list[Step] | None = None,
     ) -> None:
+        """``steps``: the questions asked, when not those of the answers saved so far
+        (the screen built ahead of the last question's Next, kiosk.ui.ahead)."""
         super().__init__()
         journey = flow.journey
         outer = QVBoxLayout(self)
@@ -282,7 +302,8 @@ class ReviewScreen(QWidget):
         body = QWidget()
         rows = QVBoxLayout(body)
         self.change_buttons: dict[tuple[str, str], QPushButton] = {}
-        for step in flow.steps():
+        self.answers: dict[tuple[str, str], QLabel] = {}
+        for step in flow.steps() if steps is None else steps:
             item = flow.item(step)
             if item.type == "info":
                 continue
@@ -293,8 +314,8 @@ class ReviewScreen(QWidget):
                     "review_question",
                 )
             )
-            shown = journey.answer_text(step.form_id, step.item_id) or self.tr("Not answered")
-            rows.addWidget(wrapped(shown, "review_answer"))
+            self.answers[step.key] = wrapped(self._answer_text(flow, step), "review_answer")
+            rows.addWidget(self.answers[step.key])
             change = big_button(self.tr("Change"), f"change_{step.form_id}_{step.item_id}")
             change.setAccessibleName(self.tr("Change this answer"))
             change.clicked.connect(lambda _=False, s=step: on_change(s))
@@ -307,6 +328,16 @@ class ReviewScreen(QWidget):
         self.submit = big_button(self.tr("Send my answers"), "submit")
         self.submit.clicked.connect(on_submit)
         outer.addWidget(self.submit)
+
+    def _answer_text(self, flow: Flow, step: Step) -> str:
+        return flow.journey.answer_text(step.form_id, step.item_id) or self.tr("Not answered")
+
+    def show_answers(self, flow: Flow) -> None:
+        """Every answer as saved now (the screen may have been built before the last one)."""
+        for key, label in self.answers.items():
+            text = self._answer_text(flow, Step(*key))
+            if text != label.text():
+                label.setText(text)
 
 
 class ThanksScreen(QWidget):

@@ -1,0 +1,83 @@
+"""The next question's screen, built while the patient reads the current one.
+
+Building a screen (its widgets, the window's style sheet applied to each, its
+layout) takes longer than a frame, so the kiosk builds the screen Next is
+expected to lead to once the current one is painted, again after each tap on an
+answer (it may switch questions on or off), and once more from the answer given,
+if need be, while that answer is being saved. When the save completes the
+prepared screen is only swapped in, if it still fits.
+
+A prepared screen fits only when everything it shows is what the patient would
+see on a screen built then: the same question (skip logic decides which comes
+next, from the answer saved), language, Language button and stored answer. One
+that no longer fits is thrown away and the screen built afresh. A prepared screen
+holds nothing of any other patient: it is dropped when a session ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+
+class ScreenAhead:
+    """At most one screen built ahead, with what it was built for (``key``).
+
+    ``hold`` puts a new screen, hidden, where it will be shown (so that it is styled
+    and laid out now); ``drop`` deletes one that will not be shown."""
+
+    def __init__(self, hold: Callable[[QWidget], None], drop: Callable[[QWidget], None]) -> None:
+        self._hold, self._drop = hold, drop
+        self._screen: QWidget | None = None
+        self._key: Hashable = None
+
+    @property
+    def screen(self) -> QWidget | None:
+        return self._screen
+
+    def holds(self, key: Hashable) -> bool:
+        return self._screen is not None and self._key == key
+
+    def keep(self, screen: QWidget, key: Hashable) -> None:
+        """Hold ``screen``, built for ``key``, in place of any earlier one."""
+        self.drop()
+        self._screen, self._key = screen, key
+        self._hold(screen)
+
+    def take(self, key: Hashable) -> QWidget | None:
+        """The prepared screen if it was built for ``key``; otherwise it is dropped."""
+        if not self.holds(key):
+            self.drop()
+            return None
+        screen, self._screen, self._key = self._screen, None, None
+        return screen
+
+    def drop(self) -> None:
+        screen, self._screen, self._key = self._screen, None, None
+        if screen is not None:
+            self._drop(screen)
+
+
+class _AfterPaint(QObject):
+    """Calls back once, on the turn of the event loop after ``widget`` is next painted."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            # After the paint, not inside it: the screen reaches the display first.
+            QTimer.singleShot(0, self._callback)
+            self.deleteLater()
+        return False
+
+
+def after_next_paint(widget: QWidget, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once ``widget`` has next been painted (never, if it is deleted first):
+    work for later that must not hold up what the patient sees now."""
+    _AfterPaint(widget, callback)
