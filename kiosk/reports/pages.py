@@ -18,6 +18,7 @@ looks and is built:
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -231,6 +232,32 @@ class TableLook:
     font: tuple[str, float] | None = None
 
 
+class _Table(Table):  # type: ignore[misc]
+    """reportlab's Table, laid out once for each size it is offered.
+
+    Balanced columns (the clinician summary's) try many column heights, and each try
+    lays out every table again at the same width, with the same result: most of a
+    summary's time went there. A new style lays the table out afresh."""
+
+    _laid_out_for: tuple[float, float] | None = None
+
+    def _calc(self, availWidth: float, availHeight: float) -> None:
+        if self._laid_out_for != (availWidth, availHeight):
+            super()._calc(availWidth, availHeight)
+            self._laid_out_for = (availWidth, availHeight)
+
+    def setStyle(self, tblstyle: Any) -> None:
+        self._laid_out_for = None
+        super().setStyle(tblstyle)
+
+    def deepcopy(self) -> _Table:
+        """The copy balanced columns split on each try: one sharing the cells. Split
+        between rows (these tables never split inside one), neither the table nor its
+        cells change, and each part lays its cells out at the table's own widths;
+        reportlab's full deep copy was most of what was left of a summary's time."""
+        return copy.copy(self)
+
+
 def table(
     rows: Sequence[Sequence[Any]],
     widths: Sequence[float],
@@ -260,7 +287,7 @@ def table(
     ]
     if look.lines == "below":
         commands.append(("LINEBELOW", (0, 0), (-1, -1), look.line_width, look.line_colour))
-    built = Table(
+    built = _Table(
         [list(row) for row in rows],
         colWidths=list(widths),
         hAlign="LEFT",

@@ -63,10 +63,30 @@ def text_flowable(
             body = f"<b>{body}</b>"
         if label:
             body = f"<b>{_xml_escape(label)}</b> {body}"
-        return Paragraph(body, style)
+        return _LatinParagraph(body, style)
     if label:
         return ScriptParagraph(cleaned, style, bold=bold, direction=direction or "ltr", label=label)
     return ScriptParagraph(cleaned, style, bold=bold, direction=direction)
+
+
+class _LatinParagraph(Paragraph):  # type: ignore[misc]
+    """reportlab's Paragraph, its lines broken once for each width it is offered.
+
+    A table lays its cells out again each time it is measured or split, and balanced
+    columns measure and split tables many times over at the same widths; breaking
+    the same words into the same lines was most of what a summary spent its time on.
+    (ScriptParagraph keeps its lines per width in the same way.)"""
+
+    _broken_at: float | None = None
+    _broken: Any = None  # the lines broken then; reportlab drops them to have them redone
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availWidth == self._broken_at and self.__dict__.get("blPara") is self._broken:
+            return self.width, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        self._broken_at = availWidth if width == availWidth else None
+        self._broken = self.__dict__.get("blPara")
+        return width, height
 
 
 @dataclass
