@@ -25,6 +25,7 @@ from kiosk.ui.attract import AttractScreen
 from kiosk.ui.background import Background
 from kiosk.ui.idle import IdleTimers
 from kiosk.ui.lockdown import KioskLock, empty_clipboard, enter_kiosk_mode
+from kiosk.ui.speech import Speaker
 from kiosk.ui.theme import apply_theme
 from kiosk.ui.touch import wrapped
 from kiosk.ui.translations import SOURCE_LANGUAGE, Translations
@@ -91,6 +92,8 @@ class KioskWindow(QStackedWidget):
         self.text_size, self.high_contrast = "normal", False
         self.addWidget(self.attract)
         self.page: QWidget | None = None  # the question, review or thank-you screen
+        self.speaker = Speaker(parent=self)  # one engine for every question; loads on first use
+        self.currentChanged.connect(self.speaker.stop)  # no words carry over to another screen
         self._before_timeout: QWidget | None = None
         self.timers = IdleTimers(
             self,
@@ -129,14 +132,11 @@ class KioskWindow(QStackedWidget):
         from kiosk.ui.new_day import EarlierListsPurge
         from kiosk.ui.pin_pad import PinPad
         from kiosk.ui.question_session import QuestionSession
-        from kiosk.ui.speech import Speaker
 
         background, link, draft_translations = self.background, self.link, self.draft_translations
         clinic_list, today, day_check_ms, miss_limit = self._for_ready
         miss_limit = limit or miss_limit
         self.store, self.library = store, library
-        self.speaker = Speaker(parent=self)  # one engine for every question; loads on first use
-        self.currentChanged.connect(self.speaker.stop)  # no words carry over to another screen
         # The screens' words too must be validated, unless the clinic allows drafts.
         self.languages = usable_languages(
             library.pathway_languages(self.pathway, self.licences, drafts=draft_translations),
