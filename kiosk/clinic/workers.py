@@ -49,6 +49,8 @@ def workers_problem(workers: int, database_url: str) -> str | None:
     """Why ``workers`` service processes cannot serve this database (None: they can)."""
     if not 1 <= workers <= MAX_WORKERS:
         return f"--workers must be 1 to {MAX_WORKERS}, not {workers}"
+    if workers > 1 and not hasattr(os, "fork"):
+        return "several service processes need Linux (or another system with fork)"
     if workers > 1 and make_url(database_url).get_backend_name() != "postgresql":
         return (
             f"{workers} service processes need PostgreSQL: SQLite lets one writer in at a "
