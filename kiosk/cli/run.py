@@ -125,47 +125,62 @@ def open_parts(
         raise
 
 
+NO_SCREEN = (
+    "there is no screen to show the kiosk on (no DISPLAY or WAYLAND_DISPLAY). "
+    "Run it on the tablet's desktop, under Xvfb, or with QT_QPA_PLATFORM=offscreen "
+    "for a test; 'make try' answers the questions in the terminal instead."
+)
+NOT_ENROLLED_NO_SCREEN = (
+    "this tablet is not enrolled, and there is no screen to show the enrolment screen on. "
+    "Enrol it with 'kiosk enrol URL CODE' (docs/clinic.md), or run the kiosk on the "
+    "tablet's desktop."
+)
+
+
 def run_kiosk(args: argparse.Namespace) -> int:
+    """The kiosk; on a tablet not enrolled yet, the enrolment screen first (the kiosk
+    finds that out as it loads, after its first frame)."""
     from kiosk.ui.app import no_screen, run_enrolment
-    from kiosk.ui.app import run_kiosk as show_kiosk
 
     demo_clinic: list[Any] = []  # the demo clinic, once it runs
-    opened: list[TabletStore] = []
-
-    def stop_demo() -> None:
+    try:
+        if args.demo:
+            data_dir = made_demo_tablet(args.demo)
+            if data_dir is None:  # the first run: the clinic enrols the demo tablet first
+                data_dir, clinic = prepare_demo(args.demo)
+                demo_clinic.append(clinic)
+                print(DEMO_HINT.format(pin=DEMO_PIN, url=clinic.url), file=sys.stderr)
+        else:
+            data_dir = args.data_dir or paths.data_dir()
+        while (code := _kiosk(args, data_dir, demo_clinic)) is None:
+            if no_screen():
+                return fail(NOT_ENROLLED_NO_SCREEN)
+            if not run_enrolment(data_dir, windowed=args.windowed, quit_after=args.quit_after):
+                return fail(
+                    "the tablet was not enrolled, so the kiosk did not start.",
+                    0 if args.quit_after is not None else 1,
+                )
+        return code
+    except (KnownError, OSError) as exc:
+        return fail(exc)
+    finally:
         for clinic in demo_clinic:
             clinic.stop()
 
-    try:
-        if args.demo:
-            made = made_demo_tablet(args.demo)
-            if made is None:  # the first run: the clinic enrols the demo tablet first
-                made, clinic = prepare_demo(args.demo)
-                demo_clinic.append(clinic)
-                print(DEMO_HINT.format(pin=DEMO_PIN, url=clinic.url), file=sys.stderr)
-            data_dir = made
-        else:
-            data_dir = args.data_dir or paths.data_dir()
-            if needs_enrolment(data_dir):
-                if no_screen():
-                    return fail(
-                        "this tablet is not enrolled, and there is no screen to show "
-                        "the enrolment screen on. Enrol it with 'kiosk enrol URL CODE' "
-                        "(docs/clinic.md), or run the kiosk on the tablet's desktop."
-                    )
-                if not run_enrolment(data_dir, windowed=args.windowed, quit_after=args.quit_after):
-                    return fail(
-                        "the tablet was not enrolled, so the kiosk did not start.",
-                        0 if args.quit_after is not None else 1,
-                    )
-        settings = TabletSettings.load(data_dir / SETTINGS_FILE)
-        pathway = args.pathway or settings.pathway
-        licences = LicenceRegister(paths.data_dir()).references()
-    except (KnownError, OSError) as exc:
-        stop_demo()
-        return fail(exc)
 
-    def load() -> KioskParts:
+def _kiosk(args: argparse.Namespace, data_dir: Path, demo_clinic: list[Any]) -> int | None:
+    """The kiosk until staff unlock it: its exit code, or None if the tablet is not enrolled."""
+    from kiosk.ui.app import no_screen
+    from kiosk.ui.app import run_kiosk as show_kiosk
+
+    settings = TabletSettings.load(data_dir / SETTINGS_FILE)
+    pathway = args.pathway or settings.pathway
+    licences = LicenceRegister(paths.data_dir()).references()
+    opened: list[TabletStore] = []
+
+    def load() -> KioskParts | None:
+        if not args.demo and needs_enrolment(data_dir):
+            return None
         parts = open_parts(data_dir, pathway, licences, settings, bool(args.demo))
         opened.append(parts.store)
         return parts
@@ -187,13 +202,8 @@ def run_kiosk(args: argparse.Namespace) -> int:
 
     try:
         if no_screen():  # the store is still checked first
-            load()
-            return fail(
-                "there is no screen to show the kiosk on (no DISPLAY or WAYLAND_DISPLAY). "
-                "Run it on the tablet's desktop, under Xvfb, or with QT_QPA_PLATFORM=offscreen "
-                "for a test; 'make try' answers the questions in the terminal instead."
-            )
-        show_kiosk(
+            return None if load() is None else fail(NO_SCREEN)
+        shown = show_kiosk(
             pathway,
             licences,
             settings,
@@ -202,10 +212,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
             quit_after=args.quit_after,
             start_sync=sync_or_none,
         )
-    except (KnownError, OSError) as exc:
-        return fail(exc)
+        return None if shown is None else 0
     finally:
         for store in opened:
             store.close()
-        stop_demo()
-    return 0

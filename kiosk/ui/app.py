@@ -52,13 +52,13 @@ class _Loading:
     """The parts' loading: begun once, after the first frame; its outcome kept as it ends
     (on the helper's thread), so it is known even if the event loop has already stopped."""
 
-    def __init__(self, load: Callable[[], KioskParts]) -> None:
+    def __init__(self, load: Callable[[], KioskParts | None]) -> None:
         self.load = load
         self.begun = False
         self.parts: KioskParts | None = None
         self.error: BaseException | None = None
 
-    def __call__(self) -> KioskParts:
+    def __call__(self) -> KioskParts | None:
         self.begun = True
         try:
             self.parts = self.load()
@@ -144,21 +144,22 @@ def run_kiosk(
     pathway: str,
     licences: Mapping[str, str],
     settings: TabletSettings,
-    load: Callable[[], KioskParts],
+    load: Callable[[], KioskParts | None],
     *,
     windowed: bool,
     quit_after: int | None,
     start_sync: Callable[[Callable[[], None]], SyncWorker | None],
-) -> KioskParts:
+) -> KioskParts | None:
     """The patient kiosk until staff unlock it; returns what ``load`` opened, for the
     caller to close (also when the kiosk stopped first: it waits for ``load`` to end).
 
     ``load`` runs off the UI thread once the attract screen has been painted; an error
-    it raises stops the kiosk and is raised here. ``start_sync`` is called after it, off
-    the UI thread too, with what to do when the clinic says the tablet is no longer
-    enrolled; it returns the running sync worker (or None), which is woken after each
-    session, handed the patients' progress (checked in, started) to tell the clinic,
-    and stopped when the kiosk closes."""
+    it raises stops the kiosk and is raised here, and if it returns None (the kiosk
+    cannot start here: the tablet is not enrolled) the kiosk stops and returns None.
+    ``start_sync`` is called after it, off the UI thread too, with what to do when the
+    clinic says the tablet is no longer enrolled; it returns the running sync worker (or
+    None), which is woken after each session, handed the patients' progress (checked in,
+    started) to tell the clinic, and stopped when the kiosk closes."""
     from kiosk.ui.kiosk_window import KioskWindow
 
     app = _application()
@@ -182,7 +183,10 @@ def run_kiosk(
     sync: list[SyncWorker] = []
     errors: list[Exception] = []
 
-    def loaded(parts: KioskParts) -> None:
+    def loaded(parts: KioskParts | None) -> None:
+        if parts is None:
+            app.exit(0)
+            return
         from kiosk.journey.linking import MissLimit
         from kiosk.store import StaffPin
 
@@ -219,7 +223,6 @@ def run_kiosk(
         raise loading.error
     if errors:
         raise errors[0]
-    assert loading.parts is not None
     return loading.parts
 
 

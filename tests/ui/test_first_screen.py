@@ -20,14 +20,14 @@ from kiosk.ui.screens import PrivacyScreen
 
 pytestmark = pytest.mark.ui
 
-# `kiosk run --demo DIR --windowed`, stopped at the attract screen's first paint, printing
-# which of the libraries the rest of the kiosk needs were loaded by then.
+# `kiosk run ARGS --windowed`, stopped at the attract screen's first paint, printing which
+# of the libraries the rest of the kiosk needs were loaded by then.
 _AT_FIRST_PAINT = """
 import sys
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 import kiosk.ui.kiosk_window as kw
-HEAVY = sys.argv[2].split(",")
+HEAVY = sys.argv[1].split(",")
 class Seen(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and obj is self.attract:
@@ -44,7 +44,7 @@ def hooked(self, *args, **kwargs):
     QApplication.instance().installEventFilter(self.seen)
 kw.KioskWindow.__init__ = hooked
 from kiosk.cli.main import main
-sys.exit(main(["run", "--demo", sys.argv[1], "--windowed", "--quit-after", "20000"]))
+sys.exit(main(["run", *sys.argv[2:], "--windowed", "--quit-after", "20000"]))
 """
 HEAVY = (
     "sqlalchemy",
@@ -63,9 +63,11 @@ HEAVY = (
 )
 
 
+@pytest.mark.parametrize("tablet", ["--demo", "--data-dir"])
 def test_the_attract_screen_is_painted_before_the_forms_store_and_clinic_load(
-    tmp_path: Path,
+    tmp_path: Path, tablet: str
 ) -> None:
+    """The demo, and an enrolled tablet (the demo's, run as a tablet is)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KIOSK_DATA_DIR=str(tmp_path / "site"))
     demo = str(tmp_path / "demo")
     made = subprocess.run(
@@ -77,7 +79,14 @@ def test_the_attract_screen_is_painted_before_the_forms_store_and_clinic_load(
     )
     assert made.returncode == 0, made.stderr
     result = subprocess.run(
-        [sys.executable, "-c", _AT_FIRST_PAINT, demo, ",".join(HEAVY)],
+        [
+            sys.executable,
+            "-c",
+            _AT_FIRST_PAINT,
+            ",".join(HEAVY),
+            tablet,
+            demo if tablet == "--demo" else f"{demo}/tablet",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
