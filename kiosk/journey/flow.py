@@ -50,6 +50,12 @@ class Flow:
         steps = self.steps()
         return steps[self._index] if self._index < len(steps) else None
 
+    def where(self) -> tuple[list[Step], int]:
+        """:meth:`steps` and the index of the current one (their length: the review), worked
+        out once for a screen that needs both."""
+        steps = self.steps()
+        return steps, min(self._index, len(steps))
+
     def item(self, step: Step) -> Item:
         return self.journey.form(step.form_id).items[step.item_id]
 

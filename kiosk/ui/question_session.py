@@ -75,6 +75,7 @@ class QuestionSession:
         self.languages: list[str] = []  # those the patient may switch to part-way
         self._unsaved: Any = None  # a choice not yet saved, kept across a change of language
         self._ahead = ScreenAhead(hold, drop) if hold is not None else None
+        self._foreseen: tuple[QWidget, str] | None = None  # the screen and answer built for
 
     # ------------------------------------------------------------ beginning and ending
     def begin(
@@ -124,18 +125,19 @@ class QuestionSession:
     def show_step(self) -> None:
         flow = self.flow
         assert flow is not None
-        steps = flow.steps()
-        step = flow.current
+        steps, index = flow.where()
+        step = steps[index] if index < len(steps) else None
+        position = (index + 1, len(steps))
         key = self._ahead_key(flow, steps, step)
         screen = self._ahead.take(key) if self._ahead else None
         if isinstance(screen, ReviewScreen):
             screen.show_answers(flow)  # built before the last answer was saved
         elif isinstance(screen, QuestionScreen):
-            screen.show_position(*flow.position())
+            screen.show_position(*position)
         elif step is None:
             screen = self._review_screen(flow, steps)
         else:
-            screen = self._question_screen(flow, step, flow.position())
+            screen = self._question_screen(flow, step, position)
         self._show(screen)
         if self._ahead is not None and isinstance(screen, QuestionScreen):
             self._build_ahead_for(flow, screen)
@@ -146,10 +148,15 @@ class QuestionSession:
         after_next_paint(shown, lambda: self._build_ahead(flow, shown))
         if shown.choices is not None:
             shown.choices.buttonClicked.connect(
-                lambda button: after_next_paint(
-                    button, lambda: self._build_ahead(flow, shown, shown.value())
-                )
+                lambda button: after_next_paint(button, lambda: self._foresee(flow, shown))
             )
+
+    def _foresee(self, flow: Flow, shown: QuestionScreen) -> None:
+        """Build the screen ``shown``'s answer as it stands leads to, and remember that it is
+        built, so that Next with that answer need not work it out again."""
+        value = shown.value()
+        self._build_ahead(flow, shown, value)
+        self._foreseen = (shown, repr(value))
 
     def _on_language(self) -> Callable[[], None] | None:
         return self.ask_language if len(self.languages) > 1 else None
@@ -181,6 +188,7 @@ class QuestionSession:
 
     def _build_ahead(self, flow: Flow, page: QWidget, raw: Any = AS_ANSWERED) -> None:
         """Build the screen Next leads to from ``page``, were it answered ``raw``."""
+        self._foreseen = None
         if self._ahead is None or self.flow is not flow or self._page() is not page:
             return  # the patient moved on, or the session ended, meanwhile
         try:
@@ -197,6 +205,7 @@ class QuestionSession:
             self._ahead.keep(self._question_screen(flow, step, (index + 1, len(steps))), key)
 
     def _drop_ahead(self) -> None:
+        self._foreseen = None
         if self._ahead is not None:
             self._ahead.drop()
 
@@ -228,8 +237,9 @@ class QuestionSession:
 
         self._background.run(save, saved, refused)
         page.next.setEnabled(False)  # the save is on its way first; no second tap meanwhile
-        # While the answer is saved on the background thread: the screen it leads to.
-        self._build_ahead(flow, page, value)
+        if self._foreseen != (page, repr(value)):
+            # While the answer is saved on the background thread: the screen it leads to.
+            self._build_ahead(flow, page, value)
 
     def go_back(self) -> None:
         assert self.flow is not None
