@@ -298,6 +298,7 @@ def check_config(args: argparse.Namespace) -> int:
     """Check the settings file, the passphrase, the keys and the database; change nothing."""
     from kiosk.clinic.keyring import KeyRing
     from kiosk.clinic.tls import CERT_FILE, fingerprint_of
+    from kiosk.clinic.workers import workers_problem
 
     try:
         target = target_of(args)
@@ -323,7 +324,10 @@ def check_config(args: argparse.Namespace) -> int:
         f"backups: {policy.folder}"
         + (f", one before each upgrade, newest {policy.keep} kept" if policy.before_upgrade else "")
     )
-    print(f"serves: https://{target.host}:{target.port}")
+    processes = f" ({target.workers} processes)" if target.workers > 1 else ""
+    print(f"serves: https://{target.host}:{target.port}{processes}")
+    if (problem := workers_problem(target.workers, target.database_url)) is not None:
+        problems.append(f"[server] workers: {problem}")
     for problem in problems:
         fail(problem)
     return 2 if problems else 0

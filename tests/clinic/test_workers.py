@@ -340,3 +340,13 @@ def test_more_than_one_process_on_sqlite_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "3 service processes need PostgreSQL" in done.stderr
     assert "Traceback" not in done.stderr
+    checked = subprocess.run(
+        [*KIOSK, "clinic", "check-config", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "KIOSK_CLINIC_CONFIG": ""},
+        check=False,
+    )
+    assert checked.returncode == 2
+    assert "[server] workers: 3 service processes need PostgreSQL" in checked.stderr
