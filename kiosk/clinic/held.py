@@ -18,6 +18,7 @@ reason. Every list and every re-process is audited (kiosk.clinic.held_review).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -83,16 +84,19 @@ def hold(
     )
 
 
-def resolve(db: Session, submission_id: str, digest: str, actor: str) -> None:
-    """This envelope is stored: any held copy of it is resolved (kept, with who and when).
+def resolve(db: Session, stored: Mapping[str, str], actor: str) -> None:
+    """These envelopes (submission id -> envelope hash) are stored: any held copy of one
+    is resolved (kept, with who and when). One query for a whole batch.
 
     Runs in the storing transaction, whether an administrator re-processed it or a
     tablet sent it again once the fault was fixed."""
+    if not stored:
+        return
     for row in db.scalars(
         select(HeldSubmission).where(
-            HeldSubmission.submission_id == submission_id,
-            HeldSubmission.envelope_hash == digest,
+            HeldSubmission.submission_id.in_(list(stored)),
             HeldSubmission.status == HELD,
         )
     ):
-        row.status, row.resolved_at, row.resolved_by = RESOLVED, now_text(), actor[:100]
+        if stored[row.submission_id] == row.envelope_hash:
+            row.status, row.resolved_at, row.resolved_by = RESOLVED, now_text(), actor[:100]

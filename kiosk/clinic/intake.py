@@ -35,6 +35,24 @@ def shown(value: Any) -> str:
     return repr(text[:_SHOWN] + ("…" if len(text) > _SHOWN else ""))
 
 
+@dataclass(frozen=True)
+class Served:
+    """The pathways and languages the clinic serves at one moment (:meth:`Catalogue.served`)."""
+
+    pathways: frozenset[str]
+    languages: frozenset[str]
+
+    def languages_with(self, library: FormLibrary, forms: Iterable[Mapping[str, Any]]) -> set[str]:
+        """These languages, and those of every known form version a submission names."""
+        offered = set(self.languages)
+        for entry in forms:
+            try:
+                offered.update(library.by_hash(str(entry.get("hash"))).spec.languages)
+            except UnknownFormError:
+                continue
+        return offered
+
+
 @dataclass
 class Catalogue:
     """The pathways and languages the clinic serves, read from its forms folders.
@@ -48,21 +66,13 @@ class Catalogue:
     _pathways: frozenset[str] = field(default_factory=frozenset)
     _languages: frozenset[str] = field(default_factory=frozenset)
 
-    def pathways(self, library: FormLibrary) -> frozenset[str]:
+    def served(self, library: FormLibrary) -> Served:
+        """What the clinic serves now, with ``library``: read once for a whole batch, so
+        the forms folders are looked at once per request, not once per submission."""
         self._refresh()
-        return self._pathways | frozenset(library.pathways)
-
-    def languages(self, library: FormLibrary, forms: Iterable[Mapping[str, Any]]) -> set[str]:
-        """Every language of a form the clinic serves or knows, or this submission names."""
-        self._refresh()
-        offered = set(self._languages)
-        offered.update(code for form in library.forms() for code in form.spec.languages)
-        for entry in forms:
-            try:
-                offered.update(library.by_hash(str(entry.get("hash"))).spec.languages)
-            except UnknownFormError:
-                continue
-        return offered
+        languages = set(self._languages)
+        languages.update(code for form in library.forms() for code in form.spec.languages)
+        return Served(self._pathways | frozenset(library.pathways), frozenset(languages))
 
     def _refresh(self) -> None:
         files = sorted(
@@ -92,13 +102,16 @@ class Catalogue:
         self._signature = signature  # last: another thread never sees it with older sets
 
 
-def why_held(opened: OpenedSubmission, library: FormLibrary, catalogue: Catalogue) -> str | None:
-    """Why ``opened`` must be held instead of stored ("code: plain words"); None: store it."""
-    if opened.pathway not in catalogue.pathways(library):
+def why_held(opened: OpenedSubmission, library: FormLibrary, served: Served) -> str | None:
+    """Why ``opened`` must be held instead of stored ("code: plain words"); None: store it.
+
+    ``served``: what the clinic serves, as read for this batch (:meth:`Catalogue.served`)."""
+    if opened.pathway not in served.pathways:
         return f"unknown pathway: {shown(opened.pathway)} is not a clinic pathway"
     language = opened.record(LANGUAGE_RECORD)
     if language is not None and (
-        not isinstance(language, str) or language not in catalogue.languages(library, opened.forms)
+        not isinstance(language, str)
+        or language not in served.languages_with(library, opened.forms)
     ):
         return f"unknown language: {shown(language)} is not a language of the clinic's forms"
     answers = opened.answers()

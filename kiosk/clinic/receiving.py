@@ -10,16 +10,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from kiosk.clinic.errors import TooLarge, Unavailable
 from kiosk.clinic.held import hold, reason_code, resolve
-from kiosk.clinic.intake import why_held
+from kiosk.clinic.intake import Served, why_held
 from kiosk.clinic.models import Submission
 from kiosk.clinic.plumbing import Plumbing
 from kiosk.clinic.scoring import Scoring
-from kiosk.envelope.envelope import envelope_hash, open_envelope, read_header
+from kiosk.envelope.envelope import OpenedSubmission, envelope_hash, open_envelope, read_header
 from kiosk.envelope.errors import EnvelopeError
 from kiosk.vocabulary import MAX_BATCH
 
@@ -63,19 +64,68 @@ class Receiving:
         """Store each (id, base64 envelope) exactly once; a result per item, in order.
 
         Each item is judged alone: stored, a duplicate, a conflict, or held with its
-        reason; nothing one item does (not even a server error) affects the others."""
+        reason; nothing one item does (not even a server error) affects the others.
+        A batch is written in one transaction, so the database syncs to disk once per
+        request; if that transaction fails as a whole (a bug in one item, the same id
+        arriving at once on another connection), every item is stored again alone,
+        in a transaction of its own, so the failure stays with the item that caused it."""
         check_batch(items)
-        return [self.receive_one(device_id, sid, encoded) for sid, encoded in items]
+        decoded = [_decoded(sid, encoded) for sid, encoded in items]
+        envelopes = {
+            sid: envelope
+            for (sid, _), envelope in zip(items, decoded, strict=True)
+            if isinstance(envelope, bytes)
+        }
+        if len(envelopes) < sum(isinstance(envelope, bytes) for envelope in decoded):
+            # An id sent twice: the second copy is judged against the first, as stored.
+            return [
+                envelope if isinstance(envelope, Result)
+                else self.receive_envelope(device_id, sid, envelope)
+                for (sid, _), envelope in zip(items, decoded, strict=True)
+            ]  # fmt: skip
+        judged = self._store_batch(device_id, envelopes) if envelopes else {}
+        return [
+            envelope if isinstance(envelope, Result) else judged[sid]
+            for (sid, _), envelope in zip(items, decoded, strict=True)
+        ]
 
-    def receive_one(self, device_id: str, submission_id: str, encoded: str) -> Result:
-        """One item of a batch, as sent: its id checked and its envelope decoded."""
-        if not _SUBMISSION_ID.match(submission_id):
-            return Result(submission_id[:64], 422)
+    def _store_batch(self, device_id: str, envelopes: dict[str, bytes]) -> dict[str, Result]:
+        """Every envelope's result, all stored in one transaction (or each alone)."""
+        actor = f"device:{device_id}"
+        plumbing = self.plumbing
         try:
-            envelope = base64.b64decode(encoded, validate=True)
-        except ValueError:
-            return Result(submission_id, 422)
-        return self.receive_envelope(device_id, submission_id, envelope)
+            served = plumbing.catalogue.served(plumbing.library)
+            with plumbing.transaction() as db:
+                query = select(Submission.id, Submission.envelope_hash).where(
+                    Submission.id.in_(list(envelopes))
+                )
+                known = {sid: digest for sid, digest in db.execute(query)}
+                results: dict[str, Result] = {}
+                opened: list[tuple[OpenedSubmission, bytes, str]] = []
+                for sid, envelope in envelopes.items():
+                    digest = envelope_hash(envelope)
+                    verdict = self._judge(
+                        db, device_id, sid, envelope, digest, actor, known.get(sid), served
+                    )
+                    if isinstance(verdict, Result):
+                        results[sid] = verdict
+                    else:
+                        opened.append((verdict, envelope, digest))
+                for result in self._record(db, device_id, opened, actor):
+                    results[result.id] = result
+                stored = {r.id: r.receipt for r in results.values() if r.status < 300 and r.receipt}
+                resolve(db, stored, actor)
+            return results
+        except Exception as exc:  # one item's fault: find it by storing each alone
+            log.warning(
+                "a batch of %d could not be stored at once (%s); storing each alone",
+                len(envelopes),
+                type(exc).__name__,
+            )
+        return {
+            sid: self.receive_envelope(device_id, sid, envelope)
+            for sid, envelope in envelopes.items()
+        }
 
     def receive_envelope(
         self,
@@ -117,32 +167,78 @@ class Receiving:
         actor: str,
     ) -> Result:
         plumbing = self.plumbing
+        served = plumbing.catalogue.served(plumbing.library)
         with plumbing.transaction() as db:
-            existing = db.get(Submission, submission_id)
-            if existing is not None:
-                if existing.envelope_hash == digest:
-                    plumbing.audit(db, actor, "submission", "duplicate", target=submission_id)
-                    resolve(db, submission_id, digest, actor)
-                    return Result(submission_id, 200, digest)
-                conflict = "conflict: a different envelope under an existing id"
-                self._hold(db, device_id, submission_id, envelope, digest, conflict, actor)
-                return Result(submission_id, 409)
-            try:
-                header = read_header(envelope)
-                if header.get("submission_id") != submission_id:
-                    raise EnvelopeError("the envelope's own id is different")
-                opened = open_envelope(envelope, plumbing.keyring.private_keys(), strict=False)
-            except EnvelopeError as exc:
-                reason = f"unreadable: {exc}"
+            known = db.scalar(
+                select(Submission.envelope_hash).where(Submission.id == submission_id)
+            )
+            verdict = self._judge(db, device_id, submission_id, envelope, digest, actor, known,
+                                  served)  # fmt: skip
+            if isinstance(verdict, Result):
+                result = verdict
             else:
-                reason = why_held(opened, plumbing.library, plumbing.catalogue) or ""
-            if reason:
-                self._hold(db, device_id, submission_id, envelope, digest, reason, actor)
-                return Result(submission_id, 422, digest, reason.split(":")[0].replace(" ", "_"))
-            self.scoring.record(db, device_id, opened, envelope, digest)
-            plumbing.audit(db, actor, "submission", "stored", target=submission_id)
-            resolve(db, submission_id, digest, actor)
-        return Result(submission_id, 201, digest)
+                [result] = self._record(db, device_id, [(verdict, envelope, digest)], actor)
+            if result.status in (200, 201):
+                resolve(db, {submission_id: digest}, actor)
+        return result
+
+    def _judge(
+        self,
+        db: Session,
+        device_id: str,
+        submission_id: str,
+        envelope: bytes,
+        digest: str,
+        actor: str,
+        known: str | None,
+        served: Served,
+    ) -> Result | OpenedSubmission:
+        """A duplicate's or a held envelope's result (held in ``db``'s transaction), or
+        the opened submission, to be stored (:meth:`_record`). ``known``: the hash of the
+        envelope already stored under this id, if any."""
+        plumbing = self.plumbing
+        if known is not None:
+            if known == digest:
+                plumbing.audit(db, actor, "submission", "duplicate", target=submission_id)
+                return Result(submission_id, 200, digest)
+            conflict = "conflict: a different envelope under an existing id"
+            self._hold(db, device_id, submission_id, envelope, digest, conflict, actor)
+            return Result(submission_id, 409)
+        try:
+            header = read_header(envelope)
+            if header.get("submission_id") != submission_id:
+                raise EnvelopeError("the envelope's own id is different")
+            opened = open_envelope(envelope, plumbing.keyring.private_keys(), strict=False)
+        except EnvelopeError as exc:
+            reason = f"unreadable: {exc}"
+        else:
+            reason = why_held(opened, plumbing.library, served) or ""
+        if reason:
+            self._hold(db, device_id, submission_id, envelope, digest, reason, actor)
+            return Result(submission_id, 422, digest, reason.split(":")[0].replace(" ", "_"))
+        return opened
+
+    def _record(
+        self,
+        db: Session,
+        device_id: str,
+        batch: list[tuple[OpenedSubmission, bytes, str]],
+        actor: str,
+    ) -> list[Result]:
+        """Store each (opened, envelope, hash) of ``batch``: the submissions' own rows
+        are written together first, then the rows that refer to them."""
+        scoring, plumbing = self.scoring, self.plumbing
+        rows = [
+            scoring.submission_row(device_id, o, envelope, digest) for o, envelope, digest in batch
+        ]
+        db.add_all(rows)
+        db.flush()
+        results = []
+        for row, (opened, _envelope, digest) in zip(rows, batch, strict=True):
+            scoring.record_details(db, row, opened)
+            plumbing.audit(db, actor, "submission", "stored", target=row.id)
+            results.append(Result(row.id, 201, digest))
+        return results
 
     # hold()'s parameters again, plus the actor: held.hold keeps the envelope, this audits it.
     def _hold(
@@ -158,3 +254,13 @@ class Receiving:
         hold(db, device_id=device_id, submission_id=submission_id, envelope=envelope,
              digest=digest, reason=reason)  # fmt: skip
         self.plumbing.audit(db, actor, "submission", reason_code(reason), target=submission_id)
+
+
+def _decoded(submission_id: str, encoded: str) -> bytes | Result:
+    """An item's envelope; a 422 if its id is not a submission id or it is not base64."""
+    if not _SUBMISSION_ID.match(submission_id):
+        return Result(submission_id[:64], 422)
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except ValueError:
+        return Result(submission_id, 422)

@@ -96,6 +96,16 @@ class Scoring:
         self, db: Session, device_id: str, opened: OpenedSubmission, envelope: bytes, digest: str
     ) -> None:
         """Add the submission, its triage row, responses and flags to ``db``'s transaction."""
+        submission = self.submission_row(device_id, opened, envelope, digest)
+        db.add(submission)
+        db.flush()  # written before the rows that refer to it
+        self.record_details(db, submission, opened)
+
+    def submission_row(
+        self, device_id: str, opened: OpenedSubmission, envelope: bytes, digest: str
+    ) -> Submission:
+        """The submission's own row, not yet added: a batch adds and writes all of its
+        rows at once (:meth:`record_details` then adds what refers to them)."""
         secrets = self.plumbing.secrets
         sid = opened.submission_id
         link = opened.record(LINK_RECORD)
@@ -113,7 +123,7 @@ class Scoring:
         if route is None:
             log.warning("route record of %s is not one a tablet makes: stored as tablet", sid)
         route_by = route or (TABLET, None)
-        submission = Submission(
+        return Submission(
             id=sid,
             device_id=device_id,
             envelope=envelope,
@@ -144,8 +154,11 @@ class Scoring:
                 else None
             ),
         )
-        db.add(submission)
-        db.flush()
+
+    def record_details(self, db: Session, submission: Submission, opened: OpenedSubmission) -> None:
+        """Add the triage row, responses and flags of ``submission`` (already written)."""
+        sid = submission.id
+        patient_key = submission.patient_key
         db.add(Triage(submission_id=sid, status="new", owner=None, notes=None, version=0,
                       updated_at=submission.received_at, updated_by="clinic"))  # fmt: skip
         end = opened.record(END_RECORD)

@@ -46,7 +46,7 @@ from kiosk.clinic.link_corrections import LinkCorrections
 from kiosk.clinic.members import StaffMember
 from kiosk.clinic.plumbing import Plumbing
 from kiosk.clinic.progress import Progress
-from kiosk.clinic.receiving import Receiving, Result, check_batch
+from kiosk.clinic.receiving import Receiving, Result
 from kiosk.clinic.server_secrets import ServerSecrets
 from kiosk.clinic.signed_requests import SignedRequests
 from kiosk.clinic.staff import StaffAccounts
@@ -203,12 +203,7 @@ class ClinicService:
 
     def receive(self, device_id: str, items: list[tuple[str, str]]) -> list[Result]:
         """Store each (id, base64 envelope) exactly once; a result per item, in order."""
-        check_batch(items)
-        return [self._receive_one(device_id, sid, encoded) for sid, encoded in items]
-
-    def _receive_one(self, device_id: str, submission_id: str, encoded: str) -> Result:
-        # One item of a batch (a test stands in a failing one here).
-        return self.receiving.receive_one(device_id, submission_id, encoded)
+        return self.receiving.receive(device_id, items)
 
     def receive_envelope(
         self, device_id: str, submission_id: str, envelope: bytes, *, actor: str | None = None

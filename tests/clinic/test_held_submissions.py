@@ -191,6 +191,24 @@ def test_a_server_error_storing_one_submission_touches_no_other(
 
 
 @pytest.mark.security
+def test_an_id_sent_twice_in_one_batch_is_stored_once_and_both_get_its_receipt(
+    clinic: Clinic,
+) -> None:
+    """The second copy is judged against the first, as stored: a duplicate."""
+    sid = clinic.tablet.answer(URGENT)
+    [item] = clinic.tablet.store.pending()
+
+    results = clinic.tablet.syncer.client.upload([(sid, item.envelope), (sid, item.envelope)])
+
+    assert [(r.status, r.receipt) for r in results] == [
+        (201, item.envelope_hash),
+        (200, item.envelope_hash),
+    ]
+    assert clinic.stored() == {sid}
+    assert [e.outcome for e in clinic.audit("submission", sid)] == ["stored", "duplicate"]
+
+
+@pytest.mark.security
 @pytest.mark.parametrize("field", ["pathway", "language"])
 def test_a_formula_as_pathway_or_language_is_held_and_never_exported(
     clinic: Clinic, field: str, tmp_path: Path

@@ -187,18 +187,22 @@ def test_a_thousand_faulty_trials_lose_and_duplicate_nothing(clinic, tmp_path: P
         running.url, identity, transport=faults, clock=lambda: __import__("time").time() + skew
     )
     syncer = Syncer(store, client, data_dir, rng=rng)
-    # The clinic dying part-way through a batch: some items stored, no answer sent.
-    receive_one = service._receive_one
-    dying = {"after": -1, "died": 0}
+    # The clinic dying with a batch in hand: before storing it, or once it is stored
+    # and before the answer is sent (the tablet must resend, and get receipts then).
+    receive = service.receiving.receive
+    dying = {"after": -1, "died": 0, "stored": False}
 
-    def maybe_die(device_id: str, submission_id: str, encoded: str):
+    def maybe_die(device_id: str, items: list[tuple[str, str]]):
         if dying["after"] == 0:
             dying["after"], dying["died"] = -1, dying["died"] + 1
-            raise RuntimeError("the clinic process died mid-batch")
+            dying["stored"] = not dying["stored"]
+            if dying["stored"]:
+                receive(device_id, items)
+            raise RuntimeError("the clinic process died with a batch in hand")
         dying["after"] -= 1 if dying["after"] > 0 else 0
-        return receive_one(device_id, submission_id, encoded)
+        return receive(device_id, items)
 
-    service._receive_one = maybe_die  # type: ignore[method-assign]
+    service.receiving.receive = maybe_die  # type: ignore[method-assign]
     try:
         for trial in range(1000):
             if rng.random() < 0.05:
