@@ -214,6 +214,9 @@ def run_kiosk(
         if window.is_ready:
             window.reset("abandoned")
             background.wait()
+        else:  # gone with its event filters (kiosk mode's too) before any enrolment screen
+            window.hide()
+            window.deleteLater()
         for worker in sync:
             worker.stop()
             worker.join(timeout=40)  # longer than a request's own time-out
