@@ -1,23 +1,31 @@
-"""Clinic service benchmarks: the real service (``kiosk clinic serve``) in its own process,
-over HTTPS on 127.0.0.1, fed by real tablet sync clients.
+"""Clinic service benchmarks: the real service (``kiosk clinic serve``) in its own
+process(es), over HTTPS on 127.0.0.1, fed by real tablet sync clients, each tablet a
+process of its own (benchmarks/clinic_load.py).
 
-ingest_per_s_sqlite     20 enrolled tablets, each with 25 queued submissions, syncing at
-ingest_per_s_postgres   once (one thread each): submissions stored per second, from the first
-                        request to the last receipt. Baseline: a bare SQLAlchemy INSERT of the
-                        same rows (id, envelope, hash), one transaction per row, from 20
-                        threads, into the same kind of database in the same run.
-drain_10k_s             one tablet's backlog of 10,000 submissions: from reconnect to every
-                        receipt (SQLite clinic).
+ingest_per_s_sqlite     20 enrolled tablets, each with 25 queued cardiology submissions made
+ingest_per_s_postgres   through the real Journey, syncing at once (n = 500): submissions
+                        stored per second, from the release of the 20 tablet processes to
+                        the last receipt. Floor: a bare SQLAlchemy INSERT of the same rows
+                        (id, envelope, hash) from 20 processes, one transaction per row,
+                        into the same kind of database in the same run.
+ingest_per_s_postgres_4_workers   the same, with ``kiosk clinic serve --workers 4``.
+drain_10k_s             one tablet's backlog of 10,000 full cardiology envelopes (made through
+                        the Journey, copied by sealing again under new ids): from reconnect
+                        to every receipt (SQLite clinic). Floor: the same tablet sending the
+                        same backlog to a server with the clinic's address and certificate
+                        that answers each batch with receipts and does nothing else.
 clinic_rss_mb           the service process's peak resident memory (VmHWM) after the drain.
 mllp_messages_per_s     the hospital's SIU^S12 messages (new appointments over five days)
                         sent one after another on one MLLP connection over 127.0.0.1 to the
                         real listener, each stored, applied to the clinic lists (SQLite) and
-                        acknowledged. Baseline: the same messages through the same listener
+                        acknowledged. Floor: the same messages through the same listener
                         answered by a receive that only reads the header and builds the ACK.
 
-PostgreSQL comes from KIOSK_TEST_POSTGRES_URL (default postgres@127.0.0.1:5432/test); a
-fresh database is made and dropped. Without a server, ingest_per_s_postgres is left out
-and the reason printed.
+KIOSK_BENCH_BACKLOG and KIOSK_BENCH_MLLP set smaller sizes for a quick check; the metrics
+are then named after them (drain_2000_s, clinic_rss_mb_drain_2000, mllp_100_messages_per_s).
+Every metric says its size as "n". PostgreSQL comes from KIOSK_TEST_POSTGRES_URL (default
+postgres@127.0.0.1:5432/test); a fresh database is made and dropped. Without a server
+the PostgreSQL metrics fail: a figure is never quietly left out.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -37,64 +46,60 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
-from sqlalchemy import Column, LargeBinary, MetaData, String, Table, create_engine, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from benchmarks.clinic_load import (
+    bare_insert_per_s,
+    copies,
+    fill,
+    fill_tablets,
+    floor_command,
+    serving,
+    sync_tablets,
+)
+from kiosk.clinic.keyring import KeyRing
 from kiosk.clinic.setup import init_clinic, open_service
-from kiosk.clinic.tls import CERT_FILE
 from kiosk.engine import FormLibrary
-from kiosk.engine.sample import random_answers
-from kiosk.envelope.envelope import START_RECORD, SealedRecord, build_envelope, envelope_hash
-from kiosk.envelope.keys import ClinicPublicKey
-from kiosk.envelope.seal import new_data_key, seal_record, wrap_data_key
-from kiosk.journey import Journey
-from kiosk.store import FileKeyStore, TabletStore
+from kiosk.envelope.envelope import envelope_hash
+from kiosk.store import TabletStore
 from kiosk.store.models import OutboxRow
-from kiosk.sync.enrol import enrol, enrolled_client
-from kiosk.sync.worker import Syncer
+from kiosk.sync.enrol import enrol
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMS = ROOT / "forms"
 PASSPHRASE = b"benchmark clinic passphrase"
 TABLETS, EACH = 20, 25
-BACKLOG = int(os.environ.get("KIOSK_BENCH_BACKLOG", "10000"))  # smaller for a quick check
+TEMPLATES = 100  # cardiology journeys the backlog is copied from
+BACKLOG = int(os.environ.get("KIOSK_BENCH_BACKLOG", "10000"))
 MLLP_MESSAGES = int(os.environ.get("KIOSK_BENCH_MLLP", "500"))
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-@contextmanager
-def _service_process(folder: Path, database_url: str) -> Iterator[tuple[str, int]]:
-    (folder / "passphrase").write_bytes(PASSPHRASE)
-    import socket
+DRAIN = "drain_10k_s" if BACKLOG == 10_000 else f"drain_{BACKLOG}_s"
+RSS = "clinic_rss_mb" if BACKLOG == 10_000 else f"clinic_rss_mb_drain_{BACKLOG}"
+MLLP = "mllp_messages_per_s" if MLLP_MESSAGES == 500 else f"mllp_{MLLP_MESSAGES}_messages_per_s"
 
+
+def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "clinic", "serve", str(folder), "--passphrase-file",
-         str(folder / "passphrase"), "--database", database_url, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )  # fmt: skip
-    url = f"https://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    with httpx.Client(verify=str(folder / CERT_FILE), timeout=2) as probe_client:
-        while True:
-            try:
-                if probe_client.get(f"{url}/api/v1/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("the clinic service did not start")
-            time.sleep(0.1)
-    try:
-        yield url, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@contextmanager
+def _service(folder: Path, database_url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
+    """``kiosk clinic serve`` on a free port; its URL and (parent) process id."""
+    (folder / "passphrase").write_bytes(PASSPHRASE)
+    port = _free_port()
+    command = [sys.executable, "-m", "kiosk", "clinic", "serve", str(folder),
+               "--passphrase-file", str(folder / "passphrase"), "--database", database_url,
+               "--port", str(port)]  # fmt: skip
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    with serving("clinic service", command, folder, port) as running:
+        yield running
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -104,103 +109,24 @@ def _peak_rss_mb(pid: int) -> float:
     raise RuntimeError("no VmHWM")
 
 
-def _tablet(folder: Path, url: str, code: str) -> Path:
-    enrol(url, code, folder, folder.name)
-    return folder
-
-
-def _fill(store: TabletStore, library: FormLibrary, count: int, rng: random.Random) -> None:
-    for _ in range(count):
-        journey = Journey(store, library, "cardiology", {})
-        journey.link_patient({"method": "self_check_in", "nhs_number": "9434765919"})
-        for form in journey.forms:
-            for item_id, value in random_answers(form, rng).items():
-                if item_id in journey.enabled_items(form.id):
-                    journey.answer(form.id, item_id, value)
-        journey.submit()
-
-
-def _sync_all(tablet: Path) -> int:
-    store = TabletStore.open(tablet)
-    try:
-        syncer = Syncer(store, enrolled_client(tablet, FileKeyStore(tablet).load()), tablet)
-        done = 0
-        while store.pending(limit=1):
-            report = syncer.sync_once()
-            if not report.ok:
-                raise RuntimeError(f"sync failed: {report.error}")
-            done += report.acknowledged
-        syncer.close()
-        return done
-    finally:
-        store.close()
-
-
-def _bare_insert_per_s(database_url: str, rows: list[tuple[str, bytes, str]]) -> float:
-    engine = create_engine(database_url)
-    table = Table(
-        f"bare_{uuid.uuid4().hex[:8]}",
-        MetaData(),
-        Column("id", String(32), primary_key=True),
-        Column("envelope", LargeBinary),
-        Column("envelope_hash", String(80)),
-    )
-    table.create(engine)
-    chunks = [rows[i::TABLETS] for i in range(TABLETS)]
-
-    def insert(chunk: list[tuple[str, bytes, str]]) -> None:
-        for sid, envelope, digest in chunk:
-            with engine.begin() as connection:
-                connection.execute(
-                    table.insert(), {"id": sid, "envelope": envelope, "envelope_hash": digest}
-                )
-
-    threads = [threading.Thread(target=insert, args=(chunk,)) for chunk in chunks]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - start
-    table.drop(engine)
-    engine.dispose()
-    return len(rows) / elapsed
-
-
-def _ingest(database_url: str) -> dict[str, Any]:
-    library = FormLibrary.load(FORMS)
-    rng = random.Random(7)
+def _ingest(database_url: str, workers: int = 1) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
         init_clinic(folder / "clinic", PASSPHRASE, ["127.0.0.1"])
         issuer = open_service(folder / "clinic", PASSPHRASE, database_url, [FORMS])
-        with _service_process(folder / "clinic", database_url) as (url, _pid):
-            tablets = [
-                _tablet(folder / f"tablet{n:02d}", url, issuer.issue_code("bench"))
-                for n in range(TABLETS)
-            ]
-            rows: list[tuple[str, bytes, str]] = []
+        with _service(folder / "clinic", database_url, workers) as (url, _pid):
+            tablets = [folder / f"tablet{n:02d}" for n in range(TABLETS)]
             for tablet in tablets:
-                store = TabletStore.open(tablet)
-                _fill(store, library, EACH, rng)
-                rows += [(i.submission_id, i.envelope, i.envelope_hash) for i in store.pending()]
-                store.close()
-            counts: list[int] = []
-            threads = [
-                threading.Thread(target=lambda t=t: counts.append(_sync_all(t))) for t in tablets
-            ]
-            start = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - start
+                enrol(url, issuer.issue_code("bench"), tablet, tablet.name)
+            chunks = fill_tablets(tablets, EACH)
+            done, elapsed = sync_tablets(tablets)
         issuer.engine.dispose()
-        if sum(counts) != TABLETS * EACH:
-            raise RuntimeError(f"only {sum(counts)} of {TABLETS * EACH} were acknowledged")
-        value = len(rows) / elapsed
-        baseline = _bare_insert_per_s(database_url, rows)
-    return {"value": value, "unit": "per_s", "baseline": baseline, "ratio": value / baseline}
+    if done != TABLETS * EACH:
+        raise RuntimeError(f"only {done} of {TABLETS * EACH} were acknowledged")
+    value = done / elapsed
+    baseline = bare_insert_per_s(database_url, chunks)
+    return {"value": value, "unit": "per_s", "baseline": baseline, "ratio": value / baseline,
+            "n": done}  # fmt: skip
 
 
 def ingest_per_s_sqlite() -> dict[str, Any]:
@@ -210,11 +136,19 @@ def ingest_per_s_sqlite() -> dict[str, Any]:
 
 @contextmanager
 def _fresh_postgres() -> Iterator[str]:
+    """A new database on the server (dropped after); fails if there is no server."""
     server = make_url(os.environ.get("KIOSK_TEST_POSTGRES_URL", DEFAULT_PG))
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     name = f"kiosk_bench_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        admin.dispose()
+        raise RuntimeError(
+            f"no PostgreSQL server at {server.render_as_string(hide_password=True)} "
+            f"({type(exc).__name__}): the PostgreSQL figures cannot be measured"
+        ) from exc
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
@@ -223,78 +157,85 @@ def _fresh_postgres() -> Iterator[str]:
         admin.dispose()
 
 
-def ingest_per_s_postgres() -> dict[str, Any] | None:
-    try:
-        context = _fresh_postgres()
-        url = context.__enter__()
-    except Exception as exc:  # no server here: say so, measure the rest
-        print(f"ingest_per_s_postgres left out: no PostgreSQL server ({type(exc).__name__})")
-        return None
-    try:
+def ingest_per_s_postgres() -> dict[str, Any]:
+    with _fresh_postgres() as url:
         return _ingest(url)
-    finally:
-        context.__exit__(None, None, None)
 
 
-def _backlog(tablet: Path, count: int) -> None:
-    """Queue ``count`` small sealed submissions straight into the outbox (fast set-up)."""
+def ingest_per_s_postgres_4_workers() -> dict[str, Any]:
+    usage = subprocess.run(
+        [sys.executable, "-m", "kiosk", "clinic", "serve", "--help"],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    ).stdout  # fmt: skip
+    if "--workers" not in usage:
+        raise RuntimeError(
+            "kiosk clinic serve has no --workers option here: the 4-process figure "
+            "cannot be measured"
+        )
+    with _fresh_postgres() as url:
+        return _ingest(url, workers=4)
+
+
+def _backlog(tablet: Path, clinic: Path, count: int) -> None:
+    """Queue ``count`` full cardiology envelopes in the tablet's outbox: TEMPLATES made
+    through the Journey, copied under new ids (clinic_load.copies)."""
     store = TabletStore.open(tablet)
-    key = ClinicPublicKey.load(tablet / "clinic.pub")
-    form = FormLibrary.load(FORMS).get("ons4")
-    manifest = [{"id": form.id, "version": form.version, "hash": form.hash}]
-    now = "2026-11-23T09:00:00.000+00:00"
-    start = {"pathway": "survey", "forms": manifest, "started_at": now}
-    with store.transaction() as db:
-        for _ in range(count):
-            sid = uuid.uuid4().hex
-            data_key = new_data_key()
-            records = [
-                SealedRecord(1, START_RECORD, seal_record(data_key, sid, START_RECORD, 1, start)),
-                SealedRecord(
-                    2, "ons4/happiness", seal_record(data_key, sid, "ons4/happiness", 2, 7)
-                ),
-            ]
-            envelope = build_envelope(
-                submission_id=sid, status="incomplete", end_reason="interrupted", started_at=now,
-                ended_at=now, pathway="survey", forms=manifest,
-                wrapped_key=wrap_data_key(data_key, key, sid), records=records,
-            )  # fmt: skip
-            db.add(
-                OutboxRow(
-                    submission_id=sid, status="incomplete", end_reason="interrupted",
-                    created_at=now, envelope=envelope, envelope_hash=envelope_hash(envelope),
-                    size=len(envelope), attempts=0,
-                )
-            )  # fmt: skip
-    store.close()
+    try:
+        fill(store, FormLibrary.load(FORMS), min(TEMPLATES, count), random.Random(11))
+        templates = [item.envelope for item in store.pending(limit=TEMPLATES)]
+        pair = KeyRing.load(clinic, PASSPHRASE).current
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+        with store.transaction() as db:
+            db.query(OutboxRow).delete()
+            for sid, envelope in copies(templates, pair, count):
+                db.add(
+                    OutboxRow(
+                        submission_id=sid, status="complete", end_reason="submitted",
+                        created_at=now, envelope=envelope, envelope_hash=envelope_hash(envelope),
+                        size=len(envelope), attempts=0,
+                    )
+                )  # fmt: skip
+    finally:
+        store.close()
 
 
 _DRAIN: dict[str, Any] = {}
 
 
+def _drain_once(tablet: Path, url: str) -> tuple[int, float]:
+    done, elapsed = sync_tablets([tablet])
+    if done != BACKLOG:
+        raise RuntimeError(f"only {done} of {BACKLOG} were acknowledged at {url}")
+    return done, elapsed
+
+
 def drain_10k_s() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
+        clinic = folder / "clinic"
         database_url = f"sqlite:///{folder}/clinic.db"
-        init_clinic(folder / "clinic", PASSPHRASE, ["127.0.0.1"])
-        issuer = open_service(folder / "clinic", PASSPHRASE, database_url, [FORMS])
-        with _service_process(folder / "clinic", database_url) as (url, pid):
-            tablet = _tablet(folder / "tablet", url, issuer.issue_code("bench"))
-            _backlog(tablet, BACKLOG)
-            start = time.perf_counter()
-            done = _sync_all(tablet)
-            elapsed = time.perf_counter() - start
+        init_clinic(clinic, PASSPHRASE, ["127.0.0.1"])
+        issuer = open_service(clinic, PASSPHRASE, database_url, [FORMS])
+        with _service(clinic, database_url) as (url, pid):
+            enrol(url, issuer.issue_code("bench"), folder / "tablet", "tablet")
+            _backlog(folder / "tablet", clinic, BACKLOG)
+            shutil.copytree(folder / "tablet", folder / "tablet-again")
+            _, elapsed = _drain_once(folder / "tablet", url)
             _DRAIN["rss"] = _peak_rss_mb(pid)
         issuer.engine.dispose()
-    if done != BACKLOG:
-        raise RuntimeError(f"only {done} of {BACKLOG} were acknowledged")
-    return {"value": elapsed, "unit": "s"}
+        # The floor: the same tablet, as it was, sends the same envelopes to a server
+        # on the same address with the same certificate that only gives receipts.
+        port = int(url.rsplit(":", 1)[1])
+        with serving("floor service", floor_command(clinic, port), clinic, port) as (floor, _):
+            _, baseline = _drain_once(folder / "tablet-again", floor)
+    return {"value": elapsed, "unit": "s", "baseline": baseline, "ratio": elapsed / baseline,
+            "n": BACKLOG}  # fmt: skip
 
 
 def clinic_rss_mb() -> dict[str, Any]:
     if "rss" not in _DRAIN:
         drain_10k_s()
-    return {"value": _DRAIN["rss"], "unit": "MB"}
+    return {"value": _DRAIN["rss"], "unit": "MB", "n": BACKLOG}
 
 
 def _siu_messages(count: int) -> list[str]:
@@ -354,7 +295,8 @@ def mllp_messages_per_s() -> dict[str, Any]:
     if kept != len(messages):
         raise RuntimeError(f"only {kept} of {len(messages)} appointments are on the lists")
     baseline = _acknowledged_per_s(acknowledge_only, messages)
-    return {"value": value, "unit": "per_s", "baseline": baseline, "ratio": value / baseline}
+    return {"value": value, "unit": "per_s", "baseline": baseline, "ratio": value / baseline,
+            "n": len(messages)}  # fmt: skip
 
 
 def _stored_lists(service: Any) -> list[Any]:
@@ -373,20 +315,15 @@ def _stored_lists(service: Any) -> list[Any]:
         ]
 
 
-METRICS = {
+METRICS: dict[str, Callable[[], dict[str, Any]]] = {
     "ingest_per_s_sqlite": ingest_per_s_sqlite,
     "ingest_per_s_postgres": ingest_per_s_postgres,
-    "drain_10k_s": drain_10k_s,
-    "clinic_rss_mb": clinic_rss_mb,
-    "mllp_messages_per_s": mllp_messages_per_s,
+    "ingest_per_s_postgres_4_workers": ingest_per_s_postgres_4_workers,
+    DRAIN: drain_10k_s,
+    RSS: clinic_rss_mb,
+    MLLP: mllp_messages_per_s,
 }
 
 
 def run(only: set[str] | None = None) -> dict[str, dict[str, Any]]:
-    results = {}
-    for name, measure in METRICS.items():
-        if only is None or name in only:
-            result = measure()
-            if result is not None:
-                results[name] = result
-    return results
+    return {name: measure() for name, measure in METRICS.items() if only is None or name in only}
