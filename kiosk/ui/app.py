@@ -78,7 +78,8 @@ class _FirstPaint(QObject):
         QTimer.singleShot(LOAD_ANYWAY_MS, self._go)  # a window never painted still loads
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and self.then is not None:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
             QTimer.singleShot(0, self._go)
         return False
 
