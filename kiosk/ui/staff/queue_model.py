@@ -13,12 +13,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QIcon
 
 from kiosk.ui.staff import words
 from kiosk.ui.staff.look import urgency_icon
-from kiosk.ui.staff.tables import PatientRowsModel
+from kiosk.ui.staff.tables import Index, PatientRowsModel
 from kiosk.vocabulary import NEW
+
+_WORDS = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole})
+_LOOKS = frozenset({Qt.ItemDataRole.FontRole, Qt.ItemDataRole.DecorationRole})
+# The other roles the model answers (PatientRowsModel.data, _more).
+_OTHERS = frozenset(
+    {
+        Qt.ItemDataRole.ToolTipRole,
+        PatientRowsModel.SubmissionIdRole,
+        PatientRowsModel.ItemRole,
+    }
+)
 
 
 @dataclass
@@ -72,6 +83,11 @@ class QueueModel(PatientRowsModel):
         self.day = ""
         self._bold = QFont()
         self._bold.setBold(True)
+        self._icons: dict[int, QIcon] = {}
+        # Each row's words and whether it is NEW, worked out when the queue arrives or
+        # a row is seen: the table asks for them many times over for every paint.
+        self._texts: list[tuple[str, ...]] = []
+        self._new: list[bool] = []
 
     # ------------------------------------------------------------ feeding
     def set_queue(self, queue: Mapping[str, Any]) -> None:
@@ -81,6 +97,8 @@ class QueueModel(PatientRowsModel):
         self.clinics = list(queue.get("clinics", []))
         self.day = str(queue.get("day", ""))
         self.novelty.first_look(self.items)
+        self._new = [self.novelty.is_new(item) for item in self.items]
+        self._texts = [self._row_texts(item) for item in self.items]
         self.endResetModel()
 
     def clear(self) -> None:
@@ -103,14 +121,38 @@ class QueueModel(PatientRowsModel):
         was_new = row is not None and self.is_new(row)
         self.novelty.seen.add(submission_id)
         if row is not None and was_new:
+            self._new[row] = False
+            self._texts[row] = self._row_texts(self.items[row])
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.COLUMNS - 1))
 
     # ------------------------------------------------------------ Qt
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # The roles a paint asks of every cell, answered from what set_queue worked out.
+        if role in _WORDS or role in _LOOKS:
+            row = index.row()
+            if not index.isValid() or not 0 <= row < len(self._texts):
+                return None
+            if role in _WORDS:
+                return self._texts[row][index.column()]
+            if role == Qt.ItemDataRole.FontRole:
+                return self._bold if self._new[row] else None
+            if index.column() == self.URGENCY and self.show_flags:
+                return self._icon(int(self.items[row].get("urgency", 3)))
+            return None
+        if role not in _OTHERS:  # alignment, colours, size hints...: Qt's own
+            return None
+        return super().data(index, role)
+
+    def _icon(self, level: int) -> QIcon:
+        icon = self._icons.get(level)
+        if icon is None:
+            icon = self._icons[level] = urgency_icon(level)
+        return icon
+
+    def _row_texts(self, item: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(self._text(item, column) for column in range(self.COLUMNS))
+
     def _more(self, item: dict[str, Any], column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.FontRole and self.novelty.is_new(item):
-            return self._bold
-        if role == Qt.ItemDataRole.DecorationRole and column == self.URGENCY and self.show_flags:
-            return urgency_icon(int(item.get("urgency", 3)))
         if role == Qt.ItemDataRole.ToolTipRole and column == self.PATIENT:
             return self._text(item, column)
         return None
