@@ -123,6 +123,10 @@ def test_every_csv_the_clinic_writes_is_defused(hostile_clinic, tmp_path: Path) 
         ("+1.5e3", "+1.5e3"),
         ("cardiology", "cardiology"),
         ("a=b", "a=b"),
+        # any Unicode space before a formula still counts; one before plain text is kept
+        ("\u00a0=1+1", "'\u00a0=1+1"),
+        ("\u3000@SUM(A1)", "'\u3000@SUM(A1)"),
+        (" cardiology", " cardiology"),
         (-3, -3),
         (2.5, 2.5),
         ("", ""),
