@@ -65,16 +65,25 @@ class _AfterPaint(QObject):
 
     def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
         super().__init__(widget)
-        self._callback = callback
+        self._callback: Callable[[], None] | None = callback
+        # A timer of its own, a child of the widget's: nothing is called back once it is gone.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._call)
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
+        if event.type() == QEvent.Type.Paint and not self._timer.isActive():
             watched.removeEventFilter(self)
             # After the paint, not inside it: the screen reaches the display first.
-            QTimer.singleShot(0, self._callback)
-            self.deleteLater()
+            self._timer.start(0)
         return False
+
+    def _call(self) -> None:
+        callback, self._callback = self._callback, None
+        self.deleteLater()
+        if callback is not None:
+            callback()
 
 
 def after_next_paint(widget: QWidget, callback: Callable[[], None]) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.engine import AnswerError, FormLibrary
 from kiosk.journey import Journey, Outcome
-from kiosk.journey.flow import AS_ANSWERED, Flow, Step
+from kiosk.journey.flow import Flow, Step
 from kiosk.journey.linking import PatientLink
 from kiosk.journey.session_start import pathway_for, question_language, usable_languages
 from kiosk.store import TabletStore
@@ -145,7 +145,7 @@ class QuestionSession:
     def _build_ahead_for(self, flow: Flow, shown: QuestionScreen) -> None:
         """Once ``shown`` is painted, build the screen its Next leads to; again each time the
         patient taps an answer (which may switch questions on or off), once that tap shows."""
-        after_next_paint(shown, lambda: self._build_ahead(flow, shown))
+        after_next_paint(shown, lambda: self._foresee(flow, shown))
         if shown.choices is not None:
             shown.choices.buttonClicked.connect(
                 lambda button: after_next_paint(button, lambda: self._foresee(flow, shown))
@@ -155,8 +155,8 @@ class QuestionSession:
         """Build the screen ``shown``'s answer as it stands leads to, and remember that it is
         built, so that Next with that answer need not work it out again."""
         value = shown.value()
-        self._build_ahead(flow, shown, value)
-        self._foreseen = (shown, repr(value))
+        if self._build_ahead(flow, shown, value):
+            self._foreseen = (shown, repr(value))
 
     def _on_language(self) -> Callable[[], None] | None:
         return self.ask_language if len(self.languages) > 1 else None
@@ -186,23 +186,25 @@ class QuestionSession:
             shown = (step, repr(flow.journey.answers(step.form_id).get(step.item_id)))
         return (id(flow), flow.journey.language, self._on_language() is None, shown)
 
-    def _build_ahead(self, flow: Flow, page: QWidget, raw: Any = AS_ANSWERED) -> None:
-        """Build the screen Next leads to from ``page``, were it answered ``raw``."""
+    def _build_ahead(self, flow: Flow, page: QWidget, raw: Any) -> bool:
+        """Build the screen Next leads to from ``page``, were it answered ``raw``; True when
+        that screen is ready."""
         self._foreseen = None
         if self._ahead is None or self.flow is not flow or self._page() is not page:
-            return  # the patient moved on, or the session ended, meanwhile
+            return False  # the patient moved on, or the session ended, meanwhile
         try:
             steps, index = flow.following(raw)
         except AnswerError:
-            return  # refused when saved; the patient stays where they are
+            return False  # refused when saved; the patient stays where they are
         step = steps[index] if index < len(steps) else None
         key = self._ahead_key(flow, steps, step)
         if self._ahead.holds(key):
-            return
+            return True
         if step is None:
             self._ahead.keep(self._review_screen(flow, steps), key)
         else:
             self._ahead.keep(self._question_screen(flow, step, (index + 1, len(steps))), key)
+        return True
 
     def _drop_ahead(self) -> None:
         self._foreseen = None
