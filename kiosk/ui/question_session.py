@@ -13,6 +13,7 @@ clinic's day list; the window passes that on to sync, which sends it best effort
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -32,6 +33,8 @@ from kiosk.ui.screens import QuestionScreen, ReviewScreen
 from kiosk.ui.speech import Speaker
 from kiosk.ui.translations import Translations
 from kiosk.vocabulary import CHECKED_IN, STARTED
+
+log = logging.getLogger(__name__)
 
 
 class QuestionSession:
@@ -224,13 +227,22 @@ class QuestionSession:
             return flow.journey.answer(step.form_id, step.item_id, value)
 
         def saved(_: Any) -> None:
-            if self._not_yet_started is not None and self.flow is flow:
+            if self.flow is not flow:
+                # The session ended (timed out, reset) while its answer was saved: the
+                # answer is in the session, which the reset sealed after it (one helper,
+                # in order); this patient's screens are gone and stay gone.
+                return
+            if self._not_yet_started is not None:
                 self._progress(self._not_yet_started, STARTED)
                 self._not_yet_started = None
             flow.next()
             self.show_step()
 
         def refused(exc: Exception) -> None:
+            if self.flow is not flow:  # ended meanwhile: its screen is gone
+                if not isinstance(exc, AnswerError):
+                    log.error("saving an ended session's answer failed: %s", type(exc).__name__)
+                return
             page.next.setEnabled(True)
             if isinstance(exc, AnswerError):
                 page.show_problem(flow.journey.problem_text(exc))

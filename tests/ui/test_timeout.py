@@ -120,3 +120,31 @@ def test_after_a_reset_no_screen_of_the_session_is_left_in_memory(qtbot, setup) 
     alive = [o for o in gc.get_objects() if isinstance(o, QuestionScreen | ReviewScreen)]
     assert alive == []
     assert window.flow is None
+
+
+@pytest.mark.control("H-05-C1")
+def test_a_reset_while_an_answer_is_saved_leaves_the_attract_screen(qtbot, setup) -> None:
+    import threading
+
+    window, store, clinic = setup
+    click(qtbot, window, "start")
+    click(qtbot, window, "agree")
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), QuestionScreen))
+    click(qtbot, window, "next")  # the introduction
+    qtbot.waitUntil(lambda: window.currentWidget().step.item_id == "main_concern")
+    qtbot.keyClicks(window.currentWidget().findChild(QPlainTextEdit), SECRET)
+    # A slow disk: the save waits on the helper behind other work.
+    disk = threading.Event()
+    window.background.run(lambda: disk.wait(10), lambda _: None, lambda _: None)
+    click(qtbot, window, "next")
+    window.reset("timed_out")  # the reset comes before the save completes
+    disk.set()
+    window.background.wait()
+    qtbot.wait(50)  # the save's and the reset's callbacks run
+    assert window.currentWidget() is window.attract
+    assert window.flow is None and window.page is None
+    assert SECRET not in visible_text(window)
+    [item] = store.pending()
+    opened = open_envelope(item.envelope, clinic.private)
+    assert (opened.status, opened.end_reason) == ("incomplete", "timed_out")
+    assert opened.answers() == {"what_matters": {"main_concern": SECRET}}
