@@ -2,9 +2,10 @@
 
 The window puts the screens in order and owns the one page slot they take
 turns in. Its parts are handed what they act on: lock-down
-(:mod:`kiosk.ui.lockdown`), the timers (:mod:`kiosk.ui.idle`), the new-day
-purge of clinic lists (:mod:`kiosk.ui.new_day`), the linking steps
-(:mod:`kiosk.ui.linking_flow`) and the questions (:mod:`kiosk.ui.question_session`).
+(:mod:`kiosk.ui.lockdown`; the PIN pad and staff menu, :mod:`kiosk.ui.staff_door`),
+the timers (:mod:`kiosk.ui.idle`), the new-day purge of clinic lists
+(:mod:`kiosk.ui.new_day`), the linking steps (:mod:`kiosk.ui.linking_flow`) and the
+questions (:mod:`kiosk.ui.question_session`).
 Inactivity brings a warning, then a reset that ends the session as timed out and
 removes every trace of it from the screen.
 """
@@ -17,15 +18,15 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.journey.session_start import usable_languages
 from kiosk.ui.attract import AttractScreen
 from kiosk.ui.background import Background
 from kiosk.ui.idle import IdleTimers
-from kiosk.ui.lockdown import KioskLock, empty_clipboard, enter_kiosk_mode
+from kiosk.ui.lockdown import KioskLock, empty_clipboard
 from kiosk.ui.speech import Speaker
+from kiosk.ui.staff_door import StaffDoor
 from kiosk.ui.theme import apply_theme
 from kiosk.ui.touch import wrapped
 from kiosk.ui.translations import SOURCE_LANGUAGE, Translations
@@ -41,9 +42,7 @@ if TYPE_CHECKING:  # the forms and the store load after the first frame (kiosk.u
 log = logging.getLogger(__name__)
 
 
-class KioskWindow(QStackedWidget):
-    staff_unlocked = Signal()
-    """The right staff PIN was entered: the owner may leave kiosk mode."""
+class KioskWindow(StaffDoor):
     session_ended = Signal()
     """A session was sealed into the outbox (submitted or ended): time to sync."""
     enrolment_lost = Signal()
@@ -253,41 +252,6 @@ class KioskWindow(QStackedWidget):
     def set_high_contrast(self, on: bool) -> None:
         self.high_contrast = on
         apply_theme(self, high_contrast=on, text_size=self.text_size, language=self.language)
-
-    # ------------------------------------------------------------ kiosk mode
-    @property
-    def _may_close(self) -> bool:
-        return self.lock.may_close
-
-    @_may_close.setter
-    def _may_close(self, may: bool) -> None:  # a test harness lets the window close
-        self.lock.may_close = may
-
-    def enter_kiosk_mode(self) -> None:
-        enter_kiosk_mode(self)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.lock.judge_close(event)
-
-    def show_pin_pad(self) -> None:
-        self.pin_pad.clear()
-        self.setCurrentWidget(self.pin_pad)
-
-    def _staff_menu(self) -> None:
-        from kiosk.ui.linking_screens import StaffMenu
-
-        hand_over = None if self.link == ANONYMOUS else self.linking.hand_over
-        # Completing with a patient links them as reception does: not on anonymous tablets.
-        assisted = None if self.link == ANONYMOUS else self.assisted.ask_name
-        self._replace_page(
-            StaffMenu(hand_over, self._unlocked, lambda: self.reset(None), on_assisted=assisted)
-        )
-        self.idle.start()  # an unlocked tablet left alone locks again
-
-    def _unlocked(self) -> None:
-        self.lock.unlock()
-        self.reset(None)
-        self.staff_unlocked.emit()
 
     def _show_attract(self) -> None:
         waiting = self.link == RECEPTION and (not self.is_ready or self.linking.handed_over is None)
