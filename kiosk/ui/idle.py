@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QInputEvent
 
-ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin}
+ACTIVITY = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin})
 
 
 def single_shot(parent: QObject, msecs: int, action: Callable[[], object]) -> QTimer:
@@ -51,6 +52,9 @@ class IdleTimers(QObject):
             timer.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in ACTIVITY and self.idle.isActive():
+        # Every event of every widget (each paint, each show) passes through here.
+        # event.type() makes a Python enum, some microseconds; the class test
+        # first costs next to nothing. Taps, keys and touches are all input events.
+        if isinstance(event, QInputEvent) and event.type() in ACTIVITY and self.idle.isActive():
             self.idle.start()
         return False

@@ -27,7 +27,9 @@ ESCAPE_KEYS: dict[Qt.Key, Qt.KeyboardModifier | None] = {
     Qt.Key.Key_Super_R: None,
     Qt.Key.Key_Menu: None,
 }
-_KEY_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride}
+_KEY_EVENTS = frozenset(
+    {QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride}
+)
 
 
 def empty_clipboard() -> None:
@@ -81,10 +83,12 @@ class KioskLock(QObject):
             event.ignore()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Every event of every widget passes here: the class test (cheap) before
+        # event.type() (which makes a Python enum). Every key event is a QKeyEvent.
         if (
             not self.may_close
-            and event.type() in _KEY_EVENTS
             and isinstance(event, QKeyEvent)
+            and event.type() in _KEY_EVENTS
             and is_escape_key(event)
         ):
             # Accepting the override claims the key as plain typing, so no shortcut

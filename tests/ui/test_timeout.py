@@ -148,3 +148,38 @@ def test_a_reset_while_an_answer_is_saved_leaves_the_attract_screen(qtbot, setup
     opened = open_envelope(item.envelope, clinic.private)
     assert (opened.status, opened.end_reason) == ("incomplete", "timed_out")
     assert opened.answers() == {"what_matters": {"main_concern": SECRET}}
+
+
+@pytest.mark.control("H-05-C1")
+def test_taps_keys_and_touches_put_the_warning_off_and_nothing_else_does(qtbot, window) -> None:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    restarts: list[str] = []
+    timer_start = window.idle.start
+    window.idle.start = lambda *args: (restarts.append("start"), timer_start(*args))
+    click(qtbot, window, "start")
+    click(qtbot, window, "agree")
+    qtbot.waitUntil(lambda: isinstance(window.currentWidget(), QuestionScreen))
+    assert window.idle.isActive()
+    page = window.currentWidget()
+    page.update()
+    qtbot.wait(20)  # paints, shows and timers are no activity
+    restarts.clear()
+    QTest.mousePress(page, Qt.MouseButton.LeftButton)  # (seen again by the window)
+    QTest.mouseRelease(page, Qt.MouseButton.LeftButton)
+    assert restarts, "a tap"
+    restarts.clear()
+    QTest.keyPress(page, Qt.Key.Key_A)
+    QTest.keyRelease(page, Qt.Key.Key_A)
+    assert restarts, "a key"
+    restarts.clear()
+    device = QTest.createTouchDevice()
+    QTest.touchEvent(page, device).press(0, QPoint(5, 5)).commit()
+    assert restarts, "a touch"
+    QTest.touchEvent(page, device).release(0, QPoint(5, 5)).commit()
+    qtbot.wait(20)
+    restarts.clear()
+    page.update()
+    qtbot.wait(20)
+    assert restarts == []
