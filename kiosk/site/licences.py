@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.site.errors import SiteError
-from kiosk.site.files import write_atomically
 
 REGISTER_FILE = "licences.json"
 MAX_REFERENCE = 200
@@ -83,6 +82,10 @@ class LicenceRegister:
         return True
 
     def _write(self, records: dict[str, LicenceRecord]) -> None:
+        # Imported only to write (it loads secrets, hashlib): reading the register is
+        # on the way to the kiosk's first screen.
+        from kiosk.site.files import write_atomically
+
         data: dict[str, Any] = {
             form_id: {k: v for k, v in asdict(r).items() if k != "form_id"}
             for form_id, r in sorted(records.items())

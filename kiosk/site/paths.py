@@ -11,8 +11,6 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "what-matters-kiosk"
 _SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +29,12 @@ def installed(name: str) -> Path:
 def data_dir() -> Path:
     """The folder for this installation's own records (created on first use)."""
     override = os.environ.get("KIOSK_DATA_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
+    if override:
+        return Path(override)
+    # Imported only here (some 50 ms): the kiosk's first screen need not wait for it.
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME))
 
 
 def shipped_forms_dir() -> Path:
