@@ -37,6 +37,15 @@ from kiosk.vocabulary import CHECKED_IN, STARTED
 log = logging.getLogger(__name__)
 
 
+class _Starting:
+    """A session being started on the background helper; ``ended`` (as ``reason``) when
+    the kiosk was reset before its first question could be shown."""
+
+    def __init__(self) -> None:
+        self.ended = False
+        self.reason: str | None = None
+
+
 class QuestionSession:
     """The question, review and part-way language screens of one kiosk window."""
 
@@ -75,6 +84,7 @@ class QuestionSession:
         self._progress = progress
         self._not_yet_started: str | None = None  # the appointment, until a first answer
         self.flow: Flow | None = None
+        self._starting: _Starting | None = None  # a session on its way to its first question
         self.languages: list[str] = []  # those the patient may switch to part-way
         self._unsaved: Any = None  # a choice not yet saved, kept across a change of language
         self._ahead = ScreenAhead(hold, drop) if hold is not None else None
@@ -104,9 +114,20 @@ class QuestionSession:
                 journey.assisted_by(assisted_by)
             return journey
 
-        self._background.run(start, self._begun, self._failed)
+        starting = self._starting = _Starting()
+        self._background.run(start, lambda journey: self._begun(journey, starting), self._failed)
 
-    def _begun(self, journey: Journey) -> None:
+    def _begun(self, journey: Journey, starting: _Starting) -> None:
+        if starting.ended:
+            # The kiosk was reset while the session started: nothing of it is shown, and
+            # it is sealed as the reset would have sealed it, had it come a moment later.
+            reason = starting.reason
+            if reason is not None:
+                self._background.run(
+                    lambda: journey.abandon(reason), lambda _: self._abandoned(), self._failed
+                )
+            return
+        self._starting = None
         self._started()
         self.flow = Flow(journey)
         self.show_step()
@@ -114,6 +135,9 @@ class QuestionSession:
     def end(self, reason: str | None) -> None:
         """Nothing of the session stays; an unfinished one is sealed as ``reason`` if given."""
         flow, self.flow = self.flow, None
+        if self._starting is not None:
+            self._starting.ended, self._starting.reason = True, reason
+            self._starting = None
         self._drop_ahead()  # it may hold this patient's earlier answer to a question
         self._unsaved = None
         self._not_yet_started = None

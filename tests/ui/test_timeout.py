@@ -183,3 +183,25 @@ def test_taps_keys_and_touches_put_the_warning_off_and_nothing_else_does(qtbot, 
     page.update()
     qtbot.wait(20)
     assert restarts == []
+
+
+@pytest.mark.control("H-05-C1")
+def test_a_reset_while_the_session_starts_shows_no_question(qtbot, setup) -> None:
+    import threading
+
+    window, store, clinic = setup
+    click(qtbot, window, "start")
+    disk = threading.Event()  # a slow disk: the session starts behind other work
+    window.background.run(lambda: disk.wait(10), lambda _: None, lambda _: None)
+    click(qtbot, window, "agree")
+    window.reset("timed_out")  # before the first question could be shown
+    disk.set()
+    window.background.wait()
+    qtbot.wait(50)
+    window.background.wait()  # the session's sealing, queued by the late start
+    qtbot.wait(50)
+    assert window.currentWidget() is window.attract
+    assert window.flow is None and window.page is None
+    [item] = store.pending()
+    opened = open_envelope(item.envelope, clinic.private)
+    assert (opened.status, opened.end_reason) == ("incomplete", "timed_out")
