@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -272,25 +272,40 @@ class TabletStore:
 
     def acknowledge(self, submission_id: str, receipt: str) -> None:
         """The clinic holds it: keep only the receipt (or keep for the retention period)."""
+        if self.acknowledge_all({submission_id: receipt}):
+            raise ReceiptMismatchError(
+                f"the clinic's receipt for {submission_id} does not match what was sent"
+            )
+
+    def acknowledge_all(self, receipts: Mapping[str, str]) -> set[str]:
+        """The clinic holds these (submission id -> receipt), acknowledged in one
+        transaction and one checkpoint; the ids whose receipt is not their envelope's,
+        left as they were."""
+        mismatched: set[str] = set()
         with self.transaction() as db:
-            row = db.get(OutboxRow, submission_id)
-            if row is None:
-                raise StoreError(f"no submission {submission_id} in the outbox")
-            if row.acknowledged_at is not None:
-                return
-            if receipt != row.envelope_hash:
-                raise ReceiptMismatchError(
-                    f"the clinic's receipt for {submission_id} does not match what was sent"
-                )
-            row.acknowledged_at = now()
-            if self.retention_days > 0:
-                until = dt.datetime.now(dt.UTC) + dt.timedelta(days=self.retention_days)
-                row.delete_after = until.isoformat(timespec="seconds")
-            else:
-                row.envelope = None
-            append_event(db, "submission_synced", submission_id, bytes=row.size)
+            rows = db.scalars(
+                select(OutboxRow).where(OutboxRow.submission_id.in_(list(receipts)))
+            ).all()
+            found = {row.submission_id: row for row in rows}
+            for submission_id, receipt in receipts.items():
+                row = found.get(submission_id)
+                if row is None:
+                    raise StoreError(f"no submission {submission_id} in the outbox")
+                if row.acknowledged_at is not None:
+                    continue
+                if receipt != row.envelope_hash:
+                    mismatched.add(submission_id)
+                    continue
+                row.acknowledged_at = now()
+                if self.retention_days > 0:
+                    until = dt.datetime.now(dt.UTC) + dt.timedelta(days=self.retention_days)
+                    row.delete_after = until.isoformat(timespec="seconds")
+                else:
+                    row.envelope = None
+                append_event(db, "submission_synced", submission_id, bytes=row.size)
         if self.purge_expired() == 0:  # purge_expired checkpoints when it deletes
             self.checkpoint()
+        return mismatched
 
     def purge_expired(self) -> int:
         stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.store.errors import ReceiptMismatchError, StoreError
+from kiosk.store.errors import StoreError
 from kiosk.store.store import OutboxItem, TabletStore
 from kiosk.sync.client import ClinicClient
 from kiosk.sync.config import apply_config, read_clinic_record
@@ -183,20 +183,27 @@ class Syncer:
         except SyncError as exc:
             self._note_all(batch, exc)
             raise
+        # Every receipt of the batch acknowledged at once: one write to the tablet's disk.
+        receipts = {
+            item.submission_id: result.receipt
+            for item, result in zip(batch, results, strict=True)
+            if result.receipt is not None and result.status in (200, 201, 422)
+        }
+        mismatched = self.store.acknowledge_all(receipts)
         return {
             item.submission_id
             for item, result in zip(batch, results, strict=True)
-            if self._settle(item, result, report)
+            if self._settle(item, result, report, item.submission_id in mismatched)
         }
 
-    def _settle(self, item: OutboxItem, result: Result, report: SyncReport) -> bool:
-        """Act on one result; True when the submission was acknowledged."""
+    def _settle(
+        self, item: OutboxItem, result: Result, report: SyncReport, mismatched: bool
+    ) -> bool:
+        """Act on one result (``mismatched``: its receipt is not this envelope's); True
+        when the submission was acknowledged."""
         sid = item.submission_id
         if result.status in (200, 201):
-            assert result.receipt is not None  # parse_results guarantees it
-            try:
-                self.store.acknowledge(sid, result.receipt)
-            except ReceiptMismatchError:
+            if mismatched:
                 self.store.record_attempt(sid, RECEIPT_NOTE)
                 report.failed += 1
                 log.warning("submission %s: receipt mismatch; kept", sid)
@@ -207,9 +214,7 @@ class Syncer:
             # The clinic keeps this very envelope for an administrator (a receipt that
             # matches says so): resending could never change its answer, so let it go.
             self.store.record_attempt(sid, HELD_NOTE)
-            try:
-                self.store.acknowledge(sid, result.receipt)
-            except ReceiptMismatchError:
+            if mismatched:
                 self._hold(sid, UNREADABLE_NOTE)
                 report.unreadable += 1
                 log.warning("submission %s: held at the clinic, receipt mismatch; kept", sid)

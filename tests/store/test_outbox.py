@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 import kiosk.store.store as store_module
 from kiosk.envelope.keys import ClinicKeyPair
 from kiosk.store.database import alembic_config
+from kiosk.store.errors import StoreError
 from kiosk.store.events import append_event
 from kiosk.store.models import Base
 from kiosk.store.store import OutboxItem, TabletStore
@@ -67,6 +68,34 @@ def ciphertext_pieces(envelope: bytes, size: int = 32) -> list[bytes]:
 
 
 # ------------------------------------------------------------------ acknowledge
+
+
+def test_a_batch_of_receipts_lets_go_only_of_the_matching_ones(store: TabletStore) -> None:
+    matching, wrong, untouched = (submit(store, "walking"), submit(store, "sleep"), submit(store))
+
+    mismatched = store.acknowledge_all(
+        {matching.submission_id: matching.envelope_hash, wrong.submission_id: "sha256:" + "0" * 64}
+    )
+
+    assert mismatched == {wrong.submission_id}
+    assert {i.submission_id for i in store.pending()} == {
+        wrong.submission_id,
+        untouched.submission_id,
+    }
+    assert store.counts()["acknowledged"] == 1
+    # A late duplicate reply for one already let go changes nothing.
+    assert store.acknowledge_all({matching.submission_id: "sha256:" + "1" * 64}) == set()
+
+
+def test_a_batch_naming_a_submission_the_tablet_never_had_lets_go_of_nothing(
+    store: TabletStore,
+) -> None:
+    item = submit(store, "walking")
+
+    with pytest.raises(StoreError):
+        store.acknowledge_all({item.submission_id: item.envelope_hash, "no-such-id": "sha256:x"})
+
+    assert store.pending() == [item]  # one transaction: all or nothing, so only a resend
 
 
 def test_acknowledge_deletes_the_ciphertext(store: TabletStore, data_dir: Path) -> None:

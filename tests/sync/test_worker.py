@@ -237,6 +237,60 @@ def test_a_held_answer_whose_receipt_is_not_this_envelope_keeps_the_tablet_copy(
     assert outbox_row(data_dir, sid) == (2, UNREADABLE_NOTE)
 
 
+@pytest.mark.control("H-08-C2", "H-08-C4")
+def test_one_pass_of_a_mixed_batch_lets_go_of_exactly_what_the_clinic_holds(
+    syncer: Syncer, store: TabletStore, fake: FakeClinic, submit: Submit, data_dir: Path
+) -> None:
+    new, again, held, held_wrong, wrong, conflict, unreadable = (submit() for _ in range(7))
+    envelopes = {item.submission_id: item.envelope for item in store.pending()}
+    fake.envelopes[again] = envelopes[again]  # stored by an earlier, lost answer: 200
+    fake.envelopes[conflict] = b"another version"  # 409
+    fake.wrong_receipt = {wrong}
+    rewrite = {
+        held: {"status": 422, "receipt": envelope_hash(envelopes[held]), "held": "invalid_answer"},
+        held_wrong: {"status": 422, "receipt": "sha256:" + "0" * 64, "held": "invalid_answer"},
+        unreadable: {"status": 422},
+    }
+
+    def mixed(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path != "/api/v1/submissions":
+            return None
+        fake.fault = None
+        try:
+            results = fake.handle(request).json()["results"]
+        finally:
+            fake.fault = mixed
+        for result in results:
+            if result["id"] in rewrite:
+                result.pop("receipt", None)
+                result.update(rewrite[result["id"]])
+        return httpx.Response(200, json={"results": results})
+
+    fake.fault = mixed
+
+    report = syncer.sync_once()
+
+    assert len(fake.batches) == 1  # all seven went in one request
+    assert (report.acknowledged, report.held_at_clinic) == (3, 1)
+    assert (report.failed, report.conflicts, report.unreadable) == (1, 1, 2)
+    assert waiting(store) == {held_wrong, wrong, conflict, unreadable}
+    assert store.counts()["acknowledged"] == 3
+    assert outbox_row(data_dir, held)[1] == HELD_NOTE
+    assert outbox_row(data_dir, held_wrong) == (2, UNREADABLE_NOTE)
+    assert outbox_row(data_dir, conflict) == (1, CONFLICT_NOTE)
+    assert outbox_row(data_dir, unreadable) == (1, UNREADABLE_NOTE)
+    attempts, note = outbox_row(data_dir, wrong)
+    assert attempts == 1 and note is not None and note.startswith("receipt mismatch")
+    assert {new, again} <= set(fake.envelopes)
+
+    # The wrong receipt is put right: only that one goes again (the rest are held back).
+    fake.wrong_receipt = set()
+    fake.batches.clear()
+    assert syncer.sync_once().acknowledged == 1
+    assert fake.batches == [[wrong]]
+    assert waiting(store) == {held_wrong, conflict, unreadable}
+
+
 @pytest.mark.control("H-11-C3")
 def test_the_outbox_goes_in_batches_of_at_most_fifty(
     syncer: Syncer, store: TabletStore, fake: FakeClinic, library: FormLibrary
