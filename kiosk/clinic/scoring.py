@@ -201,9 +201,13 @@ class Scoring:
                 )
             result = form.evaluate(answers, baseline=baseline, strict=False)
             # Free text as the engine keeps it (no invisible format characters), even
-            # from a tablet that sent it uncleaned: staff read only what was typed.
+            # from a tablet that sent it uncleaned: staff read only what was typed. The
+            # answers scored were made so already; only the others are cleaned here.
+            scored = result.answers
             answers = {
-                k: form.normalise(k, v) if form.items[k].type in FREE_TEXT_TYPES else v
+                k: (scored[k] if k in scored else form.normalise(k, v))
+                if form.items[k].type in FREE_TEXT_TYPES
+                else v
                 for k, v in answers.items()
             }
             scores, bands = dict(result.scores), dict(result.bands)
