@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -17,8 +18,14 @@ pytestmark = pytest.mark.staff
 
 
 def settle(qtbot, window) -> None:
+    """Wait for the background work, then for the queued events that show and lay out
+    children added to a shown page: until nothing is clipped, or for up to 5 s (a busy
+    machine can take longer than any fixed pause). What is still clipped after that is
+    clipped for good, and the caller's clipped() check names it."""
     window.background.wait()
-    qtbot.wait(200)  # children added to a shown page are shown, and laid out, by queued events
+    qtbot.wait(50)
+    with contextlib.suppress(qtbot.TimeoutError):
+        qtbot.waitUntil(lambda: not clipped(window), timeout=5000)
 
 
 def fits(window) -> None:
