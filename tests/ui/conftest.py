@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from shiboken6 import isValid
 
 from kiosk.engine import FormLibrary
 from kiosk.envelope.keys import ClinicKeyPair
@@ -51,7 +53,15 @@ def make_window(
 
     yield make
     for window in made:
-        window.background.wait()
+        if not isValid(window):
+            continue
+        # A test may end with a short idle timer running: its reset must not fire after
+        # the test, nor the helper's callbacks come once the window is deleted (the
+        # deletions already posted stay queued: only the callbacks are delivered here).
+        window.timers.stop_all()
+        for _ in range(2):  # a callback may queue one more piece of work
+            window.background.wait()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
 
 
 @pytest.fixture
