@@ -161,7 +161,7 @@ def stored_ids(service: ClinicService) -> list[str]:
         return list(db.scalars(select(Submission.id)))
 
 
-@pytest.mark.control("H-10-C3")
+@pytest.mark.control("H-09-C1")
 def test_the_same_batches_sent_to_two_services_at_once_are_stored_once(
     clinic: Clinic, tmp_path: Path
 ) -> None:
