@@ -28,8 +28,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -40,6 +38,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from benchmarks.qt_child import measure_in_child
 from kiosk.cli.demo_patients import DEMO_PATIENTS, DemoTablet, demo_list_csv
 from kiosk.clinic.models import Flag, Response, Submission, Triage
 from kiosk.clinic.service import ClinicService
@@ -214,28 +213,9 @@ def console_queue_paint_ms() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-paint-") as temp:
         answer = Path(temp) / "queue.json"
         answer.write_text(json.dumps(queue), encoding="utf-8")
-        script = (
-            "import json, os, sys\n"
-            "from benchmarks import bench_staff\n"
-            f"result = bench_staff.queue_paint({str(answer)!r})\n"
-            "print('RESULT ' + json.dumps(result), flush=True)\n"
-            "os._exit(0)\n"
+        return measure_in_child(
+            "bench_staff", f"queue_paint({str(answer)!r})", "console_queue_paint_ms"
         )
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-        done = subprocess.run(
-            [sys.executable, "-c", script],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env=env,
-            cwd=ROOT,
-            check=False,
-        )
-    for line in done.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return dict(json.loads(line[len("RESULT ") :]))
-    raise RuntimeError(f"console_queue_paint_ms failed (rc {done.returncode}):\n{done.stderr}")
 
 
 def queue_paint(answer: str) -> dict[str, Any]:

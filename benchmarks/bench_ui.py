@@ -22,7 +22,6 @@ rss_growth_mb_200_sessions  VmRSS after 200 sessions (n) through the window (sta
 from __future__ import annotations
 
 import gc
-import json
 import os
 import statistics
 import subprocess
@@ -33,6 +32,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from benchmarks.qt_child import measure_in_child
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -412,39 +413,10 @@ IN_PROCESS = {
 
 
 def _in_child(name: str) -> Callable[[], dict[str, Any]]:
-    """Run an in-process window metric in its own Python process and read its result.
-
-    A fresh process keeps the runner (and other metrics' memory) out of the figures, and
-    keeps Qt out of the runner: the installed PySide6 (6.12.0) corrupts Python reference
-    counts over many event-loop calls and can abort at interpreter exit, so the child
-    prints its result and leaves with os._exit.
-    """
+    """An in-process window metric, measured in a process of its own (qt_child.py)."""
 
     def measure() -> dict[str, Any]:
-        script = (
-            "import json, os, sys\n"
-            "from benchmarks import bench_ui\n"
-            f"result = bench_ui.IN_PROCESS[{name!r}]()\n"
-            "print('RESULT ' + json.dumps(result), flush=True)\n"
-            "os._exit(0)\n"
-        )
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-        result = subprocess.run(
-            [sys.executable, "-c", script],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env=env,
-            cwd=ROOT,
-        )
-        for line in result.stdout.splitlines():
-            if line.startswith("RESULT "):
-                return dict(json.loads(line[len("RESULT ") :]))
-        noise = "This plugin does not support propagateSizeHints()"
-        errors = "\n".join(x for x in result.stderr.splitlines() if x != noise)
-        rc = result.returncode
-        raise RuntimeError(f"{name} failed in its child process (rc {rc}):\n{errors}")
+        return measure_in_child("bench_ui", f"IN_PROCESS[{name!r}]()", name, timeout=300)
 
     return measure
 
