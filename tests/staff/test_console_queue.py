@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 
 sys.path.insert(0, str(Path(__file__).parent))  # console_helpers.py, beside this file
 from console_helpers import Consoles, another, care, queue_ids
@@ -154,3 +155,90 @@ def test_the_model_reads_the_queue_json_without_a_window(qapp) -> None:
     assert [model.is_new(r) for r in range(2)] == [False, True]
     model.mark_seen("b" * 32)
     assert not model.is_new(1)
+
+
+def _many(count: int) -> list[dict]:
+    """``count`` patients, every fifth arriving after the first look (NEW, bold), with
+    the widest clinic, owner and status far down the list, out of sight."""
+    items = []
+    for n in range(count):
+        items.append(
+            {
+                "submission_id": f"{n:032x}",
+                "received_at": f"2026-11-24T{8 + n % 9:02d}:{n % 60:02d}:00+00:00",
+                "appointment_time": None if n % 7 == 0 else f"{9 + n % 8:02d}:{n % 60:02d}",
+                "clinic": "Heart clinic" if n != count - 3 else "Heart failure and valves clinic",
+                "pathway_title": "Cardiology outpatients",
+                "patient": {"name": f"Patient {n}", "nhs_number": "9434765919"},
+                "urgency": n % 4,
+                "flags": [],
+                "status": "no_action" if n == count - 2 else "new",
+                "owner": "linkworker" if n != count - 1 else "a.very.long.username.indeed",
+            }
+        )
+    return items
+
+
+def test_the_columns_are_as_wide_as_their_widest_cell_on_every_row(qtbot) -> None:
+    """The queue's columns are measured on a sample of its rows, not every cell: the
+    widths are still exactly those Qt gives when it sizes every cell (ResizeToContents),
+    with rows out of sight, NEW rows in bold, a row seen and a refresh that widens."""
+    from PySide6.QtWidgets import QHeaderView, QMainWindow
+
+    from kiosk.ui.staff.look import SHEET
+    from kiosk.ui.staff.queue_view import QueueView
+    from kiosk.ui.staff.session import Session
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setStyleSheet(SHEET)
+    window.resize(1366, 768)
+    novelty = Novelty(looked_at=dt.datetime(2026, 11, 24, 8, 30, tzinfo=dt.UTC))
+    view = QueueView(Session(None, None, None), can_open=True, show_flags=True)  # type: ignore[arg-type]
+    view.model.novelty = novelty
+    window.setCentralWidget(view)
+    window.show()
+    qtbot.waitExposed(window)
+    table, header, model = view.table, view.table.horizontalHeader(), view.model
+    fitted = [c for c in range(model.columnCount()) if c not in (model.PATIENT, model.FLAGS)]
+
+    def widths() -> list[int]:
+        return [header.sectionSize(c) for c in fitted]
+
+    def qt_widths() -> list[int]:
+        """What Qt's own fit to every cell gives, then the view's own way back."""
+        for c in fitted:
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSections()
+        measured = widths()
+        for c in fitted:
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
+        return measured
+
+    def nothing_cut_off() -> None:
+        bold = QFont(table.font())
+        bold.setBold(True)
+        plain, heavy = table.fontMetrics(), QFontMetrics(bold)
+        for row in range(model.rowCount()):
+            for c in fitted:
+                text = model.index(row, c).data()
+                wide = (heavy if model.is_new(row) else plain).horizontalAdvance(text)
+                assert wide < header.sectionSize(c), (row, c, text)
+
+    items = _many(400)
+    view._loaded({"items": items[:-3]})
+    assert table.rowAt(table.viewport().height()) < 100  # most rows are out of sight
+    first = widths()
+    assert first == qt_widths()
+    nothing_cut_off()
+    view._loaded({"items": items})  # the widest words arrive, far down the list
+    assert widths() == qt_widths()
+    assert all(now >= before for now, before in zip(widths(), first, strict=True))
+    assert widths() != first
+    nothing_cut_off()
+    newest = max(r for r in range(model.rowCount()) if model.is_new(r))
+    model.mark_seen(model.submission_id(newest))
+    assert widths() == qt_widths()
+    view._loaded({"items": []})
+    assert widths() == qt_widths()  # the headings alone
+    window.close()

@@ -17,7 +17,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from kiosk.ui.staff import words
 from kiosk.ui.staff.look import say
 from kiosk.ui.staff.session import Session
-from kiosk.ui.staff.tables import PatientRowsModel
+from kiosk.ui.staff.tables import PatientRowsModel, SampledWidths
 
 
 class PatientList(QWidget):
@@ -62,8 +61,9 @@ class PatientList(QWidget):
         return labels
 
     def _patient_table(self, name: str) -> QTableView:
-        """Read-only, a row at a time; the patient and flags columns share the width, and
-        urgency and flags are hidden when the clinic leaves them out."""
+        """Read-only, a row at a time; the other columns as wide as their widest cell,
+        the patient and flags columns share what is left, and urgency and flags are
+        hidden when the clinic leaves them out."""
         table = QTableView()
         table.setModel(self.model)
         table.setAccessibleName(name)
@@ -75,13 +75,10 @@ class PatientList(QWidget):
         table.setTabKeyNavigation(False)
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         table.verticalHeader().hide()
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(self.model.PATIENT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(self.model.FLAGS, QHeaderView.ResizeMode.Stretch)
         if not self.model.show_flags:
             table.hideColumn(self.model.URGENCY)
             table.hideColumn(self.model.FLAGS)
+        self.widths = SampledWidths(table, self.model, (self.model.PATIENT, self.model.FLAGS))
         if self.can_open:
             table.activated.connect(self._open_index)
         return table

@@ -125,6 +125,14 @@ class QueueModel(PatientRowsModel):
             self._texts[row] = self._row_texts(self.items[row])
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.COLUMNS - 1))
 
+    def sample_rows(self, column: int) -> dict[Any, int]:
+        # A cell's look is its words and whether its row is NEW (bold); the urgency
+        # column's icon is on every row or none.
+        samples: dict[Any, int] = {}
+        for row, (texts, new) in enumerate(zip(self._texts, self._new, strict=True)):
+            samples.setdefault((texts[column], new), row)
+        return samples
+
     # ------------------------------------------------------------ Qt
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # The roles a paint asks of every cell, answered from what set_queue worked out.

@@ -14,11 +14,14 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSize,
     Qt,
 )
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableView
 
 from kiosk.ui.staff import words
@@ -164,6 +167,21 @@ class PatientRowsModel(QAbstractTableModel):
     def _more(self, item: dict[str, Any], column: int, role: int) -> Any:
         return None
 
+    def sample_rows(self, column: int) -> dict[Any, int]:
+        """One row for each way a cell of ``column`` looks (its words, font and whether
+        it has an icon), keyed by that look: the rows whose cells are as wide as any."""
+        samples: dict[Any, int] = {}
+        for row in range(len(self.items)):
+            index = self.index(row, column)
+            font = self.data(index, Qt.ItemDataRole.FontRole)
+            look = (
+                self.data(index, Qt.ItemDataRole.DisplayRole),
+                font.key() if isinstance(font, QFont) else None,
+                self.data(index, Qt.ItemDataRole.DecorationRole) is not None,
+            )
+            samples.setdefault(look, row)
+        return samples
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.items)
 
@@ -193,6 +211,74 @@ class PatientRowsModel(QAbstractTableModel):
         if role == self.ItemRole:
             return item
         return self._more(item, column, role)
+
+
+class SampledWidths(QObject):
+    """Keeps a patient table's columns as wide as their widest cell, as Qt's
+    ResizeToContents would, but measured on one row per distinct look of a column
+    (:meth:`PatientRowsModel.sample_rows`: a few words, NEW in bold or not) rather
+    than by sizing every cell of every row each time the rows change; and measured
+    again only when those looks, the headings or the table's style change. Columns in
+    ``stretch`` share what is left. Rows keep one height."""
+
+    def __init__(self, table: QTableView, model: PatientRowsModel, stretch: Sequence[int]) -> None:
+        super().__init__(table)
+        self.table = table
+        self.model = model
+        self.stretch = frozenset(stretch)
+        self._measured: Any = None  # what the widths were last measured for
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        for column in stretch:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        model.modelReset.connect(self.fit)
+        model.dataChanged.connect(self.fit)
+        model.layoutChanged.connect(self.fit)
+        table.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _RESTYLED:
+            self._measured = None
+            self.fit()
+        return False
+
+    def fit(self, *_: Any) -> None:
+        table, model = self.table, self.model
+        header = table.horizontalHeader()
+        columns = [
+            c
+            for c in range(model.columnCount())
+            if c not in self.stretch and not table.isColumnHidden(c)
+        ]
+        samples = {c: model.sample_rows(c) for c in columns}
+        measuring = (
+            tuple((c, frozenset(samples[c])) for c in columns),
+            tuple(model.headerData(c, Qt.Orientation.Horizontal) for c in columns),
+        )
+        if measuring == self._measured:
+            return
+        self._measured = measuring
+        grid = 1 if table.showGrid() else 0
+        for column in columns:
+            cells = (
+                table.sizeHintForIndex(model.index(row, column)).width() + grid
+                for row in samples[column].values()
+            )
+            width = max(max(cells, default=0), header.sectionSizeHint(column))
+            header.resizeSection(
+                column, min(max(width, header.minimumSectionSize()), header.maximumSectionSize())
+            )
+
+
+_RESTYLED = frozenset(
+    {
+        QEvent.Type.Show,
+        QEvent.Type.StyleChange,
+        QEvent.Type.FontChange,
+        QEvent.Type.LanguageChange,
+    }
+)
 
 
 class WholeTable(QTableView):
