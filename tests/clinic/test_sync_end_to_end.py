@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -24,24 +25,22 @@ from kiosk.clinic.models import AuditEntry, HeldSubmission, Submission
 from kiosk.clinic.service import ClinicService
 from kiosk.clinic.setup import RunningServer, init_clinic, open_service, serve_in_thread
 from kiosk.clinic.tls import CERT_FILE
-from kiosk.engine import FormLibrary
-from kiosk.engine.sample import random_answers
-from kiosk.journey import Journey
 from kiosk.store import FileKeyStore, TabletStore
 from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
 from kiosk.sync.client import ClinicClient
 from kiosk.sync.enrol import enrol, enrolled_client
 from kiosk.sync.https import pinned_context
 from kiosk.sync.worker import Syncer
+from tests.clinic import serve_processes
+from tests.clinic.serve_processes import FORMS, PASSPHRASE
 
 pytestmark = pytest.mark.clinic
-FORMS = Path(__file__).resolve().parents[2] / "forms"
-PASSPHRASE = b"a clinic passphrase for tests"
+# A fifth of the journeys time out rather than being submitted.
+make_submissions = partial(serve_processes.make_submissions, abandoned=0.2)
 LIST = (
     "appointment_id,time,clinic,family_name,given_name,birth_date,nhs_number,"
     "hospital_number,pathway\nA-1,09:30,Heart clinic,Example,Alex,1950-03-03,9434765919,,\n"
 )
-LIBRARY = FormLibrary.load(FORMS)
 
 
 @pytest.fixture
@@ -55,20 +54,6 @@ def clinic(tmp_path: Path, database_url: str) -> Iterator[tuple[ClinicService, R
     yield service, running
     running.stop()
     service.engine.dispose()
-
-
-def make_submissions(store: TabletStore, count: int, rng: random.Random) -> None:
-    for _ in range(count):
-        journey = Journey(store, LIBRARY, "cardiology", {})
-        journey.link_patient({"method": "reception", "nhs_number": "9434765919"})
-        for form in journey.forms:
-            for item_id, value in random_answers(form, rng).items():
-                if item_id in journey.enabled_items(form.id):
-                    journey.answer(form.id, item_id, value)
-        if rng.random() < 0.2:
-            journey.abandon("timed_out")
-        else:
-            journey.submit()
 
 
 def held(service: ClinicService) -> list[str]:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
 import socket
 import ssl
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -33,32 +31,23 @@ from kiosk.clinic.service import ClinicService
 from kiosk.clinic.setup import init_clinic, open_service
 from kiosk.clinic.sign_in_limits import MAX_FAILURES, SOURCE_FAILURES
 from kiosk.clinic.tls import CERT_FILE
-from kiosk.engine import FormLibrary
-from kiosk.engine.sample import random_answers
-from kiosk.journey import Journey
 from kiosk.store import FileKeyStore, TabletStore
 from kiosk.sync.client import ClinicClient
 from kiosk.sync.enrol import enrol
+from tests.clinic.serve_processes import (
+    API,
+    FORMS,
+    KIOSK,
+    PASSPHRASE,
+    Served,
+    free_port,
+    make_submissions,
+    serve,
+)
 from tests.clinic.signing import client_from, next_address, signed_headers
 
 pytestmark = [pytest.mark.clinic, pytest.mark.security, pytest.mark.slow]
-FORMS = Path(__file__).resolve().parents[2] / "forms"
-LIBRARY = FormLibrary.load(FORMS)
-KIOSK = [sys.executable, "-m", "kiosk"]
-PASSPHRASE = b"a clinic passphrase for tests"
-API = "/api/v1"
 CONFIG_PATH = f"{API}/tablet/config"
-
-
-@dataclass
-class Served:
-    url: str
-    popen: subprocess.Popen[str]
-
-    def children(self) -> set[int]:
-        """The service processes the parent supervises now."""
-        listed = Path(f"/proc/{self.popen.pid}/task/{self.popen.pid}/children").read_text()
-        return {int(pid) for pid in listed.split()}
 
 
 @dataclass
@@ -73,12 +62,6 @@ class Clinic:
 
     def tls(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.certificate))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -106,54 +89,13 @@ def serving(clinic: Clinic, workers: int, server: str = "") -> Iterator[Served]:
     port = free_port()
     config = clinic.config.with_name(f"clinic-{port}.toml")
     config.write_text(f"{clinic.config.read_text()}[server]\n{server}", encoding="utf-8")
-    popen = subprocess.Popen(
-        [*KIOSK, "clinic", "serve", "--config", str(config), "--port", str(port),
-         "--workers", str(workers)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "KIOSK_CLINIC_CONFIG": ""},
-    )  # fmt: skip
-    served = Served(f"https://127.0.0.1:{port}", popen)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{served.url}{API}/health", verify=clinic.tls()).is_success:
-                    break
-            except httpx.TransportError:
-                pass
-            if popen.poll() is not None or time.monotonic() > deadline:
-                popen.kill()
-                raise AssertionError(f"the service did not start: {popen.communicate()[1]}")
-            time.sleep(0.2)
+    with serve(config, clinic.certificate, port=port, workers=workers) as served:
         yield served
-    finally:
-        children = served.children() if popen.poll() is None else set()
-        popen.terminate()
-        _out, err = popen.communicate(timeout=60)
-        assert "Traceback" not in err, err
-        # One process ends as uvicorn does on SIGTERM (by the signal); the parent of
-        # several stops them all, then exits 0.
-        assert popen.returncode == (0 if workers > 1 else -signal.SIGTERM), err
-        assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
 
 
 def two_services(clinic: Clinic) -> Any:
     """One parent with two service processes, and a second parent with one."""
     return serving(clinic, 2), serving(clinic, 1)
-
-
-def make_submissions(store: TabletStore, count: int) -> None:
-    rng = random.Random(7)
-    for _ in range(count):
-        journey = Journey(store, LIBRARY, "cardiology", {})
-        journey.link_patient({"method": "reception", "nhs_number": "9434765919"})
-        for form in journey.forms:
-            for item_id, value in random_answers(form, rng).items():
-                if item_id in journey.enabled_items(form.id):
-                    journey.answer(form.id, item_id, value)
-        journey.submit()
 
 
 def stored_ids(service: ClinicService) -> list[str]:
