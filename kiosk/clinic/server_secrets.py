@@ -12,6 +12,7 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,20 @@ class ServerSecrets:
         except (InvalidTag, ValueError):
             raise SecretError(f"an encrypted value ({context}) failed its check") from None
         return json.loads(body)
+
+    def opener(self) -> Callable[[bytes, str], Any]:
+        """``open`` with its cipher made once, for reading many values in a row (an
+        export): ``open`` makes one per value, a tenth of a large export's time."""
+        cipher = AESGCM(self.column_key)
+
+        def opened(sealed: bytes, context: str) -> Any:
+            try:
+                body = cipher.decrypt(sealed[:12], sealed[12:], context.encode())
+            except (InvalidTag, ValueError):
+                raise SecretError(f"an encrypted value ({context}) failed its check") from None
+            return json.loads(body)
+
+        return opened
 
     # ------------------------------------------------------------ patient key
     def patient_key(self, kind: str, number: str) -> str:

@@ -11,19 +11,16 @@ memory stays flat however many submissions there are.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 
 from kiosk.clinic.exports.anonymity import ExportFacts
 from kiosk.clinic.imd import deciles_for
 from kiosk.clinic.models import Flag, Referral, Response, Submission, Triage
 from kiosk.clinic.scope import within
-from kiosk.clinic.server_secrets import SecretError, ServerSecrets
 from kiosk.engine.answers import PREFER_NOT
 
 if TYPE_CHECKING:
@@ -51,21 +48,6 @@ _RESPONSES = _by_submission((_R.submission_id, _R.form_id, _R.scores, _R.answers
 _FLAGS = _by_submission((_F.submission_id, _F.flag_id))
 _TRIAGE = _by_submission((_T.submission_id, _T.status))
 _REFERRALS = _by_submission((_X.submission_id, _X.kind, _X.outcome), order=_X.id)
-
-
-def _opener(secrets: ServerSecrets) -> Callable[[bytes, str], Any]:
-    """``secrets.open`` with its cipher made once: that makes one per value, which at
-    four responses a submission is a tenth of a large export's time."""
-    cipher = AESGCM(secrets.column_key)
-
-    def opened(sealed: bytes, context: str) -> Any:
-        try:
-            body = cipher.decrypt(sealed[:12], sealed[12:], context.encode())
-        except (InvalidTag, ValueError):
-            raise SecretError(f"an encrypted value ({context}) failed its check") from None
-        return json.loads(body.decode())
-
-    return opened
 
 
 def _mark(connection: Any) -> str:
@@ -111,7 +93,7 @@ class BatchReader:
         self.clinics = clinics
         self.facts = facts
         self._scores: dict[str, dict[str, Any]] = {}
-        self._opener = _opener(service.secrets)
+        self._opener = service.secrets.opener()
 
     def batches(self) -> Iterator[Batch]:
         query = (
