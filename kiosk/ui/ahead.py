@@ -3,7 +3,9 @@
 Building a screen (its widgets, the window's style sheet applied to each, its
 layout) takes longer than a frame, so the kiosk builds the screen Next is
 expected to lead to once the current one is painted, again after each tap on an
-answer (it may switch questions on or off), and once more from the answer given,
+answer (it may switch questions on or off: a tapped button repaints itself within
+the tap, so this follows on the next turn of the event loop), and once more from
+the answer given,
 if need be, while that answer is being saved. When the save completes the
 prepared screen is only swapped in, if it still fits.
 
@@ -60,8 +62,8 @@ class ScreenAhead:
             self._drop(screen)
 
 
-class _AfterPaint(QObject):
-    """Calls back once, on the turn of the event loop after ``widget`` is next painted."""
+class _Soon(QObject):
+    """Calls back once, on a later turn of the event loop, unless ``widget`` is gone."""
 
     def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
         super().__init__(widget)
@@ -70,14 +72,9 @@ class _AfterPaint(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._call)
-        widget.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self._timer.isActive():
-            watched.removeEventFilter(self)
-            # After the paint, not inside it: the screen reaches the display first.
-            self._timer.start(0)
-        return False
+    def start(self) -> None:
+        self._timer.start(0)
 
     def _call(self) -> None:
         callback, self._callback = self._callback, None
@@ -86,7 +83,28 @@ class _AfterPaint(QObject):
             callback()
 
 
+class _AfterPaint(_Soon):
+    """Calls back once, on the turn of the event loop after ``widget`` is next painted."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget, callback)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._timer.isActive():
+            watched.removeEventFilter(self)
+            # After the paint, not inside it: the screen reaches the display first.
+            self.start()
+        return False
+
+
 def after_next_paint(widget: QWidget, callback: Callable[[], None]) -> None:
     """Run ``callback`` once ``widget`` has next been painted (never, if it is deleted first):
     work for later that must not hold up what the patient sees now."""
     _AfterPaint(widget, callback)
+
+
+def soon(widget: QWidget, callback: Callable[[], None]) -> None:
+    """Run ``callback`` on a later turn of the event loop (never, if ``widget`` is deleted
+    first): after a tap, whose button has already repainted itself."""
+    _Soon(widget, callback).start()

@@ -25,7 +25,7 @@ from kiosk.journey.flow import Flow, Step
 from kiosk.journey.linking import PatientLink
 from kiosk.journey.session_start import pathway_for, question_language, usable_languages
 from kiosk.store import TabletStore
-from kiosk.ui.ahead import ScreenAhead, after_next_paint
+from kiosk.ui.ahead import ScreenAhead, after_next_paint, soon
 from kiosk.ui.background import Background
 from kiosk.ui.idle import IdleTimers
 from kiosk.ui.language_screen import LanguageScreen
@@ -171,11 +171,13 @@ class QuestionSession:
 
     def _build_ahead_for(self, flow: Flow, shown: QuestionScreen) -> None:
         """Once ``shown`` is painted, build the screen its Next leads to; again each time the
-        patient taps an answer (which may switch questions on or off), once that tap shows."""
+        patient taps an answer (which may switch questions on or off), once that tap shows:
+        a tapped button repaints itself before the tap is handed on, so on the next turn of
+        the event loop (waiting for its next paint would wait for the next tap)."""
         after_next_paint(shown, lambda: self._foresee(flow, shown))
         if shown.choices is not None:
             shown.choices.buttonClicked.connect(
-                lambda button: after_next_paint(button, lambda: self._foresee(flow, shown))
+                lambda button: soon(button, lambda: self._foresee(flow, shown))
             )
 
     def _foresee(self, flow: Flow, shown: QuestionScreen) -> None:

@@ -148,3 +148,20 @@ def test_the_review_built_ahead_shows_the_last_answer_saved(qtbot, window: Kiosk
     review = window.currentWidget()
     assert review.answers[("about_you", "carer")].text() == "Yes"
     assert review.answers[("about_you", "interpreter")].text() == "Not answered"
+
+
+def test_a_tap_that_adds_a_question_has_its_screen_built_before_next(
+    qtbot, window: KioskWindow
+) -> None:
+    walk_to(qtbot, window, "carer_impact", {"ends_meet": "option_no", "feel_unsafe": "option_no"})
+    built_ahead(qtbot, window, "life_satisfaction")
+    tap(qtbot, window, "option_yes")  # a flag: "do you want help" is asked after all
+    # On the next turns of the event loop, the screen Next now leads to is built behind
+    # this one (a tapped button repaints itself within the tap: no later paint of it may
+    # be waited for, nor anything else the patient might do).
+    qtbot.wait(100)
+    pages = [window.widget(index) for index in range(window.count())]
+    [ahead] = [p for p in pages if isinstance(p, QuestionScreen) and p.step.item_id == "wants_help"]
+    tap(qtbot, window, "next")
+    on_question(qtbot, window, "wants_help")
+    assert window.currentWidget() is ahead
