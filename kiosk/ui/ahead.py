@@ -23,6 +23,9 @@ from collections.abc import Callable, Hashable
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
+UNSEEN = "kiosk_unseen"
+"""A widget property, true while :func:`show_unseen` shows a screen nobody sees."""
+
 
 class ScreenAhead:
     """At most one screen built ahead, with what it was built for (``key``).
@@ -108,3 +111,17 @@ def soon(widget: QWidget, callback: Callable[[], None]) -> None:
     """Run ``callback`` on a later turn of the event loop (never, if ``widget`` is deleted
     first): after a tap, whose button has already repainted itself."""
     _Soon(widget, callback).start()
+
+
+def show_unseen(page: QWidget) -> None:
+    """Show ``page`` and hide it again before anything can be painted: the work of a
+    widget's first show (the moves and resizes held back while it was hidden, sent to
+    every widget in it; the scroll area settling its scroll bars) is done now, and the
+    swap that shows it later only shows it. Its ``showEvent`` sees the ``UNSEEN``
+    property set meanwhile."""
+    page.setProperty(UNSEEN, True)
+    try:
+        page.show()
+        page.hide()
+    finally:
+        page.setProperty(UNSEEN, False)

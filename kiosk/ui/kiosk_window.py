@@ -21,6 +21,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.journey.session_start import usable_languages
+from kiosk.ui.ahead import show_unseen
 from kiosk.ui.attract import AttractScreen
 from kiosk.ui.background import Background
 from kiosk.ui.idle import IdleTimers
@@ -231,14 +232,15 @@ class KioskWindow(StaffDoor):
             self._drop_page(old)
 
     def _hold_ahead(self, page: QWidget) -> None:
-        """A screen built ahead, hidden in the stack: styled and laid out at the page's
-        size now, so showing it later is only a swap."""
+        """A screen built ahead, hidden in the stack: styled, laid out at the page's size
+        and through its first show now, so showing it later is only a swap."""
         self.addWidget(page)
         page.ensurePolished()
         page.setGeometry(self.contentsRect())
         layout = page.layout()
         if layout is not None:
             layout.activate()
+        show_unseen(page)
 
     def _drop_page(self, page: QWidget) -> None:
         self.removeWidget(page)

@@ -22,6 +22,7 @@ from kiosk.engine import Form
 from kiosk.engine.answers import PREFER_NOT, allows_prefer_not, option_codes
 from kiosk.engine.schema import Item
 from kiosk.journey.flow import Flow, Step
+from kiosk.ui.ahead import UNSEEN
 from kiosk.ui.answer_inputs import TOUCH, AnswerInput, TextInput, TouchButton, input_for
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.pictograms import GLOBE, icon
@@ -232,7 +233,12 @@ class QuestionScreen(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         # Words meant for this screen must not go on over the next one. Only once it has
         # been shown: a screen built ahead and thrown away unseen never silences another.
-        if self.speaker is not None and self.read_aloud is not None and not self._silences_on_close:
+        if (
+            self.speaker is not None
+            and self.read_aloud is not None
+            and not self._silences_on_close
+            and not self.property(UNSEEN)
+        ):
             self._silences_on_close = True
             self.destroyed.connect(self.speaker.stop)
         super().showEvent(event)

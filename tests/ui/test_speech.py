@@ -262,3 +262,32 @@ def test_the_mock_is_never_chosen_unless_named(qtbot: Any, monkeypatch: pytest.M
 
 def test_no_speaker_means_no_button(question: Callable[..., QuestionScreen]) -> None:
     assert read_aloud(question("ons4", "worthwhile", None)) is None
+
+
+def test_a_screen_built_ahead_and_thrown_away_unseen_does_not_silence_the_shown_one(
+    qtbot: Any,
+    question: Callable[..., QuestionScreen],
+    speaker: Speaker,
+    store: TabletStore,
+    library: FormLibrary,
+) -> None:
+    from kiosk.ui.ahead import show_unseen
+
+    screen = question("ons4", "worthwhile", speaker)
+    button = read_aloud(screen)
+    assert button is not None
+    tap(qtbot, button)
+    qtbot.waitUntil(lambda: speaker.is_speaking())
+    # The next question, built and put through its first show behind this one, as the
+    # window does while the patient reads; then not needed after all.
+    flow = Flow(Journey(store, library, "cardiology", {}))
+    ahead = QuestionScreen(
+        flow, lambda _: None, lambda: None, speaker=speaker, step=Step("ons4", "happiness")
+    )
+    ahead.setParent(screen)
+    show_unseen(ahead)
+    assert ahead.isHidden()
+    ahead.deleteLater()
+    qtbot.wait(100)
+    assert speaker.is_speaking()
+    assert button.text() == "Stop reading"
