@@ -51,6 +51,7 @@ from kiosk.store.session import SealedSession
 
 log = logging.getLogger(__name__)
 CLINIC_KEY_FILE = "clinic.pub"
+_IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
 
 
 @dataclass(frozen=True)
@@ -241,15 +242,44 @@ class TabletStore:
 
     def pending(self, limit: int = 100) -> list[OutboxItem]:
         """Submissions waiting for the clinic, oldest first; tampered ones are quarantined."""
+        return self.pending_items(self.pending_ids(limit))
+
+    def pending_ids(self, limit: int | None = None) -> list[str]:
+        """The ids of the submissions waiting for the clinic, oldest first (all of them
+        unless ``limit``). Reads no envelope: a sync pass takes the list once and then
+        reads each batch by id, so a long backlog is not read again for every batch."""
+        query = (
+            select(OutboxRow.submission_id)
+            .where(OutboxRow.acknowledged_at.is_(None), OutboxRow.envelope.is_not(None))
+            .order_by(OutboxRow.created_at)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        with self.transaction() as db:
+            return list(db.scalars(query).all())
+
+    def pending_items(self, submission_ids: Sequence[str]) -> list[OutboxItem]:
+        """Those of ``submission_ids`` still waiting for the clinic, in the order given;
+        tampered ones are quarantined (and left out)."""
         items = []
         with self.transaction() as db:
-            rows = db.scalars(
-                select(OutboxRow)
-                .where(OutboxRow.acknowledged_at.is_(None), OutboxRow.envelope.is_not(None))
-                .order_by(OutboxRow.created_at)
-                .limit(limit)
-            ).all()
-            for row in rows:
+            rows: dict[str, OutboxRow] = {}
+            for start in range(0, len(submission_ids), _IDS_PER_QUERY):
+                chunk = list(submission_ids[start : start + _IDS_PER_QUERY])
+                rows.update(
+                    (row.submission_id, row)
+                    for row in db.scalars(
+                        select(OutboxRow).where(
+                            OutboxRow.submission_id.in_(chunk),
+                            OutboxRow.acknowledged_at.is_(None),
+                            OutboxRow.envelope.is_not(None),
+                        )
+                    )
+                )
+            for submission_id in submission_ids:
+                row = rows.get(submission_id)
+                if row is None:
+                    continue
                 assert row.envelope is not None
                 if envelope_hash(row.envelope) != row.envelope_hash:
                     self._quarantine(db, row.submission_id, "outbox envelope altered", row.envelope)
@@ -312,6 +342,9 @@ class TabletStore:
         with self.transaction() as db:
             rows = db.scalars(
                 select(OutboxRow).where(
+                    # Only acknowledged rows have a delete_after: the range on the indexed
+                    # acknowledged_at keeps the envelopes still waiting out of the search.
+                    OutboxRow.acknowledged_at > "",
                     OutboxRow.delete_after.is_not(None),
                     OutboxRow.delete_after <= stamp,
                     OutboxRow.envelope.is_not(None),

@@ -17,10 +17,13 @@ statuses and error codes.
 from __future__ import annotations
 
 import logging
+import queue
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +46,7 @@ TOO_LARGE_NOTE = "too large: the clinic refused it; will try again later"
 RECEIPT_NOTE = "receipt mismatch: the clinic's receipt is not this envelope's; will send again"
 _BODY_ROOM = MAX_BODY_BYTES - 64 * 1024  # the JSON around the envelopes
 _ITEM_OVERHEAD = 64
+_AHEAD = 2  # batches sent or queued at once: the one at the clinic and the next
 
 
 @dataclass
@@ -90,7 +94,9 @@ class Backoff:
 
 
 class Syncer:
-    """One sync pass over ``store`` with ``client``. Not thread-safe: one thread uses it."""
+    """One sync pass over ``store`` with ``client``. Not thread-safe: one thread uses it
+    (during a pass, the requests that carry the outbox go from a thread of the pass's
+    own, one at a time; the pass waits for it before it returns)."""
 
     def __init__(
         self,
@@ -147,29 +153,55 @@ class Syncer:
         now = self.clock()
         self._held = {sid: until for sid, until in self._held.items() if until > now}
         done: set[str] = set(self._held)  # tried this pass, or not to be sent yet
-        # Of those, the ones still in the outbox (acknowledged ones leave it): pending()
-        # has no offset, so each query asks for enough rows to get past just these.
-        # Counting every id sent would make a long backlog quadratic.
-        still_pending: set[str] = set(self._held)
         held_seen: set[str] = set()
-        while True:
-            items = self.store.pending(limit=len(still_pending) + MAX_BATCH)
-            held_seen.update(i.submission_id for i in items if i.submission_id in self._held)
-            fresh = [i for i in items if i.submission_id not in done]
-            if not fresh:
-                break
-            batch = next_batch(fresh)
-            done.update(i.submission_id for i in batch)
-            acknowledged = self._send_batch(batch, report)
-            still_pending.update(
-                i.submission_id for i in batch if i.submission_id not in acknowledged
-            )
+        waiting: deque[str] = deque()  # ids read from the outbox, not yet sent this pass
+        # The next batch is read and queued while the clinic stores the one before, and
+        # a batch's receipts are written while the clinic stores the next: the tablet's
+        # work and the clinic's overlap. Batches still go one at a time on one
+        # connection, in order; each is let go only on its own receipts.
+        with _Uplink(self.client) as uplink:
+            sent: deque[tuple[list[OutboxItem], Future[list[Result]]]] = deque()
+            while True:
+                while len(sent) < _AHEAD:
+                    batch = self._take_batch(waiting, done, held_seen)
+                    if not batch:
+                        break
+                    done.update(i.submission_id for i in batch)
+                    sent.append((batch, uplink.send(batch)))
+                if not sent:
+                    break
+                batch, answer = sent.popleft()
+                self._settle_batch(batch, answer, report)
         report.held = len(held_seen)
 
-    def _send_batch(self, batch: list[OutboxItem], report: SyncReport) -> set[str]:
-        """Send one batch; the ids the clinic acknowledged (and the store has let go)."""
+    def _take_batch(
+        self, waiting: deque[str], done: set[str], held_seen: set[str]
+    ) -> list[OutboxItem]:
+        """The next batch to send (empty when the outbox holds nothing more for this
+        pass). The outbox's ids are read once and then each batch by id, so a long
+        backlog costs a query per batch, not a read of the whole backlog per batch; the
+        outbox is read again when those run out, to send what came in meanwhile."""
+        while True:
+            if not waiting:
+                ids = self.store.pending_ids()
+                held_seen.update(sid for sid in ids if sid in self._held)
+                waiting.extend(sid for sid in ids if sid not in done)
+                if not waiting:
+                    return []
+            ids = [waiting.popleft() for _ in range(min(MAX_BATCH, len(waiting)))]
+            items = self.store.pending_items(ids)
+            if not items:
+                continue  # let go or quarantined since the ids were read
+            batch = next_batch(items)
+            waiting.extendleft(reversed([i.submission_id for i in items[len(batch) :]]))
+            return batch
+
+    def _settle_batch(
+        self, batch: list[OutboxItem], answer: Future[list[Result]], report: SyncReport
+    ) -> None:
+        """Act on one batch's answer: let go of what the clinic acknowledged."""
         try:
-            results = self.client.upload([(i.submission_id, i.envelope) for i in batch])
+            results = answer.result()
         except ClinicRefusedError as exc:
             if exc.status != 413:
                 self._note_all(batch, exc)
@@ -179,7 +211,7 @@ class Syncer:
                 self._hold(item.submission_id, TOO_LARGE_NOTE)
             report.failed += len(batch)
             log.warning("batch of %d refused as too large; held", len(batch))
-            return set()
+            return
         except SyncError as exc:
             self._note_all(batch, exc)
             raise
@@ -190,11 +222,8 @@ class Syncer:
             if result.receipt is not None and result.status in (200, 201, 422)
         }
         mismatched = self.store.acknowledge_all(receipts)
-        return {
-            item.submission_id
-            for item, result in zip(batch, results, strict=True)
-            if self._settle(item, result, report, item.submission_id in mismatched)
-        }
+        for item, result in zip(batch, results, strict=True):
+            self._settle(item, result, report, item.submission_id in mismatched)
 
     def _settle(
         self, item: OutboxItem, result: Result, report: SyncReport, mismatched: bool
@@ -258,6 +287,59 @@ class Syncer:
             log.warning("configuration %s not applied (%s)", config.version, exc.reason)
         else:
             report.config = "applied"
+
+
+class _NotSent(SyncError):
+    """A batch queued behind one that failed: it was not sent."""
+
+
+_Job = tuple[list[tuple[str, bytes]], Future[list[Result]]]
+
+
+class _Uplink:
+    """Sends batches to the clinic one after another, in order, on a daemon thread of its
+    own, so the caller can prepare the next batch and write the last one's receipts
+    meanwhile. Once a batch fails (other than as too large) nothing queued behind it
+    is sent, as if the batches went one by one; leaving the ``with`` block waits for
+    the request in flight, so the client is the caller's again."""
+
+    def __init__(self, client: ClinicClient) -> None:
+        self._client = client
+        self._stopped = threading.Event()
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="kiosk-sync-upload", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> _Uplink:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stopped.set()
+        self._jobs.put(None)
+        self._thread.join()
+
+    def send(self, batch: list[OutboxItem]) -> Future[list[Result]]:
+        answer: Future[list[Result]] = Future()
+        self._jobs.put(([(i.submission_id, i.envelope) for i in batch], answer))
+        return answer
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            pairs, answer = job
+            if self._stopped.is_set():
+                answer.set_exception(_NotSent("not sent: the batch before it failed"))
+                continue
+            try:
+                results = self._client.upload(pairs)
+            except ClinicRefusedError as exc:
+                if exc.status != 413:
+                    self._stopped.set()
+                answer.set_exception(exc)
+            except BaseException as exc:
+                self._stopped.set()
+                answer.set_exception(exc)
+            else:
+                answer.set_result(results)
 
 
 def next_batch(items: list[OutboxItem]) -> list[OutboxItem]:

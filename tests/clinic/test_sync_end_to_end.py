@@ -289,6 +289,11 @@ def test_a_tablet_killed_mid_sync_loses_nothing_and_a_rerun_sends_each_once(
     def store_then_kill_the_tablet(device_id: str, items: list[tuple[str, str]]):
         answer = receive(device_id, items)
         if kill_after_storing["batches"] == 0:
+            # The tablet writes the first batch's receipts while the clinic stores the
+            # second: let it finish that, then cut it off before the second's arrive.
+            deadline = time.monotonic() + 30
+            while not tablet_outbox(data_dir)[1] and time.monotonic() < deadline:
+                time.sleep(0.01)
             os.kill(tablet[-1].pid, signal.SIGKILL)  # the receipts never reach it
         kill_after_storing["batches"] -= 1
         return answer

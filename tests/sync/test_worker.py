@@ -23,6 +23,7 @@ from kiosk.envelope.envelope import envelope_hash
 from kiosk.envelope.keys import ClinicKeyPair
 from kiosk.journey import Journey
 from kiosk.store import TabletStore
+from kiosk.store.errors import StoreError
 from kiosk.store.store import OutboxItem
 from kiosk.sync.client import ClinicClient
 from kiosk.sync.config import ClinicRecord
@@ -556,3 +557,107 @@ def test_a_bug_in_a_pass_does_not_end_syncing(
     finally:
         worker.stop()
         worker.join(10)
+
+
+# ---------------------------------------------------------------- batches in flight
+
+
+def queue_visits(store: TabletStore, library: FormLibrary, count: int) -> list[str]:
+    """``count`` visits walked away from (sealed as incomplete): their ids, oldest first."""
+    for _ in range(count):
+        Journey(store, library, "cardiology", {}).abandon("timed_out")
+    ids = [item.submission_id for item in store.pending(limit=count)]
+    assert len(ids) == count
+    return ids
+
+
+def test_the_clinic_gets_the_next_batch_while_the_tablet_writes_the_receipts(
+    syncer: Syncer, store: TabletStore, fake: FakeClinic, library: FormLibrary
+) -> None:
+    queue_visits(store, library, 120)
+    acknowledge_all = store.acknowledge_all
+    seen_while_writing: list[int] = []
+
+    def slow_to_write(receipts: dict[str, str]) -> set[str]:
+        # The receipts of the first batch are not written until the second batch has
+        # reached the clinic (or five seconds pass): the tablet does not wait idle.
+        deadline = time.monotonic() + 5
+        while len(fake.batches) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen_while_writing.append(len(fake.batches))
+        return acknowledge_all(receipts)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store, "acknowledge_all", slow_to_write)
+        report = syncer.sync_once()
+
+    assert seen_while_writing[0] == 2
+    assert report.ok and report.acknowledged == 120
+    assert [len(batch) for batch in fake.batches] == [50, 50, 20]
+    assert store.counts()["outbox"] == 0
+
+
+def test_a_connection_dropped_with_the_next_batch_queued_loses_and_doubles_nothing(
+    syncer: Syncer, store: TabletStore, fake: FakeClinic, library: FormLibrary, data_dir: Path
+) -> None:
+    ids = queue_visits(store, library, 120)
+    posts = {"count": 0}
+
+    def store_the_second_then_drop(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path == "/api/v1/submissions":
+            posts["count"] += 1
+            if posts["count"] == 2:
+                fake.fault = None
+                fake.handle(request)  # stored at the clinic; the answer never arrives
+                raise httpx.ReadError("connection reset", request=request)
+        return None
+
+    fake.fault = store_the_second_then_drop
+    report = syncer.sync_once()
+
+    # The first batch's receipts were written; the second is kept, noted, and the
+    # third, queued behind it, was never sent.
+    assert not report.ok and report.acknowledged == 50
+    assert [len(batch) for batch in fake.batches] == [50, 50]
+    assert waiting(store) == set(ids[50:])
+    assert outbox_row(data_dir, ids[50])[0] == 1 and outbox_row(data_dir, ids[100]) == (0, None)
+
+    report = syncer.sync_once()
+
+    assert report.ok and report.acknowledged == 70 and waiting(store) == set()
+    assert [len(batch) for batch in fake.batches] == [50, 50, 50, 20]
+    assert fake.statuses().count(200) >= 3  # the resent batch was "stored before"
+    stored_once = [sid for batch in fake.batches for sid in batch]
+    assert sorted(stored_once) == sorted(ids + ids[50:100])  # only the lost batch twice
+    assert set(fake.envelopes) == set(ids)
+
+
+def test_a_store_failure_while_the_next_batch_is_out_ends_the_pass_and_loses_nothing(
+    syncer: Syncer, store: TabletStore, fake: FakeClinic, library: FormLibrary
+) -> None:
+    ids = queue_visits(store, library, 120)
+    acknowledge_all = store.acknowledge_all
+    calls = {"count": 0}
+
+    def disk_full_once(receipts: dict[str, str]) -> set[str]:
+        calls["count"] += 1
+        if calls["count"] == 1:
+            deadline = time.monotonic() + 5  # the second batch is out by then
+            while len(fake.batches) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            raise StoreError("database or disk is full")
+        return acknowledge_all(receipts)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store, "acknowledge_all", disk_full_once)
+        report = syncer.sync_once()
+        # Nothing let go without its receipts written; no batch after the one that
+        # was already out went.
+        assert not report.ok and report.error_kind == "StoreError"
+        assert {item.submission_id for item in store.pending(limit=200)} == set(ids)
+        assert len(fake.batches) == 2
+
+        report = syncer.sync_once()
+
+    assert report.ok and report.acknowledged == 120 and waiting(store) == set()
+    assert set(fake.envelopes) == set(ids)
