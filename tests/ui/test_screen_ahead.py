@@ -165,3 +165,23 @@ def test_a_tap_that_adds_a_question_has_its_screen_built_before_next(
     tap(qtbot, window, "next")
     on_question(qtbot, window, "wants_help")
     assert window.currentWidget() is ahead
+
+
+@pytest.mark.parametrize("reset", [False, True], ids=["next", "reset-before-paint"])
+def test_the_screen_left_is_deleted_even_when_a_reset_comes_before_the_next_paints(
+    qtbot, window: KioskWindow, reset: bool
+) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    walk_to(qtbot, window, "hope_to_achieve", {})
+    qtbot.keyClicks(window.currentWidget().findChild(QPlainTextEdit), SECRET)
+    left = window.currentWidget()
+    tap(qtbot, window, "next")
+    window.background.wait()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)  # saved: the swap, no paint
+    assert window.currentWidget() is not left and window.indexOf(left) < 0
+    if reset:
+        window.reset("timed_out")
+    qtbot.waitUntil(lambda: not shiboken6.isValid(left))
+    editors = window.findChildren(QPlainTextEdit)
+    assert all(SECRET not in editor.toPlainText() for editor in editors)
