@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from kiosk.envelope.envelope import (
     START_RECORD,
@@ -314,7 +314,9 @@ class TabletStore:
         mismatched: set[str] = set()
         with self.transaction() as db:
             rows = db.scalars(
-                select(OutboxRow).where(OutboxRow.submission_id.in_(list(receipts)))
+                select(OutboxRow)
+                .where(OutboxRow.submission_id.in_(list(receipts)))
+                .options(defer(OutboxRow.envelope))  # set to NULL below, never read
             ).all()
             found = {row.submission_id: row for row in rows}
             for submission_id, receipt in receipts.items():

@@ -67,6 +67,24 @@ def ciphertext_pieces(envelope: bytes, size: int = 32) -> list[bytes]:
     return pieces
 
 
+# ------------------------------------------------------------------ pending
+
+
+def test_the_waiting_ids_are_read_once_and_each_batch_by_id(store: TabletStore) -> None:
+    first, second, third = (submit(store, "walking"), submit(store, "sleep"), submit(store))
+    ids = store.pending_ids()
+    assert ids == [i.submission_id for i in store.pending()] and len(ids) == 3
+
+    store.acknowledge_all({second.submission_id: second.envelope_hash})
+
+    # Asked for in any order, the ones still waiting come back in that order, whole;
+    # the one let go meanwhile and an id the tablet never had are left out.
+    asked = [third.submission_id, second.submission_id, "0" * 32, first.submission_id]
+    assert store.pending_items(asked) == [third, first]
+    assert store.pending_ids() == [first.submission_id, third.submission_id]
+    assert store.pending_ids(limit=1) == [first.submission_id]
+
+
 # ------------------------------------------------------------------ acknowledge
 
 
