@@ -214,7 +214,7 @@ class ProxyProtocolFront(asyncio.BufferedProtocol):
 
     async def _hand_over(self, header: ProxyHeader) -> None:
         assert self._transport is not None
-        http = self._make_http()
+        http = _UntilMade(self._make_http())
         try:
             tls = await asyncio.get_running_loop().start_tls(
                 self._transport,
@@ -234,6 +234,54 @@ class ProxyProtocolFront(asyncio.BufferedProtocol):
             http.connection_made(tls)
         else:
             http.connection_made(_ClientAddressed(tls, header.client))  # type: ignore[arg-type]
+
+
+class _UntilMade(asyncio.Protocol):
+    """The HTTP protocol behind TLS, given nothing before it is told its transport.
+
+    A client may send its request in the same packet as the end of the handshake; TLS
+    then hands those bytes on before ``start_tls`` has returned, so before the HTTP
+    protocol has its transport (uvicorn's would answer with no scheme and no way to
+    write). They are kept here and handed on, in order, once it has."""
+
+    def __init__(self, http: asyncio.Protocol) -> None:
+        self._http = http
+        self._made = False
+        self._early: list[bytes] = []
+        self._eof = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._http.connection_made(transport)
+        self._made = True
+        early, self._early = self._early, []
+        for data in early:
+            self._http.data_received(data)
+        if self._eof and not self._http.eof_received():
+            transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        if self._made:
+            self._http.data_received(data)
+        else:
+            self._early.append(bytes(data))
+
+    def eof_received(self) -> bool | None:
+        if self._made:
+            return self._http.eof_received()
+        self._eof = True
+        return True  # kept open until the HTTP protocol has seen what came before
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._made:
+            self._http.connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        if self._made:
+            self._http.pause_writing()
+
+    def resume_writing(self) -> None:
+        if self._made:
+            self._http.resume_writing()
 
 
 def allowed_networks(
