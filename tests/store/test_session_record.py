@@ -28,7 +28,8 @@ def _watch(store: TabletStore) -> tuple[list[str], list[sqlite3.Connection]]:
 
 
 def _seen_from_outside(store: TabletStore, session_id: str) -> list[tuple[int, str]]:
-    """The session's records as another connection (another process) sees them."""
+    """The records stored under ``session_id``, as another connection (another process)
+    sees them."""
     with closing(sqlite3.connect(store.db_path)) as other:
         return other.execute(
             "SELECT seq, name FROM records WHERE session_id = ? ORDER BY seq", (session_id,)
