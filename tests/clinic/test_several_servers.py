@@ -385,7 +385,7 @@ def test_a_server_killed_in_the_middle_of_a_sync_loses_nothing(
     data_dir = tmp_path / "tablet"
     identity = enrolled_tablet(trust, data_dir, balancer.url)
     store = TabletStore.open(data_dir)
-    killed: list[tuple[int, int]] = []  # the server, the connections made until then
+    killed: list[tuple[int, int]] = []  # the server, the connections made before
 
     class KillDuringTheSecondBatch(httpx.BaseTransport):
         def __init__(self) -> None:
@@ -408,10 +408,10 @@ def test_a_server_killed_in_the_middle_of_a_sync_loses_nothing(
         start, deadline = connection.sent, time.monotonic() + 30
         while connection.sent < start + 16 * 1024 and time.monotonic() < deadline:
             time.sleep(0.001)
+        killed.append((connection.server, len(balancer.connections)))
         victim = trust.servers[connection.server].popen
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=30)
-        killed.append((connection.server, len(balancer.connections)))
 
     try:
         make_submissions(store, MAX_BATCH + 10, random.Random(5))
