@@ -14,12 +14,14 @@ an answer may be a patient's own words.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kiosk.engine import AnswerError, EngineError, FormLibrary, UnknownFormError
+from kiosk.engine.answers import Answer
 from kiosk.engine.library import PATHWAYS_FILE, check_paths
 from kiosk.engine.loader import load_pathways
 from kiosk.envelope.envelope import OpenedSubmission
@@ -65,6 +67,9 @@ class Catalogue:
     _signature: tuple[tuple[str, int, int], ...] | None = None
     _pathways: frozenset[str] = field(default_factory=frozenset)
     _languages: frozenset[str] = field(default_factory=frozenset)
+    # One request reads the folders again; the others arriving meanwhile wait for it
+    # and use what it read, instead of all loading every form at once.
+    _reading: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def served(self, library: FormLibrary) -> Served:
         """What the clinic serves now, with ``library``: read once for a whole batch, so
@@ -75,6 +80,10 @@ class Catalogue:
         return Served(self._pathways | frozenset(library.pathways), frozenset(languages))
 
     def _refresh(self) -> None:
+        with self._reading:
+            self._read_if_changed()
+
+    def _read_if_changed(self) -> None:
         files = sorted(
             f for folder in self.folders if folder.is_dir() for f in folder.glob("*.yaml")
         )
@@ -102,30 +111,48 @@ class Catalogue:
         self._signature = signature  # last: another thread never sees it with older sets
 
 
+Checked = list[dict[str, Answer | None] | None]
+"""Each form's answers (in the order of ``opened.forms``) as the engine made them
+canonical (:meth:`Form.normalise_all`); None for a form version the clinic does not
+know."""
+
+
 def why_held(opened: OpenedSubmission, library: FormLibrary, served: Served) -> str | None:
     """Why ``opened`` must be held instead of stored ("code: plain words"); None: store it.
 
     ``served``: what the clinic serves, as read for this batch (:meth:`Catalogue.served`)."""
+    return checked_answers(opened, library, served)[0]
+
+
+def checked_answers(
+    opened: OpenedSubmission, library: FormLibrary, served: Served
+) -> tuple[str | None, Checked]:
+    """:func:`why_held`'s reason, and the answers it checked, made canonical, so scoring
+    does not check them again (:meth:`kiosk.clinic.scoring.Scoring.rows`)."""
     if opened.pathway not in served.pathways:
-        return f"unknown pathway: {shown(opened.pathway)} is not a clinic pathway"
+        return f"unknown pathway: {shown(opened.pathway)} is not a clinic pathway", []
     language = opened.record(LANGUAGE_RECORD)
     if language is not None and (
         not isinstance(language, str)
         or language not in served.languages_with(library, opened.forms)
     ):
-        return f"unknown language: {shown(language)} is not a language of the clinic's forms"
+        return (
+            f"unknown language: {shown(language)} is not a language of the clinic's forms",
+            [],
+        )
     answers = opened.answers()
+    checked: Checked = []
     for entry in opened.forms:
         try:
             form = library.by_hash(str(entry.get("hash")))
         except UnknownFormError:
+            checked.append(None)
             continue  # kept encrypted; scored once the clinic has this version
-        for item_id, raw in answers.get(str(entry.get("id")), {}).items():
-            try:
-                form.normalise(item_id, raw)
-            except AnswerError as exc:
-                return (
-                    f"invalid answer: {form.id} {form.version}, item {shown(exc.item_id)} "
-                    f"({exc.code})"
-                )
-    return None
+        try:
+            checked.append(form.normalise_all(answers.get(str(entry.get("id")), {})))
+        except AnswerError as exc:
+            return (
+                f"invalid answer: {form.id} {form.version}, item {shown(exc.item_id)} ({exc.code})",
+                [],
+            )
+    return None, checked

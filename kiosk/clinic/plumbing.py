@@ -117,6 +117,22 @@ class Plumbing:
         """Add an audit row to ``db``'s transaction: it is written with the work it
         records, or not at all. Every field is cut to its column's length here (a
         request's path can be any length)."""
+        db.add(AuditEntry(**self.audit_row(actor, action, outcome, target=target,
+                                           remote=remote, detail=detail)))  # fmt: skip
+
+    def audit_row(
+        self,
+        actor: str,
+        action: str,
+        outcome: str,
+        *,
+        target: str | None = None,
+        remote: str | None = None,
+        detail: str | None = None,
+    ) -> dict[str, str | None]:
+        """The columns of the audit row :meth:`audit` adds, for a batch's rows written
+        by one INSERT (``AuditEntry.__table__``) in the transaction of the work they
+        record."""
         fields = {
             "actor": actor,
             "action": action,
@@ -125,7 +141,7 @@ class Plumbing:
             "remote": remote or None,
             "detail": detail or None,
         }
-        db.add(AuditEntry(at=now_text(), **{k: _fit(k, v) for k, v in fields.items()}))
+        return {"at": now_text(), **{k: _fit(k, v) for k, v in fields.items()}}
 
     def audit_now(self, actor: str, action: str, outcome: str, **where: str | None) -> None:
         """Audit a refusal (or anything not tied to a transaction) in its own

@@ -10,22 +10,23 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from kiosk.clinic.errors import TooLarge, Unavailable
 from kiosk.clinic.held import hold, reason_code, resolve
-from kiosk.clinic.intake import Served, why_held
-from kiosk.clinic.models import Submission
+from kiosk.clinic.intake import Checked, Served, checked_answers
+from kiosk.clinic.models import AuditEntry, Submission
 from kiosk.clinic.plumbing import Plumbing
-from kiosk.clinic.scoring import Scoring
+from kiosk.clinic.scoring import Rows, Scoring
 from kiosk.envelope.envelope import OpenedSubmission, envelope_hash, open_envelope, read_header
 from kiosk.envelope.errors import EnvelopeError
 from kiosk.vocabulary import MAX_BATCH
 
 log = logging.getLogger(__name__)
 _SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
+Opened = tuple[OpenedSubmission, Checked]  # and its answers as intake checked them
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ class Receiving:
                 )
                 known = {sid: digest for sid, digest in db.execute(query)}
                 results: dict[str, Result] = {}
-                opened: list[tuple[OpenedSubmission, bytes, str]] = []
+                opened: list[tuple[Opened, bytes, str]] = []
                 for sid, envelope in envelopes.items():
                     digest = envelope_hash(envelope)
                     verdict = self._judge(
@@ -192,9 +193,10 @@ class Receiving:
         actor: str,
         known: str | None,
         served: Served,
-    ) -> Result | OpenedSubmission:
+    ) -> Result | Opened:
         """A duplicate's or a held envelope's result (held in ``db``'s transaction), or
-        the opened submission, to be stored (:meth:`_record`). ``known``: the hash of the
+        the opened submission and its checked answers, to be stored (:meth:`_record`).
+        ``known``: the hash of the
         envelope already stored under this id, if any."""
         plumbing = self.plumbing
         if known is not None:
@@ -210,34 +212,39 @@ class Receiving:
                 raise EnvelopeError("the envelope's own id is different")
             opened = open_envelope(envelope, plumbing.keyring.private_keys(), strict=False)
         except EnvelopeError as exc:
-            reason = f"unreadable: {exc}"
+            reason, checked = f"unreadable: {exc}", Checked()
         else:
-            reason = why_held(opened, plumbing.library, served) or ""
+            held, checked = checked_answers(opened, plumbing.library, served)
+            reason = held or ""
         if reason:
             self._hold(db, device_id, submission_id, envelope, digest, reason, actor)
             return Result(submission_id, 422, digest, reason.split(":")[0].replace(" ", "_"))
-        return opened
+        return opened, checked
 
     def _record(
         self,
         db: Session,
         device_id: str,
-        batch: list[tuple[OpenedSubmission, bytes, str]],
+        batch: list[tuple[Opened, bytes, str]],
         actor: str,
     ) -> list[Result]:
-        """Store each (opened, envelope, hash) of ``batch``: the submissions' own rows
-        are written together first, then the rows that refer to them."""
+        """Store each (opened, envelope, hash) of ``batch``: every table's rows of the
+        whole batch written by one INSERT (submissions first, then the rows that refer
+        to them, then the audit rows), each submission's urgency known before its row
+        is written."""
         scoring, plumbing = self.scoring, self.plumbing
-        rows = [
-            scoring.submission_row(device_id, o, envelope, digest) for o, envelope, digest in batch
-        ]
-        db.add_all(rows)
-        db.flush()
+        db.flush()  # what judging added (held rows, their audit) goes first, as before
+        rows = Rows()
+        audit = []
         results = []
-        for row, (opened, _envelope, digest) in zip(rows, batch, strict=True):
-            scoring.record_details(db, row, opened)
-            plumbing.audit(db, actor, "submission", "stored", target=row.id)
-            results.append(Result(row.id, 201, digest))
+        for (opened, checked), envelope, digest in batch:
+            scoring.rows(db, device_id, opened, envelope, digest, checked, rows)
+            sid = opened.submission_id
+            audit.append(plumbing.audit_row(actor, "submission", "stored", target=sid))
+            results.append(Result(sid, 201, digest))
+        rows.write(db)
+        if audit:
+            db.execute(insert(AuditEntry.__table__), audit)  # type: ignore[arg-type]
         return results
 
     # hold()'s parameters again, plus the actor: held.hold keeps the envelope, this audits it.

@@ -8,17 +8,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from kiosk.clinic.intake import Checked
 from kiosk.clinic.models import Flag, Response, Submission, Triage
 from kiosk.clinic.plumbing import Plumbing, now_text
 from kiosk.clinic.progress import appointment_key
 from kiosk.clinic.server_secrets import ServerSecrets
-from kiosk.engine import RaisedFlag, UnknownFormError
+from kiosk.engine import Form, RaisedFlag, ScoredResponse, UnknownFormError
 from kiosk.engine.answers import FREE_TEXT_TYPES
 from kiosk.engine.facts import HELP_REQUEST
 from kiosk.envelope.envelope import END_RECORD, OpenedSubmission
@@ -28,6 +30,30 @@ from kiosk.vocabulary import FLAGGED, NO_FLAGS, ROUTE_RECORD, TABLET, URGENT, WA
 log = logging.getLogger(__name__)
 LINK_RECORD = "_link/patient"
 LANGUAGE_RECORD = "_session/language"
+Row = dict[str, Any]
+
+
+@dataclass
+class Rows:
+    """A batch's rows, as column values for one multi-row INSERT per table
+    (:meth:`Scoring.rows`, :meth:`write`): submissions first, then what refers to them."""
+
+    submissions: list[Row] = field(default_factory=list)
+    triage: list[Row] = field(default_factory=list)
+    responses: list[Row] = field(default_factory=list)
+    flags: list[Row] = field(default_factory=list)
+
+    def write(self, db: Session) -> None:
+        """Insert every row held (in ``db``'s transaction) and forget them."""
+        for model, rows in (
+            (Submission, self.submissions),
+            (Triage, self.triage),
+            (Response, self.responses),
+            (Flag, self.flags),
+        ):
+            if rows:
+                db.execute(insert(model.__table__), rows)  # type: ignore[arg-type]
+                rows.clear()
 
 
 def urgency_of(flags: Sequence[RaisedFlag]) -> int:
@@ -172,6 +198,135 @@ class Scoring:
             )
         submission.urgency = urgency_of(raised)
 
+    def rows(
+        self,
+        db: Session,
+        device_id: str,
+        opened: OpenedSubmission,
+        envelope: bytes,
+        digest: str,
+        checked: Checked,
+        rows: Rows,
+    ) -> None:
+        """Add to ``rows`` what :meth:`record` stores for ``opened``, its urgency worked
+        out before its row is written; ``checked``: its answers as intake checked them
+        (:func:`kiosk.clinic.intake.checked_answers`), not checked again here.
+
+        A form scored against the patient's earlier answers (a follow-up form) reads
+        them from the database, as :meth:`record` does: the rows held so far, this
+        submission's own row with them, are written first, so it sees the same rows."""
+        seal = self.plumbing.secrets.sealer()
+        submission = self.submission_row(device_id, opened, envelope, digest)
+        sid, patient_key = submission.id, submission.patient_key
+        columns = Submission.__table__.columns.keys()
+        row = {name: getattr(submission, name) for name in columns if name != "voided_at"}
+        row["voided_at"] = None
+        end = opened.record(END_RECORD)
+        tablet_summary = end.get("summary", {}) if isinstance(end, dict) else {}
+        answers = opened.answers()
+        forms = self._forms(opened)
+        written = False
+        if patient_key is not None and any(
+            form is not None and form.spec.baseline is not None for form in forms
+        ):
+            rows.submissions.append(row)
+            rows.write(db)
+            written = True
+        rows.triage.append(
+            {"submission_id": sid, "status": "new", "owner": None, "notes": None, "version": 0,
+             "updated_at": submission.received_at, "updated_by": "clinic"}
+        )  # fmt: skip
+        raised: list[RaisedFlag] = []
+        for entry, form, normalised in zip(opened.forms, forms, checked, strict=True):
+            raised += self._form_rows(
+                db, sid, entry, form, answers.get(str(entry.get("id")), {}), normalised,
+                tablet_summary, patient_key, rows, seal,
+            )  # fmt: skip
+        urgency = urgency_of(raised)
+        if written:
+            if urgency != NO_FLAGS:
+                rows.write(db)
+                db.execute(
+                    update(Submission)
+                    .where(Submission.id == sid)
+                    .values(urgency=urgency)
+                    .execution_options(synchronize_session=False)
+                )
+        else:
+            row["urgency"] = urgency
+            rows.submissions.append(row)
+
+    def _forms(self, opened: OpenedSubmission) -> list[Form | None]:
+        """The clinic's form of each entry of ``opened.forms`` (None: a version it lacks)."""
+        forms: list[Form | None] = []
+        for entry in opened.forms:
+            try:
+                forms.append(self.plumbing.library.by_hash(str(entry.get("hash"))))
+            except UnknownFormError:
+                forms.append(None)
+        return forms
+
+    def _form_rows(
+        self,
+        db: Session,
+        sid: str,
+        entry: Mapping[str, Any],
+        form: Form | None,
+        answers: dict[str, Any],
+        normalised: Mapping[str, Any] | None,
+        tablet_summary: Mapping[str, Any],
+        patient_key: str | None,
+        rows: Rows,
+        seal: Callable[[Any, str], bytes],
+    ) -> list[RaisedFlag]:
+        """:meth:`_record_form` as rows added to ``rows``: one form's response; the flags
+        it raised. ``normalised``: the form's answers as intake made them canonical."""
+        form_id = str(entry.get("id"))
+        scores: dict[str, Any] = {}
+        bands: dict[str, Any] = {}
+        agrees: bool | None = None
+        raised_flags: list[RaisedFlag] = []
+        if form is not None:
+            baseline = None
+            if form.spec.baseline is not None:
+                spec = form.spec.baseline
+                rows.write(db)  # the query sees the rows before it, as record() does
+                baseline = baseline_answers(
+                    db, self.plumbing.secrets, patient_key, spec.form, list(spec.items)
+                )
+            if normalised is None:  # not checked by intake
+                normalised = form.normalise_all(answers)
+            result = form.evaluate_normalised(normalised, baseline=baseline, strict=False)
+            # Free text as the engine keeps it (see _record_form): each answer as intake
+            # made it canonical, which is what the engine scored.
+            answers = {
+                k: normalised[k] if form.items[k].type in FREE_TEXT_TYPES else v
+                for k, v in answers.items()
+            }
+            scores, bands = dict(result.scores), dict(result.bands)
+            agrees = _agrees(result, tablet_summary.get(form_id), form_id, sid)
+            raised = now_text()
+            for flag in result.flags:
+                raised_flags.append(flag)
+                rows.flags.append(
+                    {"submission_id": sid, "form_id": form_id, "flag_id": flag.id,
+                     "severity": flag.severity, "raised_at": raised}
+                )  # fmt: skip
+        rows.responses.append(
+            {
+                "submission_id": sid,
+                "form_id": form_id,
+                "form_version": str(entry.get("version")),
+                "form_hash": str(entry.get("hash")),
+                "form_known": form is not None,
+                "scores": json.dumps(scores, sort_keys=True),
+                "bands": json.dumps(bands, sort_keys=True),
+                "answers": seal(answers, f"responses/{sid}/{form_id}"),
+                "tablet_agrees": agrees,
+            }
+        )
+        return raised_flags
+
     def _record_form(
         self,
         db: Session,
@@ -211,12 +366,7 @@ class Scoring:
                 for k, v in answers.items()
             }
             scores, bands = dict(result.scores), dict(result.bands)
-            ours = result.to_json()
-            theirs = tablet_summary.get(form_id)
-            if theirs is not None:
-                agrees = all(ours[k] == theirs.get(k) for k in ("scores", "bands", "flags"))
-                if not agrees:
-                    log.warning("tablet and clinic scores differ for %s in %s", form_id, sid)
+            agrees = _agrees(result, tablet_summary.get(form_id), form_id, sid)
             raised = now_text()
             for flag in result.flags:
                 raised_flags.append(flag)
@@ -243,3 +393,15 @@ class Scoring:
             )
         )
         return raised_flags
+
+
+def _agrees(result: ScoredResponse, theirs: Any, form_id: str, sid: str) -> bool | None:
+    """Whether the tablet's own scores, bands and flags (``theirs``, from its sealed
+    summary) are the clinic's; None when the tablet sent none. A difference is logged."""
+    if theirs is None:
+        return None
+    ours = result.to_json()
+    agrees = all(ours[k] == theirs.get(k) for k in ("scores", "bands", "flags"))
+    if not agrees:
+        log.warning("tablet and clinic scores differ for %s in %s", form_id, sid)
+    return agrees

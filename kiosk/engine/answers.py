@@ -182,8 +182,8 @@ def without_format_characters(text: str) -> str:
     or a soft hyphen splits a number or word invisibly, hiding an NHS number from
     the export's scrub. A zero-width joiner or non-joiner between two letters of
     an Arabic-script or Indic word is kept, since there it shapes the word."""
-    if not any(unicodedata.category(ch) == "Cf" for ch in text):
-        return text
+    if text.isascii() or not any(unicodedata.category(ch) == "Cf" for ch in text):
+        return text  # no ASCII character is a format character
     kept = [ch for ch in text if ch in _JOINERS or unicodedata.category(ch) != "Cf"]
     return "".join(
         ch

@@ -256,11 +256,30 @@ class Form:
         error (for data from outside). With ``strict=False`` such answers are
         dropped, as when a patient goes back and changes an earlier answer.
         """
-        given = {}
-        for item_id, raw in answers.items():
-            answer = self.normalise(item_id, raw, today=today)
-            if answer is not None:
-                given[item_id] = answer
+        return self.evaluate_normalised(
+            self.normalise_all(answers, today=today), baseline=baseline, strict=strict
+        )
+
+    def normalise_all(
+        self, answers: Mapping[str, Any], *, today: dt.date | None = None
+    ) -> dict[str, Answer | None]:
+        """Every answer's canonical form (None: not answered), item by item in the order
+        given; AnswerError for the first one the form does not allow. What
+        :meth:`evaluate_normalised` takes, so answers checked once need not be again."""
+        return {
+            item_id: self.normalise(item_id, raw, today=today) for item_id, raw in answers.items()
+        }
+
+    def evaluate_normalised(
+        self,
+        normalised: Mapping[str, Answer | None],
+        *,
+        baseline: Mapping[str, Any] | None = None,
+        strict: bool = True,
+    ) -> ScoredResponse:
+        """:meth:`evaluate` of answers already made canonical by :meth:`normalise_all`
+        (the same result as evaluating the answers as given)."""
+        given = {item_id: answer for item_id, answer in normalised.items() if answer is not None}
         evaluation = _Evaluation(self, baseline or {})
         enabled: list[str] = []
         for item in self.spec.items:
