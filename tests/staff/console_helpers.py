@@ -3,6 +3,7 @@ and doing what a user does with them (the tests import this module by path)."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from typing import Any
 
@@ -128,6 +129,17 @@ def shown_texts(widget: QWidget) -> list[str]:
         if isinstance(child, QLabel | QAbstractButton) and child.text():
             found.append(child.text())
     return found
+
+
+def settle(qtbot: Any, window: Any) -> None:
+    """Wait for the background work, then for the queued events that show and lay out
+    children added to a shown page: until nothing is clipped, or for up to 5 s (a busy
+    machine can take longer than any fixed pause). What is still clipped after that is
+    clipped for good, and the caller's clipped() check names it."""
+    window.background.wait()
+    qtbot.wait(50)
+    with contextlib.suppress(qtbot.TimeoutError):
+        qtbot.waitUntil(lambda: not clipped(window), timeout=5000)
 
 
 def clipped(screen: QWidget) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 
@@ -10,22 +9,11 @@ import pytest
 from PySide6.QtCore import QSize
 
 sys.path.insert(0, str(Path(__file__).parent))  # console_helpers.py, beside this file
-from console_helpers import SCREEN, Consoles, care, clipped, open_patient
+from console_helpers import SCREEN, Consoles, care, clipped, open_patient, settle
 
 from kiosk.ui.staff.admin_view import AdminView
 
 pytestmark = pytest.mark.staff
-
-
-def settle(qtbot, window) -> None:
-    """Wait for the background work, then for the queued events that show and lay out
-    children added to a shown page: until nothing is clipped, or for up to 5 s (a busy
-    machine can take longer than any fixed pause). What is still clipped after that is
-    clipped for good, and the caller's clipped() check names it."""
-    window.background.wait()
-    qtbot.wait(50)
-    with contextlib.suppress(qtbot.TimeoutError):
-        qtbot.waitUntil(lambda: not clipped(window), timeout=5000)
 
 
 def fits(window) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QLabel, QTableView
 
 sys.path.insert(0, str(Path(__file__).parent))  # console_helpers.py, beside this file
-from console_helpers import Consoles, care, clipped, sign_in
+from console_helpers import Consoles, care, clipped, settle, sign_in
 
 from kiosk.ui.staff.console_window import StaffConsoleWindow
 from kiosk.ui.staff.today_model import TodayModel
@@ -191,6 +191,7 @@ def test_the_panel_reads_well(qtbot: Any, consoles: Consoles, rig: ClinicDayRig)
         if button.isVisible():
             assert button.accessibleName(), button.text()
     assert panel.findChild(QLabel, "title").text() == "Today's whole clinic list"
+    settle(qtbot, window)
     assert clipped(panel) == []
     # Signing out takes the list down: nothing of it stays in the window.
     window.sign_out()
