@@ -103,7 +103,7 @@ class ServerSecrets:
                 body = cipher.decrypt(sealed[:12], sealed[12:], context.encode())
             except (InvalidTag, ValueError):
                 raise SecretError(f"an encrypted value ({context}) failed its check") from None
-            return json.loads(body)
+            return json.loads(body.decode())  # seal() writes UTF-8: no need to detect it
 
         return opened
 
