@@ -10,7 +10,8 @@
         ├── ProtocolError             an answer not in the shape the protocol promises
         ├── ClinicRefusedError        the clinic refused the request; ``code`` says why
         ├── EnrolmentError            enrolment cannot go ahead (bad code, already enrolled…)
-        └── ConfigError               a configuration from the clinic the tablet will not apply
+        ├── ConfigError               a configuration from the clinic the tablet will not apply
+        └── NotSentError              a batch queued behind one that failed was not sent
 """
 
 from __future__ import annotations
@@ -58,3 +59,7 @@ class ConfigError(SyncError):
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class NotSentError(SyncError):
+    """A batch queued behind one that failed: it was not sent (it waits in the outbox)."""

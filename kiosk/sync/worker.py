@@ -31,7 +31,7 @@ from kiosk.store.errors import StoreError
 from kiosk.store.store import OutboxItem, TabletStore
 from kiosk.sync.client import ClinicClient
 from kiosk.sync.config import apply_config, read_clinic_record
-from kiosk.sync.errors import ClinicRefusedError, ConfigError, SyncError
+from kiosk.sync.errors import ClinicRefusedError, ConfigError, NotSentError, SyncError
 from kiosk.sync.progress import ProgressQueue, send_progress
 from kiosk.sync.wire import MAX_BODY_BYTES, Result
 from kiosk.vocabulary import MAX_BATCH
@@ -289,10 +289,6 @@ class Syncer:
             report.config = "applied"
 
 
-class _NotSent(SyncError):
-    """A batch queued behind one that failed: it was not sent."""
-
-
 _Job = tuple[list[tuple[str, bytes]], Future[list[Result]]]
 
 
@@ -327,7 +323,7 @@ class _Uplink:
         while (job := self._jobs.get()) is not None:
             pairs, answer = job
             if self._stopped.is_set():
-                answer.set_exception(_NotSent("not sent: the batch before it failed"))
+                answer.set_exception(NotSentError("not sent: the batch before it failed"))
                 continue
             try:
                 results = self._client.upload(pairs)
