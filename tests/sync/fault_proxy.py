@@ -35,8 +35,11 @@ class Fault:
     - reset: forward ``at`` bytes, then reset both sides (RST)
     - stall: forward ``at`` bytes, then nothing for ``stall_s``, then close
     - trickle: forward everything, ``chunk`` bytes at a time with ``delay_s`` between
-    - kill: once ``at`` request bytes have passed, wait ``delay_s`` and call ``on_kill``
-      (the test SIGKILLs the clinic), then carry on as the dying peer allows
+    - kill (``UP``): once ``at`` request bytes have passed, wait ``delay_s`` and call
+      ``on_kill`` (the test SIGKILLs the clinic), then carry on as the dying peer allows
+    - kill (``DOWN``): once ``at`` request bytes have passed, the clinic's next answer is
+      not passed on: ``on_kill`` is called as it arrives and the connection closed. The
+      clinic has done the work (stored a batch) and the tablet never hears of it.
     """
 
     kind: str = "pass"
@@ -76,6 +79,7 @@ class _Connection:
         self.server.settimeout(None)
         self.lock = threading.Lock()
         self.closed = False
+        self.up_passed = 0  # request bytes passed so far (a DOWN kill waits for ``at``)
         for source, sink, direction in ((client, self.server, UP), (self.server, client, DOWN)):
             threading.Thread(
                 target=self._pump, args=(source, sink, direction), daemon=True, name="fault-pump"
@@ -101,6 +105,14 @@ class _Connection:
                 data = source.recv(65536)
                 if not data:
                     break
+                if (
+                    fault.kind == "kill"
+                    and fault.direction == DOWN == direction
+                    and self.up_passed >= fault.at
+                ):
+                    self.proxy.on_kill()  # the answer dies with the clinic, unsent
+                    self.close()
+                    return
                 if fault.kind in ("drop", "reset", "stall") and passed + len(data) >= fault.at:
                     head = data[: max(fault.at - passed, 0)]
                     if head:
@@ -117,7 +129,14 @@ class _Connection:
                 else:
                     sink.sendall(data)
                 passed += len(data)
-                if fault.kind == "kill" and direction == UP and not killed and passed >= fault.at:
+                if direction == UP:
+                    self.up_passed = passed
+                if (
+                    fault.kind == "kill"
+                    and fault.direction == direction == UP
+                    and not killed
+                    and passed >= fault.at
+                ):
                     killed = True
                     time.sleep(fault.delay_s)
                     self.proxy.on_kill()

@@ -7,9 +7,10 @@ may seal a few new submissions; then one sync pass runs with one random fault at
 random byte of its connection: the connection dropped (FIN) or reset (RST) in the
 middle of the request or of the response, stalled past the tablet's time-out,
 trickled a few bytes at a time, or the clinic's process SIGKILLed while a request is
-under way (then restarted on the same port). Everything the tablet made must end up
-at the clinic exactly once, byte for byte; after one clean sync the tablet's outbox
-is empty; the clinic's audit records each submission stored once; nothing is held.
+under way or as it answers, its answer unsent (then restarted on the same port).
+Everything the tablet made must end up at the clinic exactly once, byte for byte;
+after one clean sync the tablet's outbox is empty; the clinic's audit records each
+submission stored once; nothing is held.
 
 Trials are kept cheap: small anonymous submissions, a 0.3 s client time-out, one
 server process reused until a kill. The elapsed time is printed (``-s``).
@@ -179,7 +180,11 @@ def random_fault(rng: random.Random) -> Fault:
     direction = rng.choice((UP, DOWN))
     roll = rng.random()
     if roll < 0.015:  # the clinic dies mid-request; ~15 kills per 1,000 trials
-        return Fault("kill", UP, int(2 ** rng.uniform(8, 13)), delay_s=rng.uniform(0, 0.03))
+        if rng.random() < 0.5:  # at a random moment of the request or just after it
+            return Fault("kill", UP, int(2 ** rng.uniform(8, 13)), delay_s=rng.uniform(0, 0.03))
+        # as the clinic answers a request well past its TLS handshake: the batch is
+        # stored and the tablet never gets the receipts
+        return Fault("kill", DOWN, int(2 ** rng.uniform(10, 13)))
     if roll < 0.10:
         return Fault("pass")
     if roll < 0.42:
