@@ -121,17 +121,17 @@ class Scoring:
     def record(
         self, db: Session, device_id: str, opened: OpenedSubmission, envelope: bytes, digest: str
     ) -> None:
-        """Add the submission, its triage row, responses and flags to ``db``'s transaction."""
-        submission = self.submission_row(device_id, opened, envelope, digest)
-        db.add(submission)
-        db.flush()  # written before the rows that refer to it
-        self.record_details(db, submission, opened)
+        """Write the submission, its triage row, responses and flags in ``db``'s
+        transaction: :meth:`rows` of this one submission, its answers not yet checked."""
+        rows = Rows()
+        self.rows(db, device_id, opened, envelope, digest, [None] * len(opened.forms), rows)
+        rows.write(db)
 
     def submission_row(
         self, device_id: str, opened: OpenedSubmission, envelope: bytes, digest: str
     ) -> Submission:
-        """The submission's own row, not yet added: a batch adds and writes all of its
-        rows at once (:meth:`record_details` then adds what refers to them)."""
+        """The submission's own row (its column values; :meth:`rows` adds what refers
+        to it)."""
         secrets = self.plumbing.secrets
         sid = opened.submission_id
         link = opened.record(LINK_RECORD)
@@ -180,23 +180,6 @@ class Scoring:
                 else None
             ),
         )
-
-    def record_details(self, db: Session, submission: Submission, opened: OpenedSubmission) -> None:
-        """Add the triage row, responses and flags of ``submission`` (already written)."""
-        sid = submission.id
-        patient_key = submission.patient_key
-        db.add(Triage(submission_id=sid, status="new", owner=None, notes=None, version=0,
-                      updated_at=submission.received_at, updated_by="clinic"))  # fmt: skip
-        end = opened.record(END_RECORD)
-        tablet_summary = end.get("summary", {}) if isinstance(end, dict) else {}
-        answers = opened.answers()
-        raised: list[RaisedFlag] = []
-        for entry in opened.forms:
-            form_id = str(entry.get("id"))
-            raised += self._record_form(
-                db, sid, entry, answers.get(form_id, {}), tablet_summary, patient_key
-            )
-        submission.urgency = urgency_of(raised)
 
     def rows(
         self,
@@ -279,7 +262,7 @@ class Scoring:
         rows: Rows,
         seal: Callable[[Any, str], bytes],
     ) -> list[RaisedFlag]:
-        """:meth:`_record_form` as rows added to ``rows``: one form's response; the flags
+        """One form's response as rows added to ``rows``; the flags
         it raised. ``normalised``: the form's answers as intake made them canonical."""
         form_id = str(entry.get("id"))
         scores: dict[str, Any] = {}
@@ -297,8 +280,9 @@ class Scoring:
             if normalised is None:  # not checked by intake
                 normalised = form.normalise_all(answers)
             result = form.evaluate_normalised(normalised, baseline=baseline, strict=False)
-            # Free text as the engine keeps it (see _record_form): each answer as intake
-            # made it canonical, which is what the engine scored.
+            # Free text as the engine keeps it (no invisible format characters), even
+            # from a tablet that sent it uncleaned: staff read only what was typed. Each
+            # answer is stored as it was made canonical, which is what the engine scored.
             answers = {
                 k: normalised[k] if form.items[k].type in FREE_TEXT_TYPES else v
                 for k, v in answers.items()
@@ -324,73 +308,6 @@ class Scoring:
                 "answers": seal(answers, f"responses/{sid}/{form_id}"),
                 "tablet_agrees": agrees,
             }
-        )
-        return raised_flags
-
-    def _record_form(
-        self,
-        db: Session,
-        sid: str,
-        entry: Mapping[str, Any],
-        answers: dict[str, Any],
-        tablet_summary: Mapping[str, Any],
-        patient_key: str | None,
-    ) -> list[RaisedFlag]:
-        """Store one form's response; the flags it raised."""
-        form_id = str(entry.get("id"))
-        scores: dict[str, Any] = {}
-        bands: dict[str, Any] = {}
-        agrees: bool | None = None
-        raised_flags: list[RaisedFlag] = []
-        try:
-            form = self.plumbing.library.by_hash(str(entry.get("hash")))
-            known = True
-        except UnknownFormError:
-            form, known = None, False  # kept encrypted; re-scored once the version is loaded
-        if form is not None:
-            baseline = None
-            if form.spec.baseline is not None:
-                spec = form.spec.baseline
-                baseline = baseline_answers(
-                    db, self.plumbing.secrets, patient_key, spec.form, list(spec.items)
-                )
-            result = form.evaluate(answers, baseline=baseline, strict=False)
-            # Free text as the engine keeps it (no invisible format characters), even
-            # from a tablet that sent it uncleaned: staff read only what was typed. The
-            # answers scored were made so already; only the others are cleaned here.
-            scored = result.answers
-            answers = {
-                k: (scored[k] if k in scored else form.normalise(k, v))
-                if form.items[k].type in FREE_TEXT_TYPES
-                else v
-                for k, v in answers.items()
-            }
-            scores, bands = dict(result.scores), dict(result.bands)
-            agrees = _agrees(result, tablet_summary.get(form_id), form_id, sid)
-            raised = now_text()
-            for flag in result.flags:
-                raised_flags.append(flag)
-                db.add(
-                    Flag(
-                        submission_id=sid,
-                        form_id=form_id,
-                        flag_id=flag.id,
-                        severity=flag.severity,
-                        raised_at=raised,
-                    )
-                )
-        db.add(
-            Response(
-                submission_id=sid,
-                form_id=form_id,
-                form_version=str(entry.get("version")),
-                form_hash=str(entry.get("hash")),
-                form_known=known,
-                scores=json.dumps(scores, sort_keys=True),
-                bands=json.dumps(bands, sort_keys=True),
-                answers=self.plumbing.secrets.seal(answers, f"responses/{sid}/{form_id}"),
-                tablet_agrees=agrees,
-            )
         )
         return raised_flags
 
