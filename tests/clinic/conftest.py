@@ -14,7 +14,6 @@ go green while quietly testing nothing.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -22,6 +21,8 @@ from typing import NoReturn
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
+
+from tests.clinic.fresh_database import fresh_postgres_database
 
 DEFAULT_SERVER_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -70,27 +71,8 @@ def postgres_server() -> Iterator[Engine]:
 @pytest.fixture
 def postgres_url(postgres_server: Engine) -> Iterator[str]:
     """The SQLAlchemy URL of a fresh, empty PostgreSQL database, dropped after the test."""
-    name = f"kiosk_test_{uuid.uuid4().hex[:16]}"
-    # template0 is empty by definition (template1 may carry extensions); UTF8
-    # because patients answer in many languages.
-    with postgres_server.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
-    try:
-        yield postgres_server.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with postgres_server.connect() as connection:
-            version = connection.execute(text("show server_version_num")).scalar_one()
-            if int(version) >= 130000:
-                # FORCE ends connections a test's engine still holds open.
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            else:
-                connection.execute(
-                    text(
-                        "select pg_terminate_backend(pid) from pg_stat_activity where datname = :n"
-                    ),
-                    {"n": name},
-                )
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    with fresh_postgres_database(postgres_server) as url:
+        yield url
 
 
 @pytest.fixture(

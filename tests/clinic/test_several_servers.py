@@ -23,7 +23,6 @@ import ssl
 import subprocess
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 
 from kiosk.clinic.models import AuditEntry, Submission
 from kiosk.clinic.service import ClinicService
@@ -45,6 +44,7 @@ from kiosk.sync.enrol import enrol, enrolled_client
 from kiosk.sync.wire import SUBMISSIONS_PATH
 from kiosk.sync.worker import Syncer
 from kiosk.vocabulary import AUTH_SIGN_OUT, AUTH_TOKEN, MAX_BATCH
+from tests.clinic.fresh_database import fresh_postgres_database
 from tests.clinic.serve_processes import (
     API,
     FORMS,
@@ -165,18 +165,8 @@ class Trust:
 @pytest.fixture(scope="module")
 def database(postgres_server: Engine) -> Iterator[str]:
     """One fresh PostgreSQL database for the module's servers, dropped after."""
-    name = f"kiosk_test_{uuid.uuid4().hex[:16]}"
-    with postgres_server.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
-    try:
-        yield postgres_server.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with postgres_server.connect() as connection:
-            connection.execute(
-                text("select pg_terminate_backend(pid) from pg_stat_activity where datname = :n"),
-                {"n": name},
-            )
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    with fresh_postgres_database(postgres_server) as url:
+        yield url
 
 
 def settings(database: str, port: int, proxy_port: int) -> str:
