@@ -62,9 +62,10 @@ def test_inactivity_locks_and_the_same_user_returns_to_the_same_place(
 
 @pytest.mark.control("H-16-C2")
 def test_a_different_user_unlocking_starts_afresh(qtbot, consoles: Consoles, staff_clinic) -> None:
-    window = consoles.open("clinician", lock_after_s=1)
+    # Long enough to open the patient on a busy machine before the console locks.
+    window = consoles.open("clinician", lock_after_s=3)
     open_patient(qtbot, window, staff_clinic.ids["wants_help"])
-    qtbot.waitUntil(lambda: window.locked, timeout=5_000)
+    qtbot.waitUntil(lambda: window.locked, timeout=8_000)
     sign_in(qtbot, window, "linkworker")
     qtbot.waitUntil(lambda: window.workspace is not None and not window.locked)
     workspace = care(window)
