@@ -223,6 +223,9 @@ def seed_staff_work(service: Any) -> tuple[str, str]:
             db.scalars(
                 select(Submission.id)
                 .where(Submission.id.in_(select(Response.submission_id)))
+                # a patient the identified export can name (ids are random: the lowest
+                # could be an anonymous visit, with nobody to name)
+                .where(Submission.patient_key.is_not(None))
                 .order_by(Submission.id)
             )
         )
