@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -205,6 +205,8 @@ class TextInput(AnswerInput):
         text = "" if value is None or value == PREFER_NOT else str(value)
         if isinstance(self.editor, QPlainTextEdit):
             self.editor.setPlainText(text)
+            # Typing goes on after the answer given (setPlainText leaves the cursor first).
+            self.editor.moveCursor(QTextCursor.MoveOperation.End)
         else:
             self.editor.setText(text)
 

@@ -241,6 +241,10 @@ class KioskWindow(StaffDoor):
         if layout is not None:
             layout.activate()
         show_unseen(page)
+        from kiosk.ui.screens import QuestionScreen
+
+        if isinstance(page, QuestionScreen):
+            page.draw_ahead()
 
     def _drop_page(self, page: QWidget) -> None:
         self.removeWidget(page)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QPalette, QShowEvent
+from PySide6.QtGui import QFocusEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -33,6 +33,22 @@ if TYPE_CHECKING:
     from kiosk.ui.speech import Speaker
 
 
+class ScrollingBody(QScrollArea):
+    """A scroll area that takes keyboard focus (arrow keys scroll it) but draws none.
+
+    A widget gaining or losing focus repaints all of itself by default; for a scroll
+    area that is every question, answer and key it holds. Tapping Next took the
+    focus from it (and disabling Next gave it back), so the whole screen was drawn
+    twice more, to look the same, on the way to the next question. The style sheet
+    gives a scroll area no focus look, so there is nothing to redraw."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        event.accept()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        event.accept()
+
+
 def scrolling(layout_owner: QWidget) -> tuple[QVBoxLayout, QVBoxLayout]:
     """A scrolling body above a fixed footer, so large text never pushes buttons off screen.
 
@@ -40,7 +56,7 @@ def scrolling(layout_owner: QWidget) -> tuple[QVBoxLayout, QVBoxLayout]:
     outer = QVBoxLayout(layout_owner)
     body = QWidget()
     body.setObjectName("body")
-    scroll = QScrollArea()
+    scroll = ScrollingBody()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
     scroll.setWidget(body)
@@ -222,6 +238,11 @@ class QuestionScreen(QWidget):
 
     def value(self) -> Any:
         return None if self.input is None else self.input.value()
+
+    def draw_ahead(self) -> None:
+        """Built ahead and laid out: draw now what is slow to draw when shown (the keys)."""
+        if self.keyboard is not None:
+            self.keyboard.draw_ahead()
 
     def show_position(self, number: int, total: int) -> None:
         """Question ``number`` of ``total``; the total changes as answers switch questions
