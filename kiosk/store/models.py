@@ -9,7 +9,7 @@ itself is built by the Alembic migrations in ``migrations/``.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -57,6 +57,16 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
     acknowledged_at: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     delete_after: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+    # What the purge searches: only the acknowledged envelopes kept for the retention
+    # period (migration 0003), never the whole history of receipts.
+    __table_args__ = (
+        Index(
+            "ix_outbox_retained_envelopes",
+            "delete_after",
+            sqlite_where=text("delete_after IS NOT NULL AND envelope IS NOT NULL"),
+        ),
+    )
 
 
 class EventRow(Base):

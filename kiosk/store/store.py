@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import Update, delete, func, select, text, update
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 from kiosk.envelope.envelope import (
@@ -52,6 +52,26 @@ from kiosk.store.session import SealedSession
 log = logging.getLogger(__name__)
 CLINIC_KEY_FILE = "clinic.pub"
 _IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
+
+
+def expired_envelopes(stamp: str) -> Update:
+    """Forget the envelopes the clinic acknowledged whose ``delete_after`` is not after
+    ``stamp``. The partial index ``ix_outbox_retained_envelopes`` holds exactly the rows
+    with both a ``delete_after`` and an envelope, so the search reads only those, not
+    every receipt the tablet has kept. ``acknowledged_at`` is checked as well: a
+    patient's answers not yet held by the clinic are never purged, whatever else a row
+    says."""
+    return (
+        update(OutboxRow)
+        .where(
+            OutboxRow.delete_after.is_not(None),
+            OutboxRow.envelope.is_not(None),
+            OutboxRow.delete_after <= stamp,
+            OutboxRow.acknowledged_at.is_not(None),
+        )
+        .values(envelope=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 @dataclass(frozen=True)
@@ -340,23 +360,13 @@ class TabletStore:
         return mismatched
 
     def purge_expired(self) -> int:
+        """Delete the acknowledged envelopes whose retention has ended; how many."""
         stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self.transaction() as db:
-            rows = db.scalars(
-                select(OutboxRow).where(
-                    # Only acknowledged rows have a delete_after: the range on the indexed
-                    # acknowledged_at keeps the envelopes still waiting out of the search.
-                    OutboxRow.acknowledged_at > "",
-                    OutboxRow.delete_after.is_not(None),
-                    OutboxRow.delete_after <= stamp,
-                    OutboxRow.envelope.is_not(None),
-                )
-            ).all()
-            for row in rows:
-                row.envelope = None
-        if rows:
+            purged = db.execute(expired_envelopes(stamp)).rowcount  # type: ignore[attr-defined]
+        if purged:
             self.checkpoint()
-        return len(rows)
+        return int(purged)
 
     def purge_clinic_lists(self, before: dt.date) -> int:
         """Forget the clinic lists of days before ``before``; how many were removed.

@@ -69,13 +69,13 @@ def test_an_upgrade_keeps_a_copy_of_the_old_database_first(
         counts = store.counts()
     finally:
         store.close()
-    assert schema_of(data_dir / DATABASE_FILE) == "0002"
+    assert schema_of(data_dir / DATABASE_FILE) == "0003"
     # Both patients' answers survived the upgrade and wait to be sent (the
     # interrupted session sealed as incomplete, as on any start).
     assert counts["outbox"] == 2 and counts["in_progress"] == 0, counts
     copies = sorted((data_dir / "backups").iterdir())
-    assert [p.name[: len("tablet-before-0001-to-0002-")] for p in copies] == [
-        "tablet-before-0001-to-0002-"
+    assert [p.name[: len("tablet-before-0001-to-0003-")] for p in copies] == [
+        "tablet-before-0001-to-0003-"
     ]
     copy = copies[0]
     assert schema_of(copy) == "0001" and rows(copy, "sessions") == sessions
