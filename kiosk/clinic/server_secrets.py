@@ -12,7 +12,7 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,6 +106,26 @@ class ServerSecrets:
             return json.loads(body.decode())  # seal() writes UTF-8: no need to detect it
 
         return opened
+
+    def batch_opener(self) -> Callable[[Sequence[tuple[bytes, str]]], list[Any]]:
+        """Many values opened together (an export's batch of responses): one cipher,
+        and the bodies decoded as one JSON array, so a million small values cost one
+        parse each, not one parser call each. The same values :meth:`open` gives, in
+        order; the same SecretError, naming the first value that failed its check."""
+        decrypt = AESGCM(self.column_key).decrypt
+
+        def open_all(values: Sequence[tuple[bytes, str]]) -> list[Any]:
+            try:
+                bodies = [decrypt(s[:12], s[12:], context.encode()) for s, context in values]
+            except (InvalidTag, ValueError):
+                for sealed, context in values:  # which one: say so, as open() does
+                    self.open(sealed, context)
+                raise  # pragma: no cover - one of them failed above
+            # seal() writes each body as one compact JSON value in UTF-8.
+            decoded: list[Any] = json.loads("[" + b",".join(bodies).decode() + "]")
+            return decoded
+
+        return open_all
 
     # ------------------------------------------------------------ patient key
     def patient_key(self, kind: str, number: str) -> str:

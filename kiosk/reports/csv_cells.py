@@ -19,7 +19,7 @@ from typing import Any
 FORMULA_START = ("=", "+", "-", "@")
 _CONTROL_START = ("\t", "\r")
 # A cell whose first character is none of these, nor a space, is safe as it stands.
-_RISKY_FIRST = frozenset("=+-@\t\r")
+RISKY_FIRST = frozenset("=+-@\t\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
@@ -28,7 +28,7 @@ def safe_cell(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     # Most cells: one look at the first character (a million-row export has 60 million).
-    if not value or (value[0] not in _RISKY_FIRST and not value[0].isspace()):
+    if not value or (value[0] not in RISKY_FIRST and not value[0].isspace()):
         return value
     if value.startswith(_CONTROL_START):
         return "'" + value

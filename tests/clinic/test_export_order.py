@@ -13,6 +13,8 @@ all, one with no patient, and free text a spreadsheet would run."""
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
 import json
 import uuid
@@ -23,7 +25,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from kiosk.clinic.exports import csv_rows, reading
-from kiosk.clinic.exports.anonymity import ExportFacts, ExportOptions
+from kiosk.clinic.exports.anonymity import ExportFacts, ExportOptions, Pseudonyms
 from kiosk.clinic.exports.csv_rows import Exporter
 from kiosk.clinic.exports.reading import SUBMISSION, Batch
 from kiosk.clinic.imd import deciles_for
@@ -202,3 +204,40 @@ def test_an_opener_opens_what_open_opens_and_refuses_what_it_refuses(
             opened(value, context)
         with pytest.raises(SecretError, match="failed its check"):
             secrets.open(value, context)
+
+
+def test_a_batch_opener_opens_what_open_opens_and_names_the_value_that_fails(
+    make_staff_clinic: Callable[..., Any],
+) -> None:
+    secrets = make_staff_clinic().service.secrets
+    values = [
+        {"main_concern": "Sleep", "score": 3},
+        ["a", "b"],
+        "\u00e9t\u00e9 \u2603",
+        7,
+        None,
+        {},
+    ]
+    sealed = [
+        (secrets.seal(v, f"responses/s{n}/f"), f"responses/s{n}/f") for n, v in enumerate(values)
+    ]
+    open_all = secrets.batch_opener()
+    assert open_all(sealed) == [secrets.open(s, c) for s, c in sealed] == values
+    assert open_all([]) == []
+    moved = [*sealed[:2], (sealed[2][0], "responses/s9/f"), *sealed[3:]]
+    with pytest.raises(SecretError, match="responses/s9/f"):
+        open_all(moved)
+    with pytest.raises(SecretError, match="failed its check"):
+        open_all([(sealed[0][0][:20], sealed[0][1])])
+
+
+@pytest.mark.parametrize("project", ["order-check", "p"])
+def test_pseudonyms_are_hmac_sha256_under_the_project_key(project: str) -> None:
+    export_key = bytes(range(32))
+    pseudonyms = Pseudonyms(export_key, project)
+    key = hmac.new(export_key, b"project:" + project.encode(), hashlib.sha256).digest()
+    for kind, value in (("submission", "0" * 32), ("patient", "ab" * 32), ("x", "")):
+        expected = hmac.digest(key, f"{kind}:{value}".encode(), "sha256").hex()[:16]
+        assert pseudonyms.of(kind, value) == expected
+    shift = hmac.digest(key, b"shift:ab", "sha256")
+    assert pseudonyms.day_shift("ab") == int.from_bytes(shift[:4], "big") % 361 - 180

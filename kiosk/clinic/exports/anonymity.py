@@ -64,13 +64,26 @@ class Pseudonyms:
     """Stable within a project, different across projects, not reversible."""
 
     def __init__(self, export_key: bytes, project: str) -> None:
-        self._key = hmac.new(export_key, b"project:" + project.encode(), hashlib.sha256).digest()
+        key = hmac.new(export_key, b"project:" + project.encode(), hashlib.sha256).digest()
+        # HMAC-SHA256 (RFC 2104) with the key's padded blocks hashed once: an export
+        # makes one pseudonym per submission, and hmac.digest() sets the key up again
+        # for each, more than half of its time.
+        block = key.ljust(64, b"\0")  # a 32-byte key: shorter than SHA-256's block
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def _digest(self, message: bytes) -> bytes:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
 
     def of(self, kind: str, value: str) -> str:
-        return hmac.digest(self._key, f"{kind}:{value}".encode(), "sha256").hex()[:16]
+        return self._digest(f"{kind}:{value}".encode()).hex()[:16]
 
     def day_shift(self, value: str) -> int:
-        digest = hmac.digest(self._key, f"shift:{value}".encode(), "sha256")
+        digest = self._digest(f"shift:{value}".encode())
         return int.from_bytes(digest[:4], "big") % 361 - 180
 
 
@@ -133,7 +146,7 @@ def answer_cell(value: Any, *, free_text: bool) -> Any:
     if value is None:
         return ""
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
+        return ";".join(map(str, value))
     if free_text and isinstance(value, str) and value != PREFER_NOT:
         return defuse(scrub(value))
     return value

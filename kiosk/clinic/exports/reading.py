@@ -75,11 +75,11 @@ class Batch:
     """Up to BATCH submissions, and what the CSV shows of each (keyed by submission id)."""
 
     submissions: Sequence[Any]
-    answers: dict[str, Answers]
+    answers: dict[str, Answers]  # every submission of the batch, {} if it has no response
     scores: dict[str, Answers]
-    flags: dict[str, list[str]]
-    triage: dict[str, str]
-    referrals: dict[str, list[str]]
+    flags: dict[str, list[str]]  # only submissions with flags
+    triage: dict[str, str]  # only submissions triaged (no row: "new")
+    referrals: dict[str, list[str]]  # only submissions with referrals
     deciles: dict[str, int]
 
 
@@ -93,7 +93,7 @@ class BatchReader:
         self.clinics = clinics
         self.facts = facts
         self._scores: dict[str, dict[str, Any]] = {}
-        self._opener = service.secrets.opener()
+        self._open_all = service.secrets.batch_opener()
 
     def batches(self) -> Iterator[Batch]:
         query = (
@@ -118,20 +118,28 @@ class BatchReader:
             cursor.execute(sql.format(ids=marks), ids)
             return list(cursor.fetchall())
 
+        responses = rows(_RESPONSES)
+        # The batch's answers opened together: one decryption each, one JSON parse in all.
+        opened = self._open_all([(r[3], f"responses/{r[0]}/{r[1]}") for r in responses])
         answers: dict[str, Answers] = {sid: {} for sid in ids}
         scores: dict[str, Answers] = {sid: {} for sid in ids}
-        opened = self._opener
-        for sid, form_id, score_text, sealed in rows(_RESPONSES):
-            values = opened(sealed, f"responses/{sid}/{form_id}")
+        decoded = self._scores
+        for (sid, form_id, score_text, _sealed), values in zip(responses, opened, strict=True):
             answers[sid][form_id] = values if isinstance(values, dict) else {}
-            scores[sid][form_id] = self._decoded(score_text)
-        flags: dict[str, list[str]] = {sid: [] for sid in ids}
+            score = decoded.get(score_text)
+            if score is None:
+                score = self._decoded(score_text)
+            scores[sid][form_id] = score
+        flags: dict[str, list[str]] = {}
         for sid, flag_id in rows(_FLAGS):
-            flags[sid].append(flag_id)
+            if sid in flags:
+                flags[sid].append(flag_id)
+            else:
+                flags[sid] = [flag_id]
         triage = dict(rows(_TRIAGE))
-        referrals: dict[str, list[str]] = {sid: [] for sid in ids}
+        referrals: dict[str, list[str]] = {}
         for sid, kind, outcome in rows(_REFERRALS):
-            referrals[sid].append(f"{kind}:{outcome}")
+            referrals.setdefault(sid, []).append(f"{kind}:{outcome}")
         cursor.close()
         postcodes = [self.facts.answer(a, "home_postcode") for a in answers.values()]
         wanted = [p for p in postcodes if isinstance(p, str) and p != PREFER_NOT]
@@ -139,9 +147,8 @@ class BatchReader:
         return Batch(chunk, answers, scores, flags, triage, referrals, deciles)
 
     def _decoded(self, text: str) -> dict[str, Any]:
-        decoded = self._scores.get(text)
-        if decoded is None:
-            if len(self._scores) >= _SCORE_TEXTS:
-                self._scores.clear()
-            decoded = self._scores[text] = json.loads(text)
+        if len(self._scores) >= _SCORE_TEXTS:
+            self._scores.clear()
+        decoded: dict[str, Any] = json.loads(text)
+        self._scores[text] = decoded
         return decoded
