@@ -9,13 +9,25 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QTextCursor
+from PySide6.QtGui import (
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QStyle,
+    QStyleOptionButton,
     QVBoxLayout,
     QWidget,
 )
@@ -73,6 +85,87 @@ def guard_patient_text(editor: QLineEdit | QPlainTextEdit) -> None:
         target.installEventFilter(guard)
 
 
+# What changes how the style sheet draws a button, apart from its text, size and state.
+_NEW_LOOK = {
+    QEvent.Type.FontChange,
+    QEvent.Type.PaletteChange,
+    QEvent.Type.StyleChange,
+    QEvent.Type.LayoutDirectionChange,
+    QEvent.Type.LocaleChange,
+}
+
+
+class DrawnButton(TouchButton):
+    """A touch button that paints its resting look from a picture of itself.
+
+    The style sheet draws the button as it rests (enabled, neither pressed nor focused
+    nor under the mouse; chosen or not) once, and later paints copy that picture,
+    which is several times quicker than going through the sheet's rules again. A
+    screen built ahead draws its pictures while the patient reads the one before
+    (:meth:`draw_ahead`), so the swap to it only copies them. A pressed, focused or
+    disabled button is drawn by the style sheet as any button is (those looks come
+    and go). Changes of font, palette, style (the theme, text size), direction or
+    size throw the pictures away."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._pictures: dict[tuple[str, bool, bool], QPixmap] = {}
+
+    def _resting(self) -> bool:
+        return (
+            self.isEnabled() and not self.isDown() and not self.hasFocus() and not self.underMouse()
+        )
+
+    def _picture(self) -> QPixmap:
+        # The text and the pseudo-states a resting button may be in (:checked, and the
+        # palette's active group); the rest is forgotten when it changes (changeEvent).
+        look = (self.text(), self.isChecked(), self.isActiveWindow())
+        picture = self._pictures.get(look)
+        if picture is None:
+            picture = self._pictures[look] = self._draw()
+        return picture
+
+    def _draw(self) -> QPixmap:
+        """The button as QPushButton.paintEvent draws it, on a transparent picture."""
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        ratio = self.devicePixelRatio()
+        picture = QPixmap(self.size() * ratio)
+        picture.setDevicePixelRatio(ratio)
+        picture.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(picture)
+        # What QPainter.begin(widget) takes from the widget.
+        palette = self.palette()
+        painter.setPen(QPen(palette.brush(self.foregroundRole()), 1))
+        painter.setBackground(palette.brush(self.backgroundRole()))
+        painter.setFont(self.font())
+        painter.setLayoutDirection(self.layoutDirection())
+        self.style().drawControl(QStyle.ControlElement.CE_PushButton, option, painter, self)
+        painter.end()
+        return picture
+
+    def draw_ahead(self) -> None:
+        """Draw the picture of the resting look now, so that the next paint only copies it."""
+        if self._resting():
+            self._picture()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self._resting():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._picture())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in _NEW_LOOK:
+            self._pictures.clear()
+        super().changeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._pictures.clear()
+        super().resizeEvent(event)
+
+
 class AnswerInput(QWidget):
     def value(self) -> Any:
         raise NotImplementedError
@@ -89,11 +182,11 @@ class ChoiceInput(AnswerInput):
         layout = QVBoxLayout(self)
         self.group = QButtonGroup(self)
         self.group.setExclusive(not multiple)
-        self.buttons: dict[str, TouchButton] = {}
+        self.buttons: dict[str, DrawnButton] = {}
         for code in option_codes(item):
             if code == PREFER_NOT:
                 continue
-            button = TouchButton(form.option_text(item.id, code, language))
+            button = DrawnButton(form.option_text(item.id, code, language))
             button.setCheckable(True)
             button.setAccessibleName(button.text())
             button.setObjectName(f"option_{code}")
@@ -122,11 +215,11 @@ class ScaleInput(AnswerInput):
         assert item.min is not None and item.max is not None
         self.grid = QGridLayout(self)
         self.group = QButtonGroup(self)
-        self.buttons: dict[int, TouchButton] = {}
+        self.buttons: dict[int, DrawnButton] = {}
         self.anchor_labels: dict[int, QLabel] = {}
         anchors = {a.value: a.text[language] for a in item.anchors or ()}
         for point in range(item.min, item.max + 1):
-            button = TouchButton(str(point))
+            button = DrawnButton(str(point))
             button.setCheckable(True)
             label = f"{point}: {anchors[point]}" if point in anchors else str(point)
             button.setAccessibleName(label)

@@ -17,11 +17,11 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.journey.session_start import usable_languages
-from kiosk.ui.ahead import show_unseen
+from kiosk.ui.ahead import after_next_paint, show_unseen
 from kiosk.ui.attract import AttractScreen
 from kiosk.ui.background import Background
 from kiosk.ui.idle import IdleTimers
@@ -229,7 +229,16 @@ class KioskWindow(StaffDoor):
         # The new page first: removing the current one first would show another for an instant.
         self.setCurrentWidget(page)
         if old is not None and old is not page:
-            self._drop_page(old)
+            self._retire(old, page)
+
+    def _retire(self, old: QWidget, page: QWidget) -> None:
+        """Take ``old`` out now and delete it once ``page`` has been painted (or has gone,
+        or after a second whatever happens): deleting a screen of 50 widgets took one to
+        two milliseconds, and Qt deletes before it paints, so the new screen waited."""
+        self.removeWidget(old)
+        after_next_paint(page, old.deleteLater)
+        page.destroyed.connect(old.deleteLater)
+        QTimer.singleShot(1000, old, old.deleteLater)
 
     def _hold_ahead(self, page: QWidget) -> None:
         """A screen built ahead, hidden in the stack: styled, laid out at the page's size

@@ -23,7 +23,14 @@ from kiosk.engine.answers import PREFER_NOT, allows_prefer_not, option_codes
 from kiosk.engine.schema import Item
 from kiosk.journey.flow import Flow, Step
 from kiosk.ui.ahead import UNSEEN
-from kiosk.ui.answer_inputs import TOUCH, AnswerInput, TextInput, TouchButton, input_for
+from kiosk.ui.answer_inputs import (
+    TOUCH,
+    AnswerInput,
+    DrawnButton,
+    TextInput,
+    TouchButton,
+    input_for,
+)
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.pictograms import GLOBE, icon
 from kiosk.ui.touch import big_button as big_button
@@ -99,6 +106,15 @@ def add_header(
     button.clicked.connect(on_language)
     row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
     layout.addLayout(row)
+    return button
+
+
+def drawn_button(text: str, name: str) -> DrawnButton:
+    """A :func:`big_button` that paints from pictures of itself (a question's own buttons,
+    drawn while the patient reads the question before)."""
+    button = DrawnButton(text)
+    button.setObjectName(name)
+    button.setAccessibleName(text)
     return button
 
 
@@ -197,7 +213,7 @@ class QuestionScreen(QWidget):
         self._silences_on_close = False
         self.read_aloud: QPushButton | None = None
         if speaker is not None and speaker.can_speak(language):
-            self.read_aloud = big_button(self.tr("Read aloud"), "read_aloud")
+            self.read_aloud = drawn_button(self.tr("Read aloud"), "read_aloud")
             self.read_aloud.setAccessibleDescription(
                 self.tr("Reads the question and its answers out loud. Tap again to stop.")
             )
@@ -223,12 +239,12 @@ class QuestionScreen(QWidget):
             layout.addWidget(wrapped(form.spec.licence.attribution, "attribution"))
         self.prefer_not: QPushButton | None = None
         if item.type != "info" and allows_prefer_not(item):
-            self.prefer_not = big_button(self.tr("I don't want to answer"), "prefer_not")
+            self.prefer_not = drawn_button(self.tr("I don't want to answer"), "prefer_not")
             self.prefer_not.clicked.connect(lambda: on_answer(PREFER_NOT))
             layout.addWidget(self.prefer_not)
-        self.back = big_button(self.tr("Back"), "back")
+        self.back = drawn_button(self.tr("Back"), "back")
         self.back.clicked.connect(on_back)
-        self.next = big_button(self.tr("Next"), "next")
+        self.next = drawn_button(self.tr("Next"), "next")
         self.next.clicked.connect(lambda: on_answer(self.value()))
         navigation = QHBoxLayout()
         navigation.addWidget(self.back, 1)
@@ -240,9 +256,10 @@ class QuestionScreen(QWidget):
         return None if self.input is None else self.input.value()
 
     def draw_ahead(self) -> None:
-        """Built ahead and laid out: draw now what is slow to draw when shown (the keys)."""
-        if self.keyboard is not None:
-            self.keyboard.draw_ahead()
+        """Built ahead and laid out: draw the buttons' pictures now (kiosk.ui.answer_inputs),
+        so that the swap to this screen only copies them."""
+        for button in self.findChildren(DrawnButton):
+            button.draw_ahead()
 
     def show_position(self, number: int, total: int) -> None:
         """Question ``number`` of ``total``; the total changes as answers switch questions

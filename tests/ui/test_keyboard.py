@@ -16,7 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from kiosk.ui.keyboard import Key, OnScreenKeyboard
+from kiosk.ui.answer_inputs import DrawnButton
+from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.kiosk_window import KioskWindow
 from kiosk.ui.screens import QuestionScreen
 from kiosk.ui.theme import apply_theme
@@ -128,12 +129,12 @@ def looks_same(first: QImage, second: QImage) -> bool:
 
 @pytest.mark.parametrize("high_contrast", [False, True], ids=["normal", "high-contrast"])
 def test_a_key_looks_as_the_style_sheet_draws_a_button(qtbot, high_contrast: bool) -> None:
-    """In each look a key can take: plain, focused (switch access), pressed, and after the
-    theme changes (text size, contrast) while it is on screen."""
+    """In each look a key (or answer button) can take: plain, focused (switch access),
+    pressed, chosen, and after the theme changes (text size, contrast) while on screen."""
     row = QWidget()
     qtbot.addWidget(row)
     line = QHBoxLayout(row)
-    key, button = Key("g"), TouchButton("g")
+    key, button = DrawnButton("g"), TouchButton("g")
     for each in (key, button):
         line.addWidget(each)
     apply_theme(row, high_contrast=high_contrast)
@@ -161,6 +162,12 @@ def test_a_key_looks_as_the_style_sheet_draws_a_button(qtbot, high_contrast: boo
     same()
     key.setDown(False)
     button.setDown(False)
+    for each in (key, button):  # a chosen answer (the buttons of a choice question)
+        each.setCheckable(True)
+        each.setChecked(True)
+    same()
+    for each in (key, button):
+        each.setChecked(False)
     apply_theme(row, high_contrast=not high_contrast)  # the same size, other colours
     QApplication.processEvents()
     same()
