@@ -19,6 +19,7 @@ from kiosk.clinic.api.schemas import (
     EntryForms,
     EntryRefusedAnswer,
     EntryStored,
+    ErrorAnswer,
     LinkCorrection,
     LinkState,
     LoginRequest,
@@ -154,7 +155,14 @@ def staff_router(service: ClinicService, access: Access) -> APIRouter:
         ENTRIES,
         status_code=201,
         response_model=EntryStored,
-        responses={422: {"model": EntryRefusedAnswer, "description": "answers refused"}},
+        responses={
+            422: {
+                # Answers the engine refused (with every problem), or a field refused
+                # before the answers are read (bad_value, such as an unknown route).
+                "model": EntryRefusedAnswer | ErrorAnswer,
+                "description": "answers refused, or a bad value",
+            }
+        },
     )
     def add_entry(
         body: NewEntry,
