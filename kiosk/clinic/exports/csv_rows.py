@@ -1,9 +1,9 @@
 """The anonymised CSV (docs/exports.md): one row per submission, streamed from the
 database a batch at a time (``reading``). Its columns are the fixed ones, then every
 question and score of the loaded forms; what a row may show is decided in
-``anonymity``. Rows are lists in column order, written a few hundred at a time:
-at a million submissions, per-row dictionaries and per-cell calls are most of the
-work otherwise.
+``anonymity``. Rows are lists in column order, each response filling its form's
+stretch from a plan made once per export, written a batch at a time: at a million
+submissions, per-row dictionaries and per-cell calls are most of the work otherwise.
 """
 
 from __future__ import annotations
@@ -172,11 +172,6 @@ class Exporter:
                 visit += 1
                 rows.append(self._row(s, batch, patient, visit, shift))
             yield rows
-
-    def rows(self) -> Iterator[list[Any]]:
-        """The rows of ``row_batches`` one at a time."""
-        for rows in self.row_batches():
-            yield from rows
 
     def _row(self, s: Any, batch: Batch, patient: str, visit: int | str, shift: int) -> list[Any]:
         sid, key, started_at, day_text, clinic, pathway, language, link_method, route, status = s
