@@ -33,6 +33,7 @@ from kiosk.sync.errors import (
 )
 from kiosk.sync.https import https_client, pem_fingerprint, pinned_context, verification_failure
 from kiosk.sync.signing import (
+    HEADER_CONFIG_ETAG,
     HEADER_SERVER_TIME,
     SignedHeaders,
     canonical_request,
@@ -55,6 +56,10 @@ from kiosk.vocabulary import MAX_BATCH
 log = logging.getLogger(__name__)
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# How long the configuration ETag on a batch's answer stands for the configuration: a
+# pass asks for the configuration right after its last batch; a pass that stopped
+# half-way leaves an announcement the next pass, much later, must not rely on.
+ANNOUNCEMENT_FRESH_S = 10.0
 
 _ENROL_REFUSALS = {
     "unknown_code": "The clinic does not know this enrolment code. Check it, or ask for a new one.",
@@ -81,6 +86,7 @@ class ClinicClient:
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], float] = time.time,
         timeout: httpx.Timeout = TIMEOUT,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         if (certificate is None) == (transport is None):
             raise ValueError("give either the pinned certificate or a transport")
@@ -90,6 +96,7 @@ class ClinicClient:
         self.identity = identity
         self.clock = clock
         self.clock_offset = 0.0
+        self.monotonic = monotonic
         self._host = url.host
         self._pinned: str | None = None
         if certificate is not None:
@@ -98,6 +105,9 @@ class ClinicClient:
         else:
             verify = True  # unused: the transport decides
         self._http = https_client(url, verify=verify, transport=transport, timeout=timeout)
+        # The configuration ETag the clinic's last answer to a batch gave, and when
+        # (``monotonic``): used once, by a config() soon after, then asked for again.
+        self._announced: tuple[str, float] | None = None
 
     def __enter__(self) -> Self:
         return self
@@ -131,10 +141,25 @@ class ClinicClient:
         )
         response = self._send("POST", SUBMISSIONS_PATH, body)
         self._check(response, 200)
-        return parse_results(self._json(response), [sid for sid, _ in batch])
+        results = parse_results(self._json(response), [sid for sid, _ in batch])
+        tag = response.headers.get(HEADER_CONFIG_ETAG)
+        self._announced = None if tag is None else (tag, self.monotonic())
+        return results
 
     def config(self, etag: str | None = None) -> Config | None:
-        """The clinic's configuration, or None if it is still ``etag``."""
+        """The clinic's configuration, or None if it is still ``etag``.
+
+        If the clinic's answer to the last batch, sent since the previous call and at
+        most ``ANNOUNCEMENT_FRESH_S`` ago (the same sync pass), said its configuration is
+        ``etag``, that answer is the clinic's word on it and no request is made."""
+        announced, self._announced = self._announced, None
+        if (
+            etag
+            and announced is not None
+            and self.monotonic() - announced[1] <= ANNOUNCEMENT_FRESH_S
+            and announced[0].strip('"') == etag.strip('"')
+        ):
+            return None
         headers = {"If-None-Match": etag} if etag else {}
         response = self._send("GET", CONFIG_PATH, None, headers)
         if response.status_code == 304:

@@ -36,6 +36,9 @@ HEADER_TIMESTAMP = "X-Timestamp"
 HEADER_NONCE = "X-Nonce"
 HEADER_SIGNATURE = "X-Signature"
 HEADER_SERVER_TIME = "X-Server-Time"
+# On the clinic's answer to a batch: its configuration's current ETag, so a tablet that
+# holds that one need not ask for it again in the same pass.
+HEADER_CONFIG_ETAG = "X-Config-ETag"
 ENROL_CONTEXT = "wmk-enrol/1"
 
 

@@ -33,6 +33,7 @@ from kiosk.exchange.device_keys import device_id_of, parse_public_key_text, veri
 from kiosk.store.identity import DeviceIdentity
 from kiosk.sync.signing import (
     CLOCK_WINDOW_S,
+    HEADER_CONFIG_ETAG,
     HEADER_SERVER_TIME,
     SignedHeaders,
     canonical_request,
@@ -101,6 +102,7 @@ class FakeClinic:
         self.tamper_enrolment: Callable[[dict[str, Any]], None] | None = None
         self.config = shipped_config()
         self.config["clinic_keys"] = [keys.public.to_text()]
+        self.announce = False  # answer batches with the configuration's ETag, as the clinic does
 
     @property
     def transport(self) -> httpx.MockTransport:
@@ -185,7 +187,8 @@ class FakeClinic:
         results = [
             self._store(s["id"], base64.b64decode(s["envelope"])) for s in body["submissions"]
         ]
-        return httpx.Response(200, json={"results": results})
+        headers = {HEADER_CONFIG_ETAG: self.etag} if self.announce else {}
+        return httpx.Response(200, json={"results": results}, headers=headers)
 
     def _store(self, submission_id: str, envelope: bytes) -> dict[str, Any]:
         try:

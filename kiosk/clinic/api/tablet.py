@@ -29,8 +29,9 @@ from kiosk.clinic.api.schemas import (
     SubmissionResults,
     TabletConfigAnswer,
 )
-from kiosk.clinic.errors import Invalid
+from kiosk.clinic.errors import ClinicError, Invalid
 from kiosk.clinic.receiving import check_batch
+from kiosk.sync.signing import HEADER_CONFIG_ETAG
 from kiosk.vocabulary import (
     API_PREFIX,
     ENROL,
@@ -72,7 +73,29 @@ def _inlined(model: type[BaseModel]) -> dict[str, Any]:
     return inlined
 
 
+CONFIG_ANNOUNCED = {
+    HEADER_CONFIG_ETAG: {
+        "description": "the configuration's current ETag (as GET tablet/config gives it); "
+        "absent if it could not be read just then",
+        "schema": {"type": "string"},
+    }
+}
+
+
+def _config_version(service: ClinicService) -> str | None:
+    """The configuration's version, or None if it cannot be read now: the batch is
+    stored either way, and the tablet then asks for the configuration itself."""
+    try:
+        return service.config.version()
+    except (SQLAlchemyError, OSError, ClinicError) as exc:
+        log.warning("configuration version not announced (%s)", type(exc).__name__)
+        return None
+
+
 def tablet_router(service: ClinicService, access: Access) -> APIRouter:
+    # What the forms folders serve is read now, once for the serving process, rather than
+    # by the first batch (and every batch arriving beside it, which would wait for it).
+    service.catalogue.served(service.library)
     router = APIRouter(prefix=API_PREFIX, tags=["tablet"], dependencies=[Depends(no_nul_in_url)])
 
     @router.get(
@@ -117,7 +140,7 @@ def tablet_router(service: ClinicService, access: Access) -> APIRouter:
         SUBMISSIONS,
         response_model=SubmissionResults,
         response_model_exclude_unset=True,
-        responses=REFUSED_AT_THE_DOOR,
+        responses={200: {"headers": CONFIG_ANNOUNCED}, **REFUSED_AT_THE_DOOR},
         openapi_extra={
             "requestBody": {
                 "required": True,
@@ -125,7 +148,9 @@ def tablet_router(service: ClinicService, access: Access) -> APIRouter:
             }
         },
     )
-    async def submissions(request: Request) -> dict[str, Any]:
+    async def submissions(request: Request, response: Response) -> dict[str, Any]:
+        """Store each submission once; the answer also says the configuration's current
+        ETag, so a tablet holding it need not ask for the configuration after its batch."""
         device, body = await access.signed_body(request)
         try:
             batch = SubmissionBatch.model_validate(json.loads(body))
@@ -143,6 +168,9 @@ def tablet_router(service: ClinicService, access: Access) -> APIRouter:
         items = [(item.id, item.envelope) for item in batch.submissions]
         check_batch(items)
         results = await run_in_threadpool(service.receive, device, items)
+        version = await run_in_threadpool(_config_version, service)
+        if version is not None:
+            response.headers[HEADER_CONFIG_ETAG] = f'"{version}"'
         return {"results": [r.to_json() for r in results]}
 
     @router.post(
