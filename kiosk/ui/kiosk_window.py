@@ -227,9 +227,19 @@ class KioskWindow(StaffDoor):
         if self.indexOf(page) < 0:  # not built ahead (held already)
             self.addWidget(page)
         # The new page first: removing the current one first would show another for an instant.
-        self.setCurrentWidget(page)
+        self._swap_to(page)
         if old is not None and old is not page:
             self._retire(old, page)
+
+    def _swap_to(self, page: QWidget) -> None:
+        """Make ``page`` current, painted once. The stack shows the new page, then hides the
+        one shown, and Qt then paints the new page twice in the one frame (once for each);
+        hiding the shown one first paints it once. (Focus on the page hidden still moves to
+        the new one: tests/ui/test_question_swap.py.)"""
+        shown = self.currentWidget()
+        if shown is not None and shown is not page:
+            shown.hide()
+        self.setCurrentWidget(page)
 
     def _retire(self, old: QWidget, page: QWidget) -> None:
         """Take ``old`` out now and delete it once ``page`` has been painted (or has gone,

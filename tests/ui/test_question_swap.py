@@ -75,3 +75,49 @@ def test_the_screen_left_is_deleted_even_when_nothing_paints(qtbot, window: Kios
     window._replace_page(second)
     qtbot.waitUntil(lambda: not shiboken6.isValid(first), timeout=3000)
     assert shiboken6.isValid(second)
+
+
+class _PaintsOf(QObject):
+    """How many times ``widget`` is painted in each frame from now on (a frame: one update
+    request to the window, whose paints it sends before it returns)."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.widget = widget
+        self.frame = 0
+        self.frames: dict[int, int] = {}
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.UpdateRequest:
+            self.frame += 1
+        elif event.type() == QEvent.Type.Paint and watched is self.widget:
+            self.frames[self.frame] = self.frames.get(self.frame, 0) + 1
+        return False
+
+
+@pytest.mark.parametrize("item_id", ["main_concern", "ends_meet"], ids=["text", "yes_no"])
+def test_the_next_question_is_painted_once(qtbot, window: KioskWindow, item_id: str) -> None:
+    screen = walk_to(qtbot, window, item_id)
+    qtbot.wait(50)  # read: the next screen is built ahead
+    ahead = window.questions._ahead.screen if window.questions._ahead else None
+    assert isinstance(ahead, QuestionScreen)
+    paints = _PaintsOf(ahead)
+    QApplication.instance().installEventFilter(paints)
+    try:
+        qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.currentWidget() is ahead and bool(paints.frames))
+    finally:
+        QApplication.instance().removeEventFilter(paints)
+    first = min(paints.frames)
+    assert paints.frames[first] == 1  # in the frame that shows it (the stack painted it twice)
+
+
+def test_focus_moves_onto_the_next_question_for_keyboard_users(qtbot, window: KioskWindow) -> None:
+    screen = walk_to(qtbot, window, "ends_meet")
+    screen.next.setFocus()
+    qtbot.keyClick(screen.next, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.currentWidget() is not screen)
+    shown = window.currentWidget()
+    assert shown.isAncestorOf(QApplication.focusWidget())
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert shown.isAncestorOf(QApplication.focusWidget())
