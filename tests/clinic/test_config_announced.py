@@ -141,6 +141,7 @@ def test_no_word_on_the_configuration_without_a_good_signature(
     assert HEADER_CONFIG_ETAG not in refused.headers
 
 
+@pytest.mark.control("H-09-C2")
 def test_a_replayed_conditional_config_request_is_refused(
     clinic: tuple[ClinicService, RunningServer], tmp_path: Path
 ) -> None:
