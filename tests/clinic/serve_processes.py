@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import socket
 import ssl
@@ -20,6 +21,8 @@ from pathlib import Path
 
 import httpx
 
+from kiosk.clinic.service import ClinicService
+from kiosk.clinic.setup import RunningServer, init_clinic, open_service, serve_in_thread
 from kiosk.engine import FormLibrary
 from kiosk.engine.sample import random_answers
 from kiosk.journey import Journey
@@ -30,6 +33,25 @@ LIBRARY = FormLibrary.load(FORMS)
 PASSPHRASE = b"a clinic passphrase for tests"
 KIOSK = [sys.executable, "-m", "kiosk"]
 API = "/api/v1"
+
+
+@contextmanager
+def clinic_in_thread(
+    tmp_path: Path, database_url: str
+) -> Iterator[tuple[ClinicService, RunningServer]]:
+    """A clinic service over HTTPS in this process, in ``tmp_path/clinic``, reading its
+    own copy of the forms (``tmp_path/clinic-forms``, which a test may update)."""
+    folder = tmp_path / "clinic"
+    init_clinic(folder, PASSPHRASE, ["127.0.0.1"])
+    forms = tmp_path / "clinic-forms"
+    shutil.copytree(FORMS, forms)
+    service = open_service(folder, PASSPHRASE, database_url, [forms])
+    running = serve_in_thread(service, folder)
+    try:
+        yield service, running
+    finally:
+        running.stop()
+        service.engine.dispose()
 
 
 def free_port() -> int:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import shutil
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,14 +18,14 @@ from sqlalchemy import func, select
 
 from kiosk.clinic.models import Nonce
 from kiosk.clinic.service import ClinicService
-from kiosk.clinic.setup import RunningServer, init_clinic, open_service, serve_in_thread
+from kiosk.clinic.setup import RunningServer
 from kiosk.clinic.tls import CERT_FILE
 from kiosk.store import FileKeyStore, TabletStore
 from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
 from kiosk.sync.enrol import enrol, enrolled_client
 from kiosk.sync.signing import HEADER_CONFIG_ETAG
 from kiosk.sync.worker import Syncer
-from tests.clinic.serve_processes import FORMS, PASSPHRASE, make_submissions
+from tests.clinic.serve_processes import clinic_in_thread, make_submissions
 from tests.clinic.signing import signed_headers
 
 pytestmark = [pytest.mark.clinic, pytest.mark.security]
@@ -40,15 +39,8 @@ LIST = (
 
 @pytest.fixture
 def clinic(tmp_path: Path, database_url: str) -> Iterator[tuple[ClinicService, RunningServer]]:
-    folder = tmp_path / "clinic"
-    init_clinic(folder, PASSPHRASE, ["127.0.0.1"])
-    forms = tmp_path / "clinic-forms"  # the clinic's own copy, which a test may update
-    shutil.copytree(FORMS, forms)
-    service = open_service(folder, PASSPHRASE, database_url, [forms])
-    running = serve_in_thread(service, folder)
-    yield service, running
-    running.stop()
-    service.engine.dispose()
+    with clinic_in_thread(tmp_path, database_url) as served:
+        yield served
 
 
 def signed_requests(service: ClinicService, device_id: str) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import random
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,18 +22,17 @@ from kiosk.cli.demo_patients import DEMO_LICENCES, DEMO_PATIENTS, DemoTablet
 from kiosk.clinic.models import AuditEntry, Flag, HeldSubmission, Response, Submission, Triage
 from kiosk.clinic.scoring import urgency_of
 from kiosk.clinic.service import ClinicService
-from kiosk.clinic.setup import RunningServer, init_clinic, open_service, serve_in_thread
+from kiosk.clinic.setup import RunningServer
 from kiosk.engine import FormLibrary
 from kiosk.engine.answers import FREE_TEXT_TYPES
 from kiosk.engine.sample import random_answers
 from kiosk.envelope.envelope import open_envelope
 from kiosk.journey import Journey
 from kiosk.vocabulary import NO_FLAGS, URGENT
+from tests.clinic.serve_processes import FORMS, clinic_in_thread
 from tests.clinic.test_held_submissions import NOT_AN_OPTION, tampered_visit
 
 pytestmark = pytest.mark.clinic
-FORMS = Path(__file__).resolve().parents[2] / "forms"
-PASSPHRASE = b"a clinic passphrase for tests"
 DEVICE = "batchtablet00001"
 
 
@@ -55,19 +53,15 @@ class Clinic:
 
 @pytest.fixture
 def clinic(tmp_path: Path, database_url: str) -> Iterator[Clinic]:
-    folder = tmp_path / "clinic"
-    init_clinic(folder, PASSPHRASE, ["127.0.0.1"])
-    forms = tmp_path / "clinic-forms"
-    shutil.copytree(FORMS, forms)
-    service = open_service(folder, PASSPHRASE, database_url, [forms])
-    running = serve_in_thread(service, folder)
-    tablet = DemoTablet.enrol(
-        running.url, service.issue_code("user:setup"), tmp_path / "tablet", FormLibrary.load(FORMS)
-    )
-    yield Clinic(service, running, tablet)
-    tablet.close()
-    running.stop()
-    service.engine.dispose()
+    with clinic_in_thread(tmp_path, database_url) as (service, running):
+        tablet = DemoTablet.enrol(
+            running.url,
+            service.issue_code("user:setup"),
+            tmp_path / "tablet",
+            FormLibrary.load(FORMS),
+        )
+        yield Clinic(service, running, tablet)
+        tablet.close()
 
 
 def full_cardiology_visit(tablet: DemoTablet, seed: int) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -23,7 +22,7 @@ from sqlalchemy import select
 
 from kiosk.clinic.models import AuditEntry, HeldSubmission, Submission
 from kiosk.clinic.service import ClinicService
-from kiosk.clinic.setup import RunningServer, init_clinic, open_service, serve_in_thread
+from kiosk.clinic.setup import RunningServer, serve_in_thread
 from kiosk.clinic.tls import CERT_FILE
 from kiosk.store import FileKeyStore, TabletStore
 from kiosk.store.clinic_list import KEY_PURPOSE, ClinicLists
@@ -32,7 +31,7 @@ from kiosk.sync.enrol import enrol, enrolled_client
 from kiosk.sync.https import pinned_context
 from kiosk.sync.worker import Syncer
 from tests.clinic import serve_processes
-from tests.clinic.serve_processes import FORMS, PASSPHRASE
+from tests.clinic.serve_processes import clinic_in_thread
 
 pytestmark = pytest.mark.clinic
 # A fifth of the journeys time out rather than being submitted.
@@ -45,15 +44,8 @@ LIST = (
 
 @pytest.fixture
 def clinic(tmp_path: Path, database_url: str) -> Iterator[tuple[ClinicService, RunningServer]]:
-    folder = tmp_path / "clinic"
-    init_clinic(folder, PASSPHRASE, ["127.0.0.1"])
-    forms = tmp_path / "clinic-forms"  # the clinic's own copy, which a test may update
-    shutil.copytree(FORMS, forms)
-    service = open_service(folder, PASSPHRASE, database_url, [forms])
-    running = serve_in_thread(service, folder)
-    yield service, running
-    running.stop()
-    service.engine.dispose()
+    with clinic_in_thread(tmp_path, database_url) as served:
+        yield served
 
 
 def held(service: ClinicService) -> list[str]:

@@ -34,6 +34,16 @@ def store(data_dir: Path, clinic: ClinicKeyPair) -> Iterator[TabletStore]:
         opened.close()
 
 
+@pytest.fixture
+def retaining_store(data_dir: Path, clinic: ClinicKeyPair) -> Iterator[TabletStore]:
+    """An open tablet store that keeps acknowledged envelopes for 7 days."""
+    opened = TabletStore.open(data_dir, clinic.public, retention_days=7)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
 def all_files(root: Path) -> dict[str, bytes]:
     """Every regular file under ``root`` (database, -wal, -shm, journals, temp files)."""
     return {

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import sqlite3
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -183,15 +183,6 @@ def test_send_attempts_are_counted(store: TabletStore, data_dir: Path) -> None:
 
 
 # ------------------------------------------------------------------ retention
-
-
-@pytest.fixture
-def retaining_store(data_dir: Path, clinic: ClinicKeyPair) -> Iterator[TabletStore]:
-    opened = TabletStore.open(data_dir, clinic.public, retention_days=7)
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def test_retention_keeps_acknowledged_ciphertext_until_it_expires(

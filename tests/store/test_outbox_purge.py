@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,15 +23,6 @@ from .test_outbox import column, submit
 pytestmark = pytest.mark.store
 
 INDEX = "ix_outbox_retained_envelopes"
-
-
-@pytest.fixture
-def retaining_store(data_dir: Path, clinic: ClinicKeyPair) -> Iterator[TabletStore]:
-    opened = TabletStore.open(data_dir, clinic.public, retention_days=7)
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def stamp(days: int) -> str:
